@@ -1,0 +1,43 @@
+package io.peerlift.events;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A device's effective configuration, published to {@link Topics#DEVICE_CONFIG} keyed by device id
+ * (compacted: the latest revision per device is kept). {@code revision} rises with every change, so a
+ * consumer ignores a revision not above the one it holds.
+ *
+ * @param folderPath the folder ids from the root down to {@code folderId}, so that a rollout on a folder can
+ *                   include the devices of its sub-folders
+ * @param settings   every key of the device's OS family, with defaults filled in (booleans and integers)
+ * @param sources    for each key set by a profile, which profile set it; keys left at their default are absent
+ */
+public record DeviceConfig(UUID eventId, String deviceId, long folderId, List<Long> folderPath, OsFamily osFamily,
+                           String osVersion, Map<String, Object> settings, Map<String, SettingSource> sources,
+                           long revision, Instant publishedAt) {
+
+    public DeviceConfig {
+        folderPath = folderPath == null ? List.of(folderId) : List.copyOf(folderPath);
+        settings = settings == null ? Map.of() : Map.copyOf(settings);
+        sources = sources == null ? Map.of() : Map.copyOf(sources);
+    }
+
+    public boolean isInFolderTree(long folder) {
+        return folderPath.contains(folder);
+    }
+
+    public boolean bool(String key, boolean fallback) {
+        return settings.get(key) instanceof Boolean b ? b : fallback;
+    }
+
+    public int integer(String key, int fallback) {
+        return settings.get(key) instanceof Number n ? n.intValue() : fallback;
+    }
+
+    /** The profile a setting came from. */
+    public record SettingSource(long profileId, String profileName) {
+    }
+}

@@ -1,0 +1,126 @@
+package io.peerlift.events;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Everything a device reports, published to {@link Topics#DEVICE_EVENTS} keyed by {@link #subnet()}.
+ * <p>
+ * {@link #seq()} rises by one with every event a device emits (across restarts, the agent persists it), so a
+ * consumer drops an event whose seq it has already applied for that device: duplicates and stale
+ * re-deliveries change nothing. {@link #eventId()} is unique per event for consumers that de-duplicate by id.
+ * {@code rolloutId} is set on the events of a download or upgrade that a rollout commanded, null otherwise.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = DeviceEvent.DeviceAnnounced.class, name = "DeviceAnnounced"),
+        @JsonSubTypes.Type(value = DeviceEvent.DiscoveryRequested.class, name = "DiscoveryRequested"),
+        @JsonSubTypes.Type(value = DeviceEvent.DiscoveryAnswered.class, name = "DiscoveryAnswered"),
+        @JsonSubTypes.Type(value = DeviceEvent.DownloadStarted.class, name = "DownloadStarted"),
+        @JsonSubTypes.Type(value = DeviceEvent.DownloadProgress.class, name = "DownloadProgress"),
+        @JsonSubTypes.Type(value = DeviceEvent.DownloadCompleted.class, name = "DownloadCompleted"),
+        @JsonSubTypes.Type(value = DeviceEvent.DownloadFailed.class, name = "DownloadFailed"),
+        @JsonSubTypes.Type(value = DeviceEvent.UpgradeStarted.class, name = "UpgradeStarted"),
+        @JsonSubTypes.Type(value = DeviceEvent.UpgradeCompleted.class, name = "UpgradeCompleted"),
+        @JsonSubTypes.Type(value = DeviceEvent.UpgradeFailed.class, name = "UpgradeFailed"),
+        @JsonSubTypes.Type(value = DeviceEvent.PeerServerStarted.class, name = "PeerServerStarted"),
+        @JsonSubTypes.Type(value = DeviceEvent.PeerServerStopped.class, name = "PeerServerStopped"),
+        @JsonSubTypes.Type(value = DeviceEvent.UploadCompleted.class, name = "UploadCompleted"),
+})
+public sealed interface DeviceEvent {
+
+    UUID eventId();
+
+    String deviceId();
+
+    /** CIDR of the device's subnet, e.g. {@code 10.1.2.0/24}; the Kafka key. */
+    String subnet();
+
+    Instant occurredAt();
+
+    long seq();
+
+    /** Heartbeat and first contact: who the device is, what it holds and whether it serves. */
+    record DeviceAnnounced(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+                           String ip, String osVersion, List<AppRef> apps, PeerServerState peerServer)
+            implements DeviceEvent {
+        public DeviceAnnounced {
+            apps = apps == null ? List.of() : List.copyOf(apps);
+        }
+    }
+
+    /** The device broadcast "who has app X version V" in its subnet. */
+    record DiscoveryRequested(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+                              String rolloutId, String app, String version, int round) implements DeviceEvent {
+    }
+
+    /** The answers the device collected in one discovery window (possibly none). */
+    record DiscoveryAnswered(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+                             String rolloutId, String app, String version, int round, List<PeerOffer> offers)
+            implements DeviceEvent {
+        public DiscoveryAnswered {
+            offers = offers == null ? List.of() : List.copyOf(offers);
+        }
+    }
+
+    /** A download began; {@code peerId} is the first peer used, null for the WAN. */
+    record DownloadStarted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+                           String rolloutId, String app, String version, DownloadSource source, String peerId,
+                           long totalBytes) implements DeviceEvent {
+    }
+
+    /** Throttled progress of a running download. */
+    record DownloadProgress(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+                            String rolloutId, String app, String version, long bytesDone, long totalBytes,
+                            String peerId) implements DeviceEvent {
+    }
+
+    /**
+     * The whole payload is verified. {@code source} is where most bytes came from; {@code peerBytes} and
+     * {@code wanBytes} say exactly how many came from each, counting refetches of bad chunks.
+     */
+    record DownloadCompleted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+                             String rolloutId, String app, String version, long bytes, DownloadSource source,
+                             long peerBytes, long wanBytes, long durationMillis) implements DeviceEvent {
+    }
+
+    /** The download gave up; {@code bytesSoFar} verified bytes are kept for a retry. */
+    record DownloadFailed(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+                          String rolloutId, String app, String version, String reason, long bytesSoFar,
+                          long peerBytes, long wanBytes) implements DeviceEvent {
+    }
+
+    record UpgradeStarted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+                          String rolloutId, String app, String version, String fromOsVersion) implements DeviceEvent {
+    }
+
+    /** The device rebooted into {@code newOsVersion}. */
+    record UpgradeCompleted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+                            String rolloutId, String app, String version, String newOsVersion) implements DeviceEvent {
+    }
+
+    record UpgradeFailed(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+                         String rolloutId, String app, String version, String reason) implements DeviceEvent {
+    }
+
+    /** The peer update server accepts downloads of {@code apps}, at most {@code capacity} at once. */
+    record PeerServerStarted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+                             String ip, int port, int capacity, List<AppRef> apps) implements DeviceEvent {
+        public PeerServerStarted {
+            apps = apps == null ? List.of() : List.copyOf(apps);
+        }
+    }
+
+    record PeerServerStopped(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+                             int port, String reason) implements DeviceEvent {
+    }
+
+    /** This device, as a peer, finished serving {@code bytes} of an app to {@code toDeviceId}. */
+    record UploadCompleted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+                           String toDeviceId, String app, String version, long bytes) implements DeviceEvent {
+    }
+}

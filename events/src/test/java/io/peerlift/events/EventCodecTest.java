@@ -1,0 +1,109 @@
+package io.peerlift.events;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventCodecTest {
+
+    private static final Instant AT = Instant.parse("2026-11-28T10:15:30.123Z");
+    private static final String SUBNET = "10.1.2.0/24";
+    private static final String HASH = "a".repeat(64);
+    private static final AppRef BASE_SYSTEM = new AppRef("base-system", "12.7.4", HASH);
+
+    static Stream<DeviceEvent> everyEventType() {
+        return Stream.of(
+                new DeviceEvent.DeviceAnnounced(id(), "d1", SUBNET, AT, 1, "10.1.2.7", "11.11.150", List.of(BASE_SYSTEM),
+                        new PeerServerState(true, 22335, 2, 1)),
+                new DeviceEvent.DiscoveryRequested(id(), "d1", SUBNET, AT, 2, "r1", "base-system", "12.7.4", 1),
+                new DeviceEvent.DiscoveryAnswered(id(), "d1", SUBNET, AT, 3, "r1", "base-system", "12.7.4", 1,
+                        List.of(new PeerOffer("p1", "10.1.2.9", 22335, "base-system", "12.7.4", HASH, 0, 1))),
+                new DeviceEvent.DownloadStarted(id(), "d1", SUBNET, AT, 4, "r1", "base-system", "12.7.4", DownloadSource.PEER, "p1", 100),
+                new DeviceEvent.DownloadProgress(id(), "d1", SUBNET, AT, 5, "r1", "base-system", "12.7.4", 50, 100, "p1"),
+                new DeviceEvent.DownloadCompleted(id(), "d1", SUBNET, AT, 6, "r1", "base-system", "12.7.4", 100,
+                        DownloadSource.PEER, 100, 0, 1234),
+                new DeviceEvent.DownloadFailed(id(), "d1", SUBNET, AT, 7, "r1", "base-system", "12.7.4", "no peer answered", 40, 40, 0),
+                new DeviceEvent.UpgradeStarted(id(), "d1", SUBNET, AT, 8, "r1", "base-system", "12.7.4", "11.11.150"),
+                new DeviceEvent.UpgradeCompleted(id(), "d1", SUBNET, AT, 9, "r1", "base-system", "12.7.4", "12.7.4"),
+                new DeviceEvent.UpgradeFailed(id(), "d1", SUBNET, AT, 10, "r1", "base-system", "12.7.4", "disk full"),
+                new DeviceEvent.PeerServerStarted(id(), "d1", SUBNET, AT, 11, "10.1.2.7", 22335, 2, List.of(BASE_SYSTEM)),
+                new DeviceEvent.PeerServerStopped(id(), "d1", SUBNET, AT, 12, 22335, "configuration disabled it"),
+                new DeviceEvent.UploadCompleted(id(), "d1", SUBNET, AT, 13, "d2", "base-system", "12.7.4", 100));
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyEventType")
+    void everyEventSurvivesTheRoundTripWithItsTypeName(DeviceEvent event) {
+        String json = EventCodec.encode(event);
+
+        assertThat(json).contains("\"type\":\"" + event.getClass().getSimpleName() + "\"");
+        assertThat(EventCodec.decodeEvent(json)).isEqualTo(event);
+    }
+
+    @Test
+    void everyPermittedEventTypeIsCoveredByTheRoundTrip() {
+        var covered = everyEventType().map(Object::getClass).toList();
+        assertThat(covered).containsExactlyInAnyOrder(DeviceEvent.class.getPermittedSubclasses());
+    }
+
+    @Test
+    void commandsSurviveTheRoundTrip() {
+        DeviceCommand upgrade = new DeviceCommand.Upgrade(id(), "d1", SUBNET, AT, "r1", "base-system", "12.7.4", HASH,
+                SourcePolicy.PEER_THEN_WAN, "http://repo:8083", 2);
+        DeviceCommand cancel = new DeviceCommand.Cancel(id(), "d1", SUBNET, AT, "r1");
+
+        assertThat(EventCodec.decodeCommand(EventCodec.encode(upgrade))).isEqualTo(upgrade);
+        assertThat(EventCodec.decodeCommand(EventCodec.encode(cancel))).isEqualTo(cancel);
+        assertThat(DeviceCommand.class.getPermittedSubclasses()).hasSize(2);
+    }
+
+    @Test
+    void configAndStatusSurviveTheRoundTrip() {
+        DeviceConfig config = new DeviceConfig(id(), "d1", 7, List.of(1L, 7L), OsFamily.OS12, "12.7.4",
+                Map.of(SettingKeys.PEER_SERVER_ENABLED, true, SettingKeys.PEER_SERVER_PORT, 22335),
+                Map.of(SettingKeys.PEER_SERVER_ENABLED, new DeviceConfig.SettingSource(3, "OS 12 peers")), 4, AT);
+        RolloutStatus status = new RolloutStatus("r1", 7, "base-system", "12.7.4", "RUNNING", "PEER_THEN_WAN", null,
+                Map.of("UPGRADED", 3), 100, 100, 200, AT, AT, null,
+                List.of(new RolloutStatus.SubnetStatus(SUBNET, 4, Map.of("UPGRADED", 3), 1, 4, 4, 0, 1, 2, 100, 200, 2,
+                        null, AT, List.of(new RolloutStatus.PeerSample(0, 1), new RolloutStatus.PeerSample(1.5, 2))))
+                , 9, AT);
+
+        DeviceConfig decoded = EventCodec.decode(EventCodec.encode(config), DeviceConfig.class);
+        assertThat(decoded).isEqualTo(config);
+        assertThat(decoded.bool(SettingKeys.PEER_SERVER_ENABLED, false)).isTrue();
+        assertThat(decoded.integer(SettingKeys.PEER_SERVER_PORT, 0)).isEqualTo(22335);
+        assertThat(decoded.isInFolderTree(1)).isTrue();
+        assertThat(EventCodec.decode(EventCodec.encode(status), RolloutStatus.class)).isEqualTo(status);
+    }
+
+    @Test
+    void unknownFieldsFromANewerProducerAreIgnored() {
+        String json = "{\"type\":\"UpgradeFailed\",\"eventId\":\"" + id() + "\",\"deviceId\":\"d1\",\"subnet\":\"" + SUBNET
+                + "\",\"occurredAt\":\"2026-11-28T10:15:30Z\",\"seq\":3,\"reason\":\"x\",\"addedLater\":42}";
+
+        assertThat(EventCodec.decodeEvent(json)).isInstanceOf(DeviceEvent.UpgradeFailed.class);
+    }
+
+    @Test
+    void malformedRecordsAreReportedAsSuch() {
+        assertThatThrownBy(() -> EventCodec.decodeEvent("{\"type\":\"NoSuchEvent\"}"))
+                .isInstanceOf(EventCodec.MalformedMessageException.class).hasMessageContaining("DeviceEvent");
+        assertThatThrownBy(() -> EventCodec.decodeEvent("not json"))
+                .isInstanceOf(EventCodec.MalformedMessageException.class);
+        assertThatThrownBy(() -> EventCodec.decodeEvent("{\"type\":\"DownloadStarted\",\"seq\":null}"))
+                .isInstanceOf(EventCodec.MalformedMessageException.class);
+    }
+
+    private static UUID id() {
+        return UUID.randomUUID();
+    }
+}
