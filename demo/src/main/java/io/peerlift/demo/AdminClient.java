@@ -1,0 +1,90 @@
+package io.peerlift.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.peerlift.events.EventCodec;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an admin does, through the services' public REST APIs and nothing else. A non-2xx answer becomes an
+ * exception carrying the problem+json {@code detail}, so the demo stops with the service's own words.
+ */
+final class AdminClient {
+
+    private final ObjectMapper json = EventCodec.mapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String profileUrl;
+    private final String rolloutUrl;
+
+    AdminClient(String profileUrl, String rolloutUrl) {
+        this.profileUrl = profileUrl;
+        this.rolloutUrl = rolloutUrl;
+    }
+
+    long createFolder(String name) throws IOException, InterruptedException {
+        return send(post(profileUrl + "/api/folders", Map.of("name", name))).get("id").asLong();
+    }
+
+    long createProfile(String name, String osFamily, String basedOnVersion, Map<String, Object> settings)
+            throws IOException, InterruptedException {
+        Map<String, Object> body = Map.of("name", name, "osFamily", osFamily, "basedOnVersion", basedOnVersion,
+                "priority", false, "settings", settings);
+        return send(post(profileUrl + "/api/profiles", body)).get("id").asLong();
+    }
+
+    void assignProfileToFolder(long profileId, long folderId) throws IOException, InterruptedException {
+        send(post(profileUrl + "/api/profiles/" + profileId + "/assignments", Map.of("folderId", folderId)));
+    }
+
+    List<JsonNode> devices() throws IOException, InterruptedException {
+        List<JsonNode> devices = new ArrayList<>();
+        send(HttpRequest.newBuilder(URI.create(profileUrl + "/api/devices")).GET().build()).forEach(devices::add);
+        return devices;
+    }
+
+    void moveDevices(long folderId, List<String> deviceIds) throws IOException, InterruptedException {
+        send(post(profileUrl + "/api/folders/" + folderId + "/devices", Map.of("deviceIds", deviceIds)));
+    }
+
+    JsonNode consistency(long folderId) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(profileUrl + "/api/folders/" + folderId + "/consistency")).GET().build());
+    }
+
+    /** Streams the payload file to the repository; returns the manifest the repository computed. */
+    JsonNode uploadApp(String app, String version, Path payload) throws IOException, InterruptedException {
+        send(HttpRequest.newBuilder(URI.create(rolloutUrl + "/api/apps/" + app + "/" + version))
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofFile(payload)).build());
+        return send(HttpRequest.newBuilder(URI.create(rolloutUrl + "/api/apps/" + app + "/" + version + "/manifest")).GET().build());
+    }
+
+    String startRollout(Map<String, Object> request) throws IOException, InterruptedException {
+        return send(post(rolloutUrl + "/api/rollouts", request)).get("id").asText();
+    }
+
+    private HttpRequest post(String url, Object body) throws IOException {
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body))).build();
+    }
+
+    private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        JsonNode body = response.body().length == 0 ? json.createObjectNode() : json.readTree(response.body());
+        if (response.statusCode() / 100 != 2) {
+            String detail = body.hasNonNull("detail") ? body.get("detail").asText() : new String(response.body());
+            throw new IOException(request.method() + " " + request.uri() + " answered " + response.statusCode() + ": " + detail);
+        }
+        return body;
+    }
+}

@@ -1,0 +1,299 @@
+package io.peerlift.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.peerlift.events.AppManifest;
+import io.peerlift.events.EventCodec;
+import io.peerlift.events.RolloutStatus;
+import io.peerlift.events.SettingKeys;
+import io.peerlift.localstack.LocalStack;
+import io.quarkus.picocli.runtime.annotations.TopCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+/**
+ * {@code bin/demo}: starts real Kafka and PostgreSQL, the three services and a simulated fleet, then plays the
+ * IGEL procedure "Upgrade devices from OS 11 to OS 12 using Distributed Peer Update" through the public REST
+ * APIs, exactly as an admin would, and shows the rollout live.
+ */
+@TopCommand
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs Peerlift locally: Kafka, PostgreSQL, the services and a simulated fleet, and upgrades the fleet to OS 12 peer to peer.")
+public class DemoCommand implements Callable<Integer> {
+
+    static final String APP = "base-system";
+    static final String TARGET_VERSION = "12.7.4";
+    static final String FOLDER = "Distributed Peer Upgrade";
+    private static final int PROFILE_PORT = 8081;
+    private static final int DEVICE_PORT = 8082;
+    private static final int ROLLOUT_PORT = 8083;
+    private static final Set<String> FINAL_STATES = Set.of("COMPLETED", "CANCELLED", "PAUSED_ON_ERRORS");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--subnets", defaultValue = "3", description = "Subnets of the fleet (default: ${DEFAULT-VALUE}).")
+    int subnets;
+    @Option(names = "--devices-per-subnet", defaultValue = "20",
+            description = "Devices per subnet, initial peers and ineligible devices included (default: ${DEFAULT-VALUE}).")
+    int devicesPerSubnet;
+    @Option(names = "--initial-peers-per-subnet", defaultValue = "1",
+            description = "OS 12 devices per subnet that already hold the app (default: ${DEFAULT-VALUE}).")
+    int initialPeersPerSubnet;
+    @Option(names = "--subnets-without-peers", defaultValue = "0",
+            description = "The last J subnets start with no peer and need one WAN seed (default: ${DEFAULT-VALUE}).")
+    int subnetsWithoutPeers;
+    @Option(names = "--ineligible-per-subnet", defaultValue = "0",
+            description = "Devices per subnet on an OS 11 below 11.11.150 (default: ${DEFAULT-VALUE}).")
+    int ineligiblePerSubnet;
+    @Option(names = "--package-mib", defaultValue = "64", description = "Size of the Base System App (default: ${DEFAULT-VALUE}).")
+    int packageMib;
+    @Option(names = "--upload-rate-mib", defaultValue = "16",
+            description = "Upload rate of each peer connection in MiB/s, 0 for unlimited (default: ${DEFAULT-VALUE}).")
+    int uploadRateMib;
+    @Option(names = "--install-seconds", defaultValue = "2", description = "Install time of each device (default: ${DEFAULT-VALUE}).")
+    int installSeconds;
+    @Option(names = "--limit-of-connections", defaultValue = "1",
+            description = "update.peer_server.limit_of_connections in the OS 12 profile (default: ${DEFAULT-VALUE}).")
+    int limitOfConnections;
+    @Option(names = "--headless", description = "Exit when the rollout ends: 0 if it completed, 1 if not.")
+    boolean headless;
+    @Option(names = "--summary", paramLabel = "FILE", description = "Write the measured outcome as JSON.")
+    Path summaryFile;
+    @Option(names = "--timeout-seconds", defaultValue = "900", description = "Give up on the rollout after this long (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+    @Option(names = "--work-dir", defaultValue = "var/demo", description = "Data and logs of this run; emptied first (default: ${DEFAULT-VALUE}).")
+    Path workDir;
+    @Option(names = "--repo-dir", defaultValue = ".", hidden = true, description = "The checkout holding the built services.")
+    Path repoDir;
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        FleetParameters params;
+        try {
+            params = new FleetParameters(subnets, devicesPerSubnet, initialPeersPerSubnet, subnetsWithoutPeers,
+                    ineligiblePerSubnet, packageMib, uploadRateMib, installSeconds);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Path work = repoDir.resolve(workDir).toAbsolutePath().normalize();
+        emptyDirectory(work);
+        Path logs = Files.createDirectories(work.resolve("logs"));
+
+        step("Starting Kafka (KRaft) and PostgreSQL");
+        LocalStack stack = LocalStack.start(work.resolve("stack"), 0, 0);
+        ServiceProcesses services = new ServiceProcesses(repoDir.toAbsolutePath(), logs);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread cleanup = new Thread(() -> {
+            services.close();
+            stack.close();
+            stopped.countDown();
+        }, "demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        done("Kafka at " + stack.kafkaBootstrapServers() + ", PostgreSQL databases profile and rollout; logs in " + logs);
+
+        Path payload = work.resolve(APP + "-" + TARGET_VERSION + ".bin");
+        Payloads.generate(payload, packageMib);
+        AppManifest manifest;
+        try (InputStream in = Files.newInputStream(payload)) {
+            manifest = AppManifest.compute(APP, TARGET_VERSION, AppManifest.DEFAULT_CHUNK_SIZE, in);
+        }
+
+        startServices(services, stack, params, work, payload);
+        AdminClient admin = new AdminClient("http://127.0.0.1:" + PROFILE_PORT, "http://127.0.0.1:" + ROLLOUT_PORT);
+        RolloutStatus result;
+        try (RolloutWatcher watcher = new RolloutWatcher(stack.kafkaBootstrapServers())) {
+            long folderId = configureFolder(admin);
+            uploadApp(admin, payload, manifest);
+            moveFleet(admin, folderId, params);
+            result = runRollout(admin, watcher, folderId);
+        }
+        if (summaryFile != null && result != null) {
+            Files.writeString(summaryFile, EventCodec.mapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(Summary.of(result, params)));
+            done("Summary written to " + summaryFile.toAbsolutePath());
+        }
+        boolean completed = result != null && "COMPLETED".equals(result.state());
+        if (headless) {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+            cleanup.run();
+            return completed ? 0 : 1;
+        }
+        out.println();
+        out.println("Everything stays up: dashboard http://localhost:" + ROLLOUT_PORT + "/, REST APIs on ports "
+                + PROFILE_PORT + " (profiles), " + DEVICE_PORT + " (devices), " + ROLLOUT_PORT + " (rollouts; /q/swagger-ui)."
+                + " Ctrl-C stops everything.");
+        stopped.await();
+        return completed ? 0 : 1;
+    }
+
+    private void startServices(ServiceProcesses services, LocalStack stack, FleetParameters params, Path work, Path payload)
+            throws IOException, InterruptedException {
+        step("Starting profile-service, rollout-service and a fleet of " + params.totalDevices() + " devices in "
+                + params.subnets() + " subnets");
+        String kafka = stack.kafkaBootstrapServers();
+        var profile = new ServiceProcesses.Service("profile-service", PROFILE_PORT, "384m",
+                withDatabase(stack, "profile", Map.of("kafka.bootstrap.servers", kafka)));
+        var rollout = new ServiceProcesses.Service("rollout-service", ROLLOUT_PORT, "512m", withDatabase(stack, "rollout", Map.of(
+                "kafka.bootstrap.servers", kafka,
+                "peerlift.rollout.repository.storage-dir", work.resolve("repository").toString(),
+                "peerlift.rollout.repository.public-url", "http://127.0.0.1:" + ROLLOUT_PORT + "/api/apps")));
+        Map<String, String> fleet = new LinkedHashMap<>();
+        fleet.put("kafka.bootstrap.servers", kafka);
+        fleet.put("peerlift.device.mode", "fleet");
+        fleet.put("peerlift.device.data-dir", work.resolve("devices").toString());
+        fleet.put("peerlift.device.upload-rate-bytes-per-second", String.valueOf((long) params.uploadRateMib() << 20));
+        fleet.put("peerlift.device.install-duration", params.installSeconds() + "s");
+        fleet.put("peerlift.fleet.subnets", String.valueOf(params.subnets()));
+        fleet.put("peerlift.fleet.devices-per-subnet", String.valueOf(params.devicesPerSubnet()));
+        fleet.put("peerlift.fleet.initial-peers-per-subnet", String.valueOf(params.initialPeersPerSubnet()));
+        fleet.put("peerlift.fleet.subnets-without-peers", String.valueOf(params.subnetsWithoutPeers()));
+        fleet.put("peerlift.fleet.ineligible-per-subnet", String.valueOf(params.ineligiblePerSubnet()));
+        fleet.put("peerlift.fleet.seed-package.file", payload.toString());
+        fleet.put("peerlift.fleet.seed-package.app", APP);
+        fleet.put("peerlift.fleet.seed-package.version", TARGET_VERSION);
+        var devices = new ServiceProcesses.Service("device-service", DEVICE_PORT, "1g", fleet);
+        for (var service : List.of(profile, rollout, devices)) {
+            services.start(service);
+        }
+        for (var service : List.of(profile, rollout, devices)) {
+            services.awaitReady(service, Duration.ofSeconds(120));
+        }
+        done("Services ready: profile " + profile.baseUrl() + ", devices " + devices.baseUrl() + ", rollouts " + rollout.baseUrl());
+    }
+
+    private static Map<String, String> withDatabase(LocalStack stack, String database, Map<String, String> properties) {
+        Map<String, String> all = new LinkedHashMap<>(properties);
+        all.putAll(stack.quarkusConfig(database));
+        return all;
+    }
+
+    /** The seed's "IGEL OS 12 Configurations" and "IGEL OS 11 Configurations" steps. */
+    private long configureFolder(AdminClient admin) throws IOException, InterruptedException {
+        step("1. Folder \"" + FOLDER + "\" with the OS 12 peer profile and the OS 11 discovery profile");
+        long folderId = admin.createFolder(FOLDER);
+        Map<String, Object> os12 = new LinkedHashMap<>();
+        os12.put(SettingKeys.DISCOVERY_ENABLED, true);
+        os12.put(SettingKeys.DISCOVERY_PORT, SettingKeys.DEFAULT_DISCOVERY_PORT);
+        os12.put(SettingKeys.PEER_SERVER_ENABLED, true);
+        os12.put(SettingKeys.PEER_SERVER_PORT, SettingKeys.DEFAULT_PEER_SERVER_PORT);
+        os12.put(SettingKeys.PEER_SERVER_LIMIT, limitOfConnections);
+        Map<String, Object> os11 = new LinkedHashMap<>();
+        os11.put(SettingKeys.DISCOVERY_ENABLED, true);
+        os11.put(SettingKeys.DISCOVERY_PORT, SettingKeys.DEFAULT_DISCOVERY_PORT);
+        os11.put(SettingKeys.DOWNLOAD_SERVER_PORT, SettingKeys.DEFAULT_PEER_SERVER_PORT);
+        long os12Profile = admin.createProfile("OS 12 Distributed Peer Update Server", "OS12", TARGET_VERSION, os12);
+        long os11Profile = admin.createProfile("OS 11 Distributed Peer Update client", "OS11", "11.11.150", os11);
+        admin.assignProfileToFolder(os12Profile, folderId);
+        admin.assignProfileToFolder(os11Profile, folderId);
+        done("folder " + folderId + ", profiles " + os12Profile + " (OS 12) and " + os11Profile + " (OS 11) assigned");
+        return folderId;
+    }
+
+    private void uploadApp(AdminClient admin, Path payload, AppManifest local) throws IOException, InterruptedException {
+        step("2. Upload the Base System App " + TARGET_VERSION + " (" + packageMib + " MiB) to the repository");
+        JsonNode manifest = admin.uploadApp(APP, TARGET_VERSION, payload);
+        if (!local.sha256().equals(manifest.path("sha256").asText()) || local.size() != manifest.path("size").asLong()) {
+            throw new IllegalStateException("the repository's manifest does not describe the uploaded package: " + manifest);
+        }
+        done("manifest " + local.manifestSha256().substring(0, 16) + "…, " + local.chunkCount() + " chunks of 1 MiB");
+    }
+
+    /** Moves every device (OS 11 devices and the initial OS 12 peers) into the folder, then checks it. */
+    private void moveFleet(AdminClient admin, long folderId, FleetParameters params) throws IOException, InterruptedException {
+        step("3. Move the devices into the folder and check its consistency");
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        List<JsonNode> devices = admin.devices();
+        while (devices.size() < params.totalDevices()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + devices.size() + " of " + params.totalDevices()
+                        + " devices announced themselves within 120 s; see the device-service log");
+            }
+            Thread.sleep(500);
+            devices = admin.devices();
+        }
+        List<String> ids = new ArrayList<>();
+        devices.forEach(device -> ids.add(device.get("id").asText()));
+        admin.moveDevices(folderId, ids);
+        done(ids.size() + " devices moved");
+        JsonNode problems = admin.consistency(folderId);
+        JsonNode list = problems.has("problems") ? problems.get("problems") : problems;
+        if (list.isEmpty()) {
+            done("consistency: no problems");
+        }
+        list.forEach(problem -> out.println("   ! " + problem.path("message").asText(problem.toString())));
+    }
+
+    private RolloutStatus runRollout(AdminClient admin, RolloutWatcher watcher, long folderId) throws Exception {
+        step("4. Upgrade to IGEL OS 12: rollout on folder " + folderId);
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("folderId", folderId);
+        request.put("app", APP);
+        request.put("version", TARGET_VERSION);
+        request.put("sourcePolicy", "PEER_THEN_WAN");
+        request.put("wanSeedsPerSubnet", 1);
+        String rolloutId = admin.startRollout(request);
+        String dashboard = "http://localhost:" + ROLLOUT_PORT + "/";
+        done("rollout " + rolloutId + " started; dashboard " + dashboard);
+        long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+        RolloutStatus status = null;
+        try (ProgressView view = ProgressView.open(headless, out)) {
+            while (System.nanoTime() < deadline) {
+                status = watcher.latest(rolloutId);
+                if (status != null) {
+                    view.show(status, dashboard);
+                    if (FINAL_STATES.contains(status.state())) {
+                        break;
+                    }
+                }
+                Thread.sleep(headless ? 1000 : 250);
+            }
+        }
+        if (status == null || !FINAL_STATES.contains(status.state())) {
+            out.println("The rollout did not end within " + timeoutSeconds + " s"
+                    + (status == null ? " (no status was published)" : ": " + ProgressView.summaryLine(status)));
+        } else {
+            done("rollout " + status.state() + ": " + ProgressView.summaryLine(status));
+        }
+        return status;
+    }
+
+    private void step(String text) {
+        out.println("==> " + text);
+    }
+
+    private void done(String text) {
+        out.println("    " + text);
+    }
+
+    private static void emptyDirectory(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+        Files.createDirectories(dir);
+    }
+}

@@ -1,0 +1,98 @@
+package io.peerlift.demo;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The three services as child JVMs, each started from its own Quarkus build with the demo's configuration,
+ * logging to its own file. Closing stops them all (gracefully, then forcibly), so nothing is left running.
+ */
+final class ServiceProcesses implements AutoCloseable {
+
+    /** One service to start: its module, HTTP port and system properties. */
+    record Service(String module, int httpPort, String maxHeap, Map<String, String> properties) {
+        String baseUrl() {
+            return "http://127.0.0.1:" + httpPort;
+        }
+    }
+
+    private final Path repoDir;
+    private final Path logDir;
+    private final List<Process> processes = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    ServiceProcesses(Path repoDir, Path logDir) {
+        this.repoDir = repoDir;
+        this.logDir = logDir;
+    }
+
+    void start(Service service) throws IOException {
+        Path jar = repoDir.resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build first with ./mvnw -B install -DskipTests");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx" + service.maxHeap());
+        command.add("-Dquarkus.http.port=" + service.httpPort());
+        service.properties().forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(jar.toString());
+        Path log = logDir.resolve(service.module() + ".log");
+        Process process = new ProcessBuilder(command)
+                .directory(repoDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        processes.add(process);
+    }
+
+    /** Waits until the service reports ready on /q/health/ready, or fails naming its log. */
+    void awaitReady(Service service, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        URI ready = URI.create(service.baseUrl() + "/q/health/ready");
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            if (processes.stream().anyMatch(p -> !p.isAlive())) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(service.module() + " did not become ready within " + timeout.toSeconds()
+                + " s; see " + logDir.resolve(service.module() + ".log"));
+    }
+
+    @Override
+    public void close() {
+        processes.forEach(Process::destroy);
+        for (Process process : processes) {
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        processes.clear();
+    }
+}
