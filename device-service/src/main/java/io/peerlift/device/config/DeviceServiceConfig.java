@@ -1,0 +1,106 @@
+package io.peerlift.device.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** {@code peerlift.device.*}: the mode, the agent's identity, and how every hosted device behaves. */
+@ConfigMapping(prefix = "peerlift.device")
+public interface DeviceServiceConfig {
+
+    enum Mode {
+        /** One device, this process. */
+        AGENT,
+        /** Many simulated devices on loopback addresses, configured by {@code peerlift.fleet.*}. */
+        FLEET
+    }
+
+    @WithDefault("agent")
+    Mode mode();
+
+    /** Agent mode: the device id. */
+    @WithDefault("device-1")
+    String id();
+
+    /** Agent mode: the device's own IPv4 address; the peer server binds it and discovery sends from it. */
+    @WithDefault("127.0.0.1")
+    String bindAddress();
+
+    /** Agent mode: the device's subnet in CIDR; discovery broadcasts to it and answers only it. */
+    @WithDefault("127.0.0.0/24")
+    String subnet();
+
+    /** Agent mode: the OS version on first start (afterwards the persisted one). */
+    @WithDefault("11.11.150")
+    String osVersion();
+
+    /** Agent mode: whether the peer server runs before any effective configuration arrives. */
+    @WithDefault("false")
+    boolean peerServerEnabled();
+
+    /** State, partial downloads and the content store (fleet: {@code devices/<id>} and a shared {@code store}). */
+    @WithDefault("data/device-service")
+    Path dataDir();
+
+    /** Upload rate per peer-server connection, to simulate real links; 0 is unlimited. */
+    @WithDefault("0")
+    long uploadRateBytesPerSecond();
+
+    @WithDefault("2s")
+    Duration installDuration();
+
+    @WithDefault("3s")
+    Duration rebootDelay();
+
+    /** Serve a package as soon as it is verified instead of only after the upgrade and reboot (IGEL's way). */
+    @WithDefault("false")
+    boolean serveBeforeReboot();
+
+    /** How long a discovery request collects answers. */
+    @WithDefault("500ms")
+    Duration discoveryWindow();
+
+    /** The first wait between discovery rounds; it doubles per round up to {@link #discoveryBackoffMax()}. */
+    @WithDefault("1s")
+    Duration discoveryBackoff();
+
+    @WithDefault("30s")
+    Duration discoveryBackoffMax();
+
+    /** PEER_THEN_WAN: empty discovery rounds before falling back to the repository. */
+    @WithDefault("3")
+    int wanFallbackAfterRounds();
+
+    /** Failed repository attempts before a download is given up. */
+    @WithDefault("5")
+    int wanAttempts();
+
+    @WithDefault("1s")
+    Duration progressInterval();
+
+    /** Connect and response-header timeout of manifest and payload requests. */
+    @WithDefault("10s")
+    Duration requestTimeout();
+
+    /** Until the effective configuration sets {@code update.discovery.port}. */
+    @WithDefault("22336")
+    int discoveryPort();
+
+    /** Until the effective configuration sets {@code update.peer_server.port}. */
+    @WithDefault("22335")
+    int peerServerPort();
+
+    /** Until the effective configuration sets {@code update.peer_server.limit_of_connections}. */
+    @WithDefault("1")
+    int peerServerLimit();
+
+    /** The app whose installation switches the OS version and reboots. */
+    @WithDefault("base-system")
+    String baseSystemApp();
+
+    /** Heartbeat: every hosted device announces itself this often. */
+    @WithDefault("60s")
+    Duration announceInterval();
+}

@@ -1,0 +1,121 @@
+package io.peerlift.device.domain;
+
+import io.peerlift.events.AppRef;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * What a device must remember across restarts, in {@code device.properties} of its directory: the last event seq
+ * (so seq keeps rising), the OS version, the apps it holds and the commands it already handled. Written atomically
+ * on every change.
+ */
+public final class DeviceStateFile {
+
+    private static final int REMEMBERED_COMMANDS = 64;
+
+    private final Path file;
+    private long seq;
+    private String osVersion;
+    private final List<AppRef> apps = new ArrayList<>();
+    private final Deque<String> handledCommands = new ArrayDeque<>();
+
+    private DeviceStateFile(Path file) {
+        this.file = file;
+    }
+
+    /** Loads the state in {@code deviceDir}, or starts a fresh one on {@code initialOsVersion}. */
+    public static DeviceStateFile load(Path deviceDir, String initialOsVersion) {
+        DeviceStateFile state = new DeviceStateFile(deviceDir.resolve("device.properties"));
+        state.osVersion = initialOsVersion;
+        if (Files.exists(state.file)) {
+            Properties props = new Properties();
+            try (Reader in = Files.newBufferedReader(state.file)) {
+                props.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read device state " + state.file, e);
+            }
+            state.seq = Long.parseLong(props.getProperty("seq", "0"));
+            state.osVersion = props.getProperty("osVersion", initialOsVersion);
+            for (String app : split(props.getProperty("apps"))) {
+                String[] parts = app.split("@", 3);
+                state.apps.add(new AppRef(parts[0], parts[1], parts[2]));
+            }
+            state.handledCommands.addAll(split(props.getProperty("handledCommands")));
+        }
+        return state;
+    }
+
+    private static List<String> split(String value) {
+        return value == null || value.isBlank() ? List.of() : Arrays.asList(value.split(","));
+    }
+
+    public synchronized long nextSeq() {
+        seq++;
+        save();
+        return seq;
+    }
+
+    public synchronized String osVersion() {
+        return osVersion;
+    }
+
+    public synchronized void osVersion(String version) {
+        osVersion = version;
+        save();
+    }
+
+    public synchronized List<AppRef> apps() {
+        return List.copyOf(apps);
+    }
+
+    /** Records a held app, replacing another version of the same app. */
+    public synchronized void hold(AppRef app) {
+        apps.removeIf(held -> held.app().equals(app.app()));
+        apps.add(app);
+        save();
+    }
+
+    /** Records a command as handled; false when it was handled before (a re-delivery). */
+    public synchronized boolean markHandled(String commandKey) {
+        if (handledCommands.contains(commandKey)) {
+            return false;
+        }
+        handledCommands.addLast(commandKey);
+        while (handledCommands.size() > REMEMBERED_COMMANDS) {
+            handledCommands.removeFirst();
+        }
+        save();
+        return true;
+    }
+
+    private void save() {
+        Properties props = new Properties();
+        props.setProperty("seq", Long.toString(seq));
+        props.setProperty("osVersion", osVersion);
+        props.setProperty("apps", String.join(",", apps.stream()
+                .map(a -> a.app() + "@" + a.version() + "@" + a.manifestSha256()).toList()));
+        props.setProperty("handledCommands", String.join(",", handledCommands));
+        try {
+            Files.createDirectories(file.getParent());
+            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+            try (Writer out = Files.newBufferedWriter(temp)) {
+                props.store(out, "Peerlift device state");
+            }
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write device state " + file, e);
+        }
+    }
+}

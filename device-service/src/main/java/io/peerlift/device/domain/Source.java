@@ -1,0 +1,37 @@
+package io.peerlift.device.domain;
+
+import io.peerlift.events.DownloadSource;
+import io.peerlift.events.PeerOffer;
+
+import java.net.URI;
+
+/**
+ * Somewhere a package can be fetched from: a peer's update server or the repository. Both speak the same
+ * protocol under a base URL: {@code {base}/{app}/{version}/manifest} and {@code .../payload}.
+ *
+ * @param peerId the peer's device id, null for the repository
+ */
+public record Source(DownloadSource kind, String peerId, String baseUrl) {
+
+    public static Source peer(PeerOffer offer) {
+        return new Source(DownloadSource.PEER, offer.peerId(),
+                "http://" + offer.address() + ":" + offer.port() + PeerServer.PATH_PREFIX);
+    }
+
+    public static Source repository(String repositoryUrl) {
+        return new Source(DownloadSource.WAN, null, repositoryUrl.replaceAll("/+$", ""));
+    }
+
+    public URI manifestUri(String app, String version) {
+        return URI.create(baseUrl + "/" + app + "/" + version + "/manifest");
+    }
+
+    public URI payloadUri(String app, String version) {
+        return URI.create(baseUrl + "/" + app + "/" + version + "/payload");
+    }
+
+    @Override
+    public String toString() {
+        return kind == DownloadSource.PEER ? "peer " + peerId + " (" + baseUrl + ")" : "repository " + baseUrl;
+    }
+}

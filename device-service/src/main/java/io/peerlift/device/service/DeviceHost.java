@@ -1,0 +1,125 @@
+package io.peerlift.device.service;
+
+import io.peerlift.device.config.DeviceServiceConfig;
+import io.peerlift.device.config.FleetConfig;
+import io.peerlift.device.domain.ContentStore.StoredApp;
+import io.peerlift.device.domain.Device;
+import io.peerlift.device.domain.DeviceContext;
+import io.peerlift.device.domain.DeviceView;
+import io.peerlift.events.DeviceCommand;
+import io.peerlift.events.DeviceConfig;
+import io.peerlift.events.Subnet;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The devices this process hosts: one in agent mode, a whole simulated fleet in fleet mode. Commands and
+ * configurations for other devices are ignored, since every device-service instance reads the whole topics.
+ * The devices are built when the bean is first used, so a Kafka record arriving early still finds its device.
+ */
+@ApplicationScoped
+public class DeviceHost {
+
+    private static final Logger LOG = Logger.getLogger(DeviceHost.class);
+
+    @Inject
+    DeviceServiceConfig config;
+    @Inject
+    FleetConfig fleet;
+    @Inject
+    DeviceContext context;
+
+    private final Map<String, Device> devices = new LinkedHashMap<>();
+
+    @PostConstruct
+    void build() {
+        switch (config.mode()) {
+            case AGENT -> devices.put(config.id(), new Device(config.id(), config.bindAddress(),
+                    Subnet.parse(config.subnet()), config.osVersion(), config.dataDir(), config.peerServerEnabled(),
+                    context));
+            case FLEET -> buildFleet();
+        }
+        devices.values().forEach(Device::start);
+        LOG.infof("hosting %d device(s) in %s mode", devices.size(), config.mode());
+    }
+
+    private void buildFleet() {
+        Optional<StoredApp> seed = importSeed();
+        for (FleetLayout.Member member : FleetLayout.plan(fleet)) {
+            Path dir = config.dataDir().resolve("devices").resolve(member.id());
+            Device device = new Device(member.id(), member.ip(), member.subnet(), member.osVersion(), dir,
+                    member.initialPeer(), context);
+            if (member.initialPeer()) {
+                device.provision(seed.orElseThrow());
+            }
+            devices.put(member.id(), device);
+        }
+    }
+
+    private Optional<StoredApp> importSeed() {
+        if (fleet.initialPeersPerSubnet() == 0 || fleet.subnetsWithoutPeers() == fleet.subnets()) {
+            return Optional.empty();
+        }
+        FleetConfig.SeedPackage seed = fleet.seedPackage();
+        Path file = seed.file().orElseThrow(() -> new IllegalStateException(
+                "peerlift.fleet.seed-package.file is required: the initial peers must hold the package they serve"));
+        try {
+            StoredApp app = context.store().importPackage(seed.app(), seed.version(), file);
+            LOG.infof("initial peers hold %s %s, manifest %s", seed.app(), seed.version(),
+                    app.manifest().manifestSha256());
+            return Optional.of(app);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot import the seed package " + file, e);
+        }
+    }
+
+    /** Forces the devices to be built at start-up rather than on first use. */
+    void onStart(@Observes StartupEvent event) {
+        LOG.debugf("device host ready with %d device(s)", devices.size());
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        devices.values().forEach(Device::stop);
+    }
+
+    @Scheduled(every = "${peerlift.device.announce-interval:60s}", delayed = "${peerlift.device.announce-interval:60s}")
+    void heartbeat() {
+        devices.values().forEach(Device::announce);
+    }
+
+    public void accept(DeviceCommand command) {
+        Device device = devices.get(command.deviceId());
+        if (device != null) {
+            device.accept(command);
+        }
+    }
+
+    public void accept(DeviceConfig deviceConfig) {
+        Device device = devices.get(deviceConfig.deviceId());
+        if (device != null) {
+            device.accept(deviceConfig);
+        }
+    }
+
+    public Collection<DeviceView> views() {
+        return devices.values().stream().map(Device::view).toList();
+    }
+
+    public Optional<DeviceView> view(String id) {
+        return Optional.ofNullable(devices.get(id)).map(Device::view);
+    }
+}

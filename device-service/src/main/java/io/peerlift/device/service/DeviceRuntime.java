@@ -1,0 +1,62 @@
+package io.peerlift.device.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.peerlift.device.config.DeviceServiceConfig;
+import io.peerlift.device.domain.ContentStore;
+import io.peerlift.device.domain.DeviceContext;
+import io.peerlift.device.domain.DeviceEventSink;
+import io.peerlift.device.domain.DeviceSettings;
+import io.peerlift.device.domain.DiscoveryMetrics;
+import io.vertx.core.Vertx;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Builds what the hosted devices share, from configuration and the platform's Vert.x and metrics. */
+@ApplicationScoped
+public class DeviceRuntime {
+
+    private final ExecutorService workers = Executors.newCachedThreadPool(daemonThreads("device-worker-"));
+
+    @Produces
+    @Singleton
+    DeviceContext deviceContext(Vertx vertx, MeterRegistry meters, DeviceServiceConfig config, DeviceEventSink events) {
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(config.requestTimeout())
+                .executor(workers)
+                .build();
+        return new DeviceContext(vertx, http, workers, new ContentStore(config.dataDir().resolve("store")), events,
+                new DiscoveryMetrics(meters), settings(config), Clock.systemUTC());
+    }
+
+    static DeviceSettings settings(DeviceServiceConfig config) {
+        return new DeviceSettings(config.installDuration(), config.rebootDelay(), config.serveBeforeReboot(),
+                config.uploadRateBytesPerSecond(), config.discoveryWindow(), config.discoveryBackoff(),
+                config.discoveryBackoffMax(), config.wanFallbackAfterRounds(), config.wanAttempts(),
+                config.progressInterval(), config.requestTimeout(), config.discoveryPort(), config.peerServerPort(),
+                config.peerServerLimit(), config.baseSystemApp());
+    }
+
+    @PreDestroy
+    void shutdown() {
+        workers.shutdownNow();
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,196 @@
+package io.peerlift.device.domain;
+
+import io.peerlift.device.domain.ContentStore.StoredApp;
+import io.peerlift.device.domain.PayloadFetcher.Outcome;
+import io.peerlift.events.AppManifest;
+import io.peerlift.events.PeerOffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** Peer update servers and the verifying fetcher over real HTTP on loopback. */
+class PeerTransferTest {
+
+    private static final int CHUNK = AppManifest.DEFAULT_CHUNK_SIZE;
+
+    @TempDir
+    Path dir;
+
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor).build();
+    private final List<PeerServer> servers = new ArrayList<>();
+    private final List<Long> uploads = new CopyOnWriteArrayList<>();
+    private ContentStore store;
+    private StoredApp app;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        store = new ContentStore(dir.resolve("store"));
+        app = store.importPackage(TestRig.APP, TestRig.TARGET, TestRig.randomPackage(dir, 6 * CHUNK + 12_345));
+    }
+
+    @AfterEach
+    void tearDown() {
+        servers.forEach(PeerServer::close);
+        executor.shutdownNow();
+    }
+
+    private PeerServer serve(StoredApp served, int capacity, long rate) throws Exception {
+        PeerServer server = new PeerServer("127.0.0.1", 0, capacity, rate,
+                (a, v) -> a.equals(served.manifest().app()) && v.equals(served.manifest().version())
+                        ? Optional.of(served) : Optional.empty(),
+                (to, stored, bytes) -> uploads.add(bytes), executor);
+        servers.add(server);
+        return server;
+    }
+
+    private static Source sourceOf(String id, PeerServer server) {
+        return Source.peer(new PeerOffer(id, "127.0.0.1", server.port(), TestRig.APP, TestRig.TARGET, "x", 0, 1));
+    }
+
+    private PayloadFetcher fetcher() {
+        return new PayloadFetcher(http, "requester", Duration.ofSeconds(5));
+    }
+
+    /** Counts the bytes received from each source. */
+    private static final class Tally implements PayloadFetcher.Listener {
+        final AtomicLong received = new AtomicLong();
+        final AtomicLong verifiedChunks = new AtomicLong();
+
+        @Override
+        public void received(Source source, long bytes) {
+            received.addAndGet(bytes);
+        }
+
+        @Override
+        public void verified(Source source, int chunk) {
+            verifiedChunks.incrementAndGet();
+        }
+    }
+
+    @Test
+    void aFullDownloadIsVerifiedChunkByChunkAndMatchesTheManifest() throws Exception {
+        Source peer = sourceOf("peer", serve(app, 1, 0));
+        AppManifest manifest = fetcher().fetchManifest(peer, TestRig.APP, TestRig.TARGET, app.manifest().manifestSha256());
+        try (PartialDownload download = PartialDownload.open(dir.resolve("downloads"), manifest)) {
+            Tally tally = new Tally();
+            assertThat(fetcher().fetchMissing(peer, download, tally, () -> false)).isEqualTo(Outcome.COMPLETE);
+            assertThat(tally.received.get()).isEqualTo(manifest.size());
+            assertThat(tally.verifiedChunks.get()).isEqualTo(manifest.chunkCount());
+            assertThat(ContentStore.digestOf(download.payloadPath())).isEqualTo(manifest.sha256());
+        }
+        await().untilAsserted(() -> assertThat(uploads).containsExactly(app.manifest().size()));
+    }
+
+    @Test
+    void aManifestThatDoesNotHashToTheCommandedIdentityIsRefused() throws Exception {
+        Source peer = sourceOf("peer", serve(app, 1, 0));
+        String otherIdentity = "0".repeat(64);
+        assertThatThrownBy(() ->
+                        fetcher().fetchManifest(peer, TestRig.APP, TestRig.TARGET, otherIdentity))
+                .isInstanceOf(AppManifest.ManifestMismatchException.class);
+    }
+
+    @Test
+    void aDownloadResumesFromAnotherPeerWithoutRefetchingVerifiedChunks() throws Exception {
+        PeerServer slow = serve(app, 1, 2L * CHUNK);
+        Source first = sourceOf("slow", slow);
+        Source second = sourceOf("fast", serve(app, 1, 0));
+        AppManifest manifest = app.manifest();
+        try (PartialDownload download = PartialDownload.open(dir.resolve("downloads"), manifest)) {
+            Tally fromFirst = new Tally();
+            CompletableFuture<Outcome> interrupted = CompletableFuture.supplyAsync(() -> fetch(first, download, fromFirst), executor);
+            await().until(() -> fromFirst.verifiedChunks.get() >= 2);
+            slow.close();
+            assertThat(interrupted.get()).isEqualTo(Outcome.UNAVAILABLE);
+            long kept = download.verifiedBytes();
+            assertThat(kept).isGreaterThanOrEqualTo(2L * CHUNK).isLessThan(manifest.size());
+
+            Tally fromSecond = new Tally();
+            assertThat(fetcher().fetchMissing(second, download, fromSecond, () -> false)).isEqualTo(Outcome.COMPLETE);
+            assertThat(fromSecond.received.get()).as("only the missing chunks cross the wire")
+                    .isEqualTo(manifest.size() - kept);
+            assertThat(ContentStore.digestOf(download.payloadPath())).isEqualTo(manifest.sha256());
+            await().untilAsserted(() -> assertThat(uploads).as("the killed peer never completed an upload")
+                    .containsExactly(manifest.size() - kept));
+        }
+    }
+
+    private Outcome fetch(Source source, PartialDownload download, Tally tally) {
+        try {
+            return fetcher().fetchMissing(source, download, tally, () -> false);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aRoguePeerIsDetectedAtTheFirstBadChunkAndNothingCorruptIsKept() throws Exception {
+        Path corrupt = dir.resolve("corrupt.bin");
+        byte[] bytes = Files.readAllBytes(app.payload());
+        bytes[3 * CHUNK + 77] ^= 0x5a;
+        Files.write(corrupt, bytes);
+        Source rogue = sourceOf("rogue", serve(new StoredApp(app.manifest(), app.manifestBytes(), corrupt), 1, 0));
+        try (PartialDownload download = PartialDownload.open(dir.resolve("downloads"), app.manifest())) {
+            assertThat(fetcher().fetchMissing(rogue, download, new Tally(), () -> false)).isEqualTo(Outcome.CORRUPT);
+            assertThat(download.verifiedBytes()).isEqualTo(3L * CHUNK);
+            assertThat(download.isVerified(3)).isFalse();
+            assertThat(download.missingRuns()).containsExactly(new PartialDownload.ChunkRun(3, 6));
+        }
+    }
+
+    @Test
+    void beyondTheConnectionLimitThePeerAnswers503WithRetryAfter() throws Exception {
+        PeerServer server = serve(app, 1, CHUNK);
+        URI payload = sourceOf("peer", server).payloadUri(TestRig.APP, TestRig.TARGET);
+        CompletableFuture<HttpResponse<Void>> occupying = http.sendAsync(HttpRequest.newBuilder(payload).build(),
+                HttpResponse.BodyHandlers.discarding());
+        await().until(() -> server.activeUploads() == 1);
+
+        HttpResponse<Void> refused = http.send(HttpRequest.newBuilder(payload).build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+
+        HttpResponse<Void> head = http.send(HttpRequest.newBuilder(payload).method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .header("Range", "bytes=10-19").build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(head.statusCode()).as("HEAD uses no upload slot").isEqualTo(206);
+        assertThat(head.headers().firstValue("Content-Range")).contains("bytes 10-19/" + app.manifest().size());
+        occupying.cancel(true);
+    }
+
+    @Test
+    void onlyTheThreeKnownResourcesOfHeldAppsAreServed() throws Exception {
+        PeerServer server = serve(app, 1, 0);
+        String base = "http://127.0.0.1:" + server.port() + PeerServer.PATH_PREFIX;
+        for (String path : List.of("/base-system/12.8.0/payload", "/base-system/12.7.4/other",
+                "/..%2F..%2Fetc/passwd/payload", "/base-system/12.7.4/payload/extra")) {
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertThat(response.statusCode()).as(path).isEqualTo(404);
+        }
+        HttpResponse<Void> unsatisfiable = http.send(HttpRequest.newBuilder(URI.create(base + "/base-system/12.7.4/payload"))
+                .header("Range", "bytes=" + app.manifest().size() + "-").build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(unsatisfiable.statusCode()).isEqualTo(416);
+    }
+}
