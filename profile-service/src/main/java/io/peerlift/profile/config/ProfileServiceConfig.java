@@ -1,0 +1,40 @@
+package io.peerlift.profile.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+@ConfigMapping(prefix = "peerlift.profile")
+public interface ProfileServiceConfig {
+
+    Outbox outbox();
+
+    DeviceEvents deviceEvents();
+
+    interface Outbox {
+
+        /** How often the relay looks for unsent rows besides the nudge after each commit (the safety net). */
+        @WithDefault("1s")
+        Duration relayInterval();
+
+        /** Rows published per transaction. */
+        @WithDefault("100")
+        int batchSize();
+
+        /** How long the relay waits for Kafka to acknowledge a batch before retrying it on the next run. */
+        @WithDefault("10s")
+        Duration ackTimeout();
+
+        /** How long sent rows are kept for inspection before they are purged. */
+        @WithDefault("P7D")
+        Duration retention();
+    }
+
+    interface DeviceEvents {
+
+        /** Attempts per event when a concurrent change of the same device makes a transaction fail. */
+        @WithDefault("3")
+        int maxAttempts();
+    }
+}

@@ -1,0 +1,32 @@
+package io.peerlift.profile.domain;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+
+import java.time.Instant;
+
+/** A device folder. Folders form one tree under {@link #ROOT_ID}; a folder never moves once created. */
+@Entity
+public class Folder extends PanacheEntityBase {
+
+    /** The root folder "Devices", created by the schema migration; new devices land here. */
+    public static final long ROOT_ID = 1L;
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(nullable = false)
+    public String name;
+
+    /** Null only for the root. */
+    @Column(name = "parent_id")
+    public Long parentId;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+}

@@ -1,0 +1,9 @@
+package io.peerlift.profile.rest;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+@Schema(name = "CreateFolder")
+public record CreateFolderRequest(
+        @Schema(required = true, example = "Distributed Peer Upgrade") String name,
+        @Schema(description = "the parent folder; the root folder (1) when absent", example = "1") Long parentId) {
+}

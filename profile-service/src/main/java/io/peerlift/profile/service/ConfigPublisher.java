@@ -1,0 +1,100 @@
+package io.peerlift.profile.service;
+
+import io.peerlift.events.DeviceConfig;
+import io.peerlift.events.EventCodec;
+import io.peerlift.profile.domain.Device;
+import io.peerlift.profile.domain.EffectiveConfig;
+import io.peerlift.profile.domain.OutboxMessage;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/**
+ * Turns a change into outbox rows: recomputes the effective configuration of the devices a change may affect
+ * and, for each whose configuration differs from the one last published, writes the next revision to the
+ * outbox in the caller's transaction. So a committed change is always published and a rolled-back one never.
+ */
+@ApplicationScoped
+public class ConfigPublisher {
+
+    /** Bumps the revision only when the content changed; returns no row otherwise. */
+    private static final String NEXT_REVISION_IF_CHANGED = """
+            insert into device_config_state (device_id, revision, content) values (:deviceId, 1, :content)
+            on conflict (device_id) do update
+                set revision = device_config_state.revision + 1, content = excluded.content
+                where device_config_state.content <> excluded.content
+            returning revision""";
+
+    @Inject
+    EntityManager entityManager;
+
+    @Inject
+    Event<OutboxWritten> outboxWritten;
+
+    /** Publishes the configurations of {@code devices} that changed. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void publish(Collection<Device> devices) {
+        if (devices.isEmpty()) {
+            return;
+        }
+        entityManager.flush();
+        ConfigurationSnapshot snapshot = ConfigurationSnapshot.load();
+        Instant now = Instant.now();
+        // The same order in every transaction, so concurrent changes lock the state rows without deadlocking.
+        List<Device> ordered = devices.stream().distinct().sorted(Comparator.comparing(d -> d.id)).toList();
+        boolean written = false;
+        for (Device device : ordered) {
+            EffectiveConfig config = snapshot.resolve(device);
+            OptionalLong revision = nextRevisionIfChanged(device.id, EventCodec.encode(config));
+            if (revision.isPresent()) {
+                enqueue(config, revision.getAsLong(), now);
+                written = true;
+            }
+        }
+        if (written) {
+            outboxWritten.fire(new OutboxWritten());
+        }
+    }
+
+    /** The revision of the configuration last published for the device, 0 before the first. */
+    public long currentRevision(String deviceId) {
+        List<?> rows = entityManager
+                .createNativeQuery("select revision from device_config_state where device_id = :deviceId")
+                .setParameter("deviceId", deviceId)
+                .getResultList();
+        return rows.isEmpty() ? 0 : ((Number) rows.get(0)).longValue();
+    }
+
+    private OptionalLong nextRevisionIfChanged(String deviceId, String content) {
+        List<?> rows = entityManager.createNativeQuery(NEXT_REVISION_IF_CHANGED)
+                .setParameter("deviceId", deviceId)
+                .setParameter("content", content)
+                .getResultList();
+        return rows.isEmpty() ? OptionalLong.empty() : OptionalLong.of(((Number) rows.get(0)).longValue());
+    }
+
+    private static void enqueue(EffectiveConfig config, long revision, Instant now) {
+        DeviceConfig message = new DeviceConfig(UUID.randomUUID(), config.deviceId(), config.folderId(),
+                config.folderPath(), config.osFamily(), config.osVersion(), config.settings(), config.sources(),
+                revision, now);
+        OutboxMessage row = new OutboxMessage();
+        row.deviceId = config.deviceId();
+        row.revision = revision;
+        row.payload = EventCodec.encode(message);
+        row.createdAt = now;
+        row.persist();
+    }
+
+    /** Fired in a transaction that wrote outbox rows; observed after it commits. */
+    public record OutboxWritten() {
+    }
+}
