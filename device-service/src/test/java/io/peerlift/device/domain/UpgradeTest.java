@@ -1,0 +1,239 @@
+package io.peerlift.device.domain;
+
+import io.peerlift.device.domain.ContentStore.StoredApp;
+import io.peerlift.events.AppManifest;
+import io.peerlift.events.AppRef;
+import io.peerlift.events.DeviceCommand;
+import io.peerlift.events.DeviceConfig;
+import io.peerlift.events.DeviceEvent;
+import io.peerlift.events.DownloadSource;
+import io.peerlift.events.OsFamily;
+import io.peerlift.events.PeerOffer;
+import io.peerlift.events.SettingKeys;
+import io.peerlift.events.SourcePolicy;
+import io.peerlift.events.Subnet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
+
+import static io.peerlift.device.domain.TestRig.APP;
+import static io.peerlift.device.domain.TestRig.OS11;
+import static io.peerlift.device.domain.TestRig.TARGET;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+/** Whole devices upgrading each other over real UDP and HTTP on loopback. */
+class UpgradeTest {
+
+    @TempDir
+    Path dir;
+
+    private TestRig rig;
+    private Path packageFile;
+    private AppManifest manifest;
+    private Subnet subnet;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        rig = new TestRig(dir);
+        packageFile = TestRig.randomPackage(dir.resolve("packages"), 3 * AppManifest.DEFAULT_CHUNK_SIZE + 4_321);
+        manifest = TestRig.manifestOf(packageFile);
+        subnet = TestRig.randomSubnet();
+    }
+
+    @AfterEach
+    void tearDown() {
+        rig.close();
+        executor.shutdownNow();
+    }
+
+    private DeviceConfig os12PeerConfig(Device device, long revision) {
+        return new DeviceConfig(UUID.randomUUID(), device.id(), 1, List.of(1L), OsFamily.OS12, TARGET,
+                Map.of(SettingKeys.DISCOVERY_ENABLED, true, SettingKeys.DISCOVERY_PORT, rig.discoveryPort,
+                        SettingKeys.PEER_SERVER_ENABLED, true, SettingKeys.PEER_SERVER_PORT, 0,
+                        SettingKeys.PEER_SERVER_LIMIT, 3),
+                Map.of(), revision, Instant.now());
+    }
+
+    private Device os11Device(String id, int host) {
+        Device device = rig.device(id, subnet, host, OS11, false);
+        device.start();
+        return device;
+    }
+
+    @Test
+    void anOs11DeviceUpgradesFromAPeerAndBecomesAPeerOnceItsOs12ConfigurationArrives() throws Exception {
+        Device peer = rig.peer("peer", subnet, 2, packageFile);
+        Device device = os11Device("device", 3);
+
+        device.accept(TestRig.upgrade(device, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/unused"));
+
+        await().until(() -> !rig.eventsOf("device", DeviceEvent.UpgradeCompleted.class).isEmpty());
+        List<DeviceEvent> events = rig.eventsOf("device");
+        assertThat(events).extracting(e -> e.getClass().getSimpleName()).filteredOn(n -> !n.equals("DownloadProgress"))
+                .containsExactly("DeviceAnnounced", "DiscoveryRequested", "DiscoveryAnswered", "DownloadStarted",
+                        "DownloadCompleted", "UpgradeStarted", "UpgradeCompleted", "DeviceAnnounced");
+        assertThat(events).extracting(DeviceEvent::seq).containsExactlyElementsOf(
+                LongStream.rangeClosed(1, events.size()).boxed().toList());
+        assertThat(rig.eventsOf("device", DeviceEvent.DiscoveryAnswered.class).get(0).offers())
+                .extracting(PeerOffer::peerId).containsExactly("peer");
+        DeviceEvent.DownloadStarted started = rig.eventsOf("device", DeviceEvent.DownloadStarted.class).get(0);
+        assertThat(started.source()).isEqualTo(DownloadSource.PEER);
+        assertThat(started.peerId()).isEqualTo("peer");
+        DeviceEvent.DownloadCompleted completed = rig.eventsOf("device", DeviceEvent.DownloadCompleted.class).get(0);
+        assertThat(completed.peerBytes()).isEqualTo(manifest.size());
+        assertThat(completed.wanBytes()).isZero();
+        assertThat(rig.eventsOf("device", DeviceEvent.UpgradeCompleted.class).get(0).newOsVersion()).isEqualTo(TARGET);
+        DeviceEvent.DeviceAnnounced announced = rig.eventsOf("device", DeviceEvent.DeviceAnnounced.class).get(1);
+        assertThat(announced.osVersion()).isEqualTo(TARGET);
+        assertThat(announced.apps()).containsExactly(new AppRef(APP, TARGET, manifest.manifestSha256()));
+        assertThat(announced.peerServer().running()).as("IGEL: no peer server until a profile enables it").isFalse();
+        await().untilAsserted(() -> assertThat(rig.eventsOf("peer", DeviceEvent.UploadCompleted.class))
+                .extracting(DeviceEvent.UploadCompleted::toDeviceId, DeviceEvent.UploadCompleted::bytes)
+                .containsExactly(tuple("device", manifest.size())));
+        assertThat(Files.readAllBytes(rig.context.store().find(manifest.manifestSha256()).orElseThrow().payload()))
+                .isEqualTo(Files.readAllBytes(packageFile));
+
+        device.accept(os12PeerConfig(device, 1));
+        DeviceEvent.PeerServerStarted serving = rig.eventsOf("device", DeviceEvent.PeerServerStarted.class).get(0);
+        assertThat(serving.capacity()).isEqualTo(3);
+        assertThat(serving.ip()).isEqualTo(device.ip());
+
+        peer.stop();
+        Device next = os11Device("next", 4);
+        next.accept(TestRig.upgrade(next, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/unused"));
+        await().until(() -> !rig.eventsOf("next", DeviceEvent.UpgradeCompleted.class).isEmpty());
+        assertThat(rig.eventsOf("next", DeviceEvent.DownloadStarted.class).get(0).peerId())
+                .as("the freshly upgraded device serves the next one").isEqualTo("device");
+    }
+
+    @Test
+    void aRoguePeerIsBannedAndNothingUnverifiedIsInstalledOrServed() throws Exception {
+        StoredApp honest = rig.context.store().importPackage(APP, TARGET, packageFile);
+        Path corrupt = dir.resolve("corrupt.bin");
+        byte[] bytes = Files.readAllBytes(packageFile);
+        bytes[bytes.length - 10] ^= 0x01;
+        Files.write(corrupt, bytes);
+        StoredApp tampered = new StoredApp(honest.manifest(), honest.manifestBytes(), corrupt);
+        AtomicInteger rogueRequests = new AtomicInteger();
+        try (PeerServer rogueServer = new PeerServer(subnet.host(9), 0, 5, 0, (a, v) -> {
+            rogueRequests.incrementAndGet();
+            return Optional.of(tampered);
+        }, (to, app, n) -> { }, executor);
+             DiscoveryResponder rogue = DiscoveryResponder.listen(rig.vertx, rig.discoveryPort, "rogue", subnet,
+                     (a, v) -> Optional.of(new PeerOffer("rogue", subnet.host(9), rogueServer.port(), APP, TARGET,
+                             manifest.manifestSha256(), 0, 5)), rig.discoveryMetrics)) {
+            Device device = os11Device("device", 3);
+            device.accept(TestRig.upgrade(device, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/unused"));
+
+            await().until(() -> rig.eventsOf("device", DeviceEvent.DiscoveryAnswered.class).size() >= 3);
+            assertThat(device.apps()).isEmpty();
+            assertThat(device.osVersion()).isEqualTo(OS11);
+            assertThat(device.view().state()).isIn(DeviceState.DISCOVERING, DeviceState.DOWNLOADING);
+            assertThat(rig.context.store().find(manifest.manifestSha256())).as("only the import above is stored")
+                    .contains(honest);
+            assertThat(rig.eventsOf("device", DeviceEvent.PeerServerStarted.class)).isEmpty();
+
+            rig.peer("honest", subnet, 2, packageFile);
+            await().until(() -> !rig.eventsOf("device", DeviceEvent.UpgradeCompleted.class).isEmpty());
+            DeviceEvent.DownloadCompleted completed = rig.eventsOf("device", DeviceEvent.DownloadCompleted.class).get(0);
+            assertThat(completed.peerBytes()).as("the rogue's bad chunk is counted, then refetched")
+                    .isEqualTo(manifest.size() + manifest.chunkLength(manifest.chunkCount() - 1));
+            assertThat(rig.eventsOf("device", DeviceEvent.DownloadStarted.class)).hasSize(1);
+        }
+        assertThat(rogueRequests).as("manifest and one payload range, then banned").hasValue(2);
+        assertThat(ContentStore.digestOf(rig.context.store().find(manifest.manifestSha256()).orElseThrow().payload()))
+                .isEqualTo(manifest.sha256());
+    }
+
+    @Test
+    void peerThenWanFallsBackToTheRepositoryAfterEmptyRoundsAndWanSeedGoesThereAtOnce() throws Exception {
+        StoredApp stored = rig.context.store().importPackage(APP, TARGET, packageFile);
+        try (PeerServer repository = new PeerServer("127.0.0.1", 0, 10, 0, (a, v) -> Optional.of(stored),
+                (to, app, n) -> { }, executor)) {
+            String repositoryUrl = "http://127.0.0.1:" + repository.port() + PeerServer.PATH_PREFIX + "/";
+            Device fallback = os11Device("fallback", 3);
+            Device seed = os11Device("seed", 4);
+
+            fallback.accept(TestRig.upgrade(fallback, manifest, SourcePolicy.PEER_THEN_WAN, repositoryUrl));
+            seed.accept(TestRig.upgrade(seed, manifest, SourcePolicy.WAN_SEED, repositoryUrl));
+
+            await().until(() -> !rig.eventsOf("fallback", DeviceEvent.UpgradeCompleted.class).isEmpty()
+                    && !rig.eventsOf("seed", DeviceEvent.UpgradeCompleted.class).isEmpty());
+        }
+        assertThat(rig.eventsOf("fallback", DeviceEvent.DiscoveryAnswered.class))
+                .as("wan-fallback-after-rounds is 2 in the rig").hasSize(2)
+                .allSatisfy(answered -> assertThat(answered.offers()).isEmpty());
+        assertThat(rig.eventsOf("seed", DeviceEvent.DiscoveryRequested.class)).isEmpty();
+        for (String id : List.of("fallback", "seed")) {
+            DeviceEvent.DownloadCompleted completed = rig.eventsOf(id, DeviceEvent.DownloadCompleted.class).get(0);
+            assertThat(completed.source()).isEqualTo(DownloadSource.WAN);
+            assertThat(completed.wanBytes()).isEqualTo(manifest.size());
+            assertThat(completed.peerBytes()).isZero();
+        }
+    }
+
+    @Test
+    void ineligibleDevicesRefuseReDeliveriesAreIgnoredAndCancelKeepsVerifiedChunks() {
+        Device old = rig.device("old", subnet, 5, "11.10.250", false);
+        DeviceCommand.Upgrade refused = TestRig.upgrade(old, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/x");
+        old.accept(refused);
+        old.accept(refused);
+        assertThat(rig.eventsOf("old", DeviceEvent.UpgradeFailed.class)).singleElement()
+                .satisfies(failed -> assertThat(failed.reason()).contains("below 11.11.150"));
+
+        Device waiting = os11Device("waiting", 6);
+        DeviceCommand.Upgrade upgrade = TestRig.upgrade(waiting, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/x");
+        waiting.accept(upgrade);
+        waiting.accept(upgrade);
+        await().until(() -> rig.eventsOf("waiting", DeviceEvent.DiscoveryAnswered.class).size() >= 2);
+        waiting.accept(new DeviceCommand.Cancel(UUID.randomUUID(), "waiting", subnet.toString(), Instant.now(),
+                upgrade.rolloutId()));
+        await().until(() -> !rig.eventsOf("waiting", DeviceEvent.DownloadFailed.class).isEmpty());
+        assertThat(rig.eventsOf("waiting", DeviceEvent.DownloadFailed.class).get(0).reason()).isEqualTo("cancelled");
+        assertThat(waiting.view().state()).isEqualTo(DeviceState.FAILED);
+        assertThat(rig.eventsOf("waiting", DeviceEvent.DiscoveryRequested.class))
+                .extracting(DeviceEvent.DiscoveryRequested::round).as("one download despite the re-delivery")
+                .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void serveBeforeRebootServesAsSoonAsTheDownloadIsVerified() throws Exception {
+        rig.close();
+        rig = new TestRig(dir.resolve("early"), 0, true);
+        rig.peer("peer", subnet, 2, packageFile);
+        Device device = os11Device("device", 3);
+        device.accept(TestRig.upgrade(device, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/unused"));
+        await().until(() -> !rig.eventsOf("device", DeviceEvent.UpgradeCompleted.class).isEmpty());
+        assertThat(rig.eventsOf("device")).extracting(e -> e.getClass().getSimpleName())
+                .filteredOn(n -> n.startsWith("Download") && !n.equals("DownloadProgress") || n.startsWith("Upgrade")
+                        || n.startsWith("PeerServer"))
+                .containsExactly("DownloadStarted", "DownloadCompleted", "PeerServerStarted", "UpgradeStarted",
+                        "PeerServerStopped", "UpgradeCompleted", "PeerServerStarted");
+    }
+
+    @Test
+    void seqContinuesAcrossARestart() {
+        Device first = os11Device("restarted", 7);
+        first.announce();
+        first.stop();
+        Device again = rig.device("restarted", subnet, 7, OS11, false);
+        again.announce();
+        assertThat(rig.eventsOf("restarted")).extracting(DeviceEvent::seq).containsExactly(1L, 2L, 3L);
+    }
+}
