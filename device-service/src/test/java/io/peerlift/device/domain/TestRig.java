@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
  * Real devices for tests: a shared Vert.x, HTTP client, worker pool and content store, with short install and
@@ -41,21 +42,38 @@ final class TestRig implements AutoCloseable {
     final DiscoveryMetrics discoveryMetrics = new DiscoveryMetrics(meters);
     final List<DeviceEvent> events = new CopyOnWriteArrayList<>();
     final DeviceContext context;
-    final int discoveryPort = freeUdpPort();
+    final int discoveryPort;
     private final List<Device> devices = new CopyOnWriteArrayList<>();
+    private volatile Consumer<DeviceEvent> listener = event -> { };
 
     TestRig(Path root) {
         this(root, 0, false);
     }
 
     TestRig(Path root, long uploadRate, boolean serveBeforeReboot) {
+        this(root, freeUdpPort(), uploadRate, serveBeforeReboot);
+    }
+
+    TestRig(Path root, int discoveryPort, long uploadRate, boolean serveBeforeReboot) {
         this.root = root;
+        this.discoveryPort = discoveryPort;
         DeviceSettings settings = new DeviceSettings(Duration.ofMillis(100), Duration.ofMillis(100), serveBeforeReboot,
                 uploadRate, Duration.ofMillis(300), Duration.ofMillis(100), Duration.ofMillis(400), 2, 2,
                 Duration.ofMillis(200), Duration.ofSeconds(5), discoveryPort, 0, 2, APP);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(workers).build();
-        context = new DeviceContext(vertx, http, workers, new ContentStore(root.resolve("store")), events::add,
+        context = new DeviceContext(vertx, http, workers, new ContentStore(root.resolve("store")), this::record,
                 discoveryMetrics, settings, Clock.systemUTC());
+    }
+
+    private void record(DeviceEvent event) {
+        events.add(event);
+        listener.accept(event);
+    }
+
+    /** Also hands every event to {@code listener} (a child process prints them for its parent). */
+    TestRig onEvent(Consumer<DeviceEvent> listener) {
+        this.listener = listener;
+        return this;
     }
 
     /** A random subnet of 127.10.0.0/16 (above the fleet's first subnets), so parallel runs stay apart. */
