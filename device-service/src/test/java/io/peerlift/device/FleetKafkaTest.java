@@ -1,0 +1,152 @@
+package io.peerlift.device;
+
+import io.peerlift.events.DeviceCommand;
+import io.peerlift.events.DeviceConfig;
+import io.peerlift.events.DeviceEvent;
+import io.peerlift.events.DownloadSource;
+import io.peerlift.events.EventCodec;
+import io.peerlift.events.OsFamily;
+import io.peerlift.events.SettingKeys;
+import io.peerlift.events.SourcePolicy;
+import io.peerlift.events.Topics;
+import io.peerlift.localstack.LocalStackTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+/** A fleet driven through the real broker: configurations and commands in, the contract's events out. */
+@QuarkusTest
+@TestProfile(FleetProfile.class)
+@WithTestResource(LocalStackTestResource.class)
+class FleetKafkaTest {
+
+    private static final String SUBNET_1 = "127.10.1.0/24";
+
+    private KafkaProducer<String, String> producer;
+    private KafkaConsumer<String, String> consumer;
+    private final List<ConsumerRecord<String, String>> records = new ArrayList<>();
+
+    @BeforeEach
+    void connect() {
+        String bootstrap = LocalStackTestResource.shared().kafkaBootstrapServers();
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new StringSerializer(), new StringSerializer());
+        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "fleet-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer());
+        consumer.subscribe(List.of(Topics.DEVICE_EVENTS, Topics.deadLetterOf(Topics.DEVICE_COMMANDS)));
+    }
+
+    @AfterEach
+    void close() {
+        producer.close();
+        consumer.close();
+    }
+
+    private List<DeviceEvent> events() {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+        return records.stream().filter(r -> r.topic().equals(Topics.DEVICE_EVENTS))
+                .map(r -> EventCodec.decodeEvent(r.value())).filter(e -> e.deviceId().matches("s[12]-d0[1-3]")).toList();
+    }
+
+    private <T extends DeviceEvent> List<T> events(String deviceId, Class<T> type) {
+        return events().stream().filter(e -> e.deviceId().equals(deviceId)).filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private void publishConfig(String deviceId, long revision) {
+        DeviceConfig config = new DeviceConfig(UUID.randomUUID(), deviceId, 1, List.of(1L), OsFamily.OS12, "12.7.4",
+                Map.of(SettingKeys.DISCOVERY_ENABLED, true, SettingKeys.DISCOVERY_PORT, FleetProfile.DISCOVERY_PORT,
+                        SettingKeys.PEER_SERVER_ENABLED, true, SettingKeys.PEER_SERVER_PORT, 0,
+                        SettingKeys.PEER_SERVER_LIMIT, 2),
+                Map.of(), revision, Instant.now());
+        producer.send(new ProducerRecord<>(Topics.DEVICE_CONFIG, deviceId, EventCodec.encode(config)));
+    }
+
+    private DeviceCommand.Upgrade upgrade(String deviceId) {
+        return new DeviceCommand.Upgrade(UUID.randomUUID(), deviceId, SUBNET_1, Instant.now(), "fleet-rollout",
+                "base-system", "12.7.4", FleetProfile.SEED_MANIFEST.manifestSha256(), SourcePolicy.PEER_ONLY,
+                "http://127.0.0.1:9/unused", 1);
+    }
+
+    private void publish(DeviceCommand command) {
+        producer.send(new ProducerRecord<>(Topics.DEVICE_COMMANDS, command.subnet(), EventCodec.encode(command)));
+    }
+
+    @Test
+    void aCommandedDeviceUpgradesFromTheInitialPeerAndServesOnceConfigured() {
+        await().atMost(30, TimeUnit.SECONDS).until(() -> events().stream().filter(DeviceEvent.DeviceAnnounced.class::isInstance)
+                .map(DeviceEvent::deviceId).distinct().count() == 6);
+        DeviceEvent.DeviceAnnounced initialPeer = events("s1-d01", DeviceEvent.DeviceAnnounced.class).get(0);
+        assertThat(initialPeer.osVersion()).isEqualTo("12.7.4");
+        assertThat(initialPeer.apps()).singleElement().satisfies(app ->
+                assertThat(app.manifestSha256()).isEqualTo(FleetProfile.SEED_MANIFEST.manifestSha256()));
+        assertThat(events("s2-d01", DeviceEvent.DeviceAnnounced.class).get(0).apps()).as("subnet 2 has no initial peer").isEmpty();
+        given().get("/api/devices").then().statusCode(200).body("$", hasSize(6))
+                .body("find { it.id == 's1-d03' }.osVersion", equalTo("11.10.250"))
+                .body("find { it.id == 's1-d02' }.ip", equalTo("127.10.1.3"));
+
+        publishConfig("s1-d01", 1);
+        await().atMost(20, TimeUnit.SECONDS).until(() -> events("s1-d01", DeviceEvent.PeerServerStarted.class).stream()
+                .anyMatch(started -> started.capacity() == 2));
+
+        DeviceCommand.Upgrade upgrade = upgrade("s1-d02");
+        publish(upgrade);
+        publish(upgrade);
+        publish(upgrade("s1-d03"));
+        producer.send(new ProducerRecord<>(Topics.DEVICE_COMMANDS, SUBNET_1, "{not a command"));
+
+        await().atMost(30, TimeUnit.SECONDS).until(() -> !events("s1-d02", DeviceEvent.UpgradeCompleted.class).isEmpty()
+                && !events("s1-d03", DeviceEvent.UpgradeFailed.class).isEmpty());
+        DeviceEvent.DownloadCompleted completed = events("s1-d02", DeviceEvent.DownloadCompleted.class).get(0);
+        assertThat(completed.source()).isEqualTo(DownloadSource.PEER);
+        assertThat(completed.peerBytes()).isEqualTo(FleetProfile.SEED_MANIFEST.size());
+        assertThat(completed.rolloutId()).isEqualTo("fleet-rollout");
+        assertThat(events("s1-d02", DeviceEvent.DownloadStarted.class)).as("the re-delivery changed nothing").hasSize(1);
+
+        publishConfig("s1-d02", 1);
+        await().atMost(20, TimeUnit.SECONDS).until(() -> !events("s1-d02", DeviceEvent.PeerServerStarted.class).isEmpty());
+        given().get("/api/devices/s1-d02").then().statusCode(200)
+                .body("osVersion", equalTo("12.7.4"))
+                .body("peerServer.running", equalTo(true))
+                .body("download.bytesDone", equalTo((int) FleetProfile.SEED_MANIFEST.size()));
+        given().get("/api/devices/nope").then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("status", equalTo(404)).body("detail", containsString("nope"));
+
+        await().atMost(20, TimeUnit.SECONDS).until(() -> records.stream()
+                .anyMatch(r -> r.topic().endsWith(".dlq") && r.value().equals("{not a command")));
+        for (String device : List.of("s1-d01", "s1-d02", "s1-d03")) {
+            List<Long> seqs = events().stream().filter(e -> e.deviceId().equals(device)).map(DeviceEvent::seq).toList();
+            assertThat(seqs).as(device + " seq rises by one").containsExactlyElementsOf(
+                    java.util.stream.LongStream.rangeClosed(1, seqs.size()).boxed().toList());
+        }
+        assertThat(records).filteredOn(r -> r.topic().equals(Topics.DEVICE_EVENTS) && r.value().contains("\"s1-d02\""))
+                .allSatisfy(r -> assertThat(r.key()).isEqualTo(SUBNET_1));
+    }
+}
