@@ -1,0 +1,124 @@
+package io.peerlift.rollout.rest;
+
+import io.peerlift.rollout.domain.AppPackage;
+import io.peerlift.rollout.service.AppRepository;
+import io.peerlift.rollout.service.RolloutMetrics;
+import io.peerlift.rollout.service.RolloutService;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.PathPart;
+import org.jboss.resteasy.reactive.RestPath;
+
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The app repository, the WAN source of every rollout: {@code PUT} stores a payload, devices fetch the manifest
+ * and (ranges of) the payload. Every byte served here is a WAN byte and counted as such.
+ */
+@Path("/api/apps")
+public class AppResource {
+
+    private static final String OCTETS = MediaType.APPLICATION_OCTET_STREAM;
+
+    private final AppRepository repository;
+    private final RolloutService rollouts;
+    private final RolloutMetrics metrics;
+
+    AppResource(AppRepository repository, RolloutService rollouts, RolloutMetrics metrics) {
+        this.repository = repository;
+        this.rollouts = rollouts;
+        this.metrics = metrics;
+    }
+
+    /** An app version as listed. */
+    public record AppView(String app, String version, long size, String sha256, int chunkSize, int chunkCount,
+                          String manifestSha256, Instant createdAt) {
+        static AppView of(AppPackage p) {
+            return new AppView(p.app, p.version, p.size, p.sha256, p.chunkSize,
+                    (int) ((p.size + p.chunkSize - 1) / p.chunkSize), p.manifestSha256, p.createdAt);
+        }
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<AppView> list() {
+        return repository.list().stream().map(AppView::of).toList();
+    }
+
+    /** 201 with the stored app; 200 when the identical payload was already stored; 409 for a different one. */
+    @PUT
+    @Path("/{app}/{version}")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response upload(@RestPath String app, @RestPath String version, InputStream body) {
+        AppRepository.Stored stored = repository.store(app, version, body);
+        return Response.status(stored.created() ? Response.Status.CREATED : Response.Status.OK)
+                .entity(AppView.of(stored.pkg()))
+                .build();
+    }
+
+    @GET
+    @Path("/{app}/{version}/manifest")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response manifest(@RestPath String app, @RestPath String version) {
+        AppPackage pkg = repository.require(app, version);
+        byte[] bytes = AppRepository.manifestBytes(pkg);
+        served(pkg, bytes.length);
+        return Response.ok(bytes, MediaType.APPLICATION_JSON_TYPE)
+                .header(HttpHeaders.ETAG, '"' + pkg.manifestSha256 + '"')
+                .build();
+    }
+
+    /** The payload, or the one range asked for (206); an unsatisfiable range is a 416. */
+    @GET
+    @Path("/{app}/{version}/payload")
+    @Produces(OCTETS)
+    public Response payload(@RestPath String app, @RestPath String version, @HeaderParam("Range") String range) {
+        return payload(app, version, range, true);
+    }
+
+    @HEAD
+    @Path("/{app}/{version}/payload")
+    @Produces(OCTETS)
+    public Response payloadHead(@RestPath String app, @RestPath String version, @HeaderParam("Range") String range) {
+        return payload(app, version, range, false);
+    }
+
+    private Response payload(String app, String version, String range, boolean withBody) {
+        AppPackage pkg = repository.require(app, version);
+        ByteRange requested = ByteRange.parse(range, pkg.size);
+        if (requested == null) {
+            return Response.status(Response.Status.REQUESTED_RANGE_NOT_SATISFIABLE)
+                    .header("Content-Range", "bytes */" + pkg.size)
+                    .build();
+        }
+        Response.ResponseBuilder response = requested.partial()
+                ? Response.status(Response.Status.PARTIAL_CONTENT)
+                .header("Content-Range", "bytes " + requested.start() + "-" + requested.end() + "/" + pkg.size)
+                : Response.ok();
+        response.type(OCTETS)
+                .header("Accept-Ranges", "bytes")
+                .header(HttpHeaders.ETAG, '"' + pkg.sha256 + '"');
+        if (!withBody) {
+            return response.header(HttpHeaders.CONTENT_LENGTH, requested.length()).build();
+        }
+        served(pkg, requested.length());
+        return response.entity(new PathPart(repository.payloadPath(pkg.sha256), requested.start(), requested.length()))
+                .build();
+    }
+
+    private void served(AppPackage pkg, long bytes) {
+        metrics.repositoryServed(pkg.app, pkg.version, bytes);
+        rollouts.chargeRepositoryBytes(pkg.app, pkg.version, bytes);
+    }
+}

@@ -1,0 +1,127 @@
+package io.peerlift.rollout;
+
+import io.peerlift.events.AppManifest;
+import io.peerlift.events.AppRef;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.anyOf;
+import static org.hamcrest.Matchers.is;
+
+/** What the rollout tests share: the package under test, fresh folders and subnets, and the REST calls. */
+final class RolloutFixtures {
+
+    static final String APP = "os12-base";
+    /** 2.5 chunks, so the manifest has a short last chunk. */
+    static final byte[] PAYLOAD = payload(AppManifest.DEFAULT_CHUNK_SIZE * 5 / 2, 42);
+
+    /** Each test gets its own folder and subnets in the shared database and topics. */
+    private static final AtomicInteger NEXT = new AtomicInteger(new Random().nextInt(200));
+
+    private RolloutFixtures() {
+    }
+
+    static byte[] payload(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** Uploads the package (again, harmlessly: the same bytes are accepted) and returns what peers hold. */
+    static AppRef uploadPackage() {
+        given().contentType(ContentType.BINARY).body(PAYLOAD)
+                .when().put("/api/apps/{app}/{version}", APP, SimulatedFleet.TARGET)
+                .then().statusCode(anyOf(is(201), is(200)));
+        return new AppRef(APP, SimulatedFleet.TARGET, manifest().manifestSha256());
+    }
+
+    static AppManifest manifest() {
+        try {
+            return AppManifest.compute(APP, SimulatedFleet.TARGET, AppManifest.DEFAULT_CHUNK_SIZE,
+                    new ByteArrayInputStream(PAYLOAD));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static int unique() {
+        return NEXT.incrementAndGet();
+    }
+
+    static String subnet(int n, int index) {
+        return "10." + (n % 250) + "." + index + ".0/24";
+    }
+
+    static long folder(int n) {
+        return 100_000L + n;
+    }
+
+    static List<Long> folderPath(int n) {
+        return List.of(1L, folder(n));
+    }
+
+    static List<Long> otherFolderPath() {
+        return List.of(1L, 99L);
+    }
+
+    /** Waits until the service has applied everything the fleet said about these devices. */
+    static void awaitInventory(SimulatedFleet fleet, String... deviceIds) {
+        for (String id : deviceIds) {
+            SimulatedFleet.SimDevice device = fleet.device(id);
+            await().untilAsserted(() -> given().get("/api/devices/{id}", id).then().statusCode(200)
+                    .body("lastSeq", is((int) device.seq))
+                    .body("configRevision", is((int) device.configRevision)));
+        }
+    }
+
+    static String createRollout(long folderId, Map<String, Object> options) {
+        Map<String, Object> body = new HashMap<>(options);
+        body.put("folderId", folderId);
+        body.put("app", APP);
+        body.put("version", SimulatedFleet.TARGET);
+        return given().contentType(ContentType.JSON).body(body)
+                .when().post("/api/rollouts")
+                .then().statusCode(201)
+                .extract().path("id");
+    }
+
+    static JsonPath rollout(String id) {
+        return given().get("/api/rollouts/{id}", id).then().statusCode(200).extract().jsonPath();
+    }
+
+    static String state(String id) {
+        return rollout(id).getString("state");
+    }
+
+    static int count(String id, String deviceState) {
+        return rollout(id).getInt("deviceCounts." + deviceState);
+    }
+
+    static List<String> devicesIn(String id, String deviceState) {
+        return given().queryParam("state", deviceState).get("/api/rollouts/{id}/devices", id)
+                .then().statusCode(200).extract().jsonPath().getList("deviceId", String.class);
+    }
+
+    static JsonPath subnetStatus(String id, String subnet) {
+        List<Map<String, Object>> subnets = given().get("/api/rollouts/{id}/subnets", id)
+                .then().statusCode(200).extract().jsonPath().getList("$");
+        Map<String, Object> found = subnets.stream().filter(s -> subnet.equals(s.get("subnet"))).findFirst()
+                .orElseThrow(() -> new AssertionError("rollout " + id + " has no subnet " + subnet + ": " + subnets));
+        return new JsonPath(io.peerlift.events.EventCodec.encode(found));
+    }
+
+    static void act(String id, String action, int expectedStatus) {
+        given().post("/api/rollouts/{id}/{action}", id, action).then().statusCode(expectedStatus);
+    }
+}
