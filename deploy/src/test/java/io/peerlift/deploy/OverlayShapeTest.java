@@ -20,7 +20,10 @@ import java.util.stream.Stream;
 import static io.peerlift.deploy.Overlays.OVERLAYS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What sets the overlays apart: a small lab (dev) and a production layout that survives the loss of a node (prod). */
+/**
+ * What sets the overlays apart: a small lab with a simulated fleet (dev) and a production layout that survives the
+ * loss of a node (prod).
+ */
 class OverlayShapeTest {
 
     private static final List<String> REPLICATED_SERVICES = List.of("profile-service", "rollout-service");
@@ -36,15 +39,17 @@ class OverlayShapeTest {
         assertThat(dev.all(KafkaNodePool.class)).allSatisfy(pool -> assertThat(pool.getSpec().getReplicas()).isEqualTo(1));
         assertThat(dev.all(CloudNativePg.Cluster.class)).allSatisfy(cluster ->
                 assertThat(cluster.spec().instances()).isEqualTo(1));
+        assertThat(ServiceManifestTest.fleetSimulators(dev)).as("fleet simulators in dev").hasSize(1);
         assertThat(ServicePod.all(dev)).allSatisfy(pod -> assertThat(
                 Quantity.getAmountInBytes(pod.container().getResources().getRequests().get("memory")))
                 .as("memory request of %s", pod.describe()).isLessThanOrEqualTo(SMALL_MEMORY_REQUEST));
     }
 
     @Test
-    void prodRunsTwoReplicasOfTheStatefulServicesOnDifferentNodesGuardedByDisruptionBudgets() {
+    void prodRunsTwoReplicasOfProfileAndRolloutOnDifferentNodesGuardedByDisruptionBudgets() {
         Manifests prod = Overlays.rendered("prod");
 
+        assertThat(ServiceManifestTest.fleetSimulators(prod)).as("fleet simulators in prod: endpoints are real").isEmpty();
         for (String name : REPLICATED_SERVICES) {
             Deployment deployment = prod.named(Deployment.class, name);
             Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();

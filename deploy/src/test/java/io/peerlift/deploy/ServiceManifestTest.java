@@ -242,31 +242,35 @@ class ServiceManifestTest {
 
     @ParameterizedTest
     @MethodSource(OVERLAYS)
-    void theFleetSimulatorSeedsItsPeersWithThePackageTheRepositoryServes(String overlay) {
+    void fleetSimulatorsSeedTheirPeersWithThePackageTheRepositoryServes(String overlay) {
         Manifests manifests = Overlays.rendered(overlay);
-        List<ServicePod> pods = ServicePod.all(manifests);
-        ServicePod fleet = pods.stream().filter(pod -> "fleet".equals(literalOrNull(pod, "PEERLIFT_DEVICE_MODE")))
-                .findFirst().orElseThrow(() -> new AssertionError(overlay + " has no device-service in fleet mode"));
-        ServicePod rollout = pods.stream().filter(pod -> pod.module().name().equals("rollout-service")).findFirst()
-                .orElseThrow();
+        ServicePod rollout = ServicePod.all(manifests).stream()
+                .filter(pod -> pod.module().name().equals("rollout-service")).findFirst().orElseThrow();
         URI repository = URI.create(rollout.literal("PEERLIFT_ROLLOUT_REPOSITORY_PUBLIC_URL"));
-        Service rolloutService = serviceOf(manifests, rollout.deployment());
-        assertThat(repository.getHost()).isEqualTo(rolloutService.getMetadata().getName());
+        assertThat(repository.getHost()).isEqualTo(serviceOf(manifests, rollout.deployment()).getMetadata().getName());
         assertThat(repository.getPort()).isEqualTo(rollout.module().httpPort());
 
-        Path seed = Path.of(fleet.literal("PEERLIFT_FLEET_SEED_PACKAGE_FILE"));
-        String payload = repository + "/" + fleet.literal("PEERLIFT_FLEET_SEED_PACKAGE_APP") + "/"
-                + fleet.literal("PEERLIFT_FLEET_SEED_PACKAGE_VERSION") + "/payload";
-        String seedVolume = fleet.container().getVolumeMounts().stream()
-                .filter(mount -> seed.getParent().equals(Path.of(mount.getMountPath()))).findFirst()
-                .orElseThrow(() -> new AssertionError("nothing is mounted at " + seed.getParent())).getName();
-        assertThat(fleet.deployment().getSpec().getTemplate().getSpec().getInitContainers())
-                .as("an init container that fetches %s into volume %s", payload, seedVolume)
-                .anySatisfy(init -> {
-                    assertThat(init.getEnv()).anySatisfy(variable -> assertThat(variable.getValue()).isEqualTo(payload));
-                    assertThat(init.getVolumeMounts()).anySatisfy(mount -> assertThat(mount.getName()).isEqualTo(seedVolume));
-                    assertThat(String.join(" ", init.getCommand())).contains(seed.getFileName().toString());
-                });
+        for (ServicePod fleet : fleetSimulators(manifests)) {
+            Path seed = Path.of(fleet.literal("PEERLIFT_FLEET_SEED_PACKAGE_FILE"));
+            String payload = repository + "/" + fleet.literal("PEERLIFT_FLEET_SEED_PACKAGE_APP") + "/"
+                    + fleet.literal("PEERLIFT_FLEET_SEED_PACKAGE_VERSION") + "/payload";
+            String seedVolume = fleet.container().getVolumeMounts().stream()
+                    .filter(mount -> seed.getParent().equals(Path.of(mount.getMountPath()))).findFirst()
+                    .orElseThrow(() -> new AssertionError("nothing is mounted at " + seed.getParent())).getName();
+            assertThat(fleet.deployment().getSpec().getTemplate().getSpec().getInitContainers())
+                    .as("an init container of %s that fetches %s into volume %s", fleet.describe(), payload, seedVolume)
+                    .anySatisfy(init -> {
+                        assertThat(init.getEnv()).anySatisfy(variable -> assertThat(variable.getValue()).isEqualTo(payload));
+                        assertThat(init.getVolumeMounts()).anySatisfy(mount -> assertThat(mount.getName()).isEqualTo(seedVolume));
+                        assertThat(String.join(" ", init.getCommand())).contains(seed.getFileName().toString());
+                    });
+        }
+    }
+
+    /** The device-service pods in fleet mode. */
+    static List<ServicePod> fleetSimulators(Manifests manifests) {
+        return ServicePod.all(manifests).stream()
+                .filter(pod -> "fleet".equals(literalOrNull(pod, "PEERLIFT_DEVICE_MODE"))).toList();
     }
 
     private static String literalOrNull(ServicePod pod, String variable) {
