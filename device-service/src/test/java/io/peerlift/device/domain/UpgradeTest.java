@@ -83,7 +83,7 @@ class UpgradeTest {
 
         device.accept(TestRig.upgrade(device, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/unused"));
 
-        await().until(() -> !rig.eventsOf("device", DeviceEvent.UpgradeCompleted.class).isEmpty());
+        await().until(() -> rig.eventsOf("device", DeviceEvent.DeviceAnnounced.class).size() == 2);
         List<DeviceEvent> events = rig.eventsOf("device");
         assertThat(events).extracting(e -> e.getClass().getSimpleName()).filteredOn(n -> !n.equals("DownloadProgress"))
                 .containsExactly("DeviceAnnounced", "DiscoveryRequested", "DiscoveryAnswered", "DownloadStarted",
@@ -219,12 +219,11 @@ class UpgradeTest {
         rig.peer("peer", subnet, 2, packageFile);
         Device device = os11Device("device", 3);
         device.accept(TestRig.upgrade(device, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/unused"));
-        await().until(() -> !rig.eventsOf("device", DeviceEvent.UpgradeCompleted.class).isEmpty());
-        assertThat(rig.eventsOf("device")).extracting(e -> e.getClass().getSimpleName())
+        await().untilAsserted(() -> assertThat(rig.eventsOf("device")).extracting(e -> e.getClass().getSimpleName())
                 .filteredOn(n -> n.startsWith("Download") && !n.equals("DownloadProgress") || n.startsWith("Upgrade")
                         || n.startsWith("PeerServer"))
                 .containsExactly("DownloadStarted", "DownloadCompleted", "PeerServerStarted", "UpgradeStarted",
-                        "PeerServerStopped", "UpgradeCompleted", "PeerServerStarted");
+                        "PeerServerStopped", "UpgradeCompleted", "PeerServerStarted"));
     }
 
     @Test
