@@ -267,15 +267,8 @@ class ServiceManifestTest {
         }
     }
 
-    /** The device-service pods in fleet mode. */
     static List<ServicePod> fleetSimulators(Manifests manifests) {
-        return ServicePod.all(manifests).stream()
-                .filter(pod -> "fleet".equals(literalOrNull(pod, "PEERLIFT_DEVICE_MODE"))).toList();
-    }
-
-    private static String literalOrNull(ServicePod pod, String variable) {
-        ServicePod.Value value = pod.environment().get(variable);
-        return value == null ? null : value.literal();
+        return ServicePod.all(manifests).stream().filter(ServicePod::isFleetSimulator).toList();
     }
 
     private static ContainerPort namedPort(ServicePod pod, String name) {

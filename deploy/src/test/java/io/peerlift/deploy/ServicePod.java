@@ -45,6 +45,12 @@ record ServicePod(Deployment deployment, Container container, ServiceModule modu
         return ServiceModule.all().stream().filter(module -> module.imageName().equals(image.group(2))).findFirst();
     }
 
+    /** Whether this is device-service in fleet mode, a simulated fleet for labs. */
+    boolean isFleetSimulator() {
+        Value mode = environment().get("PEERLIFT_DEVICE_MODE");
+        return mode != null && "fleet".equals(mode.literal());
+    }
+
     String imageTag() {
         Matcher image = IMAGE.matcher(container.getImage());
         return image.matches() ? image.group(3) : "";
