@@ -118,23 +118,27 @@ class PeerTransferTest {
         Source first = sourceOf("slow", slow);
         Source second = sourceOf("fast", serve(app, 1, 0));
         AppManifest manifest = app.manifest();
+        long kept;
         try (PartialDownload download = PartialDownload.open(dir.resolve("downloads"), manifest)) {
             Tally fromFirst = new Tally();
             CompletableFuture<Outcome> interrupted = CompletableFuture.supplyAsync(() -> fetch(first, download, fromFirst), executor);
             await().until(() -> fromFirst.verifiedChunks.get() >= 2);
             slow.close();
             assertThat(interrupted.get()).isEqualTo(Outcome.UNAVAILABLE);
-            long kept = download.verifiedBytes();
+            kept = download.verifiedBytes();
             assertThat(kept).isGreaterThanOrEqualTo(2L * CHUNK).isLessThan(manifest.size());
+        }
 
+        try (PartialDownload resumed = PartialDownload.open(dir.resolve("downloads"), manifest)) {
+            assertThat(resumed.verifiedBytes()).as("verified chunks survive on disk").isEqualTo(kept);
             Tally fromSecond = new Tally();
-            assertThat(fetcher().fetchMissing(second, download, fromSecond, () -> false)).isEqualTo(Outcome.COMPLETE);
+            assertThat(fetcher().fetchMissing(second, resumed, fromSecond, () -> false)).isEqualTo(Outcome.COMPLETE);
             assertThat(fromSecond.received.get()).as("only the missing chunks cross the wire")
                     .isEqualTo(manifest.size() - kept);
-            assertThat(ContentStore.digestOf(download.payloadPath())).isEqualTo(manifest.sha256());
-            await().untilAsserted(() -> assertThat(uploads).as("the killed peer never completed an upload")
-                    .containsExactly(manifest.size() - kept));
+            assertThat(ContentStore.digestOf(resumed.payloadPath())).isEqualTo(manifest.sha256());
         }
+        await().untilAsserted(() -> assertThat(uploads).as("the killed peer never completed an upload")
+                .containsExactly(manifest.size() - kept));
     }
 
     private Outcome fetch(Source source, PartialDownload download, Tally tally) {
