@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,15 +28,17 @@ final class ConfigMappings {
     private static final Pattern INTERFACE = Pattern.compile("\\binterface\\s+(\\w+)[^{]*\\{");
     private static final Pattern MEMBER = Pattern.compile("([\\w.]+(?:<.*>)?(?:\\[])?)\\s+(\\w+)\\s*\\(\\s*\\)\\s*$", Pattern.DOTALL);
     private static final Pattern WITH_NAME = Pattern.compile("@WithName\\s*\\(\\s*\"([^\"]+)\"\\s*\\)");
+    private static final Pattern WITH_DEFAULT = Pattern.compile("@WithDefault\\s*\\(\\s*\"([^\"]*)\"\\s*\\)");
     private static final Pattern GENERIC = Pattern.compile("^(?:java\\.util\\.)?(Optional|List|Set|Collection|Map)\\s*<(.*)>$");
 
     private ConfigMappings() {
     }
 
-    static Set<String> keys(Path sourceRoot) {
+    /** Every key, mapped to its {@code @WithDefault} value (null where there is none). */
+    static Map<String, String> keys(Path sourceRoot) {
         Map<String, String> interfaceBodies = new HashMap<>();
         Map<String, String> mappings = new HashMap<>();
-        Set<String> keys = new TreeSet<>();
+        Map<String, String> keys = new TreeMap<>();
         for (String source : sources(sourceRoot)) {
             collectInterfaces(source, interfaceBodies);
             Matcher mapping = MAPPING.matcher(source);
@@ -44,7 +47,7 @@ final class ConfigMappings {
             }
             Matcher property = CONFIG_PROPERTY.matcher(source);
             while (property.find()) {
-                keys.add(property.group(1));
+                keys.put(property.group(1), null);
             }
         }
         mappings.forEach((type, prefix) -> collectKeys(prefix, type, interfaceBodies, keys, new TreeSet<>()));
@@ -115,7 +118,7 @@ final class ConfigMappings {
         return flat.toString();
     }
 
-    private static void collectKeys(String prefix, String type, Map<String, String> bodies, Set<String> keys,
+    private static void collectKeys(String prefix, String type, Map<String, String> bodies, Map<String, String> keys,
                                     Set<String> visiting) {
         if (!visiting.add(type)) {
             return;
@@ -128,20 +131,23 @@ final class ConfigMappings {
             Matcher withName = WITH_NAME.matcher(declaration);
             String segment = withName.find() ? withName.group(1) : kebab(member.group(2));
             String key = declaration.contains("@WithParentName") ? prefix : prefix + "." + segment;
-            addMember(key, member.group(1).replaceAll("@\\w+(\\([^)]*\\))?", "").trim(), bodies, keys, visiting);
+            Matcher withDefault = WITH_DEFAULT.matcher(declaration);
+            String defaultValue = withDefault.find() ? withDefault.group(1) : null;
+            addMember(key, member.group(1).replaceAll("@\\w+(\\([^)]*\\))?", "").trim(), defaultValue, bodies, keys,
+                    visiting);
         }
         visiting.remove(type);
     }
 
-    private static void addMember(String key, String type, Map<String, String> bodies, Set<String> keys,
-                                  Set<String> visiting) {
+    private static void addMember(String key, String type, String defaultValue, Map<String, String> bodies,
+                                  Map<String, String> keys, Set<String> visiting) {
         Matcher generic = GENERIC.matcher(type);
         if (generic.matches()) {
             if (generic.group(1).equals("Map")) {
                 String valueType = generic.group(2).substring(generic.group(2).indexOf(',') + 1).trim();
-                addMember(key + ".*", valueType, bodies, keys, visiting);
+                addMember(key + ".*", valueType, defaultValue, bodies, keys, visiting);
             } else {
-                addMember(key, generic.group(2).trim(), bodies, keys, visiting);
+                addMember(key, generic.group(2).trim(), defaultValue, bodies, keys, visiting);
             }
             return;
         }
@@ -149,7 +155,7 @@ final class ConfigMappings {
         if (bodies.containsKey(simpleName)) {
             collectKeys(key, simpleName, bodies, keys, visiting);
         } else {
-            keys.add(key);
+            keys.put(key, defaultValue);
         }
     }
 

@@ -57,15 +57,29 @@ final class KafkaAccess {
     }
 
     /**
-     * The consumer groups of the service's Kafka channels: the channel's group.id, else the global kafka.group.id,
-     * else the application name (Quarkus' default); only the literal part before any ${...} expression.
+     * The consumer groups of the service's Kafka channels (see {@link #groupOf}); only the literal part before
+     * any ${...} expression.
      */
     static Set<String> consumerGroupsOf(ServiceModule module) {
-        return module.channels().stream().filter(channel -> channel.incoming() && channel.isKafka())
-                .map(channel -> channel.attributes().getOrDefault("group.id",
-                        module.property("kafka.group.id").orElseGet(module::applicationName)))
-                .map(group -> group.contains("${") ? group.substring(0, group.indexOf("${")) : group)
+        return consumers(module).stream().map(channel -> groupOf(module, channel))
+                .map(group -> isPerProcess(group) ? group.substring(0, group.indexOf("${")) : group)
                 .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** The service's incoming Kafka channels. */
+    static List<ServiceModule.Channel> consumers(ServiceModule module) {
+        return module.channels().stream().filter(channel -> channel.incoming() && channel.isKafka()).toList();
+    }
+
+    /** The channel's group.id, else the global kafka.group.id, else the application name (Quarkus' default). */
+    static String groupOf(ServiceModule module, ServiceModule.Channel channel) {
+        return channel.attributes().getOrDefault("group.id",
+                module.property("kafka.group.id").orElseGet(module::applicationName));
+    }
+
+    /** A group id with an expression (such as ${quarkus.uuid}) differs per process: each reads every partition. */
+    static boolean isPerProcess(String group) {
+        return group.contains("${");
     }
 
     private static String grant(String topic, AclOperation operation) {

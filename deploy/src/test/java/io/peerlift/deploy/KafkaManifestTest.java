@@ -137,6 +137,27 @@ class KafkaManifestTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource(OVERLAYS)
+    void everyReplicaInASharedConsumerGroupGetsAPartition(String overlay) {
+        Manifests manifests = Overlays.rendered(overlay);
+        for (ServiceModule module : ServiceModule.all()) {
+            int replicas = ServicePod.all(manifests).stream().filter(pod -> pod.module().name().equals(module.name()))
+                    .map(ServicePod::deployment).distinct()
+                    .mapToInt(deployment -> deployment.getSpec().getReplicas()).sum();
+            for (ServiceModule.Channel channel : KafkaAccess.consumers(module)) {
+                if (KafkaAccess.isPerProcess(KafkaAccess.groupOf(module, channel))) {
+                    continue;
+                }
+                KafkaTopic topic = manifests.all(KafkaTopic.class).stream()
+                        .filter(candidate -> topicName(candidate).equals(channel.topic())).findFirst().orElseThrow();
+                assertThat(topic.getSpec().getPartitions())
+                        .as("partitions of %s for %d replicas of %s in one group", channel.topic(), replicas, module.name())
+                        .isGreaterThanOrEqualTo(replicas);
+            }
+        }
+    }
+
     static String topicName(KafkaTopic topic) {
         return topic.getSpec().getTopicName() != null ? topic.getSpec().getTopicName() : topic.getMetadata().getName();
     }

@@ -222,7 +222,7 @@ class ServiceManifestTest {
                     continue;
                 }
                 ServicePod.Value variable = environment.get(EnvironmentVariables.of(key));
-                String value = variable != null ? variable.literal() : pod.module().property(key).orElse(null);
+                String value = variable != null ? variable.literal() : pod.module().defaultValue(key).orElse(null);
                 if (value != null) {
                     directories.add(value);
                 }

@@ -112,8 +112,17 @@ final class ServiceModule {
     /** Every key this service reads: application.properties, its @ConfigMapping interfaces and @ConfigProperty names. */
     Set<String> configKeys() {
         Set<String> keys = new TreeSet<>(declaredKeys);
-        keys.addAll(ConfigMappings.keys(dir.resolve("src/main/java")));
+        keys.addAll(ConfigMappings.keys(sources()).keySet());
         return keys;
+    }
+
+    /** The value the prod profile sees without any environment: application.properties, else the @WithDefault. */
+    Optional<String> defaultValue(String key) {
+        return property(key).or(() -> Optional.ofNullable(ConfigMappings.keys(sources()).get(key)));
+    }
+
+    private Path sources() {
+        return dir.resolve("src/main/java");
     }
 
     /** The Kafka channels declared in application.properties, by direction and name. */
