@@ -17,6 +17,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -33,10 +34,13 @@ final class ServiceModule {
     private static final Pattern PROFILE_PREFIX = Pattern.compile("^%[\\w,-]+\\.");
     private static final Pattern CHANNEL_KEY = Pattern.compile("^mp\\.messaging\\.(incoming|outgoing)\\.([^.]+)\\.(.+)$");
 
+    private static final Map<String, ServiceModule> LOADED = new ConcurrentHashMap<>();
+
     private final String name;
     private final Path dir;
     private final Map<String, String> prodProperties;
     private final Set<String> declaredKeys;
+    private final Map<String, String> mappedKeys;
 
     private ServiceModule(String name, Path dir) {
         this.name = name;
@@ -45,9 +49,15 @@ final class ServiceModule {
         this.prodProperties = resolveProfile(raw, "prod");
         this.declaredKeys = new TreeSet<>();
         raw.stringPropertyNames().forEach(key -> declaredKeys.add(PROFILE_PREFIX.matcher(key).replaceFirst("")));
+        this.mappedKeys = ConfigMappings.keys(dir.resolve("src/main/java"));
     }
 
+    /** The module as the work tree holds it, read once per test run. */
     static ServiceModule named(String name) {
+        return LOADED.computeIfAbsent(name, ServiceModule::load);
+    }
+
+    private static ServiceModule load(String name) {
         Path dir = SourceTree.repoDir().resolve(name);
         if (!Files.isDirectory(dir)) {
             throw new AssertionError("no module " + name + " in " + SourceTree.repoDir());
@@ -112,17 +122,13 @@ final class ServiceModule {
     /** Every key this service reads: application.properties, its @ConfigMapping interfaces and @ConfigProperty names. */
     Set<String> configKeys() {
         Set<String> keys = new TreeSet<>(declaredKeys);
-        keys.addAll(ConfigMappings.keys(sources()).keySet());
+        keys.addAll(mappedKeys.keySet());
         return keys;
     }
 
     /** The value the prod profile sees without any environment: application.properties, else the @WithDefault. */
     Optional<String> defaultValue(String key) {
-        return property(key).or(() -> Optional.ofNullable(ConfigMappings.keys(sources()).get(key)));
-    }
-
-    private Path sources() {
-        return dir.resolve("src/main/java");
+        return property(key).or(() -> Optional.ofNullable(mappedKeys.get(key)));
     }
 
     /** The Kafka channels declared in application.properties, by direction and name. */
