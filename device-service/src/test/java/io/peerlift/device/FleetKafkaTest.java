@@ -135,6 +135,9 @@ class FleetKafkaTest {
                 .body("osVersion", equalTo("12.7.4"))
                 .body("peerServer.running", equalTo(true))
                 .body("download.bytesDone", equalTo((int) FleetProfile.SEED_MANIFEST.size()));
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("peerlift_devices{state=\"IDLE\"}"))
+                .body(containsString("peerlift_download_bytes_total{source=\"PEER\"}"));
         given().get("/api/devices/nope").then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("status", equalTo(404)).body("detail", containsString("nope"));

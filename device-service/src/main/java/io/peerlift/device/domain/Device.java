@@ -89,6 +89,10 @@ public final class Device {
         return state.osVersion();
     }
 
+    public DeviceState state() {
+        return lifecycle;
+    }
+
     public List<AppRef> apps() {
         return state.apps();
     }
@@ -286,7 +290,7 @@ public final class Device {
                     this::servable, this::uploaded, context.workers());
             if (spec.answerDiscovery()) {
                 responder = DiscoveryResponder.listen(context.vertx(), spec.discoveryPort(), id, subnet, this::offer,
-                        context.discoveryMetrics());
+                        context.metrics());
             }
         } catch (Exception e) {
             LOG.errorf(e, "%s cannot start its peer server on %s:%d", id, ip, spec.port());
@@ -349,6 +353,7 @@ public final class Device {
     }
 
     private void uploaded(String toDeviceId, StoredApp app, long bytes) {
+        context.metrics().uploaded(bytes);
         emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.UploadCompleted(eventId, deviceId, cidr, at, seq,
                 toDeviceId, app.manifest().app(), app.manifest().version(), bytes));
     }

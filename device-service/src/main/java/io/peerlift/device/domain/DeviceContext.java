@@ -11,10 +11,10 @@ import java.util.concurrent.ExecutorService;
  * upgrades and peer-server uploads block), the content store, the event sink and the settings.
  */
 public record DeviceContext(Vertx vertx, HttpClient http, ExecutorService workers, ContentStore store,
-                            DeviceEventSink events, DiscoveryMetrics discoveryMetrics, DeviceSettings settings,
+                            DeviceEventSink events, DeviceMetrics metrics, DeviceSettings settings,
                             Clock clock) {
 
     public DiscoveryClient discoveryClient() {
-        return new DiscoveryClient(vertx, discoveryMetrics);
+        return new DiscoveryClient(vertx, metrics);
     }
 }

@@ -24,9 +24,9 @@ public final class DiscoveryClient {
     private static final Subnet LOOPBACK = Subnet.parse("127.0.0.0/8");
 
     private final Vertx vertx;
-    private final DiscoveryMetrics metrics;
+    private final DeviceMetrics metrics;
 
-    public DiscoveryClient(Vertx vertx, DiscoveryMetrics metrics) {
+    public DiscoveryClient(Vertx vertx, DeviceMetrics metrics) {
         this.vertx = vertx;
         this.metrics = metrics;
     }

@@ -29,11 +29,11 @@ public final class DiscoveryResponder implements AutoCloseable {
     private final String deviceId;
     private final Subnet subnet;
     private final BiFunction<String, String, Optional<PeerOffer>> offers;
-    private final DiscoveryMetrics metrics;
+    private final DeviceMetrics metrics;
     private final DatagramSocket socket;
 
     private DiscoveryResponder(String deviceId, Subnet subnet, BiFunction<String, String, Optional<PeerOffer>> offers,
-                               DiscoveryMetrics metrics, DatagramSocket socket) {
+                               DeviceMetrics metrics, DatagramSocket socket) {
         this.deviceId = deviceId;
         this.subnet = subnet;
         this.offers = offers;
@@ -48,7 +48,7 @@ public final class DiscoveryResponder implements AutoCloseable {
      */
     public static DiscoveryResponder listen(Vertx vertx, int port, String deviceId, Subnet subnet,
                                             BiFunction<String, String, Optional<PeerOffer>> offers,
-                                            DiscoveryMetrics metrics) throws Exception {
+                                            DeviceMetrics metrics) throws Exception {
         DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReuseAddress(true));
         DiscoveryResponder responder = new DiscoveryResponder(deviceId, subnet, offers, metrics, socket);
         socket.handler(responder::onDatagram);

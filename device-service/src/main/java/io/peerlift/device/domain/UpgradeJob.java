@@ -140,11 +140,16 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
                     return null;
                 }
             }
-            if (useRepository && ++repositoryFailures >= settings.wanAttempts()) {
-                failDownload("the repository " + command.repositoryUrl() + " failed " + repositoryFailures + " times");
-                return null;
+            if (useRepository) {
+                if (++repositoryFailures >= settings.wanAttempts()) {
+                    failDownload("the repository " + command.repositoryUrl() + " failed " + repositoryFailures + " times");
+                    return null;
+                }
+                backoff(repositoryFailures);
+            } else {
+                // Peers answered but were busy or went away: slots free up within a transfer, so ask again soon.
+                backoff(1);
             }
-            backoff(useRepository ? repositoryFailures : round);
         }
         failDownload("cancelled");
         return null;
@@ -171,6 +176,7 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
                 manifest = fetcher.fetchManifest(source, command.app(), command.version(), command.manifestSha256());
             } catch (AppManifest.ManifestMismatchException e) {
                 LOG.warnf("%s: %s sent a wrong manifest (%s); not using it again", device.id(), source, e.getMessage());
+                device.context().metrics().rejected("manifest");
                 ban(source);
                 return Outcome.CORRUPT;
             } catch (IOException e) {
@@ -190,6 +196,7 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
         Outcome outcome = fetcher.fetchMissing(source, download, this, this::isCancelled);
         if (outcome == Outcome.CORRUPT) {
             LOG.warnf("%s: %s served a chunk that fails its SHA-256; not using it again", device.id(), source);
+            device.context().metrics().rejected("chunk");
             ban(source);
         }
         return outcome;
@@ -249,6 +256,7 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
 
     @Override
     public void received(Source source, long bytes) {
+        device.context().metrics().downloaded(source.kind(), bytes);
         if (source.kind() == DownloadSource.PEER) {
             peerBytes += bytes;
         } else {

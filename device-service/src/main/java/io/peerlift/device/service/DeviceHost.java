@@ -4,7 +4,10 @@ import io.peerlift.device.config.DeviceServiceConfig;
 import io.peerlift.device.config.FleetConfig;
 import io.peerlift.device.domain.ContentStore.StoredApp;
 import io.peerlift.device.domain.Device;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.peerlift.device.domain.DeviceContext;
+import io.peerlift.device.domain.DeviceState;
 import io.peerlift.device.domain.DeviceView;
 import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DeviceConfig;
@@ -42,6 +45,8 @@ public class DeviceHost {
     FleetConfig fleet;
     @Inject
     DeviceContext context;
+    @Inject
+    MeterRegistry meters;
 
     private final Map<String, Device> devices = new LinkedHashMap<>();
 
@@ -54,7 +59,18 @@ public class DeviceHost {
             case FLEET -> buildFleet();
         }
         devices.values().forEach(Device::start);
+        registerGauges();
         LOG.infof("hosting %d device(s) in %s mode", devices.size(), config.mode());
+    }
+
+    private void registerGauges() {
+        for (DeviceState state : DeviceState.values()) {
+            Gauge.builder("peerlift.devices", devices, all -> all.values().stream().filter(d -> d.state() == state).count())
+                    .description("Hosted devices by lifecycle state").tag("state", state.name()).register(meters);
+        }
+        Gauge.builder("peerlift.peer.servers.running", devices,
+                        all -> all.values().stream().filter(d -> d.peerServerState().running()).count())
+                .description("Hosted devices whose peer update server runs").register(meters);
     }
 
     private void buildFleet() {

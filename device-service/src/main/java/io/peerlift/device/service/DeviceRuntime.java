@@ -6,7 +6,7 @@ import io.peerlift.device.domain.ContentStore;
 import io.peerlift.device.domain.DeviceContext;
 import io.peerlift.device.domain.DeviceEventSink;
 import io.peerlift.device.domain.DeviceSettings;
-import io.peerlift.device.domain.DiscoveryMetrics;
+import io.peerlift.device.domain.DeviceMetrics;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,7 +35,7 @@ public class DeviceRuntime {
                 .executor(workers)
                 .build();
         return new DeviceContext(vertx, http, workers, new ContentStore(config.dataDir().resolve("store")), events,
-                new DiscoveryMetrics(meters), settings(config), Clock.systemUTC());
+                new DeviceMetrics(meters), settings(config), Clock.systemUTC());
     }
 
     static DeviceSettings settings(DeviceServiceConfig config) {

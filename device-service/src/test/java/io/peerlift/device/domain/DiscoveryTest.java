@@ -48,7 +48,7 @@ class DiscoveryTest {
                 Sha256.hex(deviceId.getBytes(StandardCharsets.UTF_8)), activeUploads, capacity);
         responders.add(DiscoveryResponder.listen(rig.vertx, rig.discoveryPort, deviceId, subnet,
                 (app, version) -> app.equals(offer.app()) && version.equals(offer.version()) ? Optional.of(offer)
-                        : Optional.empty(), rig.discoveryMetrics));
+                        : Optional.empty(), rig.metrics));
     }
 
     @Test
@@ -82,9 +82,9 @@ class DiscoveryTest {
             send(sender, target, new byte[DiscoveryMessage.MAX_DATAGRAM_BYTES + 200]);
         }
         await().untilAsserted(() -> {
-            assertThat(rig.discoveryMetrics.droppedCount("bad-magic")).isEqualTo(1.0);
-            assertThat(rig.discoveryMetrics.droppedCount("malformed")).isEqualTo(1.0);
-            assertThat(rig.discoveryMetrics.droppedCount("oversized")).isEqualTo(1.0);
+            assertThat(rig.metrics.droppedCount("bad-magic")).isEqualTo(1.0);
+            assertThat(rig.metrics.droppedCount("malformed")).isEqualTo(1.0);
+            assertThat(rig.metrics.droppedCount("oversized")).isEqualTo(1.0);
         });
         assertThat(rig.context.discoveryClient().discover(own.host(10), own, rig.discoveryPort, "requester",
                 "base-system", "12.7.4", Duration.ofMillis(300))).as("the responder still answers").hasSize(1);

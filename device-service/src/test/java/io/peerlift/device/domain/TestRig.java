@@ -39,7 +39,7 @@ final class TestRig implements AutoCloseable {
     final Vertx vertx = Vertx.vertx();
     final ExecutorService workers = Executors.newCachedThreadPool();
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    final DiscoveryMetrics discoveryMetrics = new DiscoveryMetrics(meters);
+    final DeviceMetrics metrics = new DeviceMetrics(meters);
     final List<DeviceEvent> events = new CopyOnWriteArrayList<>();
     final DeviceContext context;
     final int discoveryPort;
@@ -62,7 +62,7 @@ final class TestRig implements AutoCloseable {
                 Duration.ofMillis(200), Duration.ofSeconds(5), discoveryPort, 0, 2, APP);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(workers).build();
         context = new DeviceContext(vertx, http, workers, new ContentStore(root.resolve("store")), this::record,
-                discoveryMetrics, settings, Clock.systemUTC());
+                metrics, settings, Clock.systemUTC());
     }
 
     private void record(DeviceEvent event) {

@@ -137,7 +137,7 @@ class UpgradeTest {
         }, (to, app, n) -> { }, executor);
              DiscoveryResponder rogue = DiscoveryResponder.listen(rig.vertx, rig.discoveryPort, "rogue", subnet,
                      (a, v) -> Optional.of(new PeerOffer("rogue", subnet.host(9), rogueServer.port(), APP, TARGET,
-                             manifest.manifestSha256(), 0, 5)), rig.discoveryMetrics)) {
+                             manifest.manifestSha256(), 0, 5)), rig.metrics)) {
             Device device = os11Device("device", 3);
             device.accept(TestRig.upgrade(device, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/unused"));
 
@@ -157,6 +157,7 @@ class UpgradeTest {
             assertThat(rig.eventsOf("device", DeviceEvent.DownloadStarted.class)).hasSize(1);
         }
         assertThat(rogueRequests).as("manifest and one payload range, then banned").hasValue(2);
+        assertThat(rig.meters.find("peerlift.download.rejected").tag("what", "chunk").counter().count()).isEqualTo(1.0);
         assertThat(ContentStore.digestOf(rig.context.store().find(manifest.manifestSha256()).orElseThrow().payload()))
                 .isEqualTo(manifest.sha256());
     }

@@ -1,0 +1,59 @@
+package io.peerlift.device.domain;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.peerlift.events.DownloadSource;
+
+/**
+ * Counters of the devices of this process: discovery datagrams dropped (by reason) and requests ignored from
+ * other subnets; bytes downloaded by source, what verification rejected, and bytes uploaded by peer servers.
+ */
+public final class DeviceMetrics {
+
+    static final String DROPPED = "peerlift.discovery.datagrams.dropped";
+    static final String FOREIGN = "peerlift.discovery.requests.foreign.subnet";
+    static final String DOWNLOADED = "peerlift.download.bytes";
+    static final String REJECTED = "peerlift.download.rejected";
+    static final String UPLOADED = "peerlift.upload.bytes";
+
+    private final MeterRegistry registry;
+    private final Counter foreignSubnet;
+    private final Counter uploaded;
+
+    public DeviceMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.foreignSubnet = Counter.builder(FOREIGN)
+                .description("Discovery requests ignored because they came from another subnet").register(registry);
+        this.uploaded = Counter.builder(UPLOADED).baseUnit("bytes")
+                .description("Payload bytes served by the peer update servers").register(registry);
+    }
+
+    void dropped(String reason) {
+        Counter.builder(DROPPED).description("Discovery datagrams dropped as malformed, oversized or of another version")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    void ignoredForeignSubnet() {
+        foreignSubnet.increment();
+    }
+
+    void downloaded(DownloadSource source, long bytes) {
+        Counter.builder(DOWNLOADED).baseUnit("bytes").description("Payload bytes received, verified or not")
+                .tag("source", source.name()).register(registry).increment(bytes);
+    }
+
+    /** {@code what} is "chunk" or "manifest": something a source sent that failed verification. */
+    void rejected(String what) {
+        Counter.builder(REJECTED).description("Chunks and manifests that failed verification; their source was banned")
+                .tag("what", what).register(registry).increment();
+    }
+
+    void uploaded(long bytes) {
+        uploaded.increment(bytes);
+    }
+
+    public double droppedCount(String reason) {
+        Counter counter = registry.find(DROPPED).tag("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
+    }
+}
