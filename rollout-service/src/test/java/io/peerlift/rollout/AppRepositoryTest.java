@@ -1,0 +1,123 @@
+package io.peerlift.rollout;
+
+import io.peerlift.events.AppManifest;
+import io.peerlift.localstack.LocalStackTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+/** The repository over real HTTP: upload, manifest, ranges, conflicts, and WAN byte accounting. */
+@QuarkusTest
+@WithTestResource(value = LocalStackTestResource.class,
+        initArgs = @ResourceArg(name = LocalStackTestResource.DATABASE_ARG, value = "rollout"))
+class AppRepositoryTest {
+
+    private static final int MIB = AppManifest.DEFAULT_CHUNK_SIZE;
+
+    private final String version = "12.9." + ThreadLocalRandom.current().nextInt(1, 1_000_000);
+    private final String app = "repo-test";
+    private final byte[] payload = RolloutFixtures.payload(MIB * 2 + 12_345, version.hashCode());
+
+    @Test
+    void storesAndServesAPackageWithItsManifestAndRanges() throws IOException {
+        AppManifest expected = AppManifest.compute(app, version, MIB, new ByteArrayInputStream(payload));
+        upload(payload).then().statusCode(201)
+                .body("size", equalTo(payload.length))
+                .body("sha256", equalTo(expected.sha256()))
+                .body("chunkSize", equalTo(MIB))
+                .body("chunkCount", equalTo(3))
+                .body("manifestSha256", equalTo(expected.manifestSha256()));
+        given().get("/api/apps").then().statusCode(200).body("version", hasItem(version));
+
+        byte[] manifest = given().get("/api/apps/{app}/{version}/manifest", app, version)
+                .then().statusCode(200).contentType(ContentType.JSON).extract().asByteArray();
+        assertThat(manifest).isEqualTo(expected.canonicalBytes());
+        assertThat(AppManifest.verifyAndParse(manifest, expected.manifestSha256())).isEqualTo(expected);
+
+        byte[] whole = given().get("/api/apps/{app}/{version}/payload", app, version)
+                .then().statusCode(200).header("Accept-Ranges", "bytes").extract().asByteArray();
+        assertThat(whole).isEqualTo(payload);
+
+        // The second chunk, as a device fetches it.
+        byte[] chunk = given().header("Range", "bytes=" + MIB + "-" + (2 * MIB - 1))
+                .get("/api/apps/{app}/{version}/payload", app, version)
+                .then().statusCode(206)
+                .header("Content-Range", "bytes " + MIB + "-" + (2 * MIB - 1) + "/" + payload.length)
+                .extract().asByteArray();
+        assertThat(chunk).isEqualTo(Arrays.copyOfRange(payload, MIB, 2 * MIB));
+        byte[] tail = given().header("Range", "bytes=-100").get("/api/apps/{app}/{version}/payload", app, version)
+                .then().statusCode(206).extract().asByteArray();
+        assertThat(tail).isEqualTo(Arrays.copyOfRange(payload, payload.length - 100, payload.length));
+        byte[] open = given().header("Range", "bytes=" + (payload.length - 7) + "-")
+                .get("/api/apps/{app}/{version}/payload", app, version)
+                .then().statusCode(206).extract().asByteArray();
+        assertThat(open).isEqualTo(Arrays.copyOfRange(payload, payload.length - 7, payload.length));
+        given().header("Range", "bytes=" + payload.length + "-").get("/api/apps/{app}/{version}/payload", app, version)
+                .then().statusCode(416).header("Content-Range", "bytes */" + payload.length);
+
+        given().head("/api/apps/{app}/{version}/payload", app, version)
+                .then().statusCode(200).header("Content-Length", String.valueOf(payload.length));
+    }
+
+    @Test
+    void theSamePayloadAgainIsAcceptedAndADifferentOneIsAConflict() {
+        upload(payload).then().statusCode(201);
+        upload(payload).then().statusCode(200);
+        byte[] changed = payload.clone();
+        changed[5] ^= 1;
+        upload(changed).then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("detail", containsString("different payload"));
+        byte[] served = given().get("/api/apps/{app}/{version}/payload", app, version).then().extract().asByteArray();
+        assertThat(served).isEqualTo(payload);
+    }
+
+    @Test
+    void invalidNamesAndMissingPackagesAreRefused() {
+        given().contentType(ContentType.BINARY).body(new byte[]{1})
+                .put("/api/apps/{app}/{version}", "Bad Name", "12.8.0").then().statusCode(400)
+                .body("detail", containsString("app name"));
+        given().contentType(ContentType.BINARY).body(new byte[]{1})
+                .put("/api/apps/{app}/{version}", app, "twelve").then().statusCode(400);
+        given().get("/api/apps/{app}/{version}/manifest", app, "12.0.404").then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void bytesServedAreWanBytesChargedToTheOpenRolloutOfThatVersion() {
+        upload(payload).then().statusCode(201);
+        // A folder without devices: the rollout stays RUNNING with nothing to do.
+        String rolloutId = given().contentType(ContentType.JSON)
+                .body(Map.of("folderId", 999_999_999L, "app", app, "version", version))
+                .post("/api/rollouts").then().statusCode(201).extract().path("id");
+
+        given().header("Range", "bytes=0-999").get("/api/apps/{app}/{version}/payload", app, version)
+                .then().statusCode(206);
+        given().get("/api/apps/{app}/{version}/payload", app, version).then().statusCode(200);
+
+        await().untilAsserted(() -> given().get("/api/rollouts/{id}", rolloutId).then()
+                .body("repositoryBytes", equalTo(1000 + payload.length)));
+        String metrics = given().get("/q/metrics").then().extract().asString();
+        assertThat(metrics).contains("peerlift_repository_served_bytes_total{app=\"" + app + "\",version=\"" + version + "\"}");
+        given().post("/api/rollouts/{id}/cancel", rolloutId).then().statusCode(200);
+    }
+
+    private io.restassured.response.Response upload(byte[] body) {
+        return given().contentType(ContentType.BINARY).body(body).put("/api/apps/{app}/{version}", app, version);
+    }
+}
