@@ -109,15 +109,6 @@ class DashboardTest {
         }
     }
 
-    @Test
-    void theReadmeDocumentsTheImageBuildTheManifestsExpect() throws IOException {
-        String readme = Files.readString(SourceTree.deployDir().resolve("README.md"));
-
-        assertThat(readme).contains("-Dquarkus.container-image.build=true")
-                .contains("-Dquarkus.container-image.group=" + ServicePod.IMAGE_GROUP);
-        Overlays.names().forEach(overlay -> assertThat(readme).contains("kubectl apply -k deploy/k8s/overlays/" + overlay));
-    }
-
     private static List<JsonNode> panels(JsonNode dashboard) {
         List<JsonNode> panels = new ArrayList<>();
         dashboard.path("panels").forEach(panel -> {
