@@ -111,6 +111,15 @@ public final class Device {
         reconcileServing("configuration");
     }
 
+    /**
+     * The periodic announcement. It first brings serving in line with the configuration again, so a peer server
+     * that could not bind its port (still held by a previous process, say) is retried.
+     */
+    public void heartbeat() {
+        reconcileServing("configuration");
+        announce();
+    }
+
     /** Stops serving and any running download (its verified chunks stay on disk). */
     public void stop() {
         UpgradeJob running;
@@ -128,7 +137,7 @@ public final class Device {
         state.hold(new AppRef(app.manifest().app(), app.manifest().version(), app.manifest().manifestSha256()));
     }
 
-    /** The heartbeat: who the device is, what it holds and whether it serves. */
+    /** Tells the fleet who the device is, what it holds and whether it serves. */
     public void announce() {
         emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.DeviceAnnounced(eventId, deviceId, cidr, at, seq,
                 ip, state.osVersion(), state.apps(), peerServerState()));
@@ -171,13 +180,16 @@ public final class Device {
             return;
         }
         synchronized (this) {
-            if (job != null) {
-                LOG.infof("%s is busy with rollout %s; ignoring the upgrade of rollout %s", id, job.rolloutId(),
-                        command.rolloutId());
-                return;
+            if (job == null) {
+                job = new UpgradeJob(this, command);
+                context.workers().execute(job);
+            } else if (!job.rolloutId().equals(command.rolloutId())) {
+                String busyWith = job.rolloutId();
+                emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.UpgradeFailed(eventId, deviceId, cidr, at,
+                        seq, command.rolloutId(), command.app(), command.version(),
+                        "the device is busy with the upgrade of rollout " + busyWith));
             }
-            job = new UpgradeJob(this, command);
-            context.workers().execute(job);
+            // A new attempt of the rollout whose upgrade is running needs nothing: that upgrade carries on.
         }
     }
 

@@ -114,7 +114,7 @@ public class DeviceHost {
 
     @Scheduled(every = "${peerlift.device.announce-interval:60s}", delayed = "${peerlift.device.announce-interval:60s}")
     void heartbeat() {
-        devices.values().forEach(Device::announce);
+        devices.values().forEach(Device::heartbeat);
     }
 
     public void accept(DeviceCommand command) {

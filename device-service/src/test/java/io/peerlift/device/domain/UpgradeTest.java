@@ -190,7 +190,7 @@ class UpgradeTest {
     }
 
     @Test
-    void ineligibleDevicesRefuseReDeliveriesAreIgnoredAndCancelKeepsVerifiedChunks() {
+    void ineligibleAndBusyDevicesRefuseReDeliveriesAreIgnoredAndCancelEndsTheDownload() {
         Device old = rig.device("old", subnet, 5, "11.10.250", false);
         DeviceCommand.Upgrade refused = TestRig.upgrade(old, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/x");
         old.accept(refused);
@@ -203,6 +203,11 @@ class UpgradeTest {
         waiting.accept(upgrade);
         waiting.accept(upgrade);
         await().until(() -> rig.eventsOf("waiting", DeviceEvent.DiscoveryAnswered.class).size() >= 2);
+        waiting.accept(new DeviceCommand.Upgrade(UUID.randomUUID(), "waiting", subnet.toString(), Instant.now(),
+                "rollout-2", APP, TARGET, manifest.manifestSha256(), SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/x", 1));
+        assertThat(rig.eventsOf("waiting", DeviceEvent.UpgradeFailed.class)).singleElement()
+                .satisfies(failed -> assertThat(failed.rolloutId()).isEqualTo("rollout-2"))
+                .satisfies(failed -> assertThat(failed.reason()).contains("busy with the upgrade of rollout rollout-1"));
         waiting.accept(new DeviceCommand.Cancel(UUID.randomUUID(), "waiting", subnet.toString(), Instant.now(),
                 upgrade.rolloutId()));
         await().until(() -> !rig.eventsOf("waiting", DeviceEvent.DownloadFailed.class).isEmpty());
