@@ -80,10 +80,15 @@ final class ServiceProcesses implements AutoCloseable {
                 + " s; see " + logDir.resolve(service.module() + ".log"));
     }
 
+    /**
+     * Stops the services one by one in reverse start order, so that the fleet goes quiet before the services
+     * that consume its events shut down.
+     */
     @Override
     public void close() {
-        processes.forEach(Process::destroy);
-        for (Process process : processes) {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            Process process = processes.get(i);
+            process.destroy();
             try {
                 if (!process.waitFor(20, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
