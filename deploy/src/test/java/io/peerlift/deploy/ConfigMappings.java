@@ -1,18 +1,13 @@
 package io.peerlift.deploy;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The configuration keys a service's Java sources read, found without compiling them: the members of each
@@ -29,6 +24,8 @@ final class ConfigMappings {
     private static final Pattern MEMBER = Pattern.compile("([\\w.]+(?:<.*>)?(?:\\[])?)\\s+(\\w+)\\s*\\(\\s*\\)\\s*$", Pattern.DOTALL);
     private static final Pattern WITH_NAME = Pattern.compile("@WithName\\s*\\(\\s*\"([^\"]+)\"\\s*\\)");
     private static final Pattern WITH_DEFAULT = Pattern.compile("@WithDefault\\s*\\(\\s*\"([^\"]*)\"\\s*\\)");
+    /** Default and static methods of a mapping interface compute things; they are not configuration. */
+    private static final Pattern MODIFIER_NOT_A_KEY = Pattern.compile("(^|\\s)(default|static)\\s");
     private static final Pattern GENERIC = Pattern.compile("^(?:java\\.util\\.)?(Optional|List|Set|Collection|Map)\\s*<(.*)>$");
 
     private ConfigMappings() {
@@ -39,7 +36,7 @@ final class ConfigMappings {
         Map<String, String> interfaceBodies = new HashMap<>();
         Map<String, String> mappings = new HashMap<>();
         Map<String, String> keys = new TreeMap<>();
-        for (String source : sources(sourceRoot)) {
+        for (String source : JavaSources.under(sourceRoot)) {
             collectInterfaces(source, interfaceBodies);
             Matcher mapping = MAPPING.matcher(source);
             while (mapping.find()) {
@@ -52,29 +49,6 @@ final class ConfigMappings {
         }
         mappings.forEach((type, prefix) -> collectKeys(prefix, type, interfaceBodies, keys, new TreeSet<>()));
         return keys;
-    }
-
-    private static List<String> sources(Path root) {
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(file -> file.toString().endsWith(".java")).map(ConfigMappings::read).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return stripComments(Files.readString(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String stripComments(String source) {
-        return source.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("//[^\n]*", " ");
     }
 
     /** Records the body of every interface, nested ones included, with nested blocks cut out. */
@@ -125,7 +99,7 @@ final class ConfigMappings {
         }
         for (String declaration : bodies.get(type).split(";")) {
             Matcher member = MEMBER.matcher(declaration.trim());
-            if (!member.find() || declaration.contains(" static ") || declaration.trim().startsWith("static ")) {
+            if (!member.find() || MODIFIER_NOT_A_KEY.matcher(declaration).find()) {
                 continue;
             }
             Matcher withName = WITH_NAME.matcher(declaration);

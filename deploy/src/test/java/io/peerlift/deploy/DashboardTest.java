@@ -157,20 +157,8 @@ class DashboardTest {
 
     /** Meter names the sources register, in Prometheus form (dots as underscores, no type suffix). */
     private static Set<String> micrometerNames(Path sourceRoot) {
-        try (Stream<Path> files = Files.walk(sourceRoot)) {
-            return files.filter(file -> file.toString().endsWith(".java")).flatMap(file -> {
-                try {
-                    String source = Files.readString(file);
-                    if (!source.contains("io.micrometer")) {
-                        return Stream.empty();
-                    }
-                    return MICROMETER_NAME.matcher(source).results().map(match -> match.group(1).replace('.', '_'));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).collect(Collectors.toCollection(TreeSet::new));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return JavaSources.under(sourceRoot).stream().filter(source -> source.contains("io.micrometer"))
+                .flatMap(source -> MICROMETER_NAME.matcher(source).results().map(match -> match.group(1).replace('.', '_')))
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 }

@@ -6,6 +6,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** How Quarkus turns environment variables into configuration, to tell whether a variable sets anything. */
@@ -14,7 +15,7 @@ final class EnvironmentVariables {
     private static final String KAFKA_PREFIX = "KAFKA_";
     private static final Set<String> KAFKA_CLIENT_CONFIGS = Stream.of(
                     ProducerConfig.configNames(), ConsumerConfig.configNames(), AdminClientConfig.configNames())
-            .flatMap(Set::stream).map(EnvironmentVariables::of).collect(java.util.stream.Collectors.toUnmodifiableSet());
+            .flatMap(Set::stream).map(EnvironmentVariables::of).collect(Collectors.toUnmodifiableSet());
 
     private EnvironmentVariables() {
     }

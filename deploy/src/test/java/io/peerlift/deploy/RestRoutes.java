@@ -1,8 +1,5 @@
 package io.peerlift.deploy;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +7,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The REST routes a service's JAX-RS resources declare ({@code @Path} on the class and the method, and the HTTP
@@ -51,20 +47,8 @@ final class RestRoutes {
 
     static Set<Route> of(Path sourceRoot) {
         Set<Route> routes = new TreeSet<>();
-        try (Stream<Path> files = Files.walk(sourceRoot)) {
-            files.filter(file -> file.toString().endsWith(".java")).forEach(file -> routes.addAll(routesIn(read(file))));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        JavaSources.under(sourceRoot).forEach(source -> routes.addAll(routesIn(source)));
         return routes;
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file).replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("//[^\n]*", " ");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /**
