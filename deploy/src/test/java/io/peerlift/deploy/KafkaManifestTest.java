@@ -19,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -80,6 +81,21 @@ class KafkaManifestTest {
         assertThat(kafka.getSpec().getEntityOperator().getTopicOperator()).as("topic operator").isNotNull();
         assertThat(kafka.getSpec().getEntityOperator().getUserOperator()).as("user operator").isNotNull();
         assertThat(kafka.getSpec().getKafkaExporter()).as("Kafka exporter (consumer lag metrics)").isNotNull();
+    }
+
+    @ParameterizedTest
+    @MethodSource(OVERLAYS)
+    void prometheusScrapesTheKafkaExporterThatStrimziDeploys(String overlay) {
+        Manifests manifests = Overlays.rendered(overlay);
+        String exporter = theKafka(manifests).getMetadata().getName() + "-kafka-exporter";
+
+        assertThat(manifests.all(PrometheusOperator.PodMonitor.class)).as("PodMonitors of %s", exporter).anySatisfy(monitor -> {
+            assertThat(monitor.spec().selector().getMatchLabels()).containsExactly(Map.entry("strimzi.io/name", exporter));
+            assertThat(monitor.spec().podMetricsEndpoints()).anySatisfy(endpoint -> {
+                assertThat(endpoint.port()).isEqualTo("tcp-prometheus");
+                assertThat(endpoint.path()).isEqualTo("/metrics");
+            });
+        });
     }
 
     @ParameterizedTest
