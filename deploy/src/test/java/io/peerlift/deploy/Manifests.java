@@ -62,10 +62,11 @@ final class Manifests {
         return new Manifests(overlay, List.copyOf(objects));
     }
 
-    static Object parse(String overlay, JsonNode node) {
+    /** Parses one object into its typed model; {@code source} names where it came from in failure messages. */
+    static Object parse(String source, JsonNode node) {
         String apiVersion = node.path("apiVersion").asString("");
         String kind = node.path("kind").asString("");
-        String where = overlay + ": " + apiVersion + " " + kind + " " + node.path("metadata").path("name").asString("");
+        String where = source + ": " + apiVersion + " " + kind + " " + node.path("metadata").path("name").asString("");
         Object typed;
         try {
             typed = toTyped(apiVersion, kind, node);
