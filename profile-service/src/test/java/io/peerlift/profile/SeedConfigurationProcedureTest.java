@@ -61,6 +61,8 @@ class SeedConfigurationProcedureTest {
 
         given().get("/api/folders/{id}/devices", folder).then().statusCode(200)
                 .body("id", contains(peer, os11a, os11b));
+        given().get("/api/devices?folderId=" + folder + "&subnet=" + fleet.subnet()).then().statusCode(200)
+                .body("id", contains(peer, os11a, os11b));
         given().get("/api/profiles/{id}/assignments", os12Profile).then().statusCode(200)
                 .body("folderId", contains((int) folder));
         given().get("/api/folders/{id}/consistency", folder).then().statusCode(200)

@@ -65,13 +65,15 @@ public class OutboxRelay {
         }
     }
 
-    @Scheduled(every = "${peerlift.profile.outbox.relay-interval}", delayed = "${peerlift.profile.outbox.relay-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${peerlift.profile.outbox.relay-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void onSchedule() {
         relayQuietly();
     }
 
-    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "1h", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void purgeSent() {
         Instant before = Instant.now().minus(config.outbox().retention());
         QuarkusTransaction.requiringNew().run(() -> OutboxMessage.delete("sentAt < ?1", before));

@@ -8,8 +8,12 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -26,6 +30,8 @@ public class FolderResource {
     @POST
     @Operation(summary = "Create a folder", description = "Under parentId, or under the root folder when absent; "
             + "sibling names are unique (409)")
+    @APIResponse(responseCode = "201", description = "The folder; Location names it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FolderView.class)))
     public RestResponse<FolderView> create(CreateFolderRequest request, UriInfo uri) {
         CreateFolderRequest body = RequestBodies.require(request, "{name, parentId?}");
         Folder folder = folders.create(body.name(), body.parentId());

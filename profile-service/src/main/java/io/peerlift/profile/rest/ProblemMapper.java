@@ -58,6 +58,9 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public RestResponse<Problem> http(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException unreadable) {
+            return unreadableBody(unreadable, uri);
+        }
         Response.StatusType status = e.getResponse().getStatusInfo();
         return problem(status, null, status.getReasonPhrase(), e.getMessage(), uri, null);
     }

@@ -2,8 +2,8 @@ package io.peerlift.profile.rest;
 
 import io.peerlift.profile.domain.Profile;
 import io.peerlift.profile.domain.ProfileAssignment;
-import io.peerlift.profile.service.ProfileService;
 import io.peerlift.profile.service.ProfileService.AssignmentTarget;
+import io.peerlift.profile.service.ProfileService;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -12,11 +12,14 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -43,7 +46,10 @@ public class ProfileResource {
     @Operation(summary = "Create a profile", description = "Settings are typed and checked per OS family: unknown "
             + "keys, wrong types, out-of-range values, equal discovery and server ports and a version below the "
             + "requirement (11.11.150 for OS 11, 12.7.4 for OS 12) are rejected with 400; a duplicate name with 409")
-    public RestResponse<ProfileView> create(@RequestBody(content = @Content(examples = {
+    @APIResponse(responseCode = "201", description = "The profile; Location names it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProfileView.class)))
+    public RestResponse<ProfileView> create(@RequestBody(content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = {
             @ExampleObject(name = "OS 12 peer update servers", value = OS12_PEER_SERVERS),
             @ExampleObject(name = "OS 11 discovery", value = OS11_DISCOVERY)})) ProfileRequest request, UriInfo uri) {
         Profile profile = profiles.create(RequestBodies.require(request, PROFILE_SHAPE).toDraft());
@@ -67,7 +73,8 @@ public class ProfileResource {
     @Path("/{id}")
     @Operation(summary = "Replace a profile", description = "Validated like a new profile; the devices it reaches get "
             + "their new effective configuration published")
-    public ProfileView update(@PathParam("id") long id, @RequestBody(content = @Content(examples = {
+    public ProfileView update(@PathParam("id") long id, @RequestBody(content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = {
             @ExampleObject(name = "OS 12 peer update servers", value = OS12_PEER_SERVERS)})) ProfileRequest request) {
         return ProfileView.of(profiles.update(id, RequestBodies.require(request, PROFILE_SHAPE).toDraft()));
     }
@@ -90,7 +97,10 @@ public class ProfileResource {
     @Path("/{id}/assignments")
     @Operation(summary = "Assign a profile to a folder or a device", description = "Exactly one of folderId or "
             + "deviceId; a profile applies only to the devices of its OS family")
-    public RestResponse<AssignmentView> assign(@PathParam("id") long id, @RequestBody(content = @Content(examples = {
+    @APIResponse(responseCode = "201", description = "The assignment; Location names it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AssignmentView.class)))
+    public RestResponse<AssignmentView> assign(@PathParam("id") long id, @RequestBody(content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = {
             @ExampleObject(name = "to a folder", value = "{\"folderId\": 2}"),
             @ExampleObject(name = "to a device", value = "{\"deviceId\": \"s1-d01\"}")})) AssignmentRequest request,
                                                UriInfo uri) {

@@ -18,7 +18,6 @@ import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /** The device inventory: kept current from device events, read by operators. */
 @ApplicationScoped
@@ -80,7 +79,7 @@ public class InventoryService {
     private boolean announce(DeviceAnnounced event) {
         String subnet = Subnet.parse(event.subnet()).toString();
         String osVersion = OsVersion.parse(event.osVersion()).toString();
-        Objects.requireNonNull(event.ip(), "DeviceAnnounced without ip");
+        require(event.ip(), "ip", event);
         Device device = Device.findById(requireDeviceId(event));
         boolean created = device == null;
         if (created) {
@@ -133,10 +132,17 @@ public class InventoryService {
     }
 
     private static String requireDeviceId(DeviceEvent event) {
-        if (event.deviceId() == null || event.deviceId().isBlank()) {
-            throw new IllegalArgumentException(event.getClass().getSimpleName() + " without deviceId");
+        require(event.occurredAt(), "occurredAt", event);
+        return require(event.deviceId() == null || event.deviceId().isBlank() ? null : event.deviceId(), "deviceId",
+                event);
+    }
+
+    private static <T> T require(T value, String field, DeviceEvent event) {
+        if (value == null) {
+            throw new IllegalArgumentException(event.getClass().getSimpleName() + " " + event.eventId()
+                    + " lacks " + field);
         }
-        return event.deviceId();
+        return value;
     }
 
     private static String parseSubnet(String subnet) {

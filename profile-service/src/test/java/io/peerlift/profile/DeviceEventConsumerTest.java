@@ -1,0 +1,66 @@
+package io.peerlift.profile;
+
+import io.peerlift.events.DeviceConfig;
+import io.peerlift.events.DeviceEvent.DeviceAnnounced;
+import io.peerlift.events.EventCodec;
+import io.peerlift.events.Topics;
+import io.peerlift.localstack.LocalStackTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+/** The consumer of device events: inventory from announcements and upgrades, at most once, bad records to the DLQ. */
+@QuarkusTest
+@WithTestResource(value = LocalStackTestResource.class,
+        initArgs = @ResourceArg(name = LocalStackTestResource.DATABASE_ARG, value = "profile"))
+class DeviceEventConsumerTest {
+
+    private final Fleet fleet = new Fleet();
+
+    @Test
+    void aRedeliveredEventChangesNothingAndPublishesNothing() {
+        DeviceAnnounced first = fleet.announced("d01", 5, "11.11.150", 1);
+        fleet.send(first);
+        fleet.send(fleet.announced("d01", 6, "11.11.160", 2));
+        fleet.send(first);
+        fleet.send(fleet.upgraded("d01", "12.7.4", 3));
+        String device = fleet.id("d01");
+        Fleet.awaitDevice(device, "12.7.4");
+
+        given().get("/api/devices/{id}", device).then()
+                .body("ip", equalTo("10.77." + fleet.subnet().split("\\.")[2] + ".6"))
+                .body("osFamily", equalTo("OS12"));
+        try (TopicReader topic = new TopicReader(Topics.DEVICE_CONFIG)) {
+            // Outbox rows are published in commit order, so the re-delivery's config would precede the upgrade's.
+            List<DeviceConfig> configs = await().until(() -> topic.configsOf(device),
+                    c -> !c.isEmpty() && c.get(c.size() - 1).osVersion().equals("12.7.4"));
+            assertThat(configs).extracting(DeviceConfig::osVersion).containsExactly("11.11.150", "11.11.160", "12.7.4");
+            assertThat(configs).extracting(DeviceConfig::revision).containsExactly(1L, 2L, 3L);
+        }
+        Api.effectiveConfig(device).body("revision", equalTo(3));
+    }
+
+    @Test
+    void malformedAndInvalidRecordsGoToTheDeadLetterTopicAndConsumptionGoesOn() {
+        String garbage = "{\"type\": \"DeviceAnnounced\", \"deviceId\": \"" + fleet.id("x") + "\", \"seq\": ";
+        String invalid = EventCodec.encode(fleet.announced("bad", 7, "eleven", 1));
+        fleet.sendRaw(garbage);
+        fleet.sendRaw(invalid);
+        String later = fleet.join("d02", 8, "11.11.150");
+
+        try (TopicReader deadLetters = new TopicReader(Topics.deadLetterOf(Topics.DEVICE_EVENTS))) {
+            await().untilAsserted(() -> assertThat(deadLetters.records(r -> fleet.subnet().equals(r.key())))
+                    .extracting(r -> r.value()).containsExactly(garbage, invalid));
+        }
+        given().get("/api/devices/{id}", fleet.id("bad")).then().statusCode(404);
+        given().get("/api/devices/{id}", later).then().statusCode(200);
+    }
+}
