@@ -101,6 +101,7 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
         SourcePolicy policy = command.sourcePolicy();
         int round = 0;
         int emptyRounds = 0;
+        int emptyStreak = 0;
         int repositoryFailures = 0;
         device.lifecycle(DeviceState.DISCOVERING);
         while (!isCancelled()) {
@@ -118,14 +119,18 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
                 sources = List.of(Source.repository(command.repositoryUrl()));
             } else {
                 round++;
-                sources = discover(round);
-                if (sources.isEmpty()) {
+                List<PeerOffer> offers = discover(round);
+                if (offers.isEmpty()) {
                     emptyRounds++;
+                    emptyStreak++;
                     if (policy != SourcePolicy.PEER_THEN_WAN || emptyRounds < settings.wanFallbackAfterRounds()) {
-                        backoff(round);
+                        backoff(emptyStreak);
                     }
                     continue;
                 }
+                emptyStreak = 0;
+                // Peers that just said they are full would answer 503: wait for a slot instead of knocking.
+                sources = offers.stream().filter(o -> o.freeSlots() > 0).map(Source::peer).toList();
             }
             for (Source source : sources) {
                 Outcome outcome = tryFrom(source);
@@ -147,7 +152,7 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
                 }
                 backoff(repositoryFailures);
             } else {
-                // Peers answered but were busy or went away: slots free up within a transfer, so ask again soon.
+                // Peers answered but were full, busy or went away: slots free up within a transfer, so ask again soon.
                 backoff(1);
             }
         }
@@ -155,7 +160,8 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
         return null;
     }
 
-    private List<Source> discover(int round) throws InterruptedException {
+    /** One discovery round; returns the offers of the right package from peers not banned, least loaded first. */
+    private List<PeerOffer> discover(int round) throws InterruptedException {
         device.emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.DiscoveryRequested(eventId, deviceId, cidr,
                 at, seq, command.rolloutId(), command.app(), command.version(), round));
         List<PeerOffer> offers = device.context().discoveryClient().discover(device.ip(), device.subnet(),
@@ -165,7 +171,6 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
         return offers.stream()
                 .filter(o -> o.app().equals(command.app()) && o.version().equals(command.version())
                         && o.manifestSha256().equals(command.manifestSha256()) && !bannedPeers.contains(o.peerId()))
-                .map(Source::peer)
                 .toList();
     }
 
