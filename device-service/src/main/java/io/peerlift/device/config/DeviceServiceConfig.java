@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** {@code peerlift.device.*}: the mode, the agent's identity, and how every hosted device behaves. */
 @ConfigMapping(prefix = "peerlift.device")
@@ -24,9 +25,11 @@ public interface DeviceServiceConfig {
     @WithDefault("device-1")
     String id();
 
-    /** Agent mode: the device's own IPv4 address; the peer server binds it and discovery sends from it. */
-    @WithDefault("127.0.0.1")
-    String bindAddress();
+    /**
+     * Agent mode: the device's own IPv4 address; the peer server binds it and discovery sends from it. When unset,
+     * the host's address inside {@link #subnet()} (in a pod: the pod IP).
+     */
+    Optional<String> bindAddress();
 
     /** Agent mode: the device's subnet in CIDR; discovery broadcasts to it and answers only it. */
     @WithDefault("127.0.0.0/24")

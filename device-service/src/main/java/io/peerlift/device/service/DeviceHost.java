@@ -53,9 +53,12 @@ public class DeviceHost {
     @PostConstruct
     void build() {
         switch (config.mode()) {
-            case AGENT -> devices.put(config.id(), new Device(config.id(), config.bindAddress(),
-                    Subnet.parse(config.subnet()), config.osVersion(), config.dataDir(), config.peerServerEnabled(),
-                    context));
+            case AGENT -> {
+                Subnet subnet = Subnet.parse(config.subnet());
+                String address = config.bindAddress().orElseGet(() -> LocalAddresses.in(subnet));
+                devices.put(config.id(), new Device(config.id(), address, subnet, config.osVersion(), config.dataDir(),
+                        config.peerServerEnabled(), context));
+            }
             case FLEET -> buildFleet();
         }
         devices.values().forEach(Device::start);
