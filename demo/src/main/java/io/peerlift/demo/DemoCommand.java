@@ -84,6 +84,8 @@ public class DemoCommand implements Callable<Integer> {
     Path workDir;
     @Option(names = "--repo-dir", defaultValue = ".", hidden = true, description = "The checkout holding the built services.")
     Path repoDir;
+    @Option(names = "--stack-only", description = "Start only Kafka and PostgreSQL, print their addresses, and wait for Ctrl-C.")
+    boolean stackOnly;
 
     private final PrintStream out = System.out;
 
@@ -102,6 +104,9 @@ public class DemoCommand implements Callable<Integer> {
 
         step("Starting Kafka (KRaft) and PostgreSQL");
         LocalStack stack = LocalStack.start(work.resolve("stack"), 0, 0);
+        if (stackOnly) {
+            return serveStackOnly(stack);
+        }
         ServiceProcesses services = new ServiceProcesses(repoDir.toAbsolutePath(), logs);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread cleanup = new Thread(() -> {
@@ -145,6 +150,19 @@ public class DemoCommand implements Callable<Integer> {
                 + " Ctrl-C stops everything.");
         stopped.await();
         return completed ? 0 : 1;
+    }
+
+    private int serveStackOnly(LocalStack stack) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stack.close();
+            stopped.countDown();
+        }, "stack-cleanup"));
+        out.print(stack.describe());
+        out.println("Point a service at it, e.g. ./mvnw -pl profile-service quarkus:dev -Dkafka.bootstrap.servers=... "
+                + "-Dquarkus.datasource.jdbc.url=...; Ctrl-C stops it.");
+        stopped.await();
+        return 0;
     }
 
     private void startServices(ServiceProcesses services, LocalStack stack, FleetParameters params, Path work, Path payload)
