@@ -3,7 +3,6 @@ package io.peerlift.rollout;
 import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.EventCodec;
 import io.peerlift.events.Topics;
-import io.peerlift.localstack.LocalStackTestResource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -29,7 +28,7 @@ final class CommandWatcher implements AutoCloseable {
 
     CommandWatcher(String topic) {
         consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStackTestResource.shared().kafkaBootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, RolloutFixtures.kafkaBootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "test-watcher-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer());

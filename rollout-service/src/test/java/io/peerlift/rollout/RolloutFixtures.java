@@ -3,6 +3,7 @@ package io.peerlift.rollout;
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.AppRef;
 import io.restassured.http.ContentType;
+import org.eclipse.microprofile.config.ConfigProvider;
 import io.restassured.path.json.JsonPath;
 
 import java.io.ByteArrayInputStream;
@@ -30,6 +31,11 @@ final class RolloutFixtures {
     private static final AtomicInteger NEXT = new AtomicInteger(new Random().nextInt(200));
 
     private RolloutFixtures() {
+    }
+
+    /** The broker the service under test uses (the restart test points a second instance at the first's). */
+    static String kafkaBootstrapServers() {
+        return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
     }
 
     static byte[] payload(int size, long seed) {

@@ -9,7 +9,6 @@ import io.peerlift.events.OsFamily;
 import io.peerlift.events.OsVersion;
 import io.peerlift.events.PeerServerState;
 import io.peerlift.events.Topics;
-import io.peerlift.localstack.LocalStackTestResource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,7 +40,7 @@ final class SimulatedFleet implements AutoCloseable {
         this.app = app;
         this.packageBytes = packageBytes;
         producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStackTestResource.shared().kafkaBootstrapServers(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, RolloutFixtures.kafkaBootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
     }
 
@@ -145,6 +144,17 @@ final class SimulatedFleet implements AutoCloseable {
         devices.put(id, device);
         publishConfig(device, folderPath);
         device.announce();
+        return device;
+    }
+
+    /** A device the service already knows, taken over with the seq it last reported (as an agent persists it). */
+    SimDevice rejoin(String id, String subnet, String ip, String osVersion, long lastSeq, int slots, int busy) {
+        SimDevice device = new SimDevice(id, subnet, ip, osVersion);
+        device.seq = lastSeq;
+        device.serving = slots > 0;
+        device.capacity = slots;
+        device.busy = busy;
+        devices.put(id, device);
         return device;
     }
 
