@@ -1,7 +1,6 @@
 package io.peerlift.device;
 
 import io.peerlift.localstack.LocalStackTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;

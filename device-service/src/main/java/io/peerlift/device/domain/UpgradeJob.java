@@ -40,6 +40,7 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
 
     private PartialDownload download;
     private boolean started;
+    /** When the first payload request went out: DownloadCompleted reports the transfer, not the discovery. */
     private long startNanos;
     private long lastProgressNanos;
     private Source current;
@@ -68,7 +69,6 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
 
     @Override
     public void run() {
-        startNanos = System.nanoTime();
         try {
             AppManifest manifest = download();
             if (manifest != null) {
@@ -193,6 +193,7 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
         current = source;
         if (!started) {
             started = true;
+            startNanos = System.nanoTime();
             device.lifecycle(DeviceState.DOWNLOADING);
             device.emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.DownloadStarted(eventId, deviceId, cidr,
                     at, seq, command.rolloutId(), command.app(), command.version(), source.kind(), source.peerId(),
