@@ -21,10 +21,11 @@ import static io.peerlift.rollout.RolloutFixtures.folderPath;
 import static io.peerlift.rollout.RolloutFixtures.subnet;
 import static io.peerlift.rollout.RolloutFixtures.unique;
 import static io.peerlift.rollout.SimulatedFleet.SOURCE;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The snapshots a dashboard reads from {@code peerlift.rollout-status}. */
+/** The snapshots a dashboard reads from {@code peerlift.rollout-status}, and the matching gauge. */
 @QuarkusTest
 @WithTestResource(value = LocalStackTestResource.class,
         initArgs = @ResourceArg(name = LocalStackTestResource.DATABASE_ARG, value = "rollout"))
@@ -66,6 +67,10 @@ class RolloutStatusTopicTest {
                 assertThat(s.lastUpgradeAt()).isNotNull();
                 assertThat(s.peersOverTime()).extracting(RolloutStatus.PeerSample::peers).containsExactly(0, 1);
             });
+            // The same counts as a Prometheus gauge for the Grafana dashboards.
+            String upgraded = "peerlift_rollout_devices{rollout=\"" + rolloutId + "\",state=\"UPGRADED\",subnet=\""
+                    + subnet + "\"} 1.0";
+            await().until(() -> given().get("/q/metrics").then().extract().asString().contains(upgraded));
         }
     }
 

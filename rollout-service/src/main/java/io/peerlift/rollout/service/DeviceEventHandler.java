@@ -6,7 +6,6 @@ import io.peerlift.rollout.domain.Device;
 import io.peerlift.rollout.domain.DeviceState;
 import io.peerlift.rollout.domain.Rollout;
 import io.peerlift.rollout.domain.RolloutDevice;
-import io.peerlift.rollout.domain.RolloutState;
 import io.peerlift.rollout.domain.RolloutSubnet;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -75,13 +74,12 @@ public class DeviceEventHandler {
             if (rolloutId.equals(commandedBy)) {
                 applyToRollout(rollout, event, now);
             }
-            if (reschedules && rollout.state == RolloutState.RUNNING) {
+            if (reschedules) {
+                // Commands only while RUNNING; a paused rollout still follows its subnets' peers.
                 scheduler.schedule(rollout, event.subnet(), now);
                 if (previousSubnet != null && !previousSubnet.equals(event.subnet())) {
                     scheduler.schedule(rollout, previousSubnet, now);
                 }
-            }
-            if (reschedules) {
                 lifecycle.checkProgress(rollout, now);
             }
         }
