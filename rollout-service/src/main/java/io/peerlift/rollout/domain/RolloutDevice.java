@@ -14,7 +14,9 @@ import jakarta.persistence.Table;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** One device in one rollout. */
@@ -80,6 +82,17 @@ public class RolloutDevice extends PanacheEntityBase {
 
     public static List<RolloutDevice> ofRollout(String rolloutId) {
         return list("rolloutId = ?1 order by subnet, deviceId", rolloutId);
+    }
+
+    public static Map<DeviceState, Long> countByState(String rolloutId) {
+        Map<DeviceState, Long> counts = new EnumMap<>(DeviceState.class);
+        getEntityManager()
+                .createQuery("select d.state, count(d) from RolloutDevice d where d.rolloutId = ?1 group by d.state",
+                        Object[].class)
+                .setParameter(1, rolloutId)
+                .getResultList()
+                .forEach(row -> counts.put((DeviceState) row[0], (Long) row[1]));
+        return counts;
     }
 
     public static long countWanSeedsInFlight(String rolloutId) {

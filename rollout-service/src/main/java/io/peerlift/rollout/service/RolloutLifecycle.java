@@ -94,8 +94,7 @@ public class RolloutLifecycle {
         if (rollout.state != RolloutState.RUNNING && rollout.state != RolloutState.PAUSED) {
             return;
         }
-        Map<DeviceState, Long> counts = RolloutDevice.<RolloutDevice>stream("rolloutId", rollout.id)
-                .collect(Collectors.groupingBy(r -> r.state, Collectors.counting()));
+        Map<DeviceState, Long> counts = RolloutDevice.countByState(rollout.id);
         long failed = counts.getOrDefault(DeviceState.FAILED, 0L) - rollout.failuresAcknowledged;
         long counted = counts.entrySet().stream()
                 .filter(e -> e.getKey() != DeviceState.INELIGIBLE && e.getKey() != DeviceState.CURRENT)
