@@ -36,7 +36,7 @@ class DeviceEventConsumerTest {
         Fleet.awaitDevice(device, "12.7.4");
 
         given().get("/api/devices/{id}", device).then()
-                .body("ip", equalTo("10.77." + fleet.subnet().split("\\.")[2] + ".6"))
+                .body("ip", equalTo(fleet.ip(6)))
                 .body("osFamily", equalTo("OS12"));
         try (TopicReader topic = new TopicReader(Topics.DEVICE_CONFIG)) {
             // Outbox rows are published in commit order, so the re-delivery's config would precede the upgrade's.

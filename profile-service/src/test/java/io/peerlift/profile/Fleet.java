@@ -40,13 +40,17 @@ final class Fleet {
         return "10.77." + subnetNumber + ".0/24";
     }
 
+    String ip(int host) {
+        return "10.77." + subnetNumber + "." + host;
+    }
+
     String id(String name) {
         return prefix + "-" + name;
     }
 
     DeviceAnnounced announced(String name, int host, String osVersion, long seq) {
         return new DeviceAnnounced(UUID.randomUUID(), id(name), subnet(), Instant.now(), seq,
-                "10.77." + subnetNumber + "." + host, osVersion, List.of(),
+                ip(host), osVersion, List.of(),
                 PeerServerState.stopped(SettingKeys.DEFAULT_PEER_SERVER_PORT));
     }
 

@@ -26,6 +26,7 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 
 /**
  * The seed's "IGEL OS 12 Configurations" and "IGEL OS 11 Configurations" steps through the REST API, then the
@@ -45,6 +46,7 @@ class SeedConfigurationProcedureTest {
         given().get("/api/devices?subnet=" + fleet.subnet()).then().statusCode(200)
                 .body("id", containsInAnyOrder(peer, os11a, os11b))
                 .body("folderId", contains(1, 1, 1));
+        given().get("/api/devices").then().statusCode(200).body("id", hasItems(peer, os11a, os11b));
 
         // OS 12: a folder for the upgrade, a profile making OS 12 devices peer update servers, assigned to it.
         long folder = Api.createFolder("Distributed Peer Upgrade " + fleet.id("f"), null);

@@ -22,6 +22,10 @@ import java.util.UUID;
  * Turns a change into outbox rows: recomputes the effective configuration of the devices a change may affect
  * and, for each whose configuration differs from the one last published, writes the next revision to the
  * outbox in the caller's transaction. So a committed change is always published and a rolled-back one never.
+ * <p>
+ * Changes that can alter configurations run one at a time ({@link #lockConfiguration()}): two concurrent ones
+ * (a profile edit and a move of a device into the profile's folder, say) would otherwise each compute from the
+ * state before the other, and the revision published last could lack the other's change.
  */
 @ApplicationScoped
 public class ConfigPublisher {
@@ -34,13 +38,27 @@ public class ConfigPublisher {
                 where device_config_state.content <> excluded.content
             returning revision""";
 
+    /** Transaction-scoped PostgreSQL advisory lock serialising configuration changes across instances. */
+    private static final long CONFIGURATION_LOCK_KEY = 0x7065_6572_636f_6e66L;
+
     @Inject
     EntityManager entityManager;
 
     @Inject
     Event<OutboxWritten> outboxWritten;
 
-    /** Publishes the configurations of {@code devices} that changed. */
+    /**
+     * Waits until no other transaction changes configurations, then holds the lock until this one ends. Call it
+     * before reading anything the change depends on, so that what is read includes every earlier change.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void lockConfiguration() {
+        entityManager.createNativeQuery("select 1 from pg_advisory_xact_lock(:key)")
+                .setParameter("key", CONFIGURATION_LOCK_KEY)
+                .getSingleResult();
+    }
+
+    /** Publishes the configurations of {@code devices} that changed; the caller holds {@link #lockConfiguration()}. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void publish(Collection<Device> devices) {
         if (devices.isEmpty()) {
@@ -49,7 +67,7 @@ public class ConfigPublisher {
         entityManager.flush();
         ConfigurationSnapshot snapshot = ConfigurationSnapshot.load();
         Instant now = Instant.now();
-        // The same order in every transaction, so concurrent changes lock the state rows without deadlocking.
+        // In device order, so that the outbox order of one change does not depend on how the caller collected it.
         List<Device> ordered = devices.stream().distinct().sorted(Comparator.comparing(d -> d.id)).toList();
         boolean written = false;
         for (Device device : ordered) {

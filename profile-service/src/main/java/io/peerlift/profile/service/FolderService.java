@@ -72,6 +72,7 @@ public class FolderService {
     /** Moves all the devices into the folder, or none when one of them does not exist. */
     @Transactional
     public List<Device> moveDevices(long folderId, List<String> deviceIds) {
+        publisher.lockConfiguration();
         get(folderId);
         if (deviceIds == null || deviceIds.isEmpty()) {
             throw new InvalidInputException("deviceIds must list at least one device");

@@ -67,6 +67,9 @@ public class InventoryService {
      */
     @Transactional
     public boolean apply(DeviceEvent event) {
+        if (event instanceof DeviceAnnounced || event instanceof UpgradeCompleted) {
+            publisher.lockConfiguration();
+        }
         if (event instanceof DeviceAnnounced announced) {
             return announce(announced);
         }

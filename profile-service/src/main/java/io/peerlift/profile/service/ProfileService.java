@@ -60,6 +60,7 @@ public class ProfileService {
     /** Replaces the profile's content; the devices it reaches get their new configuration. */
     @Transactional
     public Profile update(long id, ProfileDraft draft) {
+        publisher.lockConfiguration();
         Profile profile = get(id);
         Set<Device> reachedBefore = devicesReachedBy(id);
         apply(draft, profile);
@@ -69,6 +70,7 @@ public class ProfileService {
 
     @Transactional
     public void delete(long id) {
+        publisher.lockConfiguration();
         get(id);
         Set<Device> reached = devicesReachedBy(id);
         ProfileAssignment.delete("profileId", id);
@@ -85,6 +87,7 @@ public class ProfileService {
     /** Assigns the profile to a folder or directly to a device: exactly one of them. */
     @Transactional
     public ProfileAssignment assign(long profileId, AssignmentTarget target) {
+        publisher.lockConfiguration();
         get(profileId);
         target.requireExactlyOne();
         if (find(profileId, target) != null) {
@@ -102,6 +105,7 @@ public class ProfileService {
 
     @Transactional
     public void unassign(long profileId, AssignmentTarget target) {
+        publisher.lockConfiguration();
         get(profileId);
         target.requireExactlyOne();
         ProfileAssignment assignment = find(profileId, target);
