@@ -27,8 +27,12 @@ final class RolloutFixtures {
     /** 2.5 chunks, so the manifest has a short last chunk. */
     static final byte[] PAYLOAD = payload(AppManifest.DEFAULT_CHUNK_SIZE * 5 / 2, 42);
 
-    /** Each test gets its own folder and subnets in the shared database and topics. */
-    private static final AtomicInteger NEXT = new AtomicInteger(new Random().nextInt(200));
+    /**
+     * Each test gets its own devices, folder and subnets in the database and topics all test classes share.
+     * Seeded from the clock in tenths of a second: a restart of Quarkus for another test profile loads this
+     * class afresh, and takes far longer than the few numbers a class uses, so the numbers never repeat.
+     */
+    private static final AtomicInteger NEXT = new AtomicInteger((int) (System.currentTimeMillis() / 100 % 15_000));
 
     private RolloutFixtures() {
     }
@@ -65,8 +69,10 @@ final class RolloutFixtures {
         return NEXT.incrementAndGet();
     }
 
+    /** The {@code index}-th (1 to 3) subnet of test number {@code n}. */
     static String subnet(int n, int index) {
-        return "10." + (n % 250) + "." + index + ".0/24";
+        int network = n * 4 + index;
+        return "10." + network / 250 % 250 + "." + network % 250 + ".0/24";
     }
 
     static long folder(int n) {
