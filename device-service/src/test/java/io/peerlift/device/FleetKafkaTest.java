@@ -100,7 +100,7 @@ class FleetKafkaTest {
 
     @Test
     void aCommandedDeviceUpgradesFromTheInitialPeerAndServesOnceConfigured() {
-        await().atMost(30, TimeUnit.SECONDS).until(() -> events().stream().filter(DeviceEvent.DeviceAnnounced.class::isInstance)
+        await().atMost(60, TimeUnit.SECONDS).until(() -> events().stream().filter(DeviceEvent.DeviceAnnounced.class::isInstance)
                 .map(DeviceEvent::deviceId).distinct().count() == 6);
         DeviceEvent.DeviceAnnounced initialPeer = events("s1-d01", DeviceEvent.DeviceAnnounced.class).get(0);
         assertThat(initialPeer.osVersion()).isEqualTo("12.7.4");
@@ -112,7 +112,7 @@ class FleetKafkaTest {
                 .body("find { it.id == 's1-d02' }.ip", equalTo("127.10.1.3"));
 
         publishConfig("s1-d01", 1);
-        await().atMost(20, TimeUnit.SECONDS).until(() -> events("s1-d01", DeviceEvent.PeerServerStarted.class).stream()
+        await().atMost(60, TimeUnit.SECONDS).until(() -> events("s1-d01", DeviceEvent.PeerServerStarted.class).stream()
                 .anyMatch(started -> started.capacity() == 2));
 
         DeviceCommand.Upgrade upgrade = upgrade("s1-d02");
@@ -121,7 +121,7 @@ class FleetKafkaTest {
         publish(upgrade("s1-d03"));
         producer.send(new ProducerRecord<>(Topics.DEVICE_COMMANDS, SUBNET_1, "{not a command"));
 
-        await().atMost(30, TimeUnit.SECONDS).until(() -> !events("s1-d02", DeviceEvent.UpgradeCompleted.class).isEmpty()
+        await().atMost(60, TimeUnit.SECONDS).until(() -> !events("s1-d02", DeviceEvent.UpgradeCompleted.class).isEmpty()
                 && !events("s1-d03", DeviceEvent.UpgradeFailed.class).isEmpty());
         DeviceEvent.DownloadCompleted completed = events("s1-d02", DeviceEvent.DownloadCompleted.class).get(0);
         assertThat(completed.source()).isEqualTo(DownloadSource.PEER);
@@ -130,7 +130,7 @@ class FleetKafkaTest {
         assertThat(events("s1-d02", DeviceEvent.DownloadStarted.class)).as("the re-delivery changed nothing").hasSize(1);
 
         publishConfig("s1-d02", 1);
-        await().atMost(20, TimeUnit.SECONDS).until(() -> !events("s1-d02", DeviceEvent.PeerServerStarted.class).isEmpty());
+        await().atMost(60, TimeUnit.SECONDS).until(() -> !events("s1-d02", DeviceEvent.PeerServerStarted.class).isEmpty());
         given().get("/api/devices/s1-d02").then().statusCode(200)
                 .body("osVersion", equalTo("12.7.4"))
                 .body("peerServer.running", equalTo(true))
@@ -142,7 +142,7 @@ class FleetKafkaTest {
                 .contentType("application/problem+json")
                 .body("status", equalTo(404)).body("detail", containsString("nope"));
 
-        await().atMost(20, TimeUnit.SECONDS).until(() -> records.stream()
+        await().atMost(60, TimeUnit.SECONDS).until(() -> records.stream()
                 .anyMatch(r -> r.topic().endsWith(".dlq") && r.value().equals("{not a command")));
         for (String device : List.of("s1-d01", "s1-d02", "s1-d03")) {
             List<Long> seqs = events().stream().filter(e -> e.deviceId().equals(device)).map(DeviceEvent::seq).toList();

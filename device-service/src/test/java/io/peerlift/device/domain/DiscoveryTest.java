@@ -60,13 +60,13 @@ class DiscoveryTest {
         respond("foreign-peer", other, 2, 0, 5);
 
         List<PeerOffer> offers = rig.context.discoveryClient().discover(own.host(10), own, rig.discoveryPort,
-                "requester", "base-system", "12.7.4", Duration.ofMillis(500));
+                "requester", "base-system", "12.7.4", Duration.ofSeconds(1));
 
         assertThat(offers).extracting(PeerOffer::peerId).containsExactly("idle-peer", "busy-peer");
         await().untilAsserted(() -> assertThat(rig.meters.find("peerlift.discovery.requests.foreign.subnet")
                 .counter().count()).isEqualTo(1.0));
         assertThat(rig.context.discoveryClient().discover(own.host(10), own, rig.discoveryPort, "requester",
-                "base-system", "12.8.0", Duration.ofMillis(300))).as("nobody holds 12.8.0").isEmpty();
+                "base-system", "12.8.0", Duration.ofSeconds(1))).as("nobody holds 12.8.0").isEmpty();
     }
 
     @Test
@@ -87,7 +87,7 @@ class DiscoveryTest {
             assertThat(rig.metrics.droppedCount("oversized")).isEqualTo(1.0);
         });
         assertThat(rig.context.discoveryClient().discover(own.host(10), own, rig.discoveryPort, "requester",
-                "base-system", "12.7.4", Duration.ofMillis(300))).as("the responder still answers").hasSize(1);
+                "base-system", "12.7.4", Duration.ofSeconds(1))).as("the responder still answers").hasSize(1);
     }
 
     @Test

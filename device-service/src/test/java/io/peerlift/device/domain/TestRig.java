@@ -7,6 +7,7 @@ import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.events.Subnet;
 import io.vertx.core.Vertx;
+import org.awaitility.Awaitility;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,6 +36,11 @@ final class TestRig implements AutoCloseable {
     static final String TARGET = "12.7.4";
     static final String OS11 = "11.11.150";
 
+    static {
+        // Shared machines and CI runners can be slow: give asynchronous waits room, they end as soon as they hold.
+        Awaitility.setDefaultTimeout(Duration.ofSeconds(60));
+    }
+
     final Path root;
     final Vertx vertx = Vertx.vertx();
     final ExecutorService workers = Executors.newCachedThreadPool();
@@ -58,7 +64,7 @@ final class TestRig implements AutoCloseable {
         this.root = root;
         this.discoveryPort = discoveryPort;
         DeviceSettings settings = new DeviceSettings(Duration.ofMillis(100), Duration.ofMillis(100), serveBeforeReboot,
-                uploadRate, Duration.ofMillis(300), Duration.ofMillis(100), Duration.ofMillis(400), 2, 2,
+                uploadRate, Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMillis(400), 2, 2,
                 Duration.ofMillis(200), Duration.ofSeconds(5), discoveryPort, 0, 2, APP);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(workers).build();
         context = new DeviceContext(vertx, http, workers, new ContentStore(root.resolve("store")), this::record,
