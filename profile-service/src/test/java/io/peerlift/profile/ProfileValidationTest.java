@@ -42,12 +42,13 @@ class ProfileValidationTest {
     static Stream<Arguments> invalidProfiles() {
         return Stream.of(
                 Arguments.of("OS12", "12.7.4", Map.of("update.peer_server.speed", 3),
-                        "unknown OS 12 setting 'update.peer_server.speed'; known settings: update.discovery.enabled, "
-                                + "update.discovery.port, update.peer_server.enabled, update.peer_server.port, "
-                                + "update.peer_server.limit_of_connections"),
+                        "unknown OS 12 setting 'update.peer_server.speed' = 3; known settings: "
+                                + "update.discovery.enabled, update.discovery.port, update.peer_server.enabled, "
+                                + "update.peer_server.port, update.peer_server.limit_of_connections"),
                 Arguments.of("OS11", "11.11.150", Map.of(PEER_SERVER_ENABLED, true),
-                        "unknown OS 11 setting 'update.peer_server.enabled'; known settings: update.discovery.enabled, "
-                                + "update.discovery.port, update.discovery.download_server_port"),
+                        "unknown OS 11 setting 'update.peer_server.enabled' = true; known settings: "
+                                + "update.discovery.enabled, update.discovery.port, "
+                                + "update.discovery.download_server_port"),
                 Arguments.of("OS12", "12.7.4", Map.of(DISCOVERY_ENABLED, "yes"),
                         "setting 'update.discovery.enabled' must be true or false, got \"yes\""),
                 Arguments.of("OS12", "12.7.4", Map.of(DISCOVERY_PORT, "22336"),

@@ -85,7 +85,8 @@ class SeedConfigurationProcedureTest {
                     c -> c != null && c.folderId() == folder && c.sources().containsKey(DISCOVERY_PORT));
             assertThat(beforeUpgrade.osFamily()).isEqualTo(OsFamily.OS11);
             assertThat(beforeUpgrade.folderPath()).containsExactly(1L, folder);
-            assertThat(beforeUpgrade.settings()).containsOnlyKeys(DISCOVERY_ENABLED, DISCOVERY_PORT, DOWNLOAD_SERVER_PORT);
+            assertThat(beforeUpgrade.settings())
+                    .containsOnlyKeys(DISCOVERY_ENABLED, DISCOVERY_PORT, DOWNLOAD_SERVER_PORT);
 
             fleet.send(fleet.upgraded("d02", "12.7.4", 2));
 

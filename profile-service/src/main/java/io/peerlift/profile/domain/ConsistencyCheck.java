@@ -90,7 +90,8 @@ public final class ConsistencyCheck {
                         Collectors.mapping(EffectiveConfig::deviceId, Collectors.toList()))));
         strayByPort.forEach((port, deviceIds) -> problems.add(new ConsistencyProblem(code,
                 deviceIds.size() + " OS 11 device(s) have '" + os11Key + "' = " + port + " but the OS 12 peers' '"
-                        + peerKey + "' is " + peerPorts.stream().map(String::valueOf).collect(Collectors.joining(" or ")),
+                        + peerKey + "' is "
+                        + peerPorts.stream().map(String::valueOf).collect(Collectors.joining(" or ")),
                 deviceIds.stream().sorted().toList())));
     }
 }

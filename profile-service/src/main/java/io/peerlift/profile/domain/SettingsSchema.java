@@ -96,8 +96,8 @@ public enum SettingsSchema {
         raw.forEach((key, value) -> {
             Setting setting = settings.get(key);
             if (setting == null) {
-                violations.add("unknown " + displayName + " setting '" + key + "'; known settings: "
-                        + String.join(", ", settings.keySet()));
+                violations.add("unknown " + displayName + " setting '" + key + "' = " + EventCodec.encode(value)
+                        + "; known settings: " + String.join(", ", settings.keySet()));
             } else {
                 setting.check(value, violations).ifPresent(v -> valid.put(key, v));
             }

@@ -22,7 +22,8 @@ public record EffectiveConfigView(
                         + "\"update.peer_server.limit_of_connections\": 1}")
         Map<String, Object> settings,
         @Schema(description = "per key set by a profile, the profile that won; keys at their default are absent",
-                example = "{\"update.discovery.enabled\": {\"profileId\": 1, \"profileName\": \"OS 12 peer update servers\"}}")
+                example = "{\"update.discovery.enabled\": "
+                        + "{\"profileId\": 1, \"profileName\": \"OS 12 peer update servers\"}}")
         Map<String, SettingSource> sources,
         @Schema(description = "revision of the configuration last published to peerlift.device-config", example = "3")
         long revision) {

@@ -31,7 +31,8 @@ public class FolderResource {
     @Operation(summary = "Create a folder", description = "Under parentId, or under the root folder when absent; "
             + "sibling names are unique (409)")
     @APIResponse(responseCode = "201", description = "The folder; Location names it",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FolderView.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = FolderView.class)))
     public RestResponse<FolderView> create(CreateFolderRequest request, UriInfo uri) {
         CreateFolderRequest body = RequestBodies.require(request, "{name, parentId?}");
         Folder folder = folders.create(body.name(), body.parentId());

@@ -47,11 +47,12 @@ public class ProfileResource {
             + "keys, wrong types, out-of-range values, equal discovery and server ports and a version below the "
             + "requirement (11.11.150 for OS 11, 12.7.4 for OS 12) are rejected with 400; a duplicate name with 409")
     @APIResponse(responseCode = "201", description = "The profile; Location names it",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProfileView.class)))
-    public RestResponse<ProfileView> create(@RequestBody(content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, examples = {
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ProfileView.class)))
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
             @ExampleObject(name = "OS 12 peer update servers", value = OS12_PEER_SERVERS),
-            @ExampleObject(name = "OS 11 discovery", value = OS11_DISCOVERY)})) ProfileRequest request, UriInfo uri) {
+            @ExampleObject(name = "OS 11 discovery", value = OS11_DISCOVERY)}))
+    public RestResponse<ProfileView> create(ProfileRequest request, UriInfo uri) {
         Profile profile = profiles.create(RequestBodies.require(request, PROFILE_SHAPE).toDraft());
         return RequestBodies.created(uri, profile.id, ProfileView.of(profile));
     }
@@ -73,9 +74,9 @@ public class ProfileResource {
     @Path("/{id}")
     @Operation(summary = "Replace a profile", description = "Validated like a new profile; the devices it reaches get "
             + "their new effective configuration published")
-    public ProfileView update(@PathParam("id") long id, @RequestBody(content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, examples = {
-            @ExampleObject(name = "OS 12 peer update servers", value = OS12_PEER_SERVERS)})) ProfileRequest request) {
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
+            @ExampleObject(name = "OS 12 peer update servers", value = OS12_PEER_SERVERS)}))
+    public ProfileView update(@PathParam("id") long id, ProfileRequest request) {
         return ProfileView.of(profiles.update(id, RequestBodies.require(request, PROFILE_SHAPE).toDraft()));
     }
 
@@ -98,12 +99,12 @@ public class ProfileResource {
     @Operation(summary = "Assign a profile to a folder or a device", description = "Exactly one of folderId or "
             + "deviceId; a profile applies only to the devices of its OS family")
     @APIResponse(responseCode = "201", description = "The assignment; Location names it",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AssignmentView.class)))
-    public RestResponse<AssignmentView> assign(@PathParam("id") long id, @RequestBody(content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, examples = {
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = AssignmentView.class)))
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
             @ExampleObject(name = "to a folder", value = "{\"folderId\": 2}"),
-            @ExampleObject(name = "to a device", value = "{\"deviceId\": \"s1-d01\"}")})) AssignmentRequest request,
-                                               UriInfo uri) {
+            @ExampleObject(name = "to a device", value = "{\"deviceId\": \"s1-d01\"}")}))
+    public RestResponse<AssignmentView> assign(@PathParam("id") long id, AssignmentRequest request, UriInfo uri) {
         ProfileAssignment assignment = profiles.assign(id,
                 RequestBodies.require(request, "{folderId} or {deviceId}").toTarget());
         return RequestBodies.created(uri, assignment.id, AssignmentView.of(assignment));

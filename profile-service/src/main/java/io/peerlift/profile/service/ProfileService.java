@@ -118,8 +118,10 @@ public class ProfileService {
 
     private static ProfileAssignment find(long profileId, AssignmentTarget target) {
         return target.folderId() != null
-                ? ProfileAssignment.find("profileId = ?1 and folderId = ?2", profileId, target.folderId()).firstResult()
-                : ProfileAssignment.find("profileId = ?1 and deviceId = ?2", profileId, target.deviceId()).firstResult();
+                ? ProfileAssignment.find("profileId = ?1 and folderId = ?2", profileId, target.folderId())
+                        .firstResult()
+                : ProfileAssignment.find("profileId = ?1 and deviceId = ?2", profileId, target.deviceId())
+                        .firstResult();
     }
 
     private void requireExists(AssignmentTarget target) {
