@@ -314,21 +314,13 @@
     }
     svg.append(svgEl('line', {class: 'axis', x1: size.left, x2: size.width - size.right, y1: y(0), y2: y(0)}));
 
-    if (ideal && ideal.roundSeconds) {
-      const points = [[ideal.t, ideal.peers]];
-      for (let round = 1; ; round++) {
-        const t = ideal.t + round * ideal.roundSeconds;
-        if (t > tMax || points[points.length - 1][1] >= ideal.ceiling) {
-          break;
-        }
-        points.push([t, Math.min(ideal.ceiling, ideal.peers * 2 ** round)]);
-      }
-      points.push([tMax, points[points.length - 1][1]]);
-      svg.append(svgEl('path', {class: 'ideal', d: stepPath(points, x, y)}));
-    }
     const actual = [[0, samples.length && samples[0].secondsSinceStart === 0 ? samples[0].peers : subnet.initialPeers],
       ...samples.map((s) => [s.secondsSinceStart, s.peers]), [tMax, subnet.peers]];
     svg.append(svgEl('path', {class: 'actual', d: stepPath(actual, x, y)}));
+    if (ideal && ideal.roundSeconds) {
+      // drawn over the actual line, so that where the two agree the dashes show on it
+      svg.append(svgEl('path', {class: 'ideal', d: idealPath(ideal, tMax, x, y)}));
+    }
     figure.append(svg);
 
     const idealText = !ideal ? 'Ideal doubling: starts with the first peer (the WAN seed).'
@@ -341,6 +333,20 @@
       el('span', {class: 'legend-line ideal'}, ''), el('span', {class: 'ideal-text'}, idealText),
     ]));
     return figure;
+  }
+
+  /* The ideal, round by round: the peers double at the end of each round until every eligible device is one. */
+  function idealPath(ideal, tMax, x, y) {
+    const points = [[ideal.t, ideal.peers]];
+    for (let round = 1; points[points.length - 1][1] < ideal.ceiling; round++) {
+      const t = ideal.t + round * ideal.roundSeconds;
+      if (t > tMax) {
+        break;
+      }
+      points.push([t, Math.min(ideal.ceiling, ideal.peers * 2 ** round)]);
+    }
+    points.push([tMax, points[points.length - 1][1]]);
+    return stepPath(points, x, y);
   }
 
   /* A step line: each value holds until the next point. */

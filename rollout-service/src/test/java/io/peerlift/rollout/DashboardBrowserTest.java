@@ -25,11 +25,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
@@ -46,8 +48,12 @@ class DashboardBrowserTest {
 
     private static final Path TARGET = Path.of("target");
     private static final long MIB = 1024 * 1024;
-    private static final String SEEDED = "127.10.1.0/24";
-    private static final String WITHOUT_PEERS = "127.10.2.0/24";
+    private static final long PACKAGE_BYTES = 64 * MIB;
+    private static final double ROUND_SECONDS = 4;
+    /** Three subnets of 20 devices: one and two initial peers, and one without a peer that needs a WAN seed. */
+    private static final PlannedSubnet ONE_PEER = new PlannedSubnet("127.10.1.0/24", 20, 1, 2, 0, 0);
+    private static final PlannedSubnet TWO_PEERS = new PlannedSubnet("127.10.2.0/24", 20, 2, 0, 1, 0);
+    private static final PlannedSubnet WAN_SEEDED = new PlannedSubnet("127.10.3.0/24", 20, 0, 1, 0, 6);
 
     @TestHTTPResource("/")
     URL dashboard;
@@ -77,11 +83,7 @@ class DashboardBrowserTest {
 
     @Test
     void showsARolloutProgressingLiveAndSendsTheButtonsRequests() throws Exception {
-        RolloutStatus first = snapshot(1, "RUNNING", 8,
-                subnet(SEEDED, 1, counts(1, 0, 1, 0, 1), 1, samples(0, 1), 0, 32 * MIB, null),
-                subnet(WITHOUT_PEERS, 0, counts(0, 0, 0, 0, 0), 0, samples(), 0, 0,
-                        "no peer in the subnet yet: waiting for a WAN seed slot"));
-        producer.publish(first);
+        producer.publish(snapshot(1, "RUNNING", 2));
         browser.get(dashboard.toString());
         browser.executeScript("window.loadedOnce = true");
 
@@ -91,39 +93,42 @@ class DashboardBrowserTest {
         eventually(() -> {
             assertThat(browser.findElement(By.id("rollout")).getAttribute("data-rollout-id")).isEqualTo(rolloutId);
             assertThat(text("#rollout-state")).isEqualTo("RUNNING");
-            assertThat(text(subnetPart(SEEDED, ".subnet-progress"))).isEqualTo("0 of 8 upgraded");
-            assertThat(text(subnetPart(SEEDED, ".fact[data-fact='peers'] dd"))).isEqualTo("1");
-            assertThat(text(subnetPart(WITHOUT_PEERS, ".waiting")))
-                    .isEqualTo("Waiting: no peer in the subnet yet: waiting for a WAN seed slot");
+            assertThat(text(subnetPart(ONE_PEER, ".subnet-progress"))).isEqualTo("0 of 20 upgraded");
+            assertThat(text(subnetPart(TWO_PEERS, ".fact[data-fact='peers'] dd"))).isEqualTo("2");
+            assertThat(text(subnetPart(WAN_SEEDED, ".waiting"))).isEqualTo("Waiting: " + PlannedSubnet.WAITING_FOR_SEED);
         });
 
-        // The WAN seed of the second subnet finished; the first subnet's peers doubled twice, every 5 s.
-        RolloutStatus second = snapshot(2, "RUNNING", 20,
-                subnet(SEEDED, 1, counts(1, 3, 2, 0, 1), 4, samples(0, 1, 5, 2, 10, 4), 0, 160 * MIB, null),
-                subnet(WITHOUT_PEERS, 0, counts(0, 3, 1, 1, 0), 3, samples(6, 1, 9, 2, 12, 3), 64 * MIB, 96 * MIB, null));
-        producer.publish(second);
-
+        // Three rounds later: the peers doubled three times where there were peers, twice since the WAN seed.
+        RolloutStatus running = snapshot(2, "RUNNING", 14);
+        producer.publish(running);
         eventually(() -> {
-            assertThat(text(subnetPart(SEEDED, ".subnet-progress"))).isEqualTo("3 of 8 upgraded");
-            WebElement progress = browser.findElement(By.cssSelector(subnetPart(SEEDED, "[role='progressbar']")));
-            assertThat(progress.getAttribute("aria-valuenow")).isEqualTo("3");
-            assertThat(progress.getAttribute("aria-valuemax")).isEqualTo("8");
-            assertThat(segmentWidthShare(SEEDED, "upgraded")).isCloseTo(3 / 8.0, offset(0.02));
-            assertThat(text(subnetPart(SEEDED, ".fact[data-fact='peers'] dd"))).isEqualTo("4");
-            assertThat(text(subnetPart(SEEDED, ".breakdown"))).contains("1 ineligible").contains("1 already on target");
-            assertThat(text(subnetPart(SEEDED, ".ideal-text")))
-                    .startsWith("Ideal: doubling every 5.0 s from 1 peer, up to 7;");
-            assertThat(browser.findElements(By.cssSelector(subnetPart(SEEDED, "svg path.ideal")))).hasSize(1);
-            assertThat(text(subnetPart(WITHOUT_PEERS, ".ideal-text")))
-                    .startsWith("Ideal: doubling every 3.0 s from 1 peer (the WAN seed, at 6 s), up to 8;");
-            assertThat(text(subnetPart(WITHOUT_PEERS, ".breakdown"))).contains("1 failed");
-            assertThat(text(subnetPart(WITHOUT_PEERS, ".bytes-text")))
-                    .contains("WAN 64.0 MiB (40%)").contains("peers 96.0 MiB (60%)");
-            assertThat(browser.findElements(By.cssSelector(subnetPart(WITHOUT_PEERS, ".waiting")))).isEmpty();
-            assertThat(text("#rollout-summary .bytes-text")).contains("WAN 64.0 MiB").contains("peers 256.0 MiB")
-                    .contains("WAN carried 1.00× the package");
+            for (SubnetStatus subnet : running.subnets()) {
+                assertThat(text(subnetPart(subnet, ".subnet-progress")))
+                        .isEqualTo(count(subnet, "UPGRADED") + " of " + subnet.devices() + " upgraded");
+                WebElement progress = browser.findElement(By.cssSelector(subnetPart(subnet, "[role='progressbar']")));
+                assertThat(progress.getAttribute("aria-valuenow")).isEqualTo(String.valueOf(count(subnet, "UPGRADED")));
+                assertThat(progress.getAttribute("aria-valuemax")).isEqualTo(String.valueOf(subnet.devices()));
+                assertThat(upgradedShareOfBar(subnet)).isCloseTo(count(subnet, "UPGRADED") / (double) subnet.devices(),
+                        offset(0.02));
+                assertThat(text(subnetPart(subnet, ".fact[data-fact='peers'] dd"))).isEqualTo(String.valueOf(subnet.peers()));
+                assertThat(text(subnetPart(subnet, ".bytes-text")))
+                        .contains("WAN " + shownBytes(subnet.wanBytes())).contains("peers " + shownBytes(subnet.peerBytes()));
+                assertThat(browser.findElements(By.cssSelector(subnetPart(subnet, ".waiting")))).isEmpty();
+            }
+            assertThat(running.subnets()).extracting(SubnetStatus::peers).containsExactly(8, 16, 4);
+            assertThat(text(subnetPart(ONE_PEER, ".breakdown"))).contains("2 ineligible").contains("1 already on target");
+            assertThat(text(subnetPart(TWO_PEERS, ".breakdown"))).contains("1 failed");
+            assertThat(text(subnetPart(ONE_PEER, ".ideal-text")))
+                    .startsWith("Ideal: doubling every 4.0 s from 1 peer, up to 18;");
+            assertThat(text(subnetPart(TWO_PEERS, ".ideal-text")))
+                    .startsWith("Ideal: doubling every 4.0 s from 2 peers, up to 20;");
+            assertThat(text(subnetPart(WAN_SEEDED, ".ideal-text")))
+                    .startsWith("Ideal: doubling every 4.0 s from 1 peer (the WAN seed, at 6 s), up to 19;");
+            assertThat(browser.findElements(By.cssSelector(subnetPart(ONE_PEER, "svg path.ideal")))).hasSize(1);
+            assertThat(text("#rollout-summary .bytes-text")).contains("WAN " + shownBytes(running.wanBytes()))
+                    .contains("peers " + shownBytes(running.peerBytes())).contains("WAN carried 1.00× the package");
             assertThat(text("#rollout-summary [data-tile='Failed'] .tile-value")).isEqualTo("1");
-            assertThat(text("#rollout-summary [data-tile='Ineligible'] .tile-value")).isEqualTo("1");
+            assertThat(text("#rollout-summary [data-tile='Ineligible'] .tile-value")).isEqualTo("3");
         });
         assertThat((Boolean) browser.executeScript("return window.loadedOnce === true"))
                 .as("updated in place, not by reloading").isTrue();
@@ -133,19 +138,25 @@ class DashboardBrowserTest {
         browser.findElement(By.id("pause")).click();
         eventually(() -> assertThat(text("#action-notice")).contains("Pause failed").contains("HTTP 404"));
 
-        RolloutStatus completed = snapshot(3, "COMPLETED", 30,
-                subnet(SEEDED, 1, counts(1, 6, 0, 0, 1), 7, samples(0, 1, 5, 2, 10, 4, 15, 7), 0, 192 * MIB, null),
-                subnet(WITHOUT_PEERS, 0, counts(0, 7, 0, 1, 0), 7, samples(6, 1, 9, 2, 12, 4, 15, 7), 64 * MIB, 192 * MIB, null));
-        producer.publish(completed);
+        producer.publish(snapshot(3, "COMPLETED", 30));
         eventually(() -> {
             assertThat(text("#rollout-state")).isEqualTo("COMPLETED");
-            assertThat(text(subnetPart(WITHOUT_PEERS, ".subnet-progress"))).isEqualTo("7 of 8 upgraded");
+            assertThat(text(subnetPart(ONE_PEER, ".subnet-progress"))).isEqualTo("17 of 20 upgraded");
+            assertThat(text(subnetPart(WAN_SEEDED, ".subnet-progress"))).isEqualTo("19 of 20 upgraded");
             assertThat(List.of("pause", "resume", "cancel"))
                     .allSatisfy(id -> assertThat(browser.findElement(By.id(id)).isEnabled()).as(id).isFalse());
         });
     }
 
     // ---- what the page shows ----
+
+    private String subnetPart(PlannedSubnet subnet, String part) {
+        return subnetPart(subnet.name(), part);
+    }
+
+    private String subnetPart(SubnetStatus subnet, String part) {
+        return subnetPart(subnet.subnet(), part);
+    }
 
     private String subnetPart(String subnet, String part) {
         return "#rollout[data-rollout-id='" + rolloutId + "'] article[data-subnet='" + subnet + "'] " + part;
@@ -160,10 +171,20 @@ class DashboardBrowserTest {
         await().ignoreExceptionsInstanceOf(WebDriverException.class).untilAsserted(assertions);
     }
 
-    private double segmentWidthShare(String subnet, String segment) {
+    private double upgradedShareOfBar(SubnetStatus subnet) {
         WebElement bar = browser.findElement(By.cssSelector(subnetPart(subnet, "[role='progressbar']")));
-        WebElement part = bar.findElement(By.cssSelector("[data-segment='" + segment + "']"));
-        return part.getRect().getWidth() / (double) bar.getRect().getWidth();
+        WebElement upgraded = bar.findElement(By.cssSelector("[data-segment='upgraded']"));
+        return upgraded.getRect().getWidth() / (double) bar.getRect().getWidth();
+    }
+
+    /** How the page shows the byte counts of this test (multiples of 32 MiB) in binary units. */
+    private static String shownBytes(long bytes) {
+        return bytes == 0 ? "0 B" : bytes < 1024 * MIB ? String.format(Locale.ROOT, "%.1f MiB", bytes / (double) MIB)
+                : String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1024 * MIB));
+    }
+
+    private static int count(SubnetStatus subnet, String state) {
+        return subnet.deviceCounts().getOrDefault(state, 0);
     }
 
     private void screenshot() throws IOException {
@@ -172,45 +193,68 @@ class DashboardBrowserTest {
         Files.copy(shot, TARGET.resolve("dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
     }
 
-    // ---- the snapshots a rollout-service publishes ----
+    // ---- the snapshots a rollout-service would publish ----
 
-
-    private RolloutStatus snapshot(long version, String state, long secondsSinceStart, SubnetStatus... subnets) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        long wanBytes = 0;
-        long peerBytes = 0;
-        for (SubnetStatus subnet : subnets) {
-            subnet.deviceCounts().forEach((deviceState, n) -> counts.merge(deviceState, n, Integer::sum));
-            wanBytes += subnet.wanBytes();
-            peerBytes += subnet.peerBytes();
-        }
-        Instant publishedAt = startedAt.plusSeconds(secondsSinceStart);
+    private RolloutStatus snapshot(long version, String state, double secondsSinceStart) {
+        List<SubnetStatus> subnets = Stream.of(ONE_PEER, TWO_PEERS, WAN_SEEDED)
+                .map(subnet -> subnet.at(secondsSinceStart)).toList();
+        Map<String, Integer> counts = new TreeMap<>();
+        subnets.forEach(subnet -> subnet.deviceCounts().forEach((deviceState, n) -> counts.merge(deviceState, n, Integer::sum)));
+        Instant publishedAt = startedAt.plusMillis((long) (secondsSinceStart * 1000));
         return new RolloutStatus(rolloutId, 2, "base_system", "12.7.4", state, "PEER_THEN_WAN", null, counts,
-                64 * MIB, wanBytes, peerBytes, startedAt.minusSeconds(1), startedAt,
-                state.equals("COMPLETED") ? publishedAt : null, List.of(subnets), version, publishedAt);
+                PACKAGE_BYTES, subnets.stream().mapToLong(SubnetStatus::wanBytes).sum(),
+                subnets.stream().mapToLong(SubnetStatus::peerBytes).sum(), startedAt.minusSeconds(1), startedAt,
+                state.equals("COMPLETED") ? publishedAt : null, subnets, version, publishedAt);
     }
 
-    /** A subnet of 8 devices; the pending ones are the rest. */
-    private static SubnetStatus subnet(String name, int initialPeers, Map<String, Integer> counts, int peers,
-                                       List<PeerSample> peersOverTime, long wanBytes, long peerBytes, String waiting) {
-        int devices = 8;
-        Map<String, Integer> all = new LinkedHashMap<>(counts);
-        all.put("PENDING", devices - counts.values().stream().mapToInt(Integer::intValue).sum());
-        int downloads = all.get("DOWNLOADING");
-        return new SubnetStatus(name, devices, all, initialPeers, peers, peers, downloads,
-                wanBytes > 0 ? 1 : 0, (int) (peerBytes / (32 * MIB)), wanBytes, peerBytes, peersOverTime.size(),
-                waiting, null, peersOverTime);
-    }
+    /**
+     * A subnet where everything goes to plan: the peers double every round, each serving one download, until
+     * every eligible device that does not fail is a peer. A subnet without initial peers waits for a WAN seed
+     * slot until half of {@code seedDoneAt}, then downloads one WAN seed, done at {@code seedDoneAt}.
+     */
+    private record PlannedSubnet(String name, int devices, int initialPeers, int ineligible, int failing,
+                                 double seedDoneAt) {
 
-    private static Map<String, Integer> counts(int current, int upgraded, int downloading, int failed, int ineligible) {
-        return Map.of("CURRENT", current, "UPGRADED", upgraded, "DOWNLOADING", downloading, "FAILED", failed,
-                "INELIGIBLE", ineligible);
-    }
+        static final String WAITING_FOR_SEED = "no peer in the subnet: waiting for a WAN seed slot";
 
-    /** Pairs of (seconds since start, peers). */
-    private static List<PeerSample> samples(double... secondsAndPeers) {
-        return IntStream.range(0, secondsAndPeers.length / 2)
-                .mapToObj(i -> new PeerSample(secondsAndPeers[2 * i], (int) secondsAndPeers[2 * i + 1]))
-                .toList();
+        SubnetStatus at(double t) {
+            double firstPeersAt = initialPeers > 0 ? 0 : seedDoneAt;
+            boolean seeded = t >= firstPeersAt;
+            boolean waitingForSeed = initialPeers == 0 && t < seedDoneAt / 2;
+            int rounds = seeded ? (int) ((t - firstPeersAt) / ROUND_SECONDS) : 0;
+            int peers = seeded ? peersAfter(rounds) : 0;
+            int peerDownloadsInFlight = seeded ? Math.min(peers, ceiling() - peers) : 0;
+            int wanDownloads = initialPeers > 0 || waitingForSeed ? 0 : 1;
+            int upgraded = peers - initialPeers;
+            int peerDownloadsDone = Math.max(0, upgraded - wanDownloads);
+
+            Map<String, Integer> counts = new TreeMap<>(Map.of("CURRENT", initialPeers, "UPGRADED", upgraded,
+                    "DOWNLOADING", seeded ? peerDownloadsInFlight : wanDownloads,
+                    "FAILED", rounds > 0 ? failing : 0, "INELIGIBLE", ineligible));
+            counts.put("PENDING", devices - counts.values().stream().mapToInt(Integer::intValue).sum());
+            List<PeerSample> samples = new ArrayList<>(List.of(new PeerSample(0, initialPeers)));
+            for (int round = 0; seeded && round <= rounds; round++) {
+                if (peersAfter(round) != samples.get(samples.size() - 1).peers()) {
+                    samples.add(new PeerSample(firstPeersAt + round * ROUND_SECONDS, peersAfter(round)));
+                }
+            }
+            long wanBytes = wanDownloads == 0 ? 0
+                    : seeded ? PACKAGE_BYTES : (long) (PACKAGE_BYTES * (2 * t / seedDoneAt - 1));
+            // downloads in flight are half done
+            long peerBytes = peerDownloadsDone * PACKAGE_BYTES + peerDownloadsInFlight * PACKAGE_BYTES / 2;
+            return new SubnetStatus(name, devices, counts, initialPeers, peers, peers,
+                    seeded ? peerDownloadsInFlight : wanDownloads, wanDownloads, peerDownloadsDone + peerDownloadsInFlight,
+                    wanBytes, peerBytes, seeded ? rounds + 1 : 0, waitingForSeed ? WAITING_FOR_SEED : null, null,
+                    samples);
+        }
+
+        /** Every eligible device that does not fail ends as a peer. */
+        private int ceiling() {
+            return devices - ineligible - failing;
+        }
+
+        private int peersAfter(int rounds) {
+            return (int) Math.min(ceiling(), Math.max(1, initialPeers) * Math.pow(2, rounds));
+        }
     }
 }
