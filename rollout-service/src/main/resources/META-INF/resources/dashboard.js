@@ -81,8 +81,8 @@
   }
 
   function newestFirst() {
-    return [...rollouts.values()].sort((a, b) => (b.createdAt || '').localeCompare(a.createdAt || '')
-        || a.rolloutId.localeCompare(b.rolloutId));
+    const created = (status) => Date.parse(status.createdAt) || 0;
+    return [...rollouts.values()].sort((a, b) => created(b) - created(a) || a.rolloutId.localeCompare(b.rolloutId));
   }
 
   function select(id) {
@@ -107,7 +107,7 @@
       const counts = status.deviceCounts;
       const row = el('tr', {
         'data-rollout-id': status.rolloutId, tabindex: '0',
-        'aria-selected': String(status.rolloutId === selectedId),
+        'aria-current': status.rolloutId === selectedId ? 'true' : '',
         class: status.rolloutId === selectedId ? 'selected' : '',
       }, [
         el('td', {}, [el('span', {class: 'app'}, `${status.app} ${status.targetVersion}`),
@@ -376,7 +376,7 @@
     scheduleRender();
     try {
       const response = await fetch(`api/rollouts/${encodeURIComponent(id)}/${button.dataset.action}`, {
-        method: 'POST', headers: {Accept: 'application/json, application/problem+json'},
+        method: 'POST', headers: {Accept: 'application/json, application/problem+json, */*;q=0.5'},
       });
       notices.set(id, response.ok
           ? {kind: 'ok', text: `${action}: accepted.`}

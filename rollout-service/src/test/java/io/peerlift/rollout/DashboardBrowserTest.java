@@ -18,6 +18,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogType;
 
 import java.io.IOException;
 import java.net.URL;
@@ -31,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.logging.Level;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -132,6 +134,9 @@ class DashboardBrowserTest {
         });
         assertThat((Boolean) browser.executeScript("return window.loadedOnce === true"))
                 .as("updated in place, not by reloading").isTrue();
+        assertThat(text("#connection")).isEqualTo("Live");
+        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).as("console errors")
+                .noneMatch(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue());
         screenshot();
 
         // The rollout is not one the service manages, so the button's request is refused, and the page says why.
