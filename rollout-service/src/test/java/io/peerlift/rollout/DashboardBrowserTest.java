@@ -85,7 +85,7 @@ class DashboardBrowserTest {
 
     @Test
     void showsARolloutProgressingLiveAndSendsTheButtonsRequests() throws Exception {
-        producer.publish(snapshot(1, "RUNNING", 2));
+        producer.publish(snapshot(1, "RUNNING", 2, null));
         browser.get(dashboard.toString());
         browser.executeScript("window.loadedOnce = true");
 
@@ -101,7 +101,7 @@ class DashboardBrowserTest {
         });
 
         // Three rounds later: the peers doubled three times where there were peers, twice since the WAN seed.
-        RolloutStatus running = snapshot(2, "RUNNING", 14);
+        RolloutStatus running = snapshot(2, "RUNNING", 14, null);
         producer.publish(running);
         eventually(() -> {
             for (SubnetStatus subnet : running.subnets()) {
@@ -143,7 +143,16 @@ class DashboardBrowserTest {
         browser.findElement(By.id("pause")).click();
         eventually(() -> assertThat(text("#action-notice")).contains("Pause failed").contains("HTTP 404"));
 
-        producer.publish(snapshot(3, "COMPLETED", 30));
+        producer.publish(snapshot(3, "PAUSED", 16, "paused by an admin"));
+        eventually(() -> {
+            assertThat(text("#rollout-state")).isEqualTo("PAUSED");
+            assertThat(text("#rollout-reason")).isEqualTo("paused by an admin");
+            assertThat(browser.findElement(By.id("pause")).isEnabled()).isFalse();
+            assertThat(browser.findElement(By.id("resume")).isEnabled()).isTrue();
+            assertThat(browser.findElement(By.id("cancel")).isEnabled()).isTrue();
+        });
+
+        producer.publish(snapshot(4, "COMPLETED", 30, null));
         eventually(() -> {
             assertThat(text("#rollout-state")).isEqualTo("COMPLETED");
             assertThat(text(subnetPart(ONE_PEER, ".subnet-progress"))).isEqualTo("17 of 20 upgraded");
@@ -200,13 +209,13 @@ class DashboardBrowserTest {
 
     // ---- the snapshots a rollout-service would publish ----
 
-    private RolloutStatus snapshot(long version, String state, double secondsSinceStart) {
+    private RolloutStatus snapshot(long version, String state, double secondsSinceStart, String stateReason) {
         List<SubnetStatus> subnets = Stream.of(ONE_PEER, TWO_PEERS, WAN_SEEDED)
                 .map(subnet -> subnet.at(secondsSinceStart)).toList();
         Map<String, Integer> counts = new TreeMap<>();
         subnets.forEach(subnet -> subnet.deviceCounts().forEach((deviceState, n) -> counts.merge(deviceState, n, Integer::sum)));
         Instant publishedAt = startedAt.plusMillis((long) (secondsSinceStart * 1000));
-        return new RolloutStatus(rolloutId, 2, "base_system", "12.7.4", state, "PEER_THEN_WAN", null, counts,
+        return new RolloutStatus(rolloutId, 2, "base_system", "12.7.4", state, "PEER_THEN_WAN", stateReason, counts,
                 PACKAGE_BYTES, subnets.stream().mapToLong(SubnetStatus::wanBytes).sum(),
                 subnets.stream().mapToLong(SubnetStatus::peerBytes).sum(), startedAt.minusSeconds(1), startedAt,
                 state.equals("COMPLETED") ? publishedAt : null, subnets, version, publishedAt);
