@@ -102,6 +102,7 @@ class DashboardBrowserTest {
 
         // Three rounds later: the peers doubled three times where there were peers, twice since the WAN seed.
         RolloutStatus running = snapshot(2, "RUNNING", 14, null);
+        assertThat(running.subnets()).extracting(SubnetStatus::peers).containsExactly(8, 16, 4);
         producer.publish(running);
         eventually(() -> {
             for (SubnetStatus subnet : running.subnets()) {
@@ -117,7 +118,6 @@ class DashboardBrowserTest {
                         .contains("WAN " + shownBytes(subnet.wanBytes())).contains("peers " + shownBytes(subnet.peerBytes()));
                 assertThat(browser.findElements(By.cssSelector(subnetPart(subnet, ".waiting")))).isEmpty();
             }
-            assertThat(running.subnets()).extracting(SubnetStatus::peers).containsExactly(8, 16, 4);
             assertThat(text(subnetPart(ONE_PEER, ".breakdown"))).contains("2 ineligible").contains("1 already on target");
             assertThat(text(subnetPart(TWO_PEERS, ".breakdown"))).contains("1 failed");
             assertThat(text(subnetPart(ONE_PEER, ".ideal-text")))

@@ -27,7 +27,7 @@ public class RolloutStatusFeed {
      * stream ends; a browser's EventSource then reconnects and starts again from the latest snapshots, which is
      * all a dashboard needs.
      */
-    static final int SUBSCRIBER_BUFFER = 512;
+    private static final int SUBSCRIBER_BUFFER = 512;
 
     // Both guarded by this: a new subscriber gets the replay and then every later snapshot, none twice or lost.
     private final Map<String, RolloutStatus> latestByRollout = new LinkedHashMap<>();
