@@ -49,6 +49,25 @@ class DeviceEventConsumerTest {
     }
 
     @Test
+    void heartbeatsKeepTheInventoryCurrentWithoutRepublishingAnUnchangedConfiguration() {
+        String device = fleet.id("d01");
+        fleet.send(fleet.upgraded("d01", "12.7.4", 1));
+        fleet.send(fleet.announced("d01", 5, "11.11.150", 2));
+        fleet.send(fleet.announced("d01", 9, "11.11.150", 3));
+        fleet.send(fleet.upgraded("d01", "12.7.4", 4));
+        Fleet.awaitDevice(device, "12.7.4");
+
+        given().get("/api/devices/{id}", device).then().body("ip", equalTo(fleet.ip(9)));
+        try (TopicReader topic = new TopicReader(Topics.DEVICE_CONFIG)) {
+            // The upgrade of a device not yet announced is ignored; the heartbeat (seq 3) changes no configuration.
+            List<DeviceConfig> configs = await().until(() -> topic.configsOf(device),
+                    c -> !c.isEmpty() && c.get(c.size() - 1).osVersion().equals("12.7.4"));
+            assertThat(configs).extracting(DeviceConfig::osVersion).containsExactly("11.11.150", "12.7.4");
+            assertThat(configs).extracting(DeviceConfig::revision).containsExactly(1L, 2L);
+        }
+    }
+
+    @Test
     void malformedAndInvalidRecordsGoToTheDeadLetterTopicAndConsumptionGoesOn() {
         String garbage = "{\"type\": \"DeviceAnnounced\", \"deviceId\": \"" + fleet.id("x") + "\", \"seq\": ";
         String invalid = EventCodec.encode(fleet.announced("bad", 7, "eleven", 1));

@@ -172,16 +172,35 @@ class ProfileValidationTest {
                 "device '" + fleet.id("ghost") + "' does not exist");
     }
 
+    @Test
+    void unknownPathsMethodsAndMediaTypesAreProblemsToo() {
+        expectHttpProblem(given().get("/api/folders/not-a-number").then(), 404)
+                .body("detail", equalTo("no resource at /api/folders/not-a-number"));
+        expectHttpProblem(given().delete("/api/folders").then(), 405)
+                .body("detail", startsWith("the method is not allowed at /api/folders; allowed: "));
+        expectHttpProblem(given().contentType(ContentType.TEXT).body("x").post("/api/folders").then(), 415)
+                .body("detail", equalTo("the request body must be application/json"));
+    }
+
     private static ValidatableResponse expectProblem(ValidatableResponse response, int status, String detail) {
         response.statusCode(status)
                 .contentType("application/problem+json")
                 .body("status", equalTo(status))
-                .body("type", startsWith(status == 404 && detail == null ? "about:blank" : "urn:peerlift:problem:"))
+                .body("type", startsWith("urn:peerlift:problem:"))
                 .body("title", notNullValue())
                 .body("instance", startsWith("/api/"));
         if (detail != null) {
             response.body("detail", equalTo(detail));
         }
         return response;
+    }
+
+    /** A problem of HTTP itself (no such route, method or media type): type about:blank, title the reason. */
+    private static ValidatableResponse expectHttpProblem(ValidatableResponse response, int status) {
+        return response.statusCode(status)
+                .contentType("application/problem+json")
+                .body("status", equalTo(status))
+                .body("type", equalTo("about:blank"))
+                .body("title", notNullValue());
     }
 }

@@ -6,6 +6,7 @@ import io.peerlift.profile.domain.InvalidInputException;
 import io.peerlift.profile.domain.NotFoundException;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.hibernate.exception.ConstraintViolationException;
@@ -62,7 +63,14 @@ public class ProblemMapper {
             return unreadableBody(unreadable, uri);
         }
         Response.StatusType status = e.getResponse().getStatusInfo();
-        return problem(status, null, status.getReasonPhrase(), e.getMessage(), uri, null);
+        String detail = switch (status.getStatusCode()) {
+            case 404 -> "no resource at " + uri.getRequestUri().getRawPath();
+            case 405 -> "the method is not allowed at " + uri.getRequestUri().getRawPath() + "; allowed: "
+                    + String.join(", ", e.getResponse().getAllowedMethods());
+            case 415 -> "the request body must be " + MediaType.APPLICATION_JSON;
+            default -> e.getMessage();
+        };
+        return problem(status, null, status.getReasonPhrase(), detail, uri, null);
     }
 
     private static RestResponse<Problem> problem(Response.StatusType status, String type, String title, String detail,

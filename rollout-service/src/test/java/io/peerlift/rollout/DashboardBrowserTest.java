@@ -1,0 +1,274 @@
+package io.peerlift.rollout;
+
+import io.peerlift.events.RolloutStatus;
+import io.peerlift.events.RolloutStatus.PeerSample;
+import io.peerlift.events.RolloutStatus.SubnetStatus;
+import io.peerlift.localstack.LocalStackTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.awaitility.core.ThrowingRunnable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogType;
+
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The dashboard in a real headless Chromium: rollout snapshots produced to the real {@code peerlift.rollout-status}
+ * topic reach the open page live, and the page shows what an admin needs to see.
+ */
+@QuarkusTest
+@WithTestResource(value = LocalStackTestResource.class,
+        initArgs = @ResourceArg(name = LocalStackTestResource.DATABASE_ARG, value = "rollout"))
+class DashboardBrowserTest {
+
+    private static final Path TARGET = Path.of("target");
+    private static final long MIB = 1024 * 1024;
+    private static final long PACKAGE_BYTES = 64 * MIB;
+    private static final double ROUND_SECONDS = 4;
+    /** Three subnets of 20 devices: one and two initial peers, and one without a peer that needs a WAN seed. */
+    private static final PlannedSubnet ONE_PEER = new PlannedSubnet("127.10.1.0/24", 20, 1, 2, 0, 0);
+    private static final PlannedSubnet TWO_PEERS = new PlannedSubnet("127.10.2.0/24", 20, 2, 0, 1, 0);
+    private static final PlannedSubnet WAN_SEEDED = new PlannedSubnet("127.10.3.0/24", 20, 0, 1, 0, 6);
+
+    @TestHTTPResource("/")
+    URL dashboard;
+
+    private ChromeDriver browser;
+    private final RolloutStatusProducer producer = new RolloutStatusProducer();
+    private final String rolloutId = "browser-test-" + UUID.randomUUID();
+    private final Instant startedAt = Instant.now().minusSeconds(30);
+
+    @BeforeAll
+    static void installChromium() {
+        HeadlessChromium.ensureInstalled(TARGET);
+    }
+
+    @BeforeEach
+    void openBrowser() throws IOException {
+        browser = HeadlessChromium.start(Files.createTempDirectory("dashboard-chromium-"), 1440, 1280);
+    }
+
+    @AfterEach
+    void close() {
+        if (browser != null) {
+            browser.quit();
+        }
+        producer.close();
+    }
+
+    @Test
+    void showsARolloutProgressingLiveAndSendsTheButtonsRequests() throws Exception {
+        producer.publish(snapshot(1, "RUNNING", 2, null));
+        browser.get(dashboard.toString());
+        browser.executeScript("window.loadedOnce = true");
+
+        eventually(() -> assertThat(text("#rollouts tr[data-rollout-id='" + rolloutId + "']"))
+                .contains("base_system 12.7.4").contains("RUNNING"));
+        browser.findElement(By.cssSelector("#rollouts tr[data-rollout-id='" + rolloutId + "']")).click();
+        eventually(() -> {
+            assertThat(browser.findElement(By.id("rollout")).getAttribute("data-rollout-id")).isEqualTo(rolloutId);
+            assertThat(text("#rollout-state")).isEqualTo("RUNNING");
+            assertThat(text(subnetPart(ONE_PEER, ".subnet-progress"))).isEqualTo("0 of 20 upgraded");
+            assertThat(text(subnetPart(TWO_PEERS, ".fact[data-fact='peers'] dd"))).isEqualTo("2");
+            assertThat(text(subnetPart(WAN_SEEDED, ".waiting"))).isEqualTo("Waiting: " + PlannedSubnet.WAITING_FOR_SEED);
+        });
+
+        // Three rounds later: the peers doubled three times where there were peers, twice since the WAN seed.
+        RolloutStatus running = snapshot(2, "RUNNING", 14, null);
+        assertThat(running.subnets()).extracting(SubnetStatus::peers).containsExactly(8, 16, 4);
+        producer.publish(running);
+        eventually(() -> {
+            for (SubnetStatus subnet : running.subnets()) {
+                assertThat(text(subnetPart(subnet, ".subnet-progress")))
+                        .isEqualTo(count(subnet, "UPGRADED") + " of " + subnet.devices() + " upgraded");
+                WebElement progress = browser.findElement(By.cssSelector(subnetPart(subnet, "[role='progressbar']")));
+                assertThat(progress.getAttribute("aria-valuenow")).isEqualTo(String.valueOf(count(subnet, "UPGRADED")));
+                assertThat(progress.getAttribute("aria-valuemax")).isEqualTo(String.valueOf(subnet.devices()));
+                assertThat(upgradedShareOfBar(subnet)).isCloseTo(count(subnet, "UPGRADED") / (double) subnet.devices(),
+                        offset(0.02));
+                assertThat(text(subnetPart(subnet, ".fact[data-fact='peers'] dd"))).isEqualTo(String.valueOf(subnet.peers()));
+                assertThat(text(subnetPart(subnet, ".bytes-text")))
+                        .contains("WAN " + shownBytes(subnet.wanBytes())).contains("peers " + shownBytes(subnet.peerBytes()));
+                assertThat(browser.findElements(By.cssSelector(subnetPart(subnet, ".waiting")))).isEmpty();
+            }
+            assertThat(text(subnetPart(ONE_PEER, ".breakdown"))).contains("2 ineligible").contains("1 already on target");
+            assertThat(text(subnetPart(TWO_PEERS, ".breakdown"))).contains("1 failed");
+            assertThat(text(subnetPart(ONE_PEER, ".ideal-text")))
+                    .startsWith("Ideal: doubling every 4.0 s from 1 peer, up to 18;");
+            assertThat(text(subnetPart(TWO_PEERS, ".ideal-text")))
+                    .startsWith("Ideal: doubling every 4.0 s from 2 peers, up to 20;");
+            assertThat(text(subnetPart(WAN_SEEDED, ".ideal-text")))
+                    .startsWith("Ideal: doubling every 4.0 s from 1 peer (the WAN seed, at 6 s), up to 19;");
+            assertThat(browser.findElements(By.cssSelector(subnetPart(ONE_PEER, "svg path.ideal")))).hasSize(1);
+            assertThat(text("#rollout-summary .bytes-text")).contains("WAN " + shownBytes(running.wanBytes()))
+                    .contains("peers " + shownBytes(running.peerBytes())).contains("WAN carried 1.00× the package");
+            assertThat(text("#rollout-summary [data-tile='Failed'] .tile-value")).isEqualTo("1");
+            assertThat(text("#rollout-summary [data-tile='Ineligible'] .tile-value")).isEqualTo("3");
+        });
+        assertThat((Boolean) browser.executeScript("return window.loadedOnce === true"))
+                .as("updated in place, not by reloading").isTrue();
+        assertThat(text("#connection")).isEqualTo("Live");
+        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).as("console errors")
+                .noneMatch(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue());
+        screenshot();
+
+        // The rollout is not one the service manages, so the button's request is refused, and the page says why.
+        browser.findElement(By.id("pause")).click();
+        eventually(() -> assertThat(text("#action-notice")).contains("Pause failed").contains("HTTP 404"));
+
+        producer.publish(snapshot(3, "PAUSED", 16, "paused by an admin"));
+        eventually(() -> {
+            assertThat(text("#rollout-state")).isEqualTo("PAUSED");
+            assertThat(text("#rollout-reason")).isEqualTo("paused by an admin");
+            assertThat(browser.findElement(By.id("pause")).isEnabled()).isFalse();
+            assertThat(browser.findElement(By.id("resume")).isEnabled()).isTrue();
+            assertThat(browser.findElement(By.id("cancel")).isEnabled()).isTrue();
+        });
+
+        producer.publish(snapshot(4, "COMPLETED", 30, null));
+        eventually(() -> {
+            assertThat(text("#rollout-state")).isEqualTo("COMPLETED");
+            assertThat(text(subnetPart(ONE_PEER, ".subnet-progress"))).isEqualTo("17 of 20 upgraded");
+            assertThat(text(subnetPart(WAN_SEEDED, ".subnet-progress"))).isEqualTo("19 of 20 upgraded");
+            assertThat(List.of("pause", "resume", "cancel"))
+                    .allSatisfy(id -> assertThat(browser.findElement(By.id(id)).isEnabled()).as(id).isFalse());
+        });
+    }
+
+    // ---- what the page shows ----
+
+    private String subnetPart(PlannedSubnet subnet, String part) {
+        return subnetPart(subnet.name(), part);
+    }
+
+    private String subnetPart(SubnetStatus subnet, String part) {
+        return subnetPart(subnet.subnet(), part);
+    }
+
+    private String subnetPart(String subnet, String part) {
+        return "#rollout[data-rollout-id='" + rolloutId + "'] article[data-subnet='" + subnet + "'] " + part;
+    }
+
+    private String text(String css) {
+        return browser.findElement(By.cssSelector(css)).getText();
+    }
+
+    /** Retries {@code assertions} until they hold, as the page redraws when snapshots arrive. */
+    private static void eventually(ThrowingRunnable assertions) {
+        await().ignoreExceptionsInstanceOf(WebDriverException.class).untilAsserted(assertions);
+    }
+
+    private double upgradedShareOfBar(SubnetStatus subnet) {
+        WebElement bar = browser.findElement(By.cssSelector(subnetPart(subnet, "[role='progressbar']")));
+        WebElement upgraded = bar.findElement(By.cssSelector("[data-segment='upgraded']"));
+        return upgraded.getRect().getWidth() / (double) bar.getRect().getWidth();
+    }
+
+    /** How the page shows the byte counts of this test (multiples of 32 MiB) in binary units. */
+    private static String shownBytes(long bytes) {
+        return bytes == 0 ? "0 B" : bytes < 1024 * MIB ? String.format(Locale.ROOT, "%.1f MiB", bytes / (double) MIB)
+                : String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1024 * MIB));
+    }
+
+    private static int count(SubnetStatus subnet, String state) {
+        return subnet.deviceCounts().getOrDefault(state, 0);
+    }
+
+    private void screenshot() throws IOException {
+        Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
+        Files.createDirectories(TARGET);
+        Files.copy(shot, TARGET.resolve("dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    // ---- the snapshots a rollout-service would publish ----
+
+    private RolloutStatus snapshot(long version, String state, double secondsSinceStart, String stateReason) {
+        List<SubnetStatus> subnets = Stream.of(ONE_PEER, TWO_PEERS, WAN_SEEDED)
+                .map(subnet -> subnet.at(secondsSinceStart)).toList();
+        Map<String, Integer> counts = new TreeMap<>();
+        subnets.forEach(subnet -> subnet.deviceCounts().forEach((deviceState, n) -> counts.merge(deviceState, n, Integer::sum)));
+        Instant publishedAt = startedAt.plusMillis((long) (secondsSinceStart * 1000));
+        return new RolloutStatus(rolloutId, 2, "base_system", "12.7.4", state, "PEER_THEN_WAN", stateReason, counts,
+                PACKAGE_BYTES, subnets.stream().mapToLong(SubnetStatus::wanBytes).sum(),
+                subnets.stream().mapToLong(SubnetStatus::peerBytes).sum(), startedAt.minusSeconds(1), startedAt,
+                state.equals("COMPLETED") ? publishedAt : null, subnets, version, publishedAt);
+    }
+
+    /**
+     * A subnet where everything goes to plan: the peers double every round, each serving one download, until
+     * every eligible device that does not fail is a peer. A subnet without initial peers waits for a WAN seed
+     * slot until half of {@code seedDoneAt}, then downloads one WAN seed, done at {@code seedDoneAt}.
+     */
+    private record PlannedSubnet(String name, int devices, int initialPeers, int ineligible, int failing,
+                                 double seedDoneAt) {
+
+        static final String WAITING_FOR_SEED = "no peer in the subnet: waiting for a WAN seed slot";
+
+        SubnetStatus at(double t) {
+            double firstPeersAt = initialPeers > 0 ? 0 : seedDoneAt;
+            boolean seeded = t >= firstPeersAt;
+            boolean waitingForSeed = initialPeers == 0 && t < seedDoneAt / 2;
+            int rounds = seeded ? (int) ((t - firstPeersAt) / ROUND_SECONDS) : 0;
+            int peers = seeded ? peersAfter(rounds) : 0;
+            int peerDownloadsInFlight = seeded ? Math.min(peers, ceiling() - peers) : 0;
+            int wanDownloads = initialPeers > 0 || waitingForSeed ? 0 : 1;
+            int upgraded = peers - initialPeers;
+            int peerDownloadsDone = Math.max(0, upgraded - wanDownloads);
+
+            Map<String, Integer> counts = new TreeMap<>(Map.of("CURRENT", initialPeers, "UPGRADED", upgraded,
+                    "DOWNLOADING", seeded ? peerDownloadsInFlight : wanDownloads,
+                    "FAILED", rounds > 0 ? failing : 0, "INELIGIBLE", ineligible));
+            counts.put("PENDING", devices - counts.values().stream().mapToInt(Integer::intValue).sum());
+            List<PeerSample> samples = new ArrayList<>(List.of(new PeerSample(0, initialPeers)));
+            for (int round = 0; seeded && round <= rounds; round++) {
+                if (peersAfter(round) != samples.get(samples.size() - 1).peers()) {
+                    samples.add(new PeerSample(firstPeersAt + round * ROUND_SECONDS, peersAfter(round)));
+                }
+            }
+            long wanBytes = wanDownloads == 0 ? 0
+                    : seeded ? PACKAGE_BYTES : (long) (PACKAGE_BYTES * (2 * t / seedDoneAt - 1));
+            // downloads in flight are half done
+            long peerBytes = peerDownloadsDone * PACKAGE_BYTES + peerDownloadsInFlight * PACKAGE_BYTES / 2;
+            return new SubnetStatus(name, devices, counts, initialPeers, peers, peers,
+                    seeded ? peerDownloadsInFlight : wanDownloads, wanDownloads, peerDownloadsDone + peerDownloadsInFlight,
+                    wanBytes, peerBytes, seeded ? rounds + 1 : 0, waitingForSeed ? WAITING_FOR_SEED : null, null,
+                    samples);
+        }
+
+        /** Every eligible device that does not fail ends as a peer. */
+        private int ceiling() {
+            return devices - ineligible - failing;
+        }
+
+        private int peersAfter(int rounds) {
+            return (int) Math.min(ceiling(), Math.max(1, initialPeers) * Math.pow(2, rounds));
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.peerlift.rollout;
+
+import io.peerlift.events.EventCodec;
+import io.peerlift.events.RolloutStatus;
+import io.peerlift.events.Topics;
+import io.peerlift.localstack.LocalStackTestResource;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+/** Publishes to {@code peerlift.rollout-status} of the test's local stack as a rollout-service does: keyed by rollout id. */
+final class RolloutStatusProducer implements AutoCloseable {
+
+    private final KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStackTestResource.shared().kafkaBootstrapServers(),
+            ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+
+    /** Sends {@code status} and waits until the broker has it. */
+    void publish(RolloutStatus status) throws ExecutionException, InterruptedException {
+        publishRaw(status.rolloutId(), EventCodec.encode(status));
+    }
+
+    /** Sends any value, such as one that is not a valid snapshot. */
+    void publishRaw(String rolloutId, String value) throws ExecutionException, InterruptedException {
+        producer.send(new ProducerRecord<>(Topics.ROLLOUT_STATUS, rolloutId, value)).get();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
