@@ -40,8 +40,7 @@ class DeviceEventConsumerTest {
                 .body("osFamily", equalTo("OS12"));
         try (TopicReader topic = new TopicReader(Topics.DEVICE_CONFIG)) {
             // Outbox rows are published in commit order, so the re-delivery's config would precede the upgrade's.
-            List<DeviceConfig> configs = await().until(() -> topic.configsOf(device),
-                    c -> !c.isEmpty() && c.get(c.size() - 1).osVersion().equals("12.7.4"));
+            List<DeviceConfig> configs = awaitOsVersion(topic, device, "12.7.4");
             assertThat(configs).extracting(DeviceConfig::osVersion).containsExactly("11.11.150", "11.11.160", "12.7.4");
             assertThat(configs).extracting(DeviceConfig::revision).containsExactly(1L, 2L, 3L);
         }
@@ -60,8 +59,7 @@ class DeviceEventConsumerTest {
         given().get("/api/devices/{id}", device).then().body("ip", equalTo(fleet.ip(9)));
         try (TopicReader topic = new TopicReader(Topics.DEVICE_CONFIG)) {
             // The upgrade of a device not yet announced is ignored; the heartbeat (seq 3) changes no configuration.
-            List<DeviceConfig> configs = await().until(() -> topic.configsOf(device),
-                    c -> !c.isEmpty() && c.get(c.size() - 1).osVersion().equals("12.7.4"));
+            List<DeviceConfig> configs = awaitOsVersion(topic, device, "12.7.4");
             assertThat(configs).extracting(DeviceConfig::osVersion).containsExactly("11.11.150", "12.7.4");
             assertThat(configs).extracting(DeviceConfig::revision).containsExactly(1L, 2L);
         }
@@ -81,5 +79,11 @@ class DeviceEventConsumerTest {
         }
         given().get("/api/devices/{id}", fleet.id("bad")).then().statusCode(404);
         given().get("/api/devices/{id}", later).then().statusCode(200);
+    }
+
+    /** The configurations published for the device, once the last one is at {@code osVersion}. */
+    private static List<DeviceConfig> awaitOsVersion(TopicReader topic, String device, String osVersion) {
+        return await().until(() -> topic.configsOf(device),
+                c -> !c.isEmpty() && c.get(c.size() - 1).osVersion().equals(osVersion));
     }
 }
