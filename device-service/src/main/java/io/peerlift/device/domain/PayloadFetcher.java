@@ -45,6 +45,7 @@ public final class PayloadFetcher {
     private final String requesterId;
     private final Duration requestTimeout;
 
+    /** @param requestTimeout for the response headers, and for each read of a body that stopped flowing */
     public PayloadFetcher(HttpClient http, String requesterId, Duration requestTimeout) {
         this.http = http;
         this.requesterId = requesterId;
@@ -91,7 +92,7 @@ public final class PayloadFetcher {
                 .header("Range", "bytes=" + first + "-" + last).build();
         HttpResponse<InputStream> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            response = http.send(request, info -> new TimedBodyStream(requestTimeout));
         } catch (IOException e) {
             return Outcome.UNAVAILABLE;
         }

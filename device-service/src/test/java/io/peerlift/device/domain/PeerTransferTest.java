@@ -9,10 +9,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -146,6 +151,35 @@ class PeerTransferTest {
             return fetcher().fetchMissing(source, download, tally, () -> false);
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aPeerThatFreezesMidTransferIsLeftAfterTheTimeoutKeepingWhatWasVerified() throws Exception {
+        AppManifest manifest = app.manifest();
+        byte[] payload = Files.readAllBytes(app.payload());
+        try (ServerSocket frozen = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            executor.execute(() -> {
+                try (Socket connection = frozen.accept()) {
+                    connection.getInputStream().read(new byte[8192]);
+                    OutputStream out = connection.getOutputStream();
+                    out.write(("HTTP/1.1 206 Partial Content\r\nContent-Length: " + manifest.size()
+                            + "\r\nContent-Range: bytes 0-" + (manifest.size() - 1) + "/" + manifest.size() + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.write(payload, 0, CHUNK + 1000);
+                    out.flush();
+                    Thread.sleep(60_000);
+                } catch (Exception e) {
+                    // the test is over
+                }
+            });
+            Source peer = Source.peer(new PeerOffer("frozen", "127.0.0.1", frozen.getLocalPort(), TestRig.APP,
+                    TestRig.TARGET, "x", 0, 1));
+            PayloadFetcher impatient = new PayloadFetcher(http, "requester", Duration.ofSeconds(1));
+            try (PartialDownload download = PartialDownload.open(dir.resolve("downloads"), manifest)) {
+                assertThat(impatient.fetchMissing(peer, download, new Tally(), () -> false)).isEqualTo(Outcome.UNAVAILABLE);
+                assertThat(download.verifiedBytes()).isEqualTo(CHUNK);
+            }
         }
     }
 
