@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,6 +33,8 @@ import java.util.concurrent.TimeUnit;
  * returns, so no client depends on auto-creation.
  */
 public final class LocalKafka implements AutoCloseable {
+
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
     private final Path dataDir;
     private final int brokerPort;
@@ -126,12 +129,27 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the broker, waiting at most {@link #SHUTDOWN_GRACE}: the data is throw-away, and a broker that
+     * lingers (clients still retrying) must not hold up the end of a test JVM or of the demo.
+     */
     @Override
     public void close() {
-        if (server != null) {
-            server.shutdown();
-            server.awaitShutdown();
-            server = null;
+        if (server == null) {
+            return;
+        }
+        KafkaRaftServer stopping = server;
+        server = null;
+        Thread shutdown = new Thread(() -> {
+            stopping.shutdown();
+            stopping.awaitShutdown();
+        }, "local-kafka-shutdown");
+        shutdown.setDaemon(true);
+        shutdown.start();
+        try {
+            shutdown.join(SHUTDOWN_GRACE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

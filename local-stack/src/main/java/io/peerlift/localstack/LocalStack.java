@@ -82,13 +82,15 @@ public final class LocalStack implements AutoCloseable {
         return String.join("\n", lines) + "\n";
     }
 
+    /** PostgreSQL first: it is a separate process that must not outlive us, whatever the broker does. */
     @Override
     public void close() {
-        kafka.close();
         try {
             postgres.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            kafka.close();
         }
     }
 
