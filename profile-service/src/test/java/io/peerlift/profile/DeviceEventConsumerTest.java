@@ -67,6 +67,8 @@ class DeviceEventConsumerTest {
 
     @Test
     void malformedAndInvalidRecordsGoToTheDeadLetterTopicAndConsumptionGoesOn() {
+        String deadLettered = "peerlift_profile_device_events_total{outcome=\"dead-lettered\"";
+        double deadLetteredBefore = Metrics.value(deadLettered);
         String garbage = "{\"type\": \"DeviceAnnounced\", \"deviceId\": \"" + fleet.id("x") + "\", \"seq\": ";
         String invalid = EventCodec.encode(fleet.announced("bad", 7, "eleven", 1));
         fleet.sendRaw(garbage);
@@ -78,6 +80,7 @@ class DeviceEventConsumerTest {
                     .extracting(r -> r.value()).containsExactly(garbage, invalid));
         }
         given().get("/api/devices/{id}", fleet.id("bad")).then().statusCode(404);
+        assertThat(Metrics.value(deadLettered)).isEqualTo(deadLetteredBefore + 2);
         given().get("/api/devices/{id}", later).then().statusCode(200);
     }
 

@@ -38,6 +38,7 @@ class OutboxTest {
 
     @Test
     void aRolledBackChangeIsNeverPublishedAndUnchangedConfigurationsAreNotRepublished() {
+        double publishedBefore = Metrics.value("peerlift_profile_outbox_published_total");
         Fleet fleet = new Fleet();
         String device = fleet.join("d01", 2, "12.7.4");
         long abandoned = Api.createFolder(fleet.id("abandoned"), null);
@@ -62,6 +63,8 @@ class OutboxTest {
         await().until(() -> QuarkusTransaction.requiringNew().call(
                 () -> OutboxMessage.count("deviceId = ?1 and sentAt is null", device)) == 0);
         assertThat(QuarkusTransaction.requiringNew().call(() -> OutboxMessage.count("deviceId", device))).isEqualTo(2);
+        // the announcement's configuration and the committed move's
+        await().until(() -> Metrics.value("peerlift_profile_outbox_published_total") >= publishedBefore + 2);
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.EventCodec;
 import io.peerlift.profile.config.ProfileServiceConfig;
 import io.peerlift.profile.service.InventoryService;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,14 +38,25 @@ public class DeviceEventConsumer {
     @Inject
     ProfileServiceConfig config;
 
+    @Inject
+    MeterRegistry meters;
+
     @Incoming("device-events")
     @Blocking(ordered = true)
     public void consume(String payload) {
-        DeviceEvent event = EventCodec.decodeEvent(payload);
+        try {
+            applyWithRetries(EventCodec.decodeEvent(payload));
+        } catch (RuntimeException e) {
+            count("dead-lettered");
+            throw e;
+        }
+    }
+
+    private void applyWithRetries(DeviceEvent event) {
         int maxAttempts = config.deviceEvents().maxAttempts();
         for (int attempt = 1; ; attempt++) {
             try {
-                inventory.apply(event);
+                count(inventory.apply(event) ? "applied" : "skipped");
                 return;
             } catch (RuntimeException e) {
                 if (attempt >= maxAttempts || !isTransient(e)) {
@@ -54,6 +66,11 @@ public class DeviceEventConsumer {
                         event.getClass().getSimpleName(), event.deviceId(), attempt, e);
             }
         }
+    }
+
+    /** applied, skipped (a re-delivery, or an event the inventory does not need) or dead-lettered. */
+    private void count(String outcome) {
+        meters.counter("peerlift.profile.device_events", "outcome", outcome).increment();
     }
 
     private static boolean isTransient(Throwable failure) {

@@ -6,6 +6,10 @@ import io.peerlift.profile.service.ConfigPublisher.OutboxWritten;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -24,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -53,8 +58,21 @@ public class OutboxRelay {
     @Inject
     ProfileServiceConfig config;
 
+    @Inject
+    MeterRegistry meters;
+
     private final ReentrantLock relaying = new ReentrantLock();
     private final AtomicBoolean nudged = new AtomicBoolean();
+    private final AtomicLong unsent = new AtomicLong();
+    private Counter published;
+
+    @PostConstruct
+    void registerMetrics() {
+        published = Counter.builder("peerlift.profile.outbox.published")
+                .description("Device configurations published to Kafka and acknowledged").register(meters);
+        Gauge.builder("peerlift.profile.outbox.unsent", unsent, AtomicLong::get)
+                .description("Device configurations committed but not yet acknowledged by Kafka").register(meters);
+    }
 
     void onOutboxWritten(@Observes(during = TransactionPhase.AFTER_SUCCESS) OutboxWritten written) {
         if (!nudged.getAndSet(true)) {
@@ -93,7 +111,9 @@ public class OutboxRelay {
             do {
                 sent = QuarkusTransaction.requiringNew().call(() -> relayBatch(batchSize));
                 total += sent;
+                published.increment(sent);
             } while (sent == batchSize);
+            unsent.set(QuarkusTransaction.requiringNew().call(() -> OutboxMessage.count("sentAt is null")));
             return total;
         } finally {
             relaying.unlock();
