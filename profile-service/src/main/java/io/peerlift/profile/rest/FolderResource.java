@@ -15,7 +15,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.util.List;
@@ -62,7 +61,6 @@ public class FolderResource {
 
     @POST
     @Path("/{id}/devices")
-    @ResponseStatus(200)
     @Operation(summary = "Move devices into a folder",
             description = "All or nothing: when one device is unknown (404) none moves. Each moved device's new "
                     + "effective configuration is published.")

@@ -7,6 +7,7 @@ import io.peerlift.profile.domain.Device;
 import io.peerlift.profile.domain.Folder;
 import io.peerlift.profile.domain.FolderTree;
 import io.peerlift.profile.domain.InvalidInputException;
+import io.peerlift.profile.domain.Names;
 import io.peerlift.profile.domain.NotFoundException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,15 +25,13 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class FolderService {
 
-    static final int MAX_NAME_LENGTH = 200;
-
     @Inject
     ConfigPublisher publisher;
 
     /** Creates a folder under {@code parentId}, or under the root when it is null. */
     @Transactional
     public Folder create(String name, Long parentId) {
-        String trimmed = requireName(name, "folder");
+        String trimmed = Names.require(name, "folder");
         long parent = parentId == null ? Folder.ROOT_ID : parentId;
         get(parent);
         if (Folder.count("parentId = ?1 and lower(name) = lower(?2)", parent, trimmed) > 0) {
@@ -98,17 +97,5 @@ public class FolderService {
         Set<Long> folders = snapshot.folders().subtree(folderId);
         List<Device> devices = Device.list("folderId in ?1", folders);
         return ConsistencyCheck.check(devices.stream().map(snapshot::resolve).toList());
-    }
-
-    static String requireName(String name, String what) {
-        if (name == null || name.isBlank()) {
-            throw new InvalidInputException(what + " name is required");
-        }
-        String trimmed = name.strip();
-        if (trimmed.length() > MAX_NAME_LENGTH) {
-            throw new InvalidInputException(what + " name has " + trimmed.length() + " characters; at most "
-                    + MAX_NAME_LENGTH + " are allowed");
-        }
-        return trimmed;
     }
 }

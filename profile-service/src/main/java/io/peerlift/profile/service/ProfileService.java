@@ -5,6 +5,7 @@ import io.peerlift.profile.domain.ConflictException;
 import io.peerlift.profile.domain.Device;
 import io.peerlift.profile.domain.Folder;
 import io.peerlift.profile.domain.InvalidInputException;
+import io.peerlift.profile.domain.Names;
 import io.peerlift.profile.domain.NotFoundException;
 import io.peerlift.profile.domain.Profile;
 import io.peerlift.profile.domain.ProfileAssignment;
@@ -161,7 +162,7 @@ public class ProfileService {
     }
 
     private static void apply(ProfileDraft draft, Profile profile) {
-        String name = FolderService.requireName(draft.name(), "profile");
+        String name = Names.require(draft.name(), "profile");
         OsFamily family = parseFamily(draft.osFamily());
         Map<String, Object> settings = SettingsSchema.of(family)
                 .validate(draft.basedOnVersion(), draft.settings() == null ? Map.of() : draft.settings());
