@@ -12,6 +12,8 @@
   const TERMINAL_STATES = new Set(['COMPLETED', 'CANCELLED']);
   const PAUSED_STATES = new Set(['PAUSED', 'PAUSED_ON_ERRORS']);
   const IN_FLIGHT_STATES = ['COMMANDED', 'DOWNLOADING', 'INSTALLING'];
+  /* How the reason for the rollout's state is shown: a warning only where it asks for the admin's attention. */
+  const REASON_KINDS = {PAUSED: 'warn', PAUSED_ON_ERRORS: 'error', CANCELLED: 'warn', COMPLETED: 'ok'};
   /* Segments of a subnet's progress bar, in drawing order; PENDING is the empty rest. */
   const SEGMENTS = [
     {key: 'current', label: 'already on target', states: ['CURRENT']},
@@ -160,6 +162,7 @@
       $('action-notice').className = `notice ${notice.kind}`;
       $('action-notice').querySelector('.notice-text').textContent = notice.text;
     }
+    $('rollout-reason').className = `notice ${REASON_KINDS[status.state] || 'info'}`;
     $('rollout-reason').hidden = !status.stateReason;
     $('rollout-reason').textContent = status.stateReason || '';
 

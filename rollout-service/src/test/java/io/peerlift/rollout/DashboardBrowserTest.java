@@ -8,36 +8,27 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.logging.LogType;
 
 import java.io.IOException;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.logging.Level;
 import java.util.stream.Stream;
 
+import static io.peerlift.rollout.DashboardPage.eventually;
+import static io.peerlift.rollout.DashboardPage.shownBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The dashboard in a real headless Chromium: rollout snapshots produced to the real {@code peerlift.rollout-status}
@@ -48,7 +39,6 @@ import static org.awaitility.Awaitility.await;
         initArgs = @ResourceArg(name = LocalStackTestResource.DATABASE_ARG, value = "rollout"))
 class DashboardBrowserTest {
 
-    private static final Path TARGET = Path.of("target");
     private static final long MIB = 1024 * 1024;
     private static final long PACKAGE_BYTES = 64 * MIB;
     private static final double ROUND_SECONDS = 4;
@@ -60,25 +50,22 @@ class DashboardBrowserTest {
     @TestHTTPResource("/")
     URL dashboard;
 
+    private DashboardPage page;
     private ChromeDriver browser;
     private final RolloutStatusProducer producer = new RolloutStatusProducer();
     private final String rolloutId = "browser-test-" + UUID.randomUUID();
     private final Instant startedAt = Instant.now().minusSeconds(30);
 
-    @BeforeAll
-    static void installChromium() {
-        HeadlessChromium.ensureInstalled(TARGET);
-    }
-
     @BeforeEach
     void openBrowser() throws IOException {
-        browser = HeadlessChromium.start(Files.createTempDirectory("dashboard-chromium-"), 1440, 1280);
+        page = DashboardPage.openBrowser();
+        browser = page.browser();
     }
 
     @AfterEach
     void close() {
-        if (browser != null) {
-            browser.quit();
+        if (page != null) {
+            page.close();
         }
         producer.close();
     }
@@ -135,9 +122,8 @@ class DashboardBrowserTest {
         assertThat((Boolean) browser.executeScript("return window.loadedOnce === true"))
                 .as("updated in place, not by reloading").isTrue();
         assertThat(text("#connection")).isEqualTo("Live");
-        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).as("console errors")
-                .noneMatch(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue());
-        screenshot();
+        assertThat(page.consoleErrors()).as("console errors").isEmpty();
+        page.screenshot("dashboard.png");
 
         // The rollout is not one the service manages, so the button's request is refused, and the page says why.
         browser.findElement(By.id("pause")).click();
@@ -147,9 +133,9 @@ class DashboardBrowserTest {
         eventually(() -> {
             assertThat(text("#rollout-state")).isEqualTo("PAUSED");
             assertThat(text("#rollout-reason")).isEqualTo("paused by an admin");
-            assertThat(browser.findElement(By.id("pause")).isEnabled()).isFalse();
-            assertThat(browser.findElement(By.id("resume")).isEnabled()).isTrue();
-            assertThat(browser.findElement(By.id("cancel")).isEnabled()).isTrue();
+            assertThat(page.enabled("pause")).isFalse();
+            assertThat(page.enabled("resume")).isTrue();
+            assertThat(page.enabled("cancel")).isTrue();
         });
 
         producer.publish(snapshot(4, "COMPLETED", 30, null));
@@ -158,7 +144,7 @@ class DashboardBrowserTest {
             assertThat(text(subnetPart(ONE_PEER, ".subnet-progress"))).isEqualTo("17 of 20 upgraded");
             assertThat(text(subnetPart(WAN_SEEDED, ".subnet-progress"))).isEqualTo("19 of 20 upgraded");
             assertThat(List.of("pause", "resume", "cancel"))
-                    .allSatisfy(id -> assertThat(browser.findElement(By.id(id)).isEnabled()).as(id).isFalse());
+                    .allSatisfy(id -> assertThat(page.enabled(id)).as(id).isFalse());
         });
     }
 
@@ -173,16 +159,11 @@ class DashboardBrowserTest {
     }
 
     private String subnetPart(String subnet, String part) {
-        return "#rollout[data-rollout-id='" + rolloutId + "'] article[data-subnet='" + subnet + "'] " + part;
+        return DashboardPage.subnetPart(rolloutId, subnet, part);
     }
 
     private String text(String css) {
-        return browser.findElement(By.cssSelector(css)).getText();
-    }
-
-    /** Retries {@code assertions} until they hold, as the page redraws when snapshots arrive. */
-    private static void eventually(ThrowingRunnable assertions) {
-        await().ignoreExceptionsInstanceOf(WebDriverException.class).untilAsserted(assertions);
+        return page.text(css);
     }
 
     private double upgradedShareOfBar(SubnetStatus subnet) {
@@ -191,20 +172,8 @@ class DashboardBrowserTest {
         return upgraded.getRect().getWidth() / (double) bar.getRect().getWidth();
     }
 
-    /** How the page shows the byte counts of this test (multiples of 32 MiB) in binary units. */
-    private static String shownBytes(long bytes) {
-        return bytes == 0 ? "0 B" : bytes < 1024 * MIB ? String.format(Locale.ROOT, "%.1f MiB", bytes / (double) MIB)
-                : String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1024 * MIB));
-    }
-
     private static int count(SubnetStatus subnet, String state) {
         return subnet.deviceCounts().getOrDefault(state, 0);
-    }
-
-    private void screenshot() throws IOException {
-        Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
-        Files.createDirectories(TARGET);
-        Files.copy(shot, TARGET.resolve("dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
     }
 
     // ---- the snapshots a rollout-service would publish ----

@@ -9,6 +9,7 @@ import io.restassured.path.json.JsonPath;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,9 @@ final class RolloutFixtures {
      * class afresh, and takes far longer than the few numbers a class uses, so the numbers never repeat.
      */
     private static final AtomicInteger NEXT = new AtomicInteger((int) (System.currentTimeMillis() / 100 % 15_000));
+
+    /** Events of many devices pass the broker and a transaction each: generous, as the machine may be loaded. */
+    private static final Duration INVENTORY_LIMIT = Duration.ofSeconds(60);
 
     private RolloutFixtures() {
     }
@@ -91,7 +95,8 @@ final class RolloutFixtures {
     static void awaitInventory(SimulatedFleet fleet, String... deviceIds) {
         for (String id : deviceIds) {
             SimulatedFleet.SimDevice device = fleet.device(id);
-            await().untilAsserted(() -> given().get("/api/devices/{id}", id).then().statusCode(200)
+            await().atMost(INVENTORY_LIMIT).untilAsserted(() -> given().get("/api/devices/{id}", id)
+                    .then().statusCode(200)
                     .body("lastSeq", is((int) device.seq))
                     .body("configRevision", is((int) device.configRevision)));
         }

@@ -96,6 +96,12 @@ final class SimulatedFleet implements AutoCloseable {
             return peer;
         }
 
+        /** The throttled progress report of a download running from {@code peer} (null: the WAN). */
+        void reportProgress(String rolloutId, SimDevice peer, long bytesDone) {
+            send(new DeviceEvent.DownloadProgress(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId,
+                    app.app(), app.version(), bytesDone, packageBytes, peer == null ? null : peer.id));
+        }
+
         DeviceEvent.DownloadCompleted completeDownload(String rolloutId, DownloadSource source, SimDevice peer) {
             if (peer != null) {
                 peer.busy--;

@@ -1,0 +1,277 @@
+package io.peerlift.rollout;
+
+import io.peerlift.events.DeviceCommand;
+import io.peerlift.events.DownloadSource;
+import io.peerlift.events.SourcePolicy;
+import io.peerlift.localstack.LocalStackTestResource;
+import io.peerlift.rollout.SimulatedFleet.SimDevice;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+
+import java.io.IOException;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.peerlift.rollout.DashboardPage.eventually;
+import static io.peerlift.rollout.DashboardPage.shownBytes;
+import static io.peerlift.rollout.PeerSpreadTest.id;
+import static io.peerlift.rollout.RolloutFixtures.awaitInventory;
+import static io.peerlift.rollout.RolloutFixtures.count;
+import static io.peerlift.rollout.RolloutFixtures.createRollout;
+import static io.peerlift.rollout.RolloutFixtures.devicesIn;
+import static io.peerlift.rollout.RolloutFixtures.folder;
+import static io.peerlift.rollout.RolloutFixtures.folderPath;
+import static io.peerlift.rollout.RolloutFixtures.state;
+import static io.peerlift.rollout.RolloutFixtures.subnet;
+import static io.peerlift.rollout.RolloutFixtures.unique;
+import static io.peerlift.rollout.SimulatedFleet.SOURCE;
+import static io.peerlift.rollout.SimulatedFleet.TARGET;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An admin watches a real rollout on the dashboard in headless Chromium: the service schedules it for real, a
+ * simulated fleet answers its Upgrade commands with the events devices send, and the test reads the page the way
+ * a person does, pausing and resuming it with the page's buttons.
+ */
+@QuarkusTest
+@WithTestResource(value = LocalStackTestResource.class,
+        initArgs = @ResourceArg(name = LocalStackTestResource.DATABASE_ARG, value = "rollout"))
+class LiveRolloutBrowserTest {
+
+    private static final long PACKAGE_BYTES = RolloutFixtures.PAYLOAD.length;
+    /** Scheduling, the outbox and the command consumer each take a turn; a loaded machine is slow at all three. */
+    private static final Duration COMMAND_LIMIT = Duration.ofSeconds(60);
+    /** Scheduler ticks (1 s) that a paused rollout must let pass without commanding anybody. */
+    private static final Duration PAUSE_OBSERVED = Duration.ofSeconds(3);
+
+    @TestHTTPResource("/")
+    URL dashboard;
+
+    private DashboardPage page;
+    private SimulatedFleet fleet;
+    private CommandWatcher commands;
+    private final Set<String> answered = new HashSet<>();
+    private String rolloutId;
+
+    /** A download a device runs for a command: from a peer of its subnet, or from the WAN as the subnet's seed. */
+    private record Download(SimDevice device, DownloadSource source, SimDevice peer) {
+    }
+
+    @BeforeEach
+    void connect() throws IOException {
+        page = DashboardPage.openBrowser();
+        fleet = new SimulatedFleet(RolloutFixtures.uploadPackage(), PACKAGE_BYTES);
+        commands = CommandWatcher.commands();
+    }
+
+    @AfterEach
+    void disconnect() throws InterruptedException {
+        if (page != null) {
+            page.close();
+        }
+        if (fleet != null) {
+            fleet.close();
+            commands.close();
+        }
+    }
+
+    @Test
+    void anAdminWatchesARolloutSpreadPausesItAndResumesItToTheEnd() throws IOException {
+        int n = unique();
+        // Served: an initial peer already on the target (one upload slot), three devices, one too old to upgrade.
+        String served = subnet(n, 1);
+        fleet.join(id(n, 0), served, 10, TARGET, folderPath(n)).startPeerServer(1);
+        List<String> ids = new ArrayList<>(List.of(id(n, 0)));
+        for (int i = 1; i <= 3; i++) {
+            fleet.join(id(n, i), served, 10 + i, SOURCE, folderPath(n));
+            ids.add(id(n, i));
+        }
+        fleet.join(id(n, 4), served, 14, "11.10.0", folderPath(n));
+        ids.add(id(n, 4));
+        // Peerless: three devices and no peer, so one of them is seeded from the WAN.
+        String peerless = subnet(n, 2);
+        for (int i = 11; i <= 13; i++) {
+            fleet.join(id(n, i), peerless, i, SOURCE, folderPath(n));
+            ids.add(id(n, i));
+        }
+        awaitInventory(fleet, ids.toArray(String[]::new));
+
+        page.browser().get(dashboard.toString());
+        rolloutId = createRollout(folder(n), Map.of());
+
+        String row = "#rollouts tr[data-rollout-id='" + rolloutId + "']";
+        eventually(() -> assertThat(page.text(row)).contains(RolloutFixtures.APP + " " + TARGET).contains("RUNNING"));
+        eventually(() -> {
+            page.click(row);
+            assertThat(shown("#rollout-state")).isEqualTo("RUNNING");
+        });
+
+        // First round: the initial peer serves one device, the WAN seeds the peerless subnet.
+        List<Download> first = startDownloads(awaitNewUpgrades(2));
+        assertThat(first).extracting(d -> d.device().subnet + " " + d.source())
+                .containsExactlyInAnyOrder(served + " PEER", peerless + " WAN");
+        eventually(() -> {
+            assertButtons(true, false, true);
+            assertProgress(served, 0, 5);
+            assertThat(inSubnet(served, ".breakdown")).contains("1 already on target").contains("1 in progress")
+                    .contains("1 ineligible").contains("2 pending");
+            assertThat(peers(served)).isEqualTo("1");
+            assertProgress(peerless, 0, 3);
+            assertThat(inSubnet(peerless, ".breakdown")).contains("1 in progress").contains("2 pending");
+            assertThat(peers(peerless)).isEqualTo("0");
+            assertThat(inSubnet(peerless, ".waiting")).contains("no peer in the subnet serves the target yet")
+                    .contains("WAN seed");
+            assertThat(shown("#rollout-summary [data-tile='Ineligible'] .tile-value")).isEqualTo("1");
+        });
+
+        finish(first);
+        eventually(() -> {
+            assertProgress(served, 1, 5);
+            assertThat(peers(served)).isEqualTo("2");
+            assertThat(inSubnet(served, ".bytes-text")).contains("WAN 0 B")
+                    .contains("peers " + shownBytes(PACKAGE_BYTES));
+            assertProgress(peerless, 1, 3);
+            assertThat(peers(peerless)).isEqualTo("1");
+            assertThat(inSubnet(peerless, ".bytes-text")).contains("WAN " + shownBytes(PACKAGE_BYTES))
+                    .contains("peers 0 B");
+            assertThat(page.browser().findElements(By.cssSelector(subnetPart(peerless, ".waiting")))).isEmpty();
+            assertThat(shown("#rollout-summary .bytes-text")).contains("WAN carried 1.00× the package");
+        });
+
+        // Second round: the two peers of the served subnet serve its last two devices, the seed serves one.
+        List<DeviceCommand.Upgrade> second = awaitNewUpgrades(3);
+        page.click("#pause");
+        eventually(() -> {
+            assertThat(shown("#rollout-state")).isEqualTo("PAUSED");
+            assertReason("paused by operator", "warn");
+            assertThat(shown("#action-notice")).contains("Pause: accepted.");
+            assertButtons(false, true, true);
+        });
+        assertThat(state(rolloutId)).isEqualTo("PAUSED");
+
+        // Downloads already commanded run to the end; the peerless subnet now has two free slots and a pending device.
+        finish(startDownloads(second));
+        awaitInventory(fleet, second.stream().map(DeviceCommand::deviceId).toArray(String[]::new));
+        await().during(PAUSE_OBSERVED).atMost(PAUSE_OBSERVED.multipliedBy(4))
+                .until(() -> commands.upgrades(rolloutId).size() == answered.size());
+        assertThat(devicesIn(rolloutId, "PENDING")).containsExactly(id(n, 13));
+        eventually(() -> {
+            assertThat(shown("#rollout-state")).isEqualTo("PAUSED");
+            assertProgress(served, 3, 5);
+            assertThat(peers(served)).isEqualTo("4");
+            assertProgress(peerless, 2, 3);
+            assertThat(peers(peerless)).isEqualTo("2");
+            assertThat(inSubnet(peerless, ".breakdown")).contains("1 pending");
+        });
+
+        page.click("#resume");
+        eventually(() -> {
+            assertThat(shown("#rollout-state")).isEqualTo("RUNNING");
+            assertThat(shown("#action-notice")).contains("Resume: accepted.");
+            assertReason("resumed by operator", "info");
+            assertButtons(true, false, true);
+        });
+        finish(startDownloads(awaitNewUpgrades(1)));
+
+        eventually(() -> {
+            assertThat(shown("#rollout-state")).isEqualTo("COMPLETED");
+            assertReason("6 upgraded, 0 failed", "ok");
+            assertButtons(false, false, false);
+            assertProgress(served, 3, 5);
+            assertThat(inSubnet(served, ".breakdown")).contains("1 already on target").contains("1 ineligible")
+                    .doesNotContain("pending").doesNotContain("in progress");
+            assertProgress(peerless, 3, 3);
+            assertThat(shown("#rollout-summary [data-tile='Upgraded'] .tile-value")).isEqualTo("6 of 8");
+            assertThat(shown("#rollout-summary [data-tile='Failed'] .tile-value")).isEqualTo("0");
+            assertThat(shown("#rollout-summary .bytes-text")).contains("WAN " + shownBytes(PACKAGE_BYTES))
+                    .contains("peers " + shownBytes(5 * PACKAGE_BYTES)).contains("WAN carried 1.00× the package");
+            assertThat(page.text(row)).contains("COMPLETED");
+        });
+        assertThat(count(rolloutId, "UPGRADED")).isEqualTo(6);
+        assertThat(commands.upgrades(rolloutId)).extracting(DeviceCommand::deviceId)
+                .containsExactlyInAnyOrder(id(n, 1), id(n, 2), id(n, 3), id(n, 11), id(n, 12), id(n, 13));
+        assertThat(commands.upgrades(rolloutId)).filteredOn(u -> u.sourcePolicy() == SourcePolicy.WAN_SEED).hasSize(1);
+        assertThat(page.consoleErrors()).as("console errors").isEmpty();
+        page.screenshot("dashboard-live.png");
+    }
+
+    // ---- the fleet's side ----
+
+    /** Waits for {@code expected} Upgrade commands beyond those answered, and checks there are no more. */
+    private List<DeviceCommand.Upgrade> awaitNewUpgrades(int expected) {
+        await().atMost(COMMAND_LIMIT).until(() -> commands.upgrades(rolloutId).size() >= answered.size() + expected);
+        List<DeviceCommand.Upgrade> fresh = commands.upgrades(rolloutId).stream()
+                .filter(upgrade -> !answered.contains(upgrade.deviceId())).toList();
+        assertThat(fresh).as("new Upgrade commands").hasSize(expected);
+        return fresh;
+    }
+
+    /** Each device starts the download its command allows and reports it half done. */
+    private List<Download> startDownloads(List<DeviceCommand.Upgrade> upgrades) {
+        return upgrades.stream().map(upgrade -> {
+            answered.add(upgrade.deviceId());
+            SimDevice device = fleet.device(upgrade.deviceId());
+            DownloadSource source = upgrade.sourcePolicy() == SourcePolicy.WAN_SEED ? DownloadSource.WAN
+                    : DownloadSource.PEER;
+            SimDevice peer = device.startDownload(rolloutId, source);
+            device.reportProgress(rolloutId, peer, PACKAGE_BYTES / 2);
+            return new Download(device, source, peer);
+        }).toList();
+    }
+
+    /** Each device completes its download, installs, reboots into the target, announces itself and serves. */
+    private void finish(List<Download> downloads) {
+        for (Download download : downloads) {
+            download.device().completeDownload(rolloutId, download.source(), download.peer());
+            download.device().finishUpgrade(rolloutId, 1);
+        }
+    }
+
+    // ---- what the page shows ----
+
+    private String shown(String part) {
+        return page.text("#rollout[data-rollout-id='" + rolloutId + "'] " + part);
+    }
+
+    private String subnetPart(String subnet, String part) {
+        return DashboardPage.subnetPart(rolloutId, subnet, part);
+    }
+
+    private String inSubnet(String subnet, String part) {
+        return page.text(subnetPart(subnet, part));
+    }
+
+    private String peers(String subnet) {
+        return inSubnet(subnet, ".fact[data-fact='peers'] dd");
+    }
+
+    private void assertProgress(String subnet, int upgraded, int devices) {
+        assertThat(inSubnet(subnet, ".subnet-progress")).isEqualTo(upgraded + " of " + devices + " upgraded");
+        assertThat(page.browser().findElement(By.cssSelector(subnetPart(subnet, "[role='progressbar']")))
+                .getAttribute("aria-valuenow")).isEqualTo(String.valueOf(upgraded));
+    }
+
+    /** The reason for the rollout's state, styled as a warning only where it needs the admin's attention. */
+    private void assertReason(String reason, String kind) {
+        assertThat(shown("#rollout-reason")).isEqualTo(reason);
+        assertThat(page.browser().findElement(By.id("rollout-reason")).getAttribute("class").split(" ")).contains(kind);
+    }
+
+    private void assertButtons(boolean pause, boolean resume, boolean cancel) {
+        assertThat(page.enabled("pause")).as("Pause enabled").isEqualTo(pause);
+        assertThat(page.enabled("resume")).as("Resume enabled").isEqualTo(resume);
+        assertThat(page.enabled("cancel")).as("Cancel enabled").isEqualTo(cancel);
+    }
+}
