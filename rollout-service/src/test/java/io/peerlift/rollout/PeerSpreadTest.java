@@ -120,14 +120,14 @@ class PeerSpreadTest {
             assertThat(u.repositoryUrl()).isEqualTo("http://127.0.0.1:8083/api/apps");
             assertThat(u.subnet()).isEqualTo(subnet);
         });
+        // The last device's peer server starts after the rollout completed, and still counts.
+        await().until(() -> subnetStatus(rolloutId, subnet).getInt("peers") == pending + 1);
         JsonPath status = subnetStatus(rolloutId, subnet);
         assertThat(status.getInt("initialPeers")).isEqualTo(1);
-        // Peers are tracked while the rollout is open: the last device's peer server starts after it completed.
-        assertThat(status.getInt("peers")).isEqualTo(pending);
         assertThat(status.getInt("rounds")).isEqualTo(waves.size());
         assertThat(status.getInt("peerDownloads")).isEqualTo(pending);
         List<Integer> samples = status.getList("peersOverTime.peers", Integer.class);
-        assertThat(samples).startsWith(1).endsWith(pending).isSorted();
+        assertThat(samples).startsWith(1).endsWith(pending + 1).isSorted();
         assertThat(count(rolloutId, "UPGRADED")).isEqualTo(pending);
         assertThat(rollout(rolloutId).getLong("peerBytes")).isEqualTo((long) pending * RolloutFixtures.PAYLOAD.length);
         assertThat(rollout(rolloutId).getLong("wanBytes")).isZero();

@@ -10,6 +10,7 @@ import io.peerlift.rollout.domain.RolloutSubnet;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -22,6 +23,9 @@ import java.util.TreeSet;
  */
 @ApplicationScoped
 public class DeviceEventHandler {
+
+    /** How long a finished rollout keeps counting its subnets' peers, for its final figures and charts. */
+    private static final Duration PEERS_FOLLOWED_AFTER_FINISH = Duration.ofMinutes(2);
 
     private final Membership membership;
     private final SubnetScheduler scheduler;
@@ -68,6 +72,11 @@ public class DeviceEventHandler {
                     // A cancelled rollout still learns what its downloads cost.
                     applyToRollout(rollout, event, now);
                 }
+                if (reschedules && stillFollowsPeers(rollout, now)) {
+                    // The last devices start serving just after the rollout completed: count them as peers too.
+                    scheduler.schedule(rollout, event.subnet(), now);
+                    lifecycle.checkProgress(rollout, now);
+                }
                 continue;
             }
             membership.refresh(rollout, device);
@@ -84,6 +93,10 @@ public class DeviceEventHandler {
             }
         }
         return true;
+    }
+
+    private static boolean stillFollowsPeers(Rollout rollout, Instant now) {
+        return rollout.finishedAt != null && now.isBefore(rollout.finishedAt.plus(PEERS_FOLLOWED_AFTER_FINISH));
     }
 
     private void applyToRollout(Rollout rollout, DeviceEvent event, Instant now) {
