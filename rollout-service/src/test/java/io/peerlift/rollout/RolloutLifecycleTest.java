@@ -2,6 +2,8 @@ package io.peerlift.rollout;
 
 import io.peerlift.events.DeviceCommand;
 import io.peerlift.localstack.LocalStackTestResource;
+import io.peerlift.rollout.domain.Device;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -67,6 +69,23 @@ class RolloutLifecycleTest {
         }
         awaitInventory(fleet, id(n, 0), id(n, 1), id(n, 2), id(n, 3));
         return subnet;
+    }
+
+    @Test
+    void aDeviceWhoseConfigRacedTheRolloutsCreationIsTakenInByTheNextTick() {
+        int n = unique();
+        String subnet = subnetWithOnePeerAndThreeDevices(n);
+        String late = id(n, 9);
+        fleet.join(late, subnet, 19, SOURCE, otherFolderPath());
+        awaitInventory(fleet, late);
+        String rolloutId = createRollout(folder(n), Map.of());
+
+        // What that race leaves behind: the inventory has the device in the folder, the rollout has no row for it.
+        QuarkusTransaction.requiringNew().run(() ->
+                Device.<Device>findById(late).folderPath = Device.encodeFolderPath(folderPath(n)));
+
+        await().until(() -> commands.upgradedDeviceIds(rolloutId).contains(late) || devicesIn(rolloutId, "PENDING").contains(late));
+        assertThat(rollout(rolloutId).getInt("devices")).isEqualTo(4);
     }
 
     @Test

@@ -74,6 +74,12 @@ public class Device extends PanacheEntityBase {
         return list("folderPath like ?1", "%/" + folderId + "/%");
     }
 
+    /** Devices of the rollout's folder tree that the rollout has no row for yet. */
+    public static List<Device> inFolderTreeOutside(String rolloutId, long folderId) {
+        return list("folderPath like ?1 and deviceId not in (select r.deviceId from RolloutDevice r where r.rolloutId = ?2)",
+                "%/" + folderId + "/%", rolloutId);
+    }
+
     public static String encodeFolderPath(List<Long> path) {
         return path.stream().map(String::valueOf).collect(Collectors.joining("/", "/", "/"));
     }

@@ -44,6 +44,17 @@ public class Membership {
         }
     }
 
+    /**
+     * Takes in the folder's devices that the (locked) rollout has no row for. A configuration applied while the
+     * rollout was being created commits in a transaction that neither saw the rollout nor was seen by it; the
+     * next tick finds such a device here instead of leaving it out of the rollout for good.
+     */
+    public void takeInMissed(Rollout rollout) {
+        for (Device device : Device.inFolderTreeOutside(rollout.id, rollout.folderId)) {
+            refresh(rollout, device);
+        }
+    }
+
     private static RolloutDevice join(Rollout rollout, Device device) {
         RolloutDevice row = new RolloutDevice();
         row.rolloutId = rollout.id;

@@ -14,8 +14,8 @@ import java.time.Instant;
 import java.util.EnumSet;
 
 /**
- * What happens without an event: silent devices time out, failed devices become due for their retry, and a
- * restarted service resumes scheduling from the database. Each rollout is handled in its own transaction
+ * What happens without an event: devices a rollout missed at its creation join, silent devices time out, failed
+ * devices become due for their retry, and a restarted service resumes scheduling from the database. Each rollout is handled in its own transaction
  * under its lock, so replicas running the same tick do not interfere.
  */
 @ApplicationScoped
@@ -25,10 +25,12 @@ public class RolloutTicker {
 
     private final RolloutLifecycle lifecycle;
     private final DeviceProgress progress;
+    private final Membership membership;
 
-    RolloutTicker(RolloutLifecycle lifecycle, DeviceProgress progress) {
+    RolloutTicker(RolloutLifecycle lifecycle, DeviceProgress progress, Membership membership) {
         this.lifecycle = lifecycle;
         this.progress = progress;
+        this.membership = membership;
     }
 
     @Scheduled(every = "${peerlift.rollout.scheduler.tick}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -50,6 +52,7 @@ public class RolloutTicker {
         if (rollout == null || rollout.state.isFinished() || rollout.state == RolloutState.CREATED) {
             return;
         }
+        membership.takeInMissed(rollout);
         Instant silentSince = now.minus(Duration.ofSeconds(rollout.deviceTimeoutSeconds));
         for (RolloutDevice row : RolloutDevice.ofRollout(rolloutId, DeviceState.ACTIVE)) {
             if (row.lastActivityAt != null && row.lastActivityAt.isBefore(silentSince)) {
