@@ -52,6 +52,13 @@ final class AdminClient {
         return devices;
     }
 
+    /** The devices as rollout-service knows them from the configurations profile-service published. */
+    List<JsonNode> rolloutInventory() throws IOException, InterruptedException {
+        List<JsonNode> devices = new ArrayList<>();
+        send(HttpRequest.newBuilder(URI.create(rolloutUrl + "/api/devices")).GET().build()).forEach(devices::add);
+        return devices;
+    }
+
     void moveDevices(long folderId, List<String> deviceIds) throws IOException, InterruptedException {
         send(post(profileUrl + "/api/folders/" + folderId + "/devices", Map.of("deviceIds", deviceIds)));
     }

@@ -253,13 +253,36 @@ public class DemoCommand implements Callable<Integer> {
         List<String> ids = new ArrayList<>();
         devices.forEach(device -> ids.add(device.get("id").asText()));
         admin.moveDevices(folderId, ids);
-        done(ids.size() + " devices moved");
+        awaitRolloutServiceSees(admin, folderId, ids.size());
+        done(ids.size() + " devices moved; rollout-service sees them in the folder");
         JsonNode problems = admin.consistency(folderId);
         JsonNode list = problems.has("problems") ? problems.get("problems") : problems;
         if (list.isEmpty()) {
             done("consistency: no problems");
         }
         list.forEach(problem -> out.println("   ! " + problem.path("message").asText(problem.toString())));
+    }
+
+    /** The move reaches rollout-service as configurations on Kafka: start the rollout once they all arrived. */
+    private static void awaitRolloutServiceSees(AdminClient admin, long folderId, int expected)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (admin.rolloutInventory().stream()
+                .filter(device -> containsFolder(device.path("folderPath"), folderId)).count() < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("rollout-service did not learn of the move within 60 s; see its log");
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static boolean containsFolder(JsonNode folderPath, long folderId) {
+        for (JsonNode id : folderPath) {
+            if (id.asLong() == folderId) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private RolloutStatus runRollout(AdminClient admin, RolloutWatcher watcher, long folderId) throws Exception {
