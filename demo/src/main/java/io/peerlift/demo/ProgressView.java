@@ -57,12 +57,15 @@ final class ProgressView implements AutoCloseable {
             }
             return;
         }
-        List<AttributedString> lines = new ArrayList<>();
-        lines.add(new AttributedString(summaryLine(status)));
-        for (RolloutStatus.SubnetStatus subnet : status.subnets()) {
-            lines.add(new AttributedString(subnetLine(subnet)));
-        }
-        lines.add(new AttributedString("Dashboard: " + dashboardUrl + "   (Ctrl-C stops everything)"));
+        List<String> text = new ArrayList<>();
+        text.add(summaryLine(status));
+        status.subnets().forEach(subnet -> text.add(subnetLine(subnet)));
+        text.add("Dashboard: " + dashboardUrl + "   (Ctrl-C stops everything)");
+        // A line that wrapped would leave its tail behind on the next redraw: cut each to the terminal's width.
+        int width = Math.max(20, terminal.getWidth() - 1);
+        List<AttributedString> lines = text.stream()
+                .map(line -> new AttributedString(line.length() > width ? line.substring(0, width) : line))
+                .toList();
         display.resize(terminal.getHeight(), terminal.getWidth());
         display.update(lines, -1);
         terminal.flush();
