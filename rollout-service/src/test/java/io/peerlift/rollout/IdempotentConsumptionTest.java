@@ -7,8 +7,6 @@ import io.peerlift.localstack.LocalStackTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -36,25 +34,7 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 @WithTestResource(value = LocalStackTestResource.class,
         initArgs = @ResourceArg(name = LocalStackTestResource.DATABASE_ARG, value = "rollout"))
-class IdempotentConsumptionTest {
-
-    private static SimulatedFleet fleet;
-    private static CommandWatcher commands;
-
-    @BeforeEach
-    void connect() {
-        if (fleet == null) {
-            fleet = new SimulatedFleet(RolloutFixtures.uploadPackage(), RolloutFixtures.PAYLOAD.length);
-            commands = CommandWatcher.commands();
-        }
-    }
-
-    @AfterAll
-    static void disconnect() throws InterruptedException {
-        fleet.close();
-        commands.close();
-        fleet = null;
-    }
+class IdempotentConsumptionTest extends FleetDrivenTest {
 
     @Test
     void duplicateAndOutOfOrderEventsChangeNothing() {

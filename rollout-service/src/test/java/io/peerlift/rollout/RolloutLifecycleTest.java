@@ -8,8 +8,6 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -40,25 +38,7 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 @WithTestResource(value = LocalStackTestResource.class,
         initArgs = @ResourceArg(name = LocalStackTestResource.DATABASE_ARG, value = "rollout"))
-class RolloutLifecycleTest {
-
-    private static SimulatedFleet fleet;
-    private static CommandWatcher commands;
-
-    @BeforeEach
-    void connect() {
-        if (fleet == null) {
-            fleet = new SimulatedFleet(RolloutFixtures.uploadPackage(), RolloutFixtures.PAYLOAD.length);
-            commands = CommandWatcher.commands();
-        }
-    }
-
-    @AfterAll
-    static void disconnect() throws InterruptedException {
-        fleet.close();
-        commands.close();
-        fleet = null;
-    }
+class RolloutLifecycleTest extends FleetDrivenTest {
 
     /** One serving peer with one slot and three devices in the rollout's folder. */
     private static String subnetWithOnePeerAndThreeDevices(int n) {
