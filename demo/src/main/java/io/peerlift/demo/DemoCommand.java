@@ -255,12 +255,11 @@ public class DemoCommand implements Callable<Integer> {
         admin.moveDevices(folderId, ids);
         awaitRolloutServiceSees(admin, folderId, ids.size());
         done(ids.size() + " devices moved; rollout-service sees them in the folder");
-        JsonNode problems = admin.consistency(folderId);
-        JsonNode list = problems.has("problems") ? problems.get("problems") : problems;
-        if (list.isEmpty()) {
+        JsonNode problems = admin.consistency(folderId).path("problems");
+        if (problems.isEmpty()) {
             done("consistency: no problems");
         }
-        list.forEach(problem -> out.println("   ! " + problem.path("message").asText(problem.toString())));
+        problems.forEach(problem -> out.println("   ! " + problem.path("message").asText()));
     }
 
     /** The move reaches rollout-service as configurations on Kafka: start the rollout once they all arrived. */

@@ -1,5 +1,7 @@
 package io.peerlift.events;
 
+import java.util.List;
+
 /**
  * Kafka topic names of the contract. Services, tests and the deploy manifests use these names and nothing
  * else, so a rename happens in one place.
@@ -28,8 +30,8 @@ public final class Topics {
     }
 
     /** All topics of the contract, in a stable order. */
-    public static java.util.List<String> all() {
-        return java.util.List.of(DEVICE_EVENTS, DEVICE_COMMANDS, DEVICE_CONFIG, ROLLOUT_STATUS);
+    public static List<String> all() {
+        return List.of(DEVICE_EVENTS, DEVICE_COMMANDS, DEVICE_CONFIG, ROLLOUT_STATUS);
     }
 
     /** Topics whose records are kept by key only (the latest value per key). */
