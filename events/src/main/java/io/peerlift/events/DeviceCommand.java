@@ -6,7 +6,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
 import java.util.UUID;
 
-/** Commands to a device, published to {@link Topics#DEVICE_COMMANDS} keyed by {@link #subnet()}. */
+/**
+ * Commands to a device, published to {@link Topics#DEVICE_COMMANDS} keyed by {@link #subnet()}. A command is
+ * identified by {@code commandId} and {@code attempt}: the pair a device echoes in every event that answers it
+ * ({@link DeviceEvent.Answer}), and by which it recognises a re-delivered command.
+ */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = DeviceCommand.Upgrade.class, name = "Upgrade"),
@@ -24,6 +28,9 @@ public sealed interface DeviceCommand {
 
     String rolloutId();
 
+    /** The rollout's attempt at this device: 1 for the first Upgrade, one more for each retry. */
+    int attempt();
+
     /**
      * Fetch, verify and install {@code app} {@code version}. {@code attempt} starts at 1 and rises with each
      * counted retry, so a device can tell a re-delivered command from a retry.
@@ -33,8 +40,11 @@ public sealed interface DeviceCommand {
                    String repositoryUrl, int attempt) implements DeviceCommand {
     }
 
-    /** Stop the rollout's download or pending upgrade on this device, keeping verified chunks. */
-    record Cancel(UUID commandId, String deviceId, String subnet, Instant issuedAt, String rolloutId)
+    /**
+     * Stop the rollout's download or pending upgrade on this device, keeping verified chunks; {@code attempt} is
+     * the attempt being cancelled.
+     */
+    record Cancel(UUID commandId, String deviceId, String subnet, Instant issuedAt, String rolloutId, int attempt)
             implements DeviceCommand {
     }
 }

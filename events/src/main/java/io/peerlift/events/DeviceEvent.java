@@ -1,8 +1,16 @@
 package io.peerlift.events;
 
+import com.fasterxml.jackson.annotation.JacksonAnnotationsInside;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
+import com.fasterxml.jackson.annotation.Nulls;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -13,7 +21,8 @@ import java.util.UUID;
  * {@link #seq()} rises by one with every event a device emits (across restarts, the agent persists it), so a
  * consumer drops an event whose seq it has already applied for that device: duplicates and stale
  * re-deliveries change nothing. {@link #eventId()} is unique per event for consumers that de-duplicate by id.
- * {@code rolloutId} is set on the events of a download or upgrade that a rollout commanded, null otherwise.
+ * The events of a download or upgrade that a rollout commanded are {@link Answer}s: they carry the rollout, the
+ * id and the attempt of the Upgrade they answer, so a consumer can drop a late event of an older attempt.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -44,6 +53,25 @@ public sealed interface DeviceEvent {
 
     long seq();
 
+    /**
+     * An event that answers an {@link DeviceCommand.Upgrade}: {@code commandId} and {@code attempt} are those of
+     * the command the device is carrying out when it emits the event (the newest attempt it received, when a
+     * retry reached a device still working on an earlier one). A producer older than this contract leaves
+     * {@code commandId} null and {@code attempt} 0.
+     */
+    sealed interface Answer extends DeviceEvent {
+
+        String rolloutId();
+
+        UUID commandId();
+
+        int attempt();
+
+        String app();
+
+        String version();
+    }
+
     /** Heartbeat and first contact: who the device is, what it holds and whether it serves. */
     record DeviceAnnounced(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
                            String ip, String osVersion, List<AppRef> apps, PeerServerState peerServer)
@@ -55,13 +83,14 @@ public sealed interface DeviceEvent {
 
     /** The device broadcast "who has app X version V" in its subnet. */
     record DiscoveryRequested(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
-                              String rolloutId, String app, String version, int round) implements DeviceEvent {
+                              String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version, int round)
+            implements Answer {
     }
 
     /** The answers the device collected in one discovery window (possibly none). */
     record DiscoveryAnswered(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
-                             String rolloutId, String app, String version, int round, List<PeerOffer> offers)
-            implements DeviceEvent {
+                             String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version, int round,
+                             List<PeerOffer> offers) implements Answer {
         public DiscoveryAnswered {
             offers = offers == null ? List.of() : List.copyOf(offers);
         }
@@ -69,42 +98,51 @@ public sealed interface DeviceEvent {
 
     /** A download began; {@code peerId} is the first peer used, null for the WAN. */
     record DownloadStarted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
-                           String rolloutId, String app, String version, DownloadSource source, String peerId,
-                           long totalBytes) implements DeviceEvent {
+                           String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version,
+                           DownloadSource source, String peerId, long totalBytes) implements Answer {
     }
 
     /** Throttled progress of a running download. */
     record DownloadProgress(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
-                            String rolloutId, String app, String version, long bytesDone, long totalBytes,
-                            String peerId) implements DeviceEvent {
+                            String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version,
+                            long bytesDone, long totalBytes, String peerId) implements Answer {
     }
 
     /**
      * The whole payload is verified. {@code source} is where most bytes came from; {@code peerBytes} and
-     * {@code wanBytes} say exactly how many came from each, counting refetches of bad chunks.
+     * {@code wanBytes} say exactly how many came from each, counting refetches of bad chunks;
+     * {@code durationMillis} is the transfer, from the first payload request to the last verified chunk.
      */
     record DownloadCompleted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
-                             String rolloutId, String app, String version, long bytes, DownloadSource source,
-                             long peerBytes, long wanBytes, long durationMillis) implements DeviceEvent {
+                             String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version, long bytes,
+                             DownloadSource source, long peerBytes, long wanBytes, long durationMillis)
+            implements Answer {
     }
 
     /** The download gave up; {@code bytesSoFar} verified bytes are kept for a retry. */
     record DownloadFailed(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
-                          String rolloutId, String app, String version, String reason, long bytesSoFar,
-                          long peerBytes, long wanBytes) implements DeviceEvent {
+                          String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version, String reason,
+                          long bytesSoFar, long peerBytes, long wanBytes) implements Answer {
     }
 
     record UpgradeStarted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
-                          String rolloutId, String app, String version, String fromOsVersion) implements DeviceEvent {
+                          String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version,
+                          String fromOsVersion) implements Answer {
     }
 
-    /** The device rebooted into {@code newOsVersion}. */
+    /**
+     * The device rebooted into {@code newOsVersion}. {@code installMillis} and {@code rebootMillis} are what the
+     * device measured for the install and for the reboot (0 for an app that needs none), so that the round
+     * time of a subnet can be told from its devices' own clocks.
+     */
     record UpgradeCompleted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
-                            String rolloutId, String app, String version, String newOsVersion) implements DeviceEvent {
+                            String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version,
+                            String newOsVersion, long installMillis, long rebootMillis) implements Answer {
     }
 
     record UpgradeFailed(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
-                         String rolloutId, String app, String version, String reason) implements DeviceEvent {
+                         String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version, String reason)
+            implements Answer {
     }
 
     /** The peer update server accepts downloads of {@code apps}, at most {@code capacity} at once. */
@@ -122,5 +160,13 @@ public sealed interface DeviceEvent {
     /** This device, as a peer, finished serving {@code bytes} of an app to {@code toDeviceId}. */
     record UploadCompleted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
                            String toDeviceId, String app, String version, long bytes) implements DeviceEvent {
+    }
+
+    /** A field that producers older than this contract omit: absent, it reads as 0 instead of failing. */
+    @Target({ElementType.PARAMETER, ElementType.FIELD, ElementType.METHOD, ElementType.RECORD_COMPONENT})
+    @Retention(RetentionPolicy.RUNTIME)
+    @JacksonAnnotationsInside
+    @JsonSetter(nulls = Nulls.AS_EMPTY)
+    @interface OlderProducer {
     }
 }

@@ -56,7 +56,7 @@ final class Fleet {
 
     UpgradeCompleted upgraded(String name, String newOsVersion, long seq) {
         return new UpgradeCompleted(UUID.randomUUID(), id(name), subnet(), Instant.now(), seq, "rollout-1",
-                "base_system", newOsVersion, newOsVersion);
+                UUID.randomUUID(), 1, "base_system", newOsVersion, newOsVersion, 2000, 5000);
     }
 
     /** Announces a device and waits until the inventory has it at this OS version; returns its id. */

@@ -58,12 +58,12 @@ class IdempotentConsumptionTest extends FleetDrivenTest {
         fleet.send(completed);
         // Stale: older seqs than the device has already reported.
         fleet.send(new DeviceEvent.DownloadFailed(UUID.randomUUID(), device.id, subnet, Instant.now(), startedSeq,
-                rolloutId, RolloutFixtures.APP, TARGET, "stale failure", 0, 0, 0));
+                rolloutId, null, 0, RolloutFixtures.APP, TARGET, "stale failure", 0, 0, 0));
         fleet.send(new DeviceEvent.PeerServerStopped(UUID.randomUUID(), peer.id, subnet, Instant.now(),
                 peerStartedSeq - 1, 22335, "stale stop"));
         // A fresh event after them: once it is applied, everything before it has been consumed.
         fleet.send(new DeviceEvent.DownloadProgress(UUID.randomUUID(), device.id, subnet, Instant.now(),
-                device.nextSeq(), rolloutId, RolloutFixtures.APP, TARGET, 1, 1, null));
+                device.nextSeq(), rolloutId, null, 0, RolloutFixtures.APP, TARGET, 1, 1, null));
         awaitInventory(fleet, device.id);
 
         assertThat(rollout(rolloutId).getLong("peerBytes")).isEqualTo(RolloutFixtures.PAYLOAD.length);

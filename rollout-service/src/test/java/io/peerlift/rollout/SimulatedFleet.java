@@ -91,14 +91,14 @@ final class SimulatedFleet implements AutoCloseable {
 
         SimDevice startDownload(String rolloutId, DownloadSource source) {
             SimDevice peer = source == DownloadSource.PEER ? takeFreePeer(subnet) : null;
-            send(new DeviceEvent.DownloadStarted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId,
+            send(new DeviceEvent.DownloadStarted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId, null, 0,
                     app.app(), app.version(), source, peer == null ? null : peer.id, packageBytes));
             return peer;
         }
 
         /** The throttled progress report of a download running from {@code peer} (null: the WAN). */
         void reportProgress(String rolloutId, SimDevice peer, long bytesDone) {
-            send(new DeviceEvent.DownloadProgress(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId,
+            send(new DeviceEvent.DownloadProgress(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId, null, 0,
                     app.app(), app.version(), bytesDone, packageBytes, peer == null ? null : peer.id));
         }
 
@@ -108,23 +108,23 @@ final class SimulatedFleet implements AutoCloseable {
             }
             boolean fromPeer = source == DownloadSource.PEER;
             DeviceEvent.DownloadCompleted completed = new DeviceEvent.DownloadCompleted(UUID.randomUUID(), id, subnet,
-                    Instant.now(), nextSeq(), rolloutId, app.app(), app.version(), packageBytes, source,
+                    Instant.now(), nextSeq(), rolloutId, null, 0, app.app(), app.version(), packageBytes, source,
                     fromPeer ? packageBytes : 0, fromPeer ? 0 : packageBytes, 1000);
             send(completed);
             return completed;
         }
 
         void failDownload(String rolloutId, String reason) {
-            send(new DeviceEvent.DownloadFailed(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId,
+            send(new DeviceEvent.DownloadFailed(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId, null, 0,
                     app.app(), app.version(), reason, 0, 0, 0));
         }
 
         void finishUpgrade(String rolloutId, int peerSlots) {
-            send(new DeviceEvent.UpgradeStarted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId,
+            send(new DeviceEvent.UpgradeStarted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId, null, 0,
                     app.app(), app.version(), osVersion));
             osVersion = TARGET;
-            send(new DeviceEvent.UpgradeCompleted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId,
-                    app.app(), app.version(), TARGET));
+            send(new DeviceEvent.UpgradeCompleted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId, null, 0,
+                    app.app(), app.version(), TARGET, 0, 0));
             announce();
             startPeerServer(peerSlots);
         }

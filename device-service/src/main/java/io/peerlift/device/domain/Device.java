@@ -169,14 +169,16 @@ public final class Device {
         Optional<String> refusal = refusalOf(command);
         if (refusal.isPresent()) {
             emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.UpgradeFailed(eventId, deviceId, cidr, at, seq,
-                    command.rolloutId(), command.app(), command.version(), refusal.get()));
+                    command.rolloutId(), command.commandId(), command.attempt(), command.app(), command.version(),
+                    refusal.get()));
             return;
         }
         if (isBaseSystem(command.app()) && OsVersion.parse(osVersion()).equals(OsVersion.parse(command.version()))
                 && holds(command.app(), command.version(), command.manifestSha256())) {
             // Already there (e.g. a command replayed after a restart): confirm instead of downloading again.
             emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.UpgradeCompleted(eventId, deviceId, cidr, at,
-                    seq, command.rolloutId(), command.app(), command.version(), osVersion()));
+                    seq, command.rolloutId(), command.commandId(), command.attempt(), command.app(), command.version(),
+                    osVersion(), 0, 0));
             return;
         }
         synchronized (this) {
@@ -186,10 +188,12 @@ public final class Device {
             } else if (!job.rolloutId().equals(command.rolloutId())) {
                 String busyWith = job.rolloutId();
                 emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.UpgradeFailed(eventId, deviceId, cidr, at,
-                        seq, command.rolloutId(), command.app(), command.version(),
-                        "the device is busy with the upgrade of rollout " + busyWith));
+                        seq, command.rolloutId(), command.commandId(), command.attempt(), command.app(),
+                        command.version(), "the device is busy with the upgrade of rollout " + busyWith));
+            } else {
+                // A new attempt of the rollout whose upgrade is running: that upgrade carries on and answers it.
+                job.answer(command);
             }
-            // A new attempt of the rollout whose upgrade is running needs nothing: that upgrade carries on.
         }
     }
 

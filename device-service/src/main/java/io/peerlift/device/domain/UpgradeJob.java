@@ -32,7 +32,10 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
     private static final Logger LOG = Logger.getLogger(UpgradeJob.class);
 
     private final Device device;
+    /** What to fetch: the first command; a later attempt of the same rollout asks for the same package. */
     private final DeviceCommand.Upgrade command;
+    /** The command the events answer: the newest attempt received. */
+    private volatile DeviceCommand.Upgrade answering;
     private final DeviceSettings settings;
     private final PayloadFetcher fetcher;
     private final CountDownLatch cancelled = new CountDownLatch(1);
@@ -50,12 +53,20 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
     UpgradeJob(Device device, DeviceCommand.Upgrade command) {
         this.device = device;
         this.command = command;
+        this.answering = command;
         this.settings = device.context().settings();
         this.fetcher = new PayloadFetcher(device.context().http(), device.id(), settings.requestTimeout());
     }
 
     String rolloutId() {
         return command.rolloutId();
+    }
+
+    /** A newer attempt of this rollout's Upgrade arrived while the job runs: the events from now on answer it. */
+    void answer(DeviceCommand.Upgrade newer) {
+        if (newer.attempt() > answering.attempt()) {
+            answering = newer;
+        }
     }
 
     /** Stops the download between chunks (or a discovery backoff at once); an install already begun completes. */
@@ -163,11 +174,13 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
     /** One discovery round; returns the offers of the right package from peers not banned, least loaded first. */
     private List<PeerOffer> discover(int round) throws InterruptedException {
         device.emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.DiscoveryRequested(eventId, deviceId, cidr,
-                at, seq, command.rolloutId(), command.app(), command.version(), round));
+                at, seq, answering.rolloutId(), answering.commandId(), answering.attempt(), command.app(),
+                command.version(), round));
         List<PeerOffer> offers = device.context().discoveryClient().discover(device.ip(), device.subnet(),
                 device.discoveryPort(), device.id(), command.app(), command.version(), settings.discoveryWindow());
         device.emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.DiscoveryAnswered(eventId, deviceId, cidr,
-                at, seq, command.rolloutId(), command.app(), command.version(), round, offers));
+                at, seq, answering.rolloutId(), answering.commandId(), answering.attempt(), command.app(),
+                command.version(), round, offers));
         return offers.stream()
                 .filter(o -> o.app().equals(command.app()) && o.version().equals(command.version())
                         && o.manifestSha256().equals(command.manifestSha256()) && !bannedPeers.contains(o.peerId()))
@@ -196,7 +209,8 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
             startNanos = System.nanoTime();
             device.lifecycle(DeviceState.DOWNLOADING);
             device.emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.DownloadStarted(eventId, deviceId, cidr,
-                    at, seq, command.rolloutId(), command.app(), command.version(), source.kind(), source.peerId(),
+                    at, seq, answering.rolloutId(), answering.commandId(), answering.attempt(), command.app(),
+                command.version(), source.kind(), source.peerId(),
                     download.manifest().size()));
         }
         Outcome outcome = fetcher.fetchMissing(source, download, this, this::isCancelled);
@@ -222,7 +236,8 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
         long durationMillis = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
         DownloadSource mostly = wanBytes > peerBytes ? DownloadSource.WAN : DownloadSource.PEER;
         device.emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.DownloadCompleted(eventId, deviceId, cidr,
-                at, seq, command.rolloutId(), command.app(), command.version(), manifest.size(), mostly, peerBytes,
+                at, seq, answering.rolloutId(), answering.commandId(), answering.attempt(), command.app(),
+                command.version(), manifest.size(), mostly, peerBytes,
                 wanBytes, durationMillis));
         device.hold(new AppRef(manifest.app(), manifest.version(), manifest.manifestSha256()));
         return manifest;
@@ -232,16 +247,22 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
         String from = device.osVersion();
         device.lifecycle(DeviceState.INSTALLING);
         device.emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.UpgradeStarted(eventId, deviceId, cidr, at,
-                seq, command.rolloutId(), command.app(), command.version(), from));
+                seq, answering.rolloutId(), answering.commandId(), answering.attempt(), command.app(),
+                command.version(), from));
+        long installStart = System.nanoTime();
         Thread.sleep(settings.installDuration().toMillis());
+        long rebootStart = System.nanoTime();
         if (device.isBaseSystem(command.app())) {
             device.switchOsVersion(command.version());
             device.reboot();
             Thread.sleep(settings.rebootDelay().toMillis());
         }
+        long installMillis = Duration.ofNanos(rebootStart - installStart).toMillis();
+        long rebootMillis = Duration.ofNanos(System.nanoTime() - rebootStart).toMillis();
         device.lifecycle(DeviceState.IDLE);
         device.emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.UpgradeCompleted(eventId, deviceId, cidr, at,
-                seq, command.rolloutId(), command.app(), command.version(), device.osVersion()));
+                seq, answering.rolloutId(), answering.commandId(), answering.attempt(), command.app(),
+                command.version(), device.osVersion(), installMillis, rebootMillis));
         device.start();
     }
 
@@ -249,7 +270,8 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
         device.lifecycle(DeviceState.FAILED);
         long verified = download == null ? 0 : download.verifiedBytes();
         device.emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.DownloadFailed(eventId, deviceId, cidr, at,
-                seq, command.rolloutId(), command.app(), command.version(), reason, verified, peerBytes, wanBytes));
+                seq, answering.rolloutId(), answering.commandId(), answering.attempt(), command.app(),
+                command.version(), reason, verified, peerBytes, wanBytes));
     }
 
     /** Waits before the next round: exponential from the configured backoff, capped, with jitter against herds. */
@@ -284,7 +306,8 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
     private void publishProgress() {
         DeviceView.DownloadView view = updateView();
         device.emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.DownloadProgress(eventId, deviceId, cidr, at,
-                seq, command.rolloutId(), command.app(), command.version(), view.bytesDone(), view.totalBytes(),
+                seq, answering.rolloutId(), answering.commandId(), answering.attempt(), command.app(),
+                command.version(), view.bytesDone(), view.totalBytes(),
                 view.peerId()));
     }
 

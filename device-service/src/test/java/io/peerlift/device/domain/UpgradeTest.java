@@ -81,10 +81,16 @@ class UpgradeTest {
         Device peer = rig.peer("peer", subnet, 2, packageFile);
         Device device = os11Device("device", 3);
 
-        device.accept(TestRig.upgrade(device, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/unused"));
+        DeviceCommand.Upgrade command = TestRig.upgrade(device, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/unused");
+        device.accept(command);
 
         await().until(() -> rig.eventsOf("device", DeviceEvent.DeviceAnnounced.class).size() == 2);
         List<DeviceEvent> events = rig.eventsOf("device");
+        assertThat(rig.eventsOf("device", DeviceEvent.Answer.class)).as("every event of the upgrade answers its command")
+                .hasSizeGreaterThanOrEqualTo(6)
+                .allSatisfy(answer -> assertThat(answer)
+                        .extracting(DeviceEvent.Answer::rolloutId, DeviceEvent.Answer::commandId, DeviceEvent.Answer::attempt)
+                        .containsExactly(command.rolloutId(), command.commandId(), command.attempt()));
         assertThat(events).extracting(e -> e.getClass().getSimpleName()).filteredOn(n -> !n.equals("DownloadProgress"))
                 .containsExactly("DeviceAnnounced", "DiscoveryRequested", "DiscoveryAnswered", "DownloadStarted",
                         "DownloadCompleted", "UpgradeStarted", "UpgradeCompleted", "DeviceAnnounced");
@@ -98,7 +104,10 @@ class UpgradeTest {
         DeviceEvent.DownloadCompleted completed = rig.eventsOf("device", DeviceEvent.DownloadCompleted.class).get(0);
         assertThat(completed.peerBytes()).isEqualTo(manifest.size());
         assertThat(completed.wanBytes()).isZero();
-        assertThat(rig.eventsOf("device", DeviceEvent.UpgradeCompleted.class).get(0).newOsVersion()).isEqualTo(TARGET);
+        DeviceEvent.UpgradeCompleted upgraded = rig.eventsOf("device", DeviceEvent.UpgradeCompleted.class).get(0);
+        assertThat(upgraded.newOsVersion()).isEqualTo(TARGET);
+        assertThat(upgraded.installMillis()).as("the device's own clock, not the setting").isGreaterThanOrEqualTo(0);
+        assertThat(upgraded.rebootMillis()).isGreaterThanOrEqualTo(0);
         DeviceEvent.DeviceAnnounced announced = rig.eventsOf("device", DeviceEvent.DeviceAnnounced.class).get(1);
         assertThat(announced.osVersion()).isEqualTo(TARGET);
         assertThat(announced.apps()).containsExactly(new AppRef(APP, TARGET, manifest.manifestSha256()));
@@ -208,10 +217,20 @@ class UpgradeTest {
         assertThat(rig.eventsOf("waiting", DeviceEvent.UpgradeFailed.class)).singleElement()
                 .satisfies(failed -> assertThat(failed.rolloutId()).isEqualTo("rollout-2"))
                 .satisfies(failed -> assertThat(failed.reason()).contains("busy with the upgrade of rollout rollout-1"));
+        // The rollout retries while the first attempt still runs: the running download answers the retry from now on.
+        DeviceCommand.Upgrade retry = new DeviceCommand.Upgrade(UUID.randomUUID(), "waiting", subnet.toString(),
+                Instant.now(), upgrade.rolloutId(), APP, TARGET, manifest.manifestSha256(), SourcePolicy.PEER_ONLY,
+                "http://127.0.0.1:9/x", 2);
+        waiting.accept(retry);
+        await().until(() -> rig.eventsOf("waiting", DeviceEvent.DiscoveryRequested.class).stream()
+                .anyMatch(requested -> requested.attempt() == 2 && retry.commandId().equals(requested.commandId())));
         waiting.accept(new DeviceCommand.Cancel(UUID.randomUUID(), "waiting", subnet.toString(), Instant.now(),
-                upgrade.rolloutId()));
+                upgrade.rolloutId(), 2));
         await().until(() -> !rig.eventsOf("waiting", DeviceEvent.DownloadFailed.class).isEmpty());
-        assertThat(rig.eventsOf("waiting", DeviceEvent.DownloadFailed.class).get(0).reason()).isEqualTo("cancelled");
+        DeviceEvent.DownloadFailed cancelled = rig.eventsOf("waiting", DeviceEvent.DownloadFailed.class).get(0);
+        assertThat(cancelled.reason()).isEqualTo("cancelled");
+        assertThat(cancelled.commandId()).isEqualTo(retry.commandId());
+        assertThat(cancelled.attempt()).isEqualTo(2);
         assertThat(waiting.view().state()).isEqualTo(DeviceState.FAILED);
         assertThat(rig.eventsOf("waiting", DeviceEvent.DiscoveryRequested.class))
                 .extracting(DeviceEvent.DiscoveryRequested::round).as("one download despite the re-delivery")

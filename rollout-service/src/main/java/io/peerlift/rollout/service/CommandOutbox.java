@@ -34,7 +34,7 @@ public class CommandOutbox {
     }
 
     public void queueCancel(Rollout rollout, RolloutDevice row, Instant now) {
-        queue(new DeviceCommand.Cancel(UUID.randomUUID(), row.deviceId, row.subnet, now, rollout.id),
+        queue(new DeviceCommand.Cancel(UUID.randomUUID(), row.deviceId, row.subnet, now, rollout.id, row.attempts),
                 OutboxCommand.CANCEL, row.attempts);
         metrics.cancelCommanded();
     }

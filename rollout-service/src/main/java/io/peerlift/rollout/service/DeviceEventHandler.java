@@ -176,25 +176,6 @@ public class DeviceEventHandler {
     }
 
     static String rolloutIdOf(DeviceEvent event) {
-        if (event instanceof DeviceEvent.DiscoveryRequested e) {
-            return e.rolloutId();
-        } else if (event instanceof DeviceEvent.DiscoveryAnswered e) {
-            return e.rolloutId();
-        } else if (event instanceof DeviceEvent.DownloadStarted e) {
-            return e.rolloutId();
-        } else if (event instanceof DeviceEvent.DownloadProgress e) {
-            return e.rolloutId();
-        } else if (event instanceof DeviceEvent.DownloadCompleted e) {
-            return e.rolloutId();
-        } else if (event instanceof DeviceEvent.DownloadFailed e) {
-            return e.rolloutId();
-        } else if (event instanceof DeviceEvent.UpgradeStarted e) {
-            return e.rolloutId();
-        } else if (event instanceof DeviceEvent.UpgradeCompleted e) {
-            return e.rolloutId();
-        } else if (event instanceof DeviceEvent.UpgradeFailed e) {
-            return e.rolloutId();
-        }
-        return null;
+        return event instanceof DeviceEvent.Answer answer ? answer.rolloutId() : null;
     }
 }
