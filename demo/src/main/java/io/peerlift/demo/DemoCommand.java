@@ -72,7 +72,7 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = "--install-seconds", defaultValue = "2", description = "Install time of each device (default: ${DEFAULT-VALUE}).")
     int installSeconds;
     @Option(names = "--limit-of-connections", defaultValue = "1",
-            description = "update.peer_server.limit_of_connections in the OS 12 profile (default: ${DEFAULT-VALUE}).")
+            description = SettingKeys.PEER_SERVER_LIMIT + " in the OS 12 profile (default: ${DEFAULT-VALUE}).")
     int limitOfConnections;
     @Option(names = "--headless", description = "Exit when the rollout ends: 0 if it completed, 1 if not.")
     boolean headless;

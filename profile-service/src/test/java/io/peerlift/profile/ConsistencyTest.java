@@ -45,7 +45,7 @@ class ConsistencyTest {
                 .body("problems[1].deviceIds", contains(oldOs12))
                 .body("problems[2].deviceIds", contains(os12, oldOs11, oldOs12))
                 .body("problems[3].message", equalTo("no OS 12 device at 12.7.4 or higher has "
-                        + "update.peer_server.enabled = true, so OS 11 devices find no peer to download from"))
+                        + "peerlift.buddy_server.enabled = true, so OS 11 devices find no peer to download from"))
                 .body("problems[3].deviceIds", empty());
     }
 
@@ -75,7 +75,7 @@ class ConsistencyTest {
                         + "the OS 12 peers' 'update.discovery.port' is 22336 or 22400"))
                 .body("problems[0].deviceIds", contains(os11))
                 .body("problems[1].message", equalTo("1 OS 11 device(s) have 'update.discovery.download_server_port'"
-                        + " = 22345 but the OS 12 peers' 'update.peer_server.port' is 22335 or 22400"))
+                        + " = 22345 but the OS 12 peers' 'peerlift.buddy_server.port' is 22335 or 22400"))
                 .body("problems[2].deviceIds", contains(collider));
         // The sub-folder alone has no OS 12 peer at all.
         consistency(subFolder).body("problems.code", contains("NO_PEER_SERVER"));

@@ -24,7 +24,7 @@ class OpenApiTest {
                 .body("paths.keySet()", hasItems("/api/folders", "/api/folders/{id}", "/api/folders/{id}/devices",
                         "/api/folders/{id}/consistency", "/api/devices", "/api/devices/{id}",
                         "/api/devices/{id}/effective-config", "/api/profiles", "/api/profiles/{id}",
-                        "/api/profiles/{id}/assignments"))
+                        "/api/profiles/{id}/assignments", "/api/settings"))
                 .body("paths.'/api/profiles'.post.requestBody.content.'application/json'.examples",
                         hasKey("OS 12 peer update servers"))
                 .body("paths.'/api/profiles'.post.responses.'201'.content.'application/json'.schema.$ref",

@@ -43,10 +43,18 @@ class ProfileValidationTest {
         return Stream.of(
                 Arguments.of("OS12", "12.7.4", Map.of("update.peer_server.speed", 3),
                         "unknown OS 12 setting 'update.peer_server.speed' = 3; known settings: "
-                                + "update.discovery.enabled, update.discovery.port, update.peer_server.enabled, "
-                                + "update.peer_server.port, update.peer_server.limit_of_connections"),
+                                + "update.discovery.enabled, update.discovery.port, peerlift.buddy_server.enabled, "
+                                + "peerlift.buddy_server.port, update.buddy_server.limit_of_connections"),
+                Arguments.of("OS12", "12.7.4", Map.of("update.peer_server.limit_of_connections", 2),
+                        "setting 'update.peer_server.limit_of_connections' is now named "
+                                + "'update.buddy_server.limit_of_connections' (IGEL's registry key); send 2 under "
+                                + "the new name"),
+                Arguments.of("OS12", "12.7.4", Map.of("update.peer_server.enabled", true),
+                        "setting 'update.peer_server.enabled' is now named 'peerlift.buddy_server.enabled' "
+                                + "(Peerlift's own key: IGEL documents no registry key for it); send true under the "
+                                + "new name"),
                 Arguments.of("OS11", "11.11.150", Map.of(PEER_SERVER_ENABLED, true),
-                        "unknown OS 11 setting 'update.peer_server.enabled' = true; known settings: "
+                        "unknown OS 11 setting 'peerlift.buddy_server.enabled' = true; known settings: "
                                 + "update.discovery.enabled, update.discovery.port, "
                                 + "update.discovery.download_server_port"),
                 Arguments.of("OS12", "12.7.4", Map.of(DISCOVERY_ENABLED, "yes"),
@@ -54,16 +62,16 @@ class ProfileValidationTest {
                 Arguments.of("OS12", "12.7.4", Map.of(DISCOVERY_PORT, "22336"),
                         "setting 'update.discovery.port' must be a whole number, got \"22336\""),
                 Arguments.of("OS12", "12.7.4", Map.of(PEER_SERVER_PORT, 22335.5),
-                        "setting 'update.peer_server.port' must be a whole number, got 22335.5"),
+                        "setting 'peerlift.buddy_server.port' must be a whole number, got 22335.5"),
                 Arguments.of("OS12", "12.7.4", Map.of(DISCOVERY_PORT, 0),
                         "setting 'update.discovery.port' = 0 is out of range: a port must be between 1 and 65535"),
                 Arguments.of("OS11", "11.11.150", Map.of(DOWNLOAD_SERVER_PORT, 65536),
                         "setting 'update.discovery.download_server_port' = 65536 is out of range: a port must be "
                                 + "between 1 and 65535"),
                 Arguments.of("OS12", "12.7.4", Map.of(PEER_SERVER_LIMIT, 0),
-                        "setting 'update.peer_server.limit_of_connections' = 0 is out of range: must be at least 1"),
+                        "setting 'update.buddy_server.limit_of_connections' = 0 is out of range: must be at least 1"),
                 Arguments.of("OS12", "12.7.4", Map.of(DISCOVERY_PORT, 22400, PEER_SERVER_PORT, 22400),
-                        "setting 'update.discovery.port' = 22400 must differ from 'update.peer_server.port' = 22400: "
+                        "setting 'update.discovery.port' = 22400 must differ from 'peerlift.buddy_server.port' = 22400: "
                                 + "a device cannot use one port for discovery and for peer downloads"),
                 Arguments.of("OS11", "11.11.150", Map.of(DISCOVERY_PORT, 22335),
                         "setting 'update.discovery.port' = 22335 must differ from "
@@ -91,6 +99,21 @@ class ProfileValidationTest {
     }
 
     @Test
+    void listsEveryKeyMarkingIgelsRegistryKeysAndPeerliftsOwn() {
+        given().get("/api/settings").then().statusCode(200)
+                .body("findAll { it.osFamily == 'OS12' }.key", contains(DISCOVERY_ENABLED, DISCOVERY_PORT,
+                        PEER_SERVER_ENABLED, PEER_SERVER_PORT, PEER_SERVER_LIMIT))
+                .body("findAll { it.osFamily == 'OS11' }.key", contains(DISCOVERY_ENABLED, DISCOVERY_PORT,
+                        DOWNLOAD_SERVER_PORT))
+                .body("findAll { it.keyOrigin == 'PEERLIFT' }.key", contains(PEER_SERVER_ENABLED, PEER_SERVER_PORT))
+                .body("find { it.key == '" + PEER_SERVER_LIMIT + "' }.igel", startsWith("registry key"))
+                .body("find { it.key == '" + PEER_SERVER_LIMIT + "' }.minimum", equalTo(1))
+                .body("find { it.key == '" + PEER_SERVER_PORT + "' }.igel", equalTo("System > Update > "
+                        + "Distributed Peer Update Server > Port of the HTTP Distributed Peer Update Server"))
+                .body("find { it.key == '" + PEER_SERVER_ENABLED + "' }.defaultValue", equalTo(false));
+    }
+
+    @Test
     void reportsEveryViolationOfAProfileAtOnce() {
         Map<String, Object> settings = Map.of(DISCOVERY_PORT, 70000, PEER_SERVER_ENABLED, 1);
         Api.post("/api/profiles", Api.profile(fleet.id("p"), "OS12", "12.6", false, settings))
@@ -98,7 +121,7 @@ class ProfileValidationTest {
                 .body("errors", containsInAnyOrder(
                         "OS 12 profiles must be based on 12.7.4 or higher, got 12.6",
                         "setting 'update.discovery.port' = 70000 is out of range: a port must be between 1 and 65535",
-                        "setting 'update.peer_server.enabled' must be true or false, got 1"));
+                        "setting 'peerlift.buddy_server.enabled' must be true or false, got 1"));
     }
 
     @Test
@@ -124,7 +147,7 @@ class ProfileValidationTest {
         expectProblem(given().contentType(ContentType.JSON)
                         .body(Api.profile(fleet.id("p"), "OS12", "12.7.4", false, Map.of(PEER_SERVER_LIMIT, -1)))
                         .put("/api/profiles/{id}", id).then(), 400,
-                "setting 'update.peer_server.limit_of_connections' = -1 is out of range: must be at least 1");
+                "setting 'update.buddy_server.limit_of_connections' = -1 is out of range: must be at least 1");
         expectProblem(given().get("/api/profiles/999999999").then(), 404, "profile 999999999 does not exist");
         expectProblem(given().delete("/api/profiles/999999999").then(), 404, "profile 999999999 does not exist");
     }

@@ -12,6 +12,8 @@ public interface ProfileServiceConfig {
 
     DeviceEvents deviceEvents();
 
+    Reconcile reconcile();
+
     interface Outbox {
 
         /** How often the relay looks for unsent rows besides the nudge after each commit (the safety net). */
@@ -36,5 +38,15 @@ public interface ProfileServiceConfig {
         /** Attempts per event when a concurrent change of the same device makes a transaction fail. */
         @WithDefault("3")
         int maxAttempts();
+    }
+
+    interface Reconcile {
+
+        /**
+         * Devices whose configuration is published again per transaction when the settings schema changed (a key
+         * renamed): each batch holds the configuration lock only briefly.
+         */
+        @WithDefault("500")
+        int batchSize();
     }
 }

@@ -3,6 +3,7 @@ package io.peerlift.profile.domain;
 import io.peerlift.events.EventCodec;
 import io.peerlift.events.OsFamily;
 import io.peerlift.events.OsVersion;
+import io.peerlift.events.SettingKeys;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -23,21 +24,40 @@ import static io.peerlift.events.SettingKeys.PEER_SERVER_LIMIT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_PORT;
 
 /**
- * The update settings of each OS family: their types, ranges and defaults, the version a profile must be based
- * on, and the pair of ports that must differ (a device cannot listen for discovery and serve on one port).
+ * The update settings of each OS family: their types, ranges and defaults, where IGEL shows each one, the
+ * version a profile must be based on, and the pair of ports that must differ (a device cannot listen for
+ * discovery and serve on one port). Keys are IGEL's registry keys where IGEL documents one, else Peerlift's own
+ * ({@link SettingKeys#PEERLIFT_PREFIX}).
  */
 public enum SettingsSchema {
 
     OS11(OsFamily.OS11, "OS 11", OsVersion.MIN_OS11_SOURCE, DOWNLOAD_SERVER_PORT,
-            Setting.bool(DISCOVERY_ENABLED, false),
-            Setting.port(DISCOVERY_PORT, DEFAULT_DISCOVERY_PORT),
-            Setting.port(DOWNLOAD_SERVER_PORT, DEFAULT_PEER_SERVER_PORT)),
+            Setting.bool(DISCOVERY_ENABLED, false, Setting.OS11_REGISTRY),
+            Setting.port(DISCOVERY_PORT, DEFAULT_DISCOVERY_PORT, Setting.OS11_REGISTRY),
+            Setting.port(DOWNLOAD_SERVER_PORT, DEFAULT_PEER_SERVER_PORT, Setting.OS11_REGISTRY)),
     OS12(OsFamily.OS12, "OS 12", OsVersion.MIN_OS12_TARGET, PEER_SERVER_PORT,
-            Setting.bool(DISCOVERY_ENABLED, false),
-            Setting.port(DISCOVERY_PORT, DEFAULT_DISCOVERY_PORT),
-            Setting.bool(PEER_SERVER_ENABLED, false),
-            Setting.port(PEER_SERVER_PORT, DEFAULT_PEER_SERVER_PORT),
-            Setting.atLeast(PEER_SERVER_LIMIT, 1, DEFAULT_PEER_SERVER_LIMIT));
+            Setting.bool(DISCOVERY_ENABLED, false, "System > Update > IGEL Discovery > "
+                    + "Enable IGEL Discovery; the registry key is OS 11's"),
+            Setting.port(DISCOVERY_PORT, DEFAULT_DISCOVERY_PORT, "System > Update > IGEL Discovery > "
+                    + "Discovery Port; the registry key is OS 11's"),
+            Setting.bool(PEER_SERVER_ENABLED, false, "System > Update > Distributed Peer Update Server > "
+                    + "Enable HTTP Distributed Peer Update Server"),
+            Setting.port(PEER_SERVER_PORT, DEFAULT_PEER_SERVER_PORT, "System > Update > Distributed Peer Update "
+                    + "Server > Port of the HTTP Distributed Peer Update Server"),
+            Setting.atLeast(PEER_SERVER_LIMIT, 1, DEFAULT_PEER_SERVER_LIMIT,
+                    "registry key, in IGEL's Distributed Peer Update Server Configuration in IGEL OS 12"));
+
+    /**
+     * Rises whenever keys are renamed or defaults change, so that every device's configuration is published again
+     * under the new schema ({@code ConfigReconciler}). 2: IGEL's key names.
+     */
+    public static final int VERSION = 2;
+
+    /** Keys Peerlift used before it took IGEL's names: refused, naming the key to use instead. */
+    private static final Map<String, String> RENAMED = Map.of(
+            "update.peer_server.enabled", PEER_SERVER_ENABLED,
+            "update.peer_server.port", PEER_SERVER_PORT,
+            "update.peer_server.limit_of_connections", PEER_SERVER_LIMIT);
 
     private final OsFamily family;
     private final String displayName;
@@ -78,6 +98,11 @@ public enum SettingsSchema {
         return settings.get(key).defaultValue();
     }
 
+    /** The settings of this family in a stable order, with their rules. */
+    public List<Setting> settings() {
+        return List.copyOf(settings.values());
+    }
+
     /** The port peers of this family serve (OS 12) or download from (OS 11). */
     public String serverPortKey() {
         return serverPortKey;
@@ -92,14 +117,34 @@ public enum SettingsSchema {
     public Map<String, Object> validate(String basedOnVersion, Map<String, Object> raw) {
         List<String> violations = new ArrayList<>();
         checkBasedOn(basedOnVersion, violations);
+        return validSettings(raw, violations);
+    }
+
+    /**
+     * Checks settings set outside a profile (a device's own configuration).
+     *
+     * @return the settings with integers normalised, sorted by key
+     * @throws InvalidInputException listing every violation
+     */
+    public Map<String, Object> validate(Map<String, Object> raw) {
+        return validSettings(raw, new ArrayList<>());
+    }
+
+    private Map<String, Object> validSettings(Map<String, Object> raw, List<String> violations) {
         Map<String, Object> valid = new TreeMap<>();
         raw.forEach((key, value) -> {
             Setting setting = settings.get(key);
-            if (setting == null) {
+            String renamed = RENAMED.get(key);
+            if (setting != null) {
+                setting.check(value, violations).ifPresent(v -> valid.put(key, v));
+            } else if (renamed != null && settings.containsKey(renamed)) {
+                violations.add("setting '" + key + "' is now named '" + renamed + "'"
+                        + (SettingKeys.isPeerliftOwn(renamed) ? " (Peerlift's own key: IGEL documents no registry "
+                        + "key for it)" : " (IGEL's registry key)") + "; send " + EventCodec.encode(value)
+                        + " under the new name");
+            } else {
                 violations.add("unknown " + displayName + " setting '" + key + "' = " + EventCodec.encode(value)
                         + "; known settings: " + String.join(", ", settings.keySet()));
-            } else {
-                setting.check(value, violations).ifPresent(v -> valid.put(key, v));
             }
         });
         checkPortsDiffer(valid, raw, violations);
@@ -153,19 +198,35 @@ public enum SettingsSchema {
         return valid.containsKey(key) ? "" : " (its default)";
     }
 
-    /** One typed setting: booleans, or integers within [min, max]. */
-    record Setting(String key, Class<?> type, long min, long max, Object defaultValue, String rule) {
+    /**
+     * One typed setting: booleans, or integers within [min, max].
+     *
+     * @param igelName where IGEL shows the setting: its registry key, or its setup page and label when IGEL
+     *                 documents no registry key (then the key is Peerlift's own)
+     */
+    public record Setting(String key, Class<?> type, long min, long max, Object defaultValue, String rule,
+                          String igelName) {
 
-        static Setting bool(String key, boolean defaultValue) {
-            return new Setting(key, Boolean.class, 0, 0, defaultValue, null);
+        /** Where IGEL documents the OS 11 keys. */
+        static final String OS11_REGISTRY = "registry key, in the seed's IGEL OS 11 Configurations";
+
+        static Setting bool(String key, boolean defaultValue, String igelName) {
+            return new Setting(key, Boolean.class, 0, 0, defaultValue, null, igelName);
         }
 
-        static Setting port(String key, int defaultValue) {
-            return new Setting(key, Integer.class, 1, 65535, defaultValue, "a port must be between 1 and 65535");
+        static Setting port(String key, int defaultValue, String igelName) {
+            return new Setting(key, Integer.class, 1, 65535, defaultValue, "a port must be between 1 and 65535",
+                    igelName);
         }
 
-        static Setting atLeast(String key, int min, int defaultValue) {
-            return new Setting(key, Integer.class, min, Integer.MAX_VALUE, defaultValue, "must be at least " + min);
+        static Setting atLeast(String key, int min, int defaultValue, String igelName) {
+            return new Setting(key, Integer.class, min, Integer.MAX_VALUE, defaultValue, "must be at least " + min,
+                    igelName);
+        }
+
+        /** Whether the key is IGEL's registry key (else Peerlift's own). */
+        public boolean igelKey() {
+            return !SettingKeys.isPeerliftOwn(key);
         }
 
         Optional<Object> check(Object value, List<String> violations) {

@@ -18,8 +18,8 @@ public record EffectiveConfigView(
         @Schema(example = "12.7.4") String osVersion,
         @Schema(description = "every key of the family, defaults filled in",
                 example = "{\"update.discovery.enabled\": true, \"update.discovery.port\": 22336, "
-                        + "\"update.peer_server.enabled\": true, \"update.peer_server.port\": 22335, "
-                        + "\"update.peer_server.limit_of_connections\": 1}")
+                        + "\"peerlift.buddy_server.enabled\": true, \"peerlift.buddy_server.port\": 22335, "
+                        + "\"update.buddy_server.limit_of_connections\": 1}")
         Map<String, Object> settings,
         @Schema(description = "per key set by a profile, the profile that won; keys at their default are absent",
                 example = "{\"update.discovery.enabled\": "

@@ -15,7 +15,7 @@ public record ProfileRequest(
         Boolean priority,
         @Schema(description = "update settings of the family; keys not set take their defaults",
                 example = "{\"update.discovery.enabled\": true, \"update.discovery.port\": 22336, "
-                        + "\"update.peer_server.enabled\": true, \"update.peer_server.port\": 22335}")
+                        + "\"peerlift.buddy_server.enabled\": true, \"peerlift.buddy_server.port\": 22335}")
         Map<String, Object> settings) {
 
     ProfileDraft toDraft() {

@@ -33,7 +33,7 @@ public class ProfileResource {
     private static final String OS12_PEER_SERVERS = """
             {"name": "OS 12 peer update servers", "osFamily": "OS12", "basedOnVersion": "12.7.4", "priority": false,
              "settings": {"update.discovery.enabled": true, "update.discovery.port": 22336,
-                          "update.peer_server.enabled": true, "update.peer_server.port": 22335}}""";
+                          "peerlift.buddy_server.enabled": true, "peerlift.buddy_server.port": 22335}}""";
     private static final String OS11_DISCOVERY = """
             {"name": "OS 11 discovery", "osFamily": "OS11", "basedOnVersion": "11.11.150", "priority": false,
              "settings": {"update.discovery.enabled": true, "update.discovery.port": 22336,

@@ -16,7 +16,7 @@ public record ProfileView(
         @Schema(example = "false") boolean priority,
         @Schema(description = "only the keys the profile sets",
                 example = "{\"update.discovery.enabled\": true, \"update.discovery.port\": 22336, "
-                        + "\"update.peer_server.enabled\": true, \"update.peer_server.port\": 22335}")
+                        + "\"peerlift.buddy_server.enabled\": true, \"peerlift.buddy_server.port\": 22335}")
         Map<String, Object> settings,
         Instant createdAt,
         Instant updatedAt) {

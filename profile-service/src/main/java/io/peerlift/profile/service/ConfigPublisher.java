@@ -58,29 +58,34 @@ public class ConfigPublisher {
                 .getSingleResult();
     }
 
-    /** Publishes the configurations of {@code devices} that changed; the caller holds {@link #lockConfiguration()}. */
+    /**
+     * Publishes the configurations of {@code devices} that changed; the caller holds {@link #lockConfiguration()}.
+     *
+     * @return how many configurations changed and were written to the outbox
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void publish(Collection<Device> devices) {
+    public int publish(Collection<Device> devices) {
         if (devices.isEmpty()) {
-            return;
+            return 0;
         }
         entityManager.flush();
         ConfigurationSnapshot snapshot = ConfigurationSnapshot.load();
         Instant now = Instant.now();
         // In device order, so that the outbox order of one change does not depend on how the caller collected it.
         List<Device> ordered = devices.stream().distinct().sorted(Comparator.comparing(d -> d.id)).toList();
-        boolean written = false;
+        int written = 0;
         for (Device device : ordered) {
             EffectiveConfig config = snapshot.resolve(device);
             OptionalLong revision = nextRevisionIfChanged(device.id, EventCodec.encode(config));
             if (revision.isPresent()) {
                 enqueue(config, revision.getAsLong(), now);
-                written = true;
+                written++;
             }
         }
-        if (written) {
+        if (written > 0) {
             outboxWritten.fire(new OutboxWritten());
         }
+        return written;
     }
 
     /** The revision of the configuration last published for the device, 0 before the first. */
