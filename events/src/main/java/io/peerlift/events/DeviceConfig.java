@@ -13,7 +13,8 @@ import java.util.UUID;
  * @param folderPath the folder ids from the root down to {@code folderId}, so that a rollout on a folder can
  *                   include the devices of its sub-folders
  * @param settings   every key of the device's OS family, with defaults filled in (booleans and integers)
- * @param sources    for each key set by a profile, which profile set it; keys left at their default are absent
+ * @param sources    for each key set by a profile or by the device's own configuration, where it came from; keys
+ *                   left at their default are absent
  */
 public record DeviceConfig(UUID eventId, String deviceId, long folderId, List<Long> folderPath, OsFamily osFamily,
                            String osVersion, Map<String, Object> settings, Map<String, SettingSource> sources,
@@ -37,7 +38,20 @@ public record DeviceConfig(UUID eventId, String deviceId, long folderId, List<Lo
         return settings.get(key) instanceof Number n ? n.intValue() : fallback;
     }
 
-    /** The profile a setting came from. */
-    public record SettingSource(long profileId, String profileName) {
+    /**
+     * Where a setting came from: a profile, or the device's own configuration ({@code profileId} null), which any
+     * profile overrides.
+     */
+    public record SettingSource(Long profileId, String profileName) {
+
+        public static final String DEVICE_CONFIGURATION = "device configuration";
+
+        public static SettingSource deviceConfiguration() {
+            return new SettingSource(null, DEVICE_CONFIGURATION);
+        }
+
+        public boolean isDeviceConfiguration() {
+            return profileId == null;
+        }
     }
 }

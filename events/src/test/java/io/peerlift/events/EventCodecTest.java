@@ -102,7 +102,8 @@ class EventCodecTest {
     void configAndStatusSurviveTheRoundTrip() {
         DeviceConfig config = new DeviceConfig(id(), "d1", 7, List.of(1L, 7L), OsFamily.OS12, "12.7.4",
                 Map.of(SettingKeys.PEER_SERVER_ENABLED, true, SettingKeys.PEER_SERVER_PORT, 22335),
-                Map.of(SettingKeys.PEER_SERVER_ENABLED, new DeviceConfig.SettingSource(3, "OS 12 peers")), 4, AT);
+                Map.of(SettingKeys.PEER_SERVER_ENABLED, new DeviceConfig.SettingSource(3L, "OS 12 peers"),
+                        SettingKeys.PEER_SERVER_PORT, DeviceConfig.SettingSource.deviceConfiguration()), 4, AT);
         RolloutStatus status = new RolloutStatus("r1", 7, "base-system", "12.7.4", "RUNNING", "PEER_THEN_WAN", null,
                 Map.of("UPGRADED", 3), 100, 100, 200, AT, AT, null,
                 List.of(new RolloutStatus.SubnetStatus(SUBNET, 4, Map.of("UPGRADED", 3), 1, 4, 4, 0, 1, 2, 100, 200, 2,

@@ -4,6 +4,8 @@ import io.peerlift.localstack.LocalStackTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -11,17 +13,23 @@ import java.util.Map;
 
 import static io.peerlift.events.SettingKeys.DISCOVERY_ENABLED;
 import static io.peerlift.events.SettingKeys.DISCOVERY_PORT;
+import static io.peerlift.events.SettingKeys.DOWNLOAD_SERVER_PORT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_LIMIT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_PORT;
+import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.aMapWithSize;
+import static org.hamcrest.Matchers.anEmptyMap;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
- * The UMS precedence, one rule per test, on an OS 12 device in folder {@code inner} below folder {@code outer}:
- * priority beats everything; then a direct assignment beats a folder one; then the closest folder wins; on a
- * tie the newer profile wins. Each test creates the profile the rule should pick first, so "newer" never
- * explains the result by accident.
+ * The UMS precedence through the API, on an OS 12 device in folder {@code inner} below folder {@code outer}:
+ * priority profiles beat standard ones, the farther from the device the stronger (a direct one the weakest);
+ * standard profiles the closer the stronger (a direct one the strongest); on a tie the newer profile wins; the
+ * device's own configuration fills only the keys no profile sets. Each test creates the profile the rule should
+ * pick first, so "newer" never explains the result by accident. {@code EffectiveConfigResolverTest} has the
+ * rule alone.
  */
 @QuarkusTest
 @WithTestResource(value = LocalStackTestResource.class,
@@ -98,13 +106,64 @@ class PrecedenceTest {
     }
 
     @Test
-    void aProfileOfTheOtherFamilyDoesNotApplyEvenAsPriority() {
+    void aProfileOfTheOtherFamilyDoesNotApplyThroughAFolderAndCannotBeAssignedToTheDevice() {
         long os12 = os12Profile("os12", false, 30011);
         Api.assignToFolder(os12, outer);
-        Api.assignToDevice(Api.createProfile(fleet.id("os11"), "OS11", "11.11.150", true,
-                Map.of(DISCOVERY_PORT, 30012)), device);
+        long os11 = Api.createProfile(fleet.id("os11"), "OS11", "11.11.150", true, Map.of(DISCOVERY_PORT, 30012));
+        Api.assignToFolder(os11, inner);
 
         expectDiscoveryPortFrom(os12, 30011);
+        Api.post("/api/profiles/" + os11 + "/assignments", Map.of("deviceId", device)).statusCode(409)
+                .body("detail", equalTo("profile " + os11 + " is an OS 11 profile and device '" + device
+                        + "' runs 12.7.4: a profile is assigned directly only to devices of its OS family; assign it "
+                        + "to a folder to reach that family's devices below it"));
+    }
+
+    @Test
+    void priorityProfilesFartherFromTheDeviceWinAndOneAssignedToTheDeviceIsTheWeakest() {
+        long onOuter = os12Profile("priority outer", true, 30013);
+        Api.assignToFolder(onOuter, outer);
+        long onInner = os12Profile("priority inner", true, 30014);
+        Api.assignToFolder(onInner, inner);
+        long onDevice = os12Profile("priority device", true, 30015);
+        Api.assignToDevice(onDevice, device);
+        Api.assignToDevice(os12Profile("standard device", false, 30016), device);
+
+        expectDiscoveryPortFrom(onOuter, 30013);
+        given().delete("/api/profiles/{id}/assignments?folderId={folder}", onOuter, outer).then().statusCode(204);
+        expectDiscoveryPortFrom(onInner, 30014);
+        given().delete("/api/profiles/{id}/assignments?folderId={folder}", onInner, inner).then().statusCode(204);
+        expectDiscoveryPortFrom(onDevice, 30015);
+    }
+
+    @Test
+    void theDevicesOwnConfigurationFillsOnlyTheKeysNoProfileSets() {
+        long folderProfile = os12Profile("folder", false, 30017);
+        Api.assignToFolder(folderProfile, outer);
+
+        putOwnSettings(Map.of(DISCOVERY_PORT, 30018, PEER_SERVER_LIMIT, 3)).statusCode(200)
+                .body("osFamily", equalTo("OS12"))
+                .body("settings.'" + PEER_SERVER_LIMIT + "'", equalTo(3));
+        given().get("/api/devices/{id}/settings", device).then().statusCode(200)
+                .body("settings.'" + DISCOVERY_PORT + "'", equalTo(30018));
+        expectDiscoveryPortFrom(folderProfile, 30017);
+        Api.effectiveConfig(device)
+                .body("settings.'" + PEER_SERVER_LIMIT + "'", equalTo(3))
+                .body("sources.'" + PEER_SERVER_LIMIT + "'.profileId", nullValue())
+                .body("sources.'" + PEER_SERVER_LIMIT + "'.profileName", equalTo("device configuration"));
+
+        putOwnSettings(Map.of(DOWNLOAD_SERVER_PORT, 22335)).statusCode(400)
+                .body("errors[0]", startsWith("unknown OS 12 setting 'update.discovery.download_server_port'"));
+        putOwnSettings(Map.of()).statusCode(200).body("settings", anEmptyMap());
+        Api.effectiveConfig(device)
+                .body("settings.'" + PEER_SERVER_LIMIT + "'", equalTo(1))
+                .body("sources.'" + PEER_SERVER_LIMIT + "'", nullValue());
+        given().get("/api/devices/unknown-device/settings").then().statusCode(404);
+    }
+
+    private ValidatableResponse putOwnSettings(Map<String, Object> settings) {
+        return given().contentType(ContentType.JSON).body(Map.of("settings", settings))
+                .put("/api/devices/{id}/settings", device).then();
     }
 
     private long os12Profile(String name, boolean priority, int discoveryPort) {

@@ -11,7 +11,9 @@ public record ProfileRequest(
         @Schema(required = true, enumeration = {"OS11", "OS12"}, example = "OS12") String osFamily,
         @Schema(required = true, description = "at least 11.11.150 for OS11, 12.7.4 for OS12", example = "12.7.4")
         String basedOnVersion,
-        @Schema(description = "a priority profile beats all others; false when absent", example = "false")
+        @Schema(description = "a priority profile beats every standard profile; among priority profiles the one "
+                + "assigned farther from the device wins, one assigned directly to the device is the weakest; false "
+                + "when absent", example = "false")
         Boolean priority,
         @Schema(description = "update settings of the family; keys not set take their defaults",
                 example = "{\"update.discovery.enabled\": true, \"update.discovery.port\": 22336, "

@@ -97,7 +97,8 @@ public class ProfileResource {
     @POST
     @Path("/{id}/assignments")
     @Operation(summary = "Assign a profile to a folder or a device", description = "Exactly one of folderId or "
-            + "deviceId; a profile applies only to the devices of its OS family")
+            + "deviceId; a profile applies only to the devices of its OS family, and a device of the other family "
+            + "is refused (409), as in UMS")
     @APIResponse(responseCode = "201", description = "The assignment; Location names it",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = AssignmentView.class)))

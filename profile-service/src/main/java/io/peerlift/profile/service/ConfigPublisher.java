@@ -69,10 +69,10 @@ public class ConfigPublisher {
             return 0;
         }
         entityManager.flush();
-        ConfigurationSnapshot snapshot = ConfigurationSnapshot.load();
-        Instant now = Instant.now();
         // In device order, so that the outbox order of one change does not depend on how the caller collected it.
         List<Device> ordered = devices.stream().distinct().sorted(Comparator.comparing(d -> d.id)).toList();
+        ConfigurationSnapshot snapshot = ConfigurationSnapshot.load(ordered);
+        Instant now = Instant.now();
         int written = 0;
         for (Device device : ordered) {
             EffectiveConfig config = snapshot.resolve(device);

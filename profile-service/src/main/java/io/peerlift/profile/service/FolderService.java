@@ -93,9 +93,9 @@ public class FolderService {
     @Transactional
     public List<ConsistencyProblem> consistency(long folderId) {
         get(folderId);
-        ConfigurationSnapshot snapshot = ConfigurationSnapshot.load();
-        Set<Long> folders = snapshot.folders().subtree(folderId);
+        Set<Long> folders = tree().subtree(folderId);
         List<Device> devices = Device.list("folderId in ?1", folders);
+        ConfigurationSnapshot snapshot = ConfigurationSnapshot.load(devices);
         return ConsistencyCheck.check(devices.stream().map(snapshot::resolve).toList());
     }
 }

@@ -54,7 +54,7 @@ public class InventoryService {
     @Transactional
     public RevisedConfig effectiveConfig(String deviceId) {
         Device device = get(deviceId);
-        return new RevisedConfig(ConfigurationSnapshot.load().resolve(device), publisher.currentRevision(deviceId));
+        return new RevisedConfig(ConfigurationSnapshot.load(List.of(device)).resolve(device), publisher.currentRevision(deviceId));
     }
 
     /**

@@ -89,12 +89,12 @@ public class ProfileService {
     @Transactional
     public ProfileAssignment assign(long profileId, AssignmentTarget target) {
         publisher.lockConfiguration();
-        get(profileId);
+        Profile profile = get(profileId);
         target.requireExactlyOne();
         if (find(profileId, target) != null) {
             throw new ConflictException("profile " + profileId + " is already assigned to " + target);
         }
-        requireExists(target);
+        requireAssignable(profile, target);
         ProfileAssignment assignment = new ProfileAssignment();
         assignment.profileId = profileId;
         assignment.folderId = target.folderId();
@@ -125,11 +125,21 @@ public class ProfileService {
                         .firstResult();
     }
 
-    private void requireExists(AssignmentTarget target) {
+    /**
+     * The target exists and, for a device, runs the profile's OS family: UMS refuses to assign an OS 12 profile
+     * directly to an OS 11 device and vice versa (through a folder it simply does not apply).
+     */
+    private void requireAssignable(Profile profile, AssignmentTarget target) {
         if (target.folderId() != null) {
             folders.get(target.folderId());
-        } else {
-            inventory.get(target.deviceId());
+            return;
+        }
+        Device device = inventory.get(target.deviceId());
+        if (device.osFamily() != profile.osFamily) {
+            throw new ConflictException("profile " + profile.id + " is an " + SettingsSchema.of(profile.osFamily)
+                    .displayName() + " profile and device '" + device.id + "' runs " + device.osVersion
+                    + ": a profile is assigned directly only to devices of its OS family; assign it to a folder "
+                    + "to reach that family's devices below it");
         }
     }
 
