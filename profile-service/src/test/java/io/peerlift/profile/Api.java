@@ -50,6 +50,10 @@ final class Api {
         return given().get("/api/devices/{id}/effective-config", deviceId).then().statusCode(200);
     }
 
+    static ValidatableResponse patch(String path, Object body) {
+        return given().contentType(ContentType.JSON).body(body).patch(path).then();
+    }
+
     static ValidatableResponse post(String path, Object body) {
         return given().contentType(ContentType.JSON).body(body).post(path).then();
     }

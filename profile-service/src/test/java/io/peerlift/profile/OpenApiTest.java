@@ -24,7 +24,9 @@ class OpenApiTest {
                 .body("paths.keySet()", hasItems("/api/folders", "/api/folders/{id}", "/api/folders/{id}/devices",
                         "/api/folders/{id}/consistency", "/api/devices", "/api/devices/{id}",
                         "/api/devices/{id}/effective-config", "/api/profiles", "/api/profiles/{id}",
-                        "/api/profiles/{id}/assignments", "/api/settings"))
+                        "/api/profiles/{id}/assignments", "/api/settings", "/api/devices/{id}/settings"))
+                .body("paths.'/api/folders/{id}'.keySet()", hasItems("get", "patch", "delete"))
+                .body("paths.'/api/devices/{id}'.keySet()", hasItems("get", "delete"))
                 .body("paths.'/api/profiles'.post.requestBody.content.'application/json'.examples",
                         hasKey("OS 12 peer update servers"))
                 .body("paths.'/api/profiles'.post.responses.'201'.content.'application/json'.schema.$ref",

@@ -41,9 +41,10 @@ final class TopicReader implements AutoCloseable {
         return records.stream().filter(filter).toList();
     }
 
-    /** The configurations published for a device so far, in publication order. */
+    /** The configurations published for a device so far, in publication order, without its tombstones. */
     List<DeviceConfig> configsOf(String deviceId) {
-        return recordsWithKey(deviceId).stream().map(r -> EventCodec.decode(r.value(), DeviceConfig.class)).toList();
+        return recordsWithKey(deviceId).stream().filter(r -> r.value() != null)
+                .map(r -> EventCodec.decode(r.value(), DeviceConfig.class)).toList();
     }
 
     @Override

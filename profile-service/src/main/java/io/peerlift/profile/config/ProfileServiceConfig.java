@@ -14,6 +14,8 @@ public interface ProfileServiceConfig {
 
     Reconcile reconcile();
 
+    Folders folders();
+
     interface Outbox {
 
         /** How often the relay looks for unsent rows besides the nudge after each commit (the safety net). */
@@ -38,6 +40,16 @@ public interface ProfileServiceConfig {
         /** Attempts per event when a concurrent change of the same device makes a transaction fail. */
         @WithDefault("3")
         int maxAttempts();
+    }
+
+    interface Folders {
+
+        /**
+         * A folder move changes the configuration of every device below the folder in one transaction; a move
+         * that would change more is refused (409), so one request never holds the configuration lock for long.
+         */
+        @WithDefault("20000")
+        int maxDevicesPerMove();
     }
 
     interface Reconcile {

@@ -9,7 +9,7 @@ import jakarta.persistence.Id;
 
 import java.time.Instant;
 
-/** A device folder. Folders form one tree under {@link #ROOT_ID}; a folder never moves once created. */
+/** A device folder. Folders form one tree under {@link #ROOT_ID}, at most {@link FolderTree#MAX_DEPTH} levels deep. */
 @Entity
 public class Folder extends PanacheEntityBase {
 

@@ -8,16 +8,25 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
-/** The folder hierarchy at one moment: paths from the root and sub-trees, computed in memory. */
+/**
+ * The folder hierarchy at one moment: paths from the root, sub-trees, and the rules of a move, computed in
+ * memory.
+ */
 public final class FolderTree {
 
+    /** Levels from the root (level 1) down: deep enough for site / building / floor / room trees, and bounded. */
+    public static final int MAX_DEPTH = 32;
+
     private final Map<Long, Long> parentOf = new HashMap<>();
+    private final Map<Long, String> nameOf = new HashMap<>();
     private final Map<Long, List<Long>> childrenOf = new HashMap<>();
 
     public FolderTree(Collection<Folder> folders) {
         for (Folder folder : folders) {
             parentOf.put(folder.id, folder.parentId);
+            nameOf.put(folder.id, folder.name);
             if (folder.parentId != null) {
                 childrenOf.computeIfAbsent(folder.parentId, k -> new ArrayList<>()).add(folder.id);
             }
@@ -49,5 +58,61 @@ public final class FolderTree {
             }
         }
         return subtree;
+    }
+
+    /**
+     * Checks that a new folder may be created under {@code parentId}.
+     *
+     * @throws ConflictException when it would be deeper than {@link #MAX_DEPTH}
+     */
+    public void requireRoomBelow(long parentId) {
+        if (path(parentId).size() + 1 > MAX_DEPTH) {
+            throw new ConflictException("folder " + describe(parentId) + " is at level " + path(parentId).size()
+                    + ": a folder below it would be deeper than " + MAX_DEPTH + " levels");
+        }
+    }
+
+    /**
+     * Checks that {@code folderId} may move under {@code newParentId}: not the root, not into itself or a folder
+     * below it (a cycle), and its deepest sub-folder stays within {@link #MAX_DEPTH} levels.
+     *
+     * @throws ConflictException naming the rule and the folders
+     */
+    public void requireMovable(long folderId, long newParentId) {
+        if (parentOf.get(folderId) == null) {
+            throw new ConflictException("the root folder " + describe(folderId) + " cannot be moved");
+        }
+        if (subtree(folderId).contains(newParentId)) {
+            throw new ConflictException("folder " + describe(folderId) + " cannot move into "
+                    + (newParentId == folderId ? "itself" : "folder " + describe(newParentId) + ", which is inside "
+                    + "it (" + describePath(newParentId) + ")"));
+        }
+        int deepest = path(newParentId).size() + height(folderId);
+        if (deepest > MAX_DEPTH) {
+            throw new ConflictException("moving folder " + describe(folderId) + " under " + describe(newParentId)
+                    + " would put its deepest sub-folder at level " + deepest + "; at most " + MAX_DEPTH
+                    + " levels are allowed");
+        }
+    }
+
+    /** {@code 5 'Berlin'}, as messages name a folder. */
+    public String describe(long folderId) {
+        return folderId + " '" + nameOf.get(folderId) + "'";
+    }
+
+    /** {@code Devices / Berlin / Floor 2}. */
+    public String describePath(long folderId) {
+        return path(folderId).stream().map(nameOf::get).collect(Collectors.joining(" / "));
+    }
+
+    /** Levels of the sub-tree rooted at {@code folderId}: 1 for a folder without sub-folders. */
+    private int height(long folderId) {
+        int height = 0;
+        List<Long> level = List.of(folderId);
+        while (!level.isEmpty()) {
+            height++;
+            level = level.stream().flatMap(id -> childrenOf.getOrDefault(id, List.of()).stream()).toList();
+        }
+        return height;
     }
 }

@@ -10,7 +10,10 @@ import jakarta.persistence.Table;
 
 import java.time.Instant;
 
-/** A device configuration waiting to be published; written in the transaction of the change that caused it. */
+/**
+ * A device configuration, or a deleted device's tombstone, waiting to be published; written in the transaction of
+ * the change that caused it.
+ */
 @Entity
 @Table(name = "config_outbox")
 public class OutboxMessage extends PanacheEntityBase {
@@ -25,8 +28,10 @@ public class OutboxMessage extends PanacheEntityBase {
     @Column(nullable = false)
     public long revision;
 
-    /** The {@code DeviceConfig}, encoded with {@code EventCodec}. */
-    @Column(nullable = false)
+    /**
+     * The {@code DeviceConfig}, encoded with {@code EventCodec}; null for the tombstone of a deleted device
+     * ({@link #revision} is then its last one).
+     */
     public String payload;
 
     @Column(name = "created_at", nullable = false)

@@ -3,6 +3,7 @@ package io.peerlift.profile.rest;
 import io.peerlift.profile.service.DeviceService;
 import io.peerlift.profile.service.InventoryService;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -14,6 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
@@ -43,6 +45,19 @@ public class DeviceResource {
     @Operation(summary = "Get a device")
     public DeviceView get(@PathParam("id") String id) {
         return DeviceView.of(inventory.get(id));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Delete a device",
+            description = "Removes it from the inventory with its own configuration and the profiles assigned "
+                    + "directly to it, and publishes a tombstone (a null value under its id) on "
+                    + "peerlift.device-config so consumers forget it. A device that is still running announces "
+                    + "itself again and comes back in the root folder, as a new device whose configuration "
+                    + "revisions continue from the last one.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    public void delete(@PathParam("id") String id) {
+        devices.delete(id);
     }
 
     @GET

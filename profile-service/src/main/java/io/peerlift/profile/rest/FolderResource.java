@@ -4,7 +4,10 @@ import io.peerlift.profile.domain.Folder;
 import io.peerlift.profile.domain.FolderTree;
 import io.peerlift.profile.service.FolderService;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -12,7 +15,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -28,7 +33,7 @@ public class FolderResource {
 
     @POST
     @Operation(summary = "Create a folder", description = "Under parentId, or under the root folder when absent; "
-            + "sibling names are unique (409)")
+            + "sibling names are unique (409); at most " + FolderTree.MAX_DEPTH + " levels deep (409)")
     @APIResponse(responseCode = "201", description = "The folder; Location names it",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = FolderView.class)))
@@ -36,6 +41,37 @@ public class FolderResource {
         CreateFolderRequest body = RequestBodies.require(request, "{name, parentId?}");
         Folder folder = folders.create(body.name(), body.parentId());
         return RequestBodies.created(uri, folder.id, FolderView.of(folder, folders.tree()));
+    }
+
+    @PATCH
+    @Path("/{id}")
+    @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
+    @Operation(summary = "Rename or move a folder",
+            description = "name renames it (sibling names are unique, 409); parentId moves it with everything "
+                    + "below it. A move is refused with 409 for the root folder, into the folder itself or a "
+                    + "folder below it (a cycle), deeper than " + FolderTree.MAX_DEPTH + " levels, or when more "
+                    + "devices are below it than one move may reconfigure (peerlift.profile.folders."
+                    + "max-devices-per-move); 404 for an unknown parent. Every device below a moved folder gets "
+                    + "its new effective configuration published (its folder path and the profiles reaching it "
+                    + "change).")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
+            @ExampleObject(name = "rename", value = "{\"name\": \"Berlin, floor 2\"}"),
+            @ExampleObject(name = "move", value = "{\"parentId\": 3}")}))
+    public FolderView change(@PathParam("id") long id, ChangeFolderRequest request) {
+        ChangeFolderRequest body = RequestBodies.require(request, "{name?, parentId?}");
+        Folder folder = folders.change(id, body.name(), body.parentId());
+        return FolderView.of(folder, folders.tree());
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Delete an empty folder",
+            description = "Its profile assignments go with it. A folder that still holds sub-folders or devices "
+                    + "is refused with 409 naming them: move or delete them first. The root folder cannot be "
+                    + "deleted (409).")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    public void delete(@PathParam("id") long id) {
+        folders.delete(id);
     }
 
     @GET

@@ -88,6 +88,26 @@ public class ConfigPublisher {
         return written;
     }
 
+    /**
+     * Writes the tombstone of a deleted device (an outbox row without payload, published as a null value), and
+     * marks its last configuration as forgotten while keeping its revision. The caller holds
+     * {@link #lockConfiguration()}.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void forget(String deviceId) {
+        entityManager.flush();
+        long revision = currentRevision(deviceId);
+        entityManager.createNativeQuery("update device_config_state set content = '' where device_id = :deviceId")
+                .setParameter("deviceId", deviceId)
+                .executeUpdate();
+        OutboxMessage row = new OutboxMessage();
+        row.deviceId = deviceId;
+        row.revision = revision;
+        row.createdAt = Instant.now();
+        row.persist();
+        outboxWritten.fire(new OutboxWritten());
+    }
+
     /** The revision of the configuration last published for the device, 0 before the first. */
     public long currentRevision(String deviceId) {
         List<?> rows = entityManager

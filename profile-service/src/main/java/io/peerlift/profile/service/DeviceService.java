@@ -3,6 +3,7 @@ package io.peerlift.profile.service;
 import io.peerlift.profile.domain.Device;
 import io.peerlift.profile.domain.DeviceSettings;
 import io.peerlift.profile.domain.InvalidInputException;
+import io.peerlift.profile.domain.ProfileAssignment;
 import io.peerlift.profile.domain.SettingsSchema;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -11,7 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** An operator's changes to one device: its own configuration. */
+/** An operator's changes to one device: its own configuration, its deletion. */
 @ApplicationScoped
 public class DeviceService {
 
@@ -60,6 +61,21 @@ public class DeviceService {
         }
         publisher.publish(List.of(device));
         return new OwnSettings(device, own);
+    }
+
+    /**
+     * Deletes the device, its own configuration and the profile assignments made directly to it, and publishes
+     * its tombstone. Its configuration revision is kept, so that if it announces itself again its next
+     * configuration is accepted by consumers that still hold the old one.
+     */
+    @Transactional
+    public void delete(String deviceId) {
+        publisher.lockConfiguration();
+        Device device = inventory.get(deviceId);
+        DeviceSettings.deleteById(deviceId);
+        ProfileAssignment.delete("deviceId", deviceId);
+        device.delete();
+        publisher.forget(deviceId);
     }
 
     /** A device and its own configuration, null when it has none. */

@@ -1,5 +1,6 @@
 package io.peerlift.profile.service;
 
+import io.peerlift.profile.config.ProfileServiceConfig;
 import io.peerlift.profile.domain.ConflictException;
 import io.peerlift.profile.domain.ConsistencyCheck;
 import io.peerlift.profile.domain.ConsistencyProblem;
@@ -9,11 +10,13 @@ import io.peerlift.profile.domain.FolderTree;
 import io.peerlift.profile.domain.InvalidInputException;
 import io.peerlift.profile.domain.Names;
 import io.peerlift.profile.domain.NotFoundException;
+import io.peerlift.profile.domain.ProfileAssignment;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +28,14 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class FolderService {
 
+    /** Devices and sub-folders a refused delete names before it only counts the rest. */
+    private static final int NAMED_IN_A_REFUSAL = 10;
+
     @Inject
     ConfigPublisher publisher;
+
+    @Inject
+    ProfileServiceConfig config;
 
     /** Creates a folder under {@code parentId}, or under the root when it is null. */
     @Transactional
@@ -34,15 +43,78 @@ public class FolderService {
         String trimmed = Names.require(name, "folder");
         long parent = parentId == null ? Folder.ROOT_ID : parentId;
         get(parent);
-        if (Folder.count("parentId = ?1 and lower(name) = lower(?2)", parent, trimmed) > 0) {
-            throw new ConflictException("folder " + parent + " already has a sub-folder named '" + trimmed + "'");
-        }
+        tree().requireRoomBelow(parent);
+        requireFreeName(parent, trimmed, null);
         Folder folder = new Folder();
         folder.name = trimmed;
         folder.parentId = parent;
         folder.createdAt = Instant.now();
         folder.persist();
         return folder;
+    }
+
+    /**
+     * Renames and/or moves a folder (a null argument leaves that part as it is). A move publishes the new
+     * configuration of every device below the folder: their folder path and the profiles reaching them change.
+     */
+    @Transactional
+    public Folder change(long id, String name, Long parentId) {
+        if (name == null && parentId == null) {
+            throw new InvalidInputException("a folder change names a new name, a new parentId, or both");
+        }
+        publisher.lockConfiguration();
+        Folder folder = get(id);
+        FolderTree tree = tree();
+        String newName = name == null ? folder.name : Names.require(name, "folder");
+        if (folder.parentId == null) {
+            throw new ConflictException("the root folder " + tree.describe(id) + " cannot be renamed or moved");
+        }
+        long newParent = parentId == null ? folder.parentId : parentId;
+        if (newParent != folder.parentId) {
+            get(newParent);
+            tree.requireMovable(id, newParent);
+        }
+        requireFreeName(newParent, newName, id);
+        boolean moved = newParent != folder.parentId;
+        folder.name = newName;
+        folder.parentId = newParent;
+        if (moved) {
+            publisher.publish(devicesBelow(tree, id));
+        }
+        return folder;
+    }
+
+    /**
+     * Deletes an empty folder and its profile assignments (they reach no device any more).
+     *
+     * @throws ConflictException naming the sub-folders and devices when it is not empty
+     */
+    @Transactional
+    public void delete(long id) {
+        publisher.lockConfiguration();
+        Folder folder = get(id);
+        FolderTree tree = tree();
+        if (folder.parentId == null) {
+            throw new ConflictException("the root folder " + tree.describe(id) + " cannot be deleted");
+        }
+        List<Folder> subFolders = Folder.list("parentId = ?1 order by name", id);
+        long devices = Device.count("folderId", id);
+        if (!subFolders.isEmpty() || devices > 0) {
+            List<String> contents = new ArrayList<>();
+            if (!subFolders.isEmpty()) {
+                contents.add(subFolders.size() + " sub-folder(s) (" + named(subFolders.stream()
+                        .map(f -> tree.describe(f.id)).toList(), subFolders.size()) + ")");
+            }
+            if (devices > 0) {
+                List<String> ids = Device.<Device>find("folderId = ?1 order by id", id).page(0, NAMED_IN_A_REFUSAL)
+                        .list().stream().map(d -> "'" + d.id + "'").toList();
+                contents.add(devices + " device(s) (" + named(ids, devices) + ")");
+            }
+            throw new ConflictException("folder " + tree.describe(id) + " is not empty: it holds "
+                    + String.join(" and ", contents) + "; move or delete them first");
+        }
+        ProfileAssignment.delete("folderId", id);
+        folder.delete();
     }
 
     @Transactional
@@ -87,6 +159,34 @@ public class FolderService {
         moved.forEach(device -> device.folderId = folderId);
         publisher.publish(moved);
         return moved;
+    }
+
+    private static void requireFreeName(long parentId, String name, Long except) {
+        long taken = except == null
+                ? Folder.count("parentId = ?1 and lower(name) = lower(?2)", parentId, name)
+                : Folder.count("parentId = ?1 and lower(name) = lower(?2) and id <> ?3", parentId, name, except);
+        if (taken > 0) {
+            throw new ConflictException("folder " + parentId + " already has a sub-folder named '" + name + "'");
+        }
+    }
+
+    /** The devices in the folder and its sub-folders, at most {@code max-devices-per-move}. */
+    private List<Device> devicesBelow(FolderTree tree, long folderId) {
+        Set<Long> folders = tree.subtree(folderId);
+        long count = Device.count("folderId in ?1", folders);
+        int max = config.folders().maxDevicesPerMove();
+        if (count > max) {
+            throw new ConflictException("folder " + tree.describe(folderId) + " holds " + count + " devices in its "
+                    + "tree; a move changes the configuration of at most " + max + " (peerlift.profile.folders."
+                    + "max-devices-per-move): move its sub-folders or devices in parts");
+        }
+        return Device.list("folderId in ?1", folders);
+    }
+
+    /** The first names and, when there are more, how many more. */
+    private static String named(List<String> first, long total) {
+        List<String> shown = first.subList(0, (int) Math.min(first.size(), NAMED_IN_A_REFUSAL));
+        return String.join(", ", shown) + (total > shown.size() ? " and " + (total - shown.size()) + " more" : "");
     }
 
     /** What would stop a peer upgrade among the devices of the folder and its sub-folders. */
