@@ -67,7 +67,7 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = "--package-mib", defaultValue = "64", description = "Size of the Base System App (default: ${DEFAULT-VALUE}).")
     int packageMib;
     @Option(names = "--upload-rate-mib", defaultValue = "16",
-            description = "Upload rate of each peer connection in MiB/s, 0 for unlimited (default: ${DEFAULT-VALUE}).")
+            description = "Upload rate of each peer in MiB/s, shared by its connections, 0 for unlimited (default: ${DEFAULT-VALUE}).")
     int uploadRateMib;
     @Option(names = "--install-seconds", defaultValue = "2", description = "Install time of each device (default: ${DEFAULT-VALUE}).")
     int installSeconds;

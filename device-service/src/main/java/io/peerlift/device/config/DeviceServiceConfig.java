@@ -47,7 +47,10 @@ public interface DeviceServiceConfig {
     @WithDefault("data/device-service")
     Path dataDir();
 
-    /** Upload rate per peer-server connection, to simulate real links; 0 is unlimited. */
+    /**
+     * Upload rate of each device's peer server, shared by all its connections (a token bucket), to simulate real
+     * links; 0 is unlimited, and only then is the payload sent with zero-copy sendfile.
+     */
     @WithDefault("0")
     long uploadRateBytesPerSecond();
 
@@ -98,6 +101,20 @@ public interface DeviceServiceConfig {
     /** Until the effective configuration sets {@code update.peer_server.limit_of_connections}. */
     @WithDefault("1")
     int peerServerLimit();
+
+    /**
+     * How long a peer-server connection may go without reading a byte or completing a write before it is
+     * closed: a client that never sends its request, or stops reading its payload, gives its slot back.
+     */
+    @WithDefault("10s")
+    Duration peerServerIdleTimeout();
+
+    /**
+     * Connections a peer server accepts beyond its upload slots (for manifests, HEAD requests and clients waiting
+     * for a slot); a request on any connection past them is answered 503 with Retry-After.
+     */
+    @WithDefault("8")
+    int peerServerConnectionsBeyondSlots();
 
     /** The app whose installation switches the OS version and reboots. */
     @WithDefault("base-system")

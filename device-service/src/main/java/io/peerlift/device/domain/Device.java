@@ -1,6 +1,9 @@
 package io.peerlift.device.domain;
 
 import io.peerlift.device.domain.ContentStore.StoredApp;
+import io.peerlift.device.peer.PeerServers;
+import io.peerlift.device.peer.ServedDevice;
+import io.peerlift.device.peer.ServedPackage;
 import io.peerlift.events.AppRef;
 import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DeviceConfig;
@@ -18,6 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One endpoint device: its identity, OS version and held apps, its peer update server and discovery responder,
@@ -45,10 +49,17 @@ public final class Device {
     private volatile DeviceConfig config;
     private volatile DeviceState lifecycle = DeviceState.IDLE;
     private volatile DeviceView.DownloadView download;
-    private volatile PeerServer server;
+    private volatile Upload server;
     private DiscoveryResponder responder;
     private ServingSpec serving;
     private UpgradeJob job;
+
+    /** The device's peer server while it serves: what it serves with, and its place on a listener. */
+    private record Upload(ServedDevice device, PeerServers.Serving serving) {
+        int port() {
+            return serving.port();
+        }
+    }
 
     /** What the peer server and discovery responder run with; a change restarts them. */
     private record ServingSpec(int port, int capacity, int discoveryPort, boolean answerDiscovery) {
@@ -302,8 +313,11 @@ public final class Device {
 
     private void startServing(ServingSpec spec) {
         try {
-            server = new PeerServer(ip, spec.port(), spec.capacity(), context.settings().uploadRateBytesPerSecond(),
-                    this::servable, this::uploaded, context.workers());
+            ServedDevice served = new ServedDevice(id, ip, spec.capacity(),
+                    context.settings().peerServerConnectionsBeyondSlots(), context.settings().uploadRateBytesPerSecond(),
+                    this::servable, this::uploaded);
+            server = new Upload(served, context.peerServers().serve(served, spec.port())
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
             if (spec.answerDiscovery()) {
                 responder = DiscoveryResponder.listen(context.vertx(), spec.discoveryPort(), id, subnet, this::offer,
                         context.metrics());
@@ -314,9 +328,9 @@ public final class Device {
             return;
         }
         serving = spec;
-        PeerServer started = server;
+        Upload started = server;
         emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.PeerServerStarted(eventId, deviceId, cidr, at, seq,
-                ip, started.port(), started.capacity(), state.apps()));
+                ip, started.port(), started.device().slots(), state.apps()));
     }
 
     private void stopServing(String reason) {
@@ -335,29 +349,30 @@ public final class Device {
             responder = null;
         }
         if (server != null) {
-            server.close();
+            server.serving().close();
             server = null;
         }
         serving = null;
     }
 
     public PeerServerState peerServerState() {
-        PeerServer running = server;
+        Upload running = server;
         return running == null ? PeerServerState.stopped(setting(SettingKeys.PEER_SERVER_PORT,
                 context.settings().peerServerPort()))
-                : new PeerServerState(true, running.port(), running.capacity(), running.activeUploads());
+                : new PeerServerState(true, running.port(), running.device().slots(), running.device().activeUploads());
     }
 
-    private Optional<StoredApp> servable(String app, String version) {
+    private Optional<ServedPackage> servable(String app, String version) {
         return state.apps().stream()
                 .filter(a -> a.app().equals(app) && a.version().equals(version))
                 .findFirst()
-                .flatMap(a -> context.store().find(a.manifestSha256()));
+                .flatMap(a -> context.store().find(a.manifestSha256()))
+                .map(stored -> new ServedPackage(stored.manifest(), stored.manifestBytes(), stored.payload()));
     }
 
     /** Runs on the event loop: reads only the volatile server, never takes the device lock. */
     private Optional<PeerOffer> offer(String app, String version) {
-        PeerServer running = server;
+        Upload running = server;
         if (running == null) {
             return Optional.empty();
         }
@@ -365,10 +380,10 @@ public final class Device {
                 .filter(a -> a.app().equals(app) && a.version().equals(version))
                 .findFirst()
                 .map(a -> new PeerOffer(id, ip, running.port(), app, version, a.manifestSha256(),
-                        running.activeUploads(), running.capacity()));
+                        running.device().activeUploads(), running.device().slots()));
     }
 
-    private void uploaded(String toDeviceId, StoredApp app, long bytes) {
+    private void uploaded(String toDeviceId, ServedPackage app, long bytes) {
         context.metrics().uploaded(bytes);
         emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.UploadCompleted(eventId, deviceId, cidr, at, seq,
                 toDeviceId, app.manifest().app(), app.manifest().version(), bytes));

@@ -1,5 +1,6 @@
 package io.peerlift.device.domain;
 
+import io.peerlift.device.peer.PeerServers;
 import io.vertx.core.Vertx;
 
 import java.net.http.HttpClient;
@@ -7,10 +8,11 @@ import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 
 /**
- * What the devices of one process share: the event loop for UDP, the HTTP client, worker threads (downloads,
- * upgrades and peer-server uploads block), the content store, the event sink and the settings.
+ * What the devices of one process share: the event loops (UDP, the peer servers), the HTTP client, worker threads
+ * (downloads and upgrades block), the content store, the event sink and the settings.
  */
-public record DeviceContext(Vertx vertx, HttpClient http, ExecutorService workers, ContentStore store,
+public record DeviceContext(Vertx vertx, HttpClient http, ExecutorService workers, PeerServers peerServers,
+                            ContentStore store,
                             DeviceEventSink events, DeviceMetrics metrics, DeviceSettings settings,
                             Clock clock) {
 

@@ -1,6 +1,7 @@
 package io.peerlift.device.domain;
 
 import io.peerlift.device.domain.PartialDownload.ChunkRun;
+import io.peerlift.device.peer.PeerServers;
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.Sha256;
 
@@ -139,7 +140,7 @@ public final class PayloadFetcher {
         return HttpRequest.newBuilder("manifest".equals(resource) ? source.manifestUri(app, version)
                         : source.payloadUri(app, version))
                 .timeout(requestTimeout)
-                .header(PeerServer.REQUESTER_HEADER, requesterId)
+                .header(PeerServers.REQUESTER_HEADER, requesterId)
                 .GET();
     }
 }

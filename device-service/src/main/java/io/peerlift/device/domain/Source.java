@@ -1,5 +1,6 @@
 package io.peerlift.device.domain;
 
+import io.peerlift.device.peer.PeerServers;
 import io.peerlift.events.DownloadSource;
 import io.peerlift.events.PeerOffer;
 
@@ -15,7 +16,7 @@ public record Source(DownloadSource kind, String peerId, String baseUrl) {
 
     public static Source peer(PeerOffer offer) {
         return new Source(DownloadSource.PEER, offer.peerId(),
-                "http://" + offer.address() + ":" + offer.port() + PeerServer.PATH_PREFIX);
+                "http://" + offer.address() + ":" + offer.port() + PeerServers.PATH_PREFIX);
     }
 
     public static Source repository(String repositoryUrl) {

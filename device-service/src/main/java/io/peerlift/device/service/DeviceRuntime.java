@@ -7,6 +7,7 @@ import io.peerlift.device.domain.DeviceContext;
 import io.peerlift.device.domain.DeviceEventSink;
 import io.peerlift.device.domain.DeviceSettings;
 import io.peerlift.device.domain.DeviceMetrics;
+import io.peerlift.device.peer.PeerServers;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,7 +35,10 @@ public class DeviceRuntime {
                 .connectTimeout(config.requestTimeout())
                 .executor(workers)
                 .build();
-        return new DeviceContext(vertx, http, workers, new ContentStore(config.dataDir().resolve("store")), events,
+        // A fleet's devices share one listener per port (on 0.0.0.0, told apart by address); an agent binds its own.
+        PeerServers peerServers = new PeerServers(vertx, config.peerServerIdleTimeout(),
+                config.mode() == DeviceServiceConfig.Mode.FLEET);
+        return new DeviceContext(vertx, http, workers, peerServers, new ContentStore(config.dataDir().resolve("store")), events,
                 new DeviceMetrics(meters), settings(config), Clock.systemUTC());
     }
 
@@ -43,7 +47,7 @@ public class DeviceRuntime {
                 config.uploadRateBytesPerSecond(), config.discoveryWindow(), config.discoveryBackoff(),
                 config.discoveryBackoffMax(), config.wanFallbackAfterRounds(), config.wanAttempts(),
                 config.progressInterval(), config.requestTimeout(), config.discoveryPort(), config.peerServerPort(),
-                config.peerServerLimit(), config.baseSystemApp());
+                config.peerServerLimit(), config.peerServerConnectionsBeyondSlots(), config.baseSystemApp());
     }
 
     @PreDestroy

@@ -4,6 +4,10 @@ import io.peerlift.device.domain.ContentStore.StoredApp;
 import io.peerlift.device.domain.PayloadFetcher.Outcome;
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.PeerOffer;
+import io.peerlift.device.peer.PeerServers;
+import io.peerlift.device.peer.ServedDevice;
+import io.peerlift.device.peer.ServedPackage;
+import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,7 +49,8 @@ class PeerTransferTest {
 
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor).build();
-    private final List<PeerServer> servers = new ArrayList<>();
+    private final Vertx vertx = Vertx.vertx();
+    private final PeerServers servers = new PeerServers(vertx, Duration.ofSeconds(10), false);
     private final List<Long> uploads = new CopyOnWriteArrayList<>();
     private ContentStore store;
     private StoredApp app;
@@ -57,20 +63,21 @@ class PeerTransferTest {
 
     @AfterEach
     void tearDown() {
-        servers.forEach(PeerServer::close);
+        servers.close();
+        vertx.close().toCompletionStage().toCompletableFuture().join();
         executor.shutdownNow();
     }
 
-    private PeerServer serve(StoredApp served, int capacity, long rate) throws Exception {
-        PeerServer server = new PeerServer("127.0.0.1", 0, capacity, rate,
+    private PeerServers.Serving serve(StoredApp served, int capacity, long rate) throws Exception {
+        ServedPackage pkg = new ServedPackage(served.manifest(), served.manifestBytes(), served.payload());
+        ServedDevice device = new ServedDevice("peer", "127.0.0.1", capacity, 8, rate,
                 (a, v) -> a.equals(served.manifest().app()) && v.equals(served.manifest().version())
-                        ? Optional.of(served) : Optional.empty(),
-                (to, stored, bytes) -> uploads.add(bytes), executor);
-        servers.add(server);
-        return server;
+                        ? Optional.of(pkg) : Optional.empty(),
+                (to, stored, bytes) -> uploads.add(bytes));
+        return servers.serve(device, 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    private static Source sourceOf(String id, PeerServer server) {
+    private static Source sourceOf(String id, PeerServers.Serving server) {
         return Source.peer(new PeerOffer(id, "127.0.0.1", server.port(), TestRig.APP, TestRig.TARGET, "x", 0, 1));
     }
 
@@ -119,7 +126,7 @@ class PeerTransferTest {
 
     @Test
     void aDownloadResumesFromAnotherPeerWithoutRefetchingVerifiedChunks() throws Exception {
-        PeerServer slow = serve(app, 1, 2L * CHUNK);
+        PeerServers.Serving slow = serve(app, 1, 2L * CHUNK);
         Source first = sourceOf("slow", slow);
         Source second = sourceOf("fast", serve(app, 1, 0));
         AppManifest manifest = app.manifest();
@@ -196,39 +203,5 @@ class PeerTransferTest {
             assertThat(download.isVerified(3)).isFalse();
             assertThat(download.missingRuns()).containsExactly(new PartialDownload.ChunkRun(3, 6));
         }
-    }
-
-    @Test
-    void beyondTheConnectionLimitThePeerAnswers503WithRetryAfter() throws Exception {
-        PeerServer server = serve(app, 1, CHUNK);
-        URI payload = sourceOf("peer", server).payloadUri(TestRig.APP, TestRig.TARGET);
-        CompletableFuture<HttpResponse<Void>> occupying = http.sendAsync(HttpRequest.newBuilder(payload).build(),
-                HttpResponse.BodyHandlers.discarding());
-        await().until(() -> server.activeUploads() == 1);
-
-        HttpResponse<Void> refused = http.send(HttpRequest.newBuilder(payload).build(), HttpResponse.BodyHandlers.discarding());
-        assertThat(refused.statusCode()).isEqualTo(503);
-        assertThat(refused.headers().firstValue("Retry-After")).contains("1");
-
-        HttpResponse<Void> head = http.send(HttpRequest.newBuilder(payload).method("HEAD", HttpRequest.BodyPublishers.noBody())
-                .header("Range", "bytes=10-19").build(), HttpResponse.BodyHandlers.discarding());
-        assertThat(head.statusCode()).as("HEAD uses no upload slot").isEqualTo(206);
-        assertThat(head.headers().firstValue("Content-Range")).contains("bytes 10-19/" + app.manifest().size());
-        occupying.cancel(true);
-    }
-
-    @Test
-    void onlyTheThreeKnownResourcesOfHeldAppsAreServed() throws Exception {
-        PeerServer server = serve(app, 1, 0);
-        String base = "http://127.0.0.1:" + server.port() + PeerServer.PATH_PREFIX;
-        for (String path : List.of("/base-system/12.8.0/payload", "/base-system/12.7.4/other",
-                "/..%2F..%2Fetc/passwd/payload", "/base-system/12.7.4/payload/extra")) {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
-                    HttpResponse.BodyHandlers.discarding());
-            assertThat(response.statusCode()).as(path).isEqualTo(404);
-        }
-        HttpResponse<Void> unsatisfiable = http.send(HttpRequest.newBuilder(URI.create(base + "/base-system/12.7.4/payload"))
-                .header("Range", "bytes=" + app.manifest().size() + "-").build(), HttpResponse.BodyHandlers.discarding());
-        assertThat(unsatisfiable.statusCode()).isEqualTo(416);
     }
 }

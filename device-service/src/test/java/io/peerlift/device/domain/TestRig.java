@@ -6,6 +6,9 @@ import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.events.Subnet;
+import io.peerlift.device.peer.PeerServers;
+import io.peerlift.device.peer.ServedDevice;
+import io.peerlift.device.peer.ServedPackage;
 import io.vertx.core.Vertx;
 import org.awaitility.Awaitility;
 
@@ -24,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -65,9 +69,10 @@ final class TestRig implements AutoCloseable {
         this.discoveryPort = discoveryPort;
         DeviceSettings settings = new DeviceSettings(Duration.ofMillis(100), Duration.ofMillis(100), serveBeforeReboot,
                 uploadRate, Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMillis(400), 2, 2,
-                Duration.ofMillis(200), Duration.ofSeconds(5), discoveryPort, 0, 2, APP);
+                Duration.ofMillis(200), Duration.ofSeconds(5), discoveryPort, 0, 2, 8, APP);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(workers).build();
-        context = new DeviceContext(vertx, http, workers, new ContentStore(root.resolve("store")), this::record,
+        context = new DeviceContext(vertx, http, workers, new PeerServers(vertx, Duration.ofSeconds(5), false),
+                new ContentStore(root.resolve("store")), this::record,
                 metrics, settings, Clock.systemUTC());
     }
 
@@ -100,6 +105,16 @@ final class TestRig implements AutoCloseable {
         device.provision(context.store().importPackage(APP, TARGET, packageFile));
         device.start();
         return device;
+    }
+
+    /** A peer server outside any device (a rogue peer, a stand-in repository) serving what {@code catalog} says. */
+    PeerServers.Serving serve(String id, String address, int slots, ServedDevice.Catalog catalog) throws Exception {
+        ServedDevice served = new ServedDevice(id, address, slots, 8, 0, catalog, (to, pkg, bytes) -> { });
+        return context.peerServers().serve(served, 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    static ServedPackage served(ContentStore.StoredApp app) {
+        return new ServedPackage(app.manifest(), app.manifestBytes(), app.payload());
     }
 
     static Path randomPackage(Path dir, int bytes) throws IOException {
@@ -138,6 +153,7 @@ final class TestRig implements AutoCloseable {
     @Override
     public void close() {
         devices.forEach(Device::stop);
+        context.peerServers().close();
         workers.shutdownNow();
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }

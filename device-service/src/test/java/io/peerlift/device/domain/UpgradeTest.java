@@ -12,6 +12,7 @@ import io.peerlift.events.PeerOffer;
 import io.peerlift.events.SettingKeys;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.events.Subnet;
+import io.peerlift.device.peer.PeerServers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -140,10 +141,10 @@ class UpgradeTest {
         Files.write(corrupt, bytes);
         StoredApp tampered = new StoredApp(honest.manifest(), honest.manifestBytes(), corrupt);
         AtomicInteger rogueRequests = new AtomicInteger();
-        try (PeerServer rogueServer = new PeerServer(subnet.host(9), 0, 5, 0, (a, v) -> {
+        try (PeerServers.Serving rogueServer = rig.serve("rogue", subnet.host(9), 5, (a, v) -> {
             rogueRequests.incrementAndGet();
-            return Optional.of(tampered);
-        }, (to, app, n) -> { }, executor);
+            return Optional.of(TestRig.served(tampered));
+        });
              DiscoveryResponder rogue = DiscoveryResponder.listen(rig.vertx, rig.discoveryPort, "rogue", subnet,
                      (a, v) -> Optional.of(new PeerOffer("rogue", subnet.host(9), rogueServer.port(), APP, TARGET,
                              manifest.manifestSha256(), 0, 5)), rig.metrics)) {
@@ -174,9 +175,9 @@ class UpgradeTest {
     @Test
     void peerThenWanFallsBackToTheRepositoryAfterEmptyRoundsAndWanSeedGoesThereAtOnce() throws Exception {
         StoredApp stored = rig.context.store().importPackage(APP, TARGET, packageFile);
-        try (PeerServer repository = new PeerServer("127.0.0.1", 0, 10, 0, (a, v) -> Optional.of(stored),
-                (to, app, n) -> { }, executor)) {
-            String repositoryUrl = "http://127.0.0.1:" + repository.port() + PeerServer.PATH_PREFIX + "/";
+        try (PeerServers.Serving repository = rig.serve("repository", "127.0.0.1", 10,
+                (a, v) -> Optional.of(TestRig.served(stored)))) {
+            String repositoryUrl = "http://127.0.0.1:" + repository.port() + PeerServers.PATH_PREFIX + "/";
             Device fallback = os11Device("fallback", 3);
             Device seed = os11Device("seed", 4);
 

@@ -1,5 +1,6 @@
 package io.peerlift.rollout.rest;
 
+import io.peerlift.events.ByteRange;
 import io.peerlift.rollout.domain.AppPackage;
 import io.peerlift.rollout.service.AppRepository;
 import io.peerlift.rollout.service.RolloutMetrics;
@@ -79,7 +80,7 @@ public class AppResource {
                 .build();
     }
 
-    /** The payload, or the one range asked for (206); an unsatisfiable range is a 416. */
+    /** The payload, or the one range asked for (206); what {@link ByteRange} cannot serve is a 416. */
     @GET
     @Path("/{app}/{version}/payload")
     @Produces(OCTETS)
@@ -96,15 +97,14 @@ public class AppResource {
 
     private Response payload(String app, String version, String range, boolean withBody) {
         AppPackage pkg = repository.require(app, version);
-        ByteRange requested = ByteRange.parse(range, pkg.size);
+        ByteRange requested = ByteRange.select(range, pkg.size).orElse(null);
         if (requested == null) {
             return Response.status(Response.Status.REQUESTED_RANGE_NOT_SATISFIABLE)
-                    .header("Content-Range", "bytes */" + pkg.size)
+                    .header("Content-Range", ByteRange.unsatisfiable(pkg.size))
                     .build();
         }
         Response.ResponseBuilder response = requested.partial()
-                ? Response.status(Response.Status.PARTIAL_CONTENT)
-                .header("Content-Range", "bytes " + requested.start() + "-" + requested.end() + "/" + pkg.size)
+                ? Response.status(Response.Status.PARTIAL_CONTENT).header("Content-Range", requested.contentRange())
                 : Response.ok();
         response.type(OCTETS)
                 .header("Accept-Ranges", "bytes")

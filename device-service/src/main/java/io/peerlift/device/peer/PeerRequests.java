@@ -1,0 +1,118 @@
+package io.peerlift.device.peer;
+
+import io.peerlift.events.ByteRange;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The protocol of a peer update server, for one request to one device:
+ * {@code GET|HEAD /peerlift/v1/apps/{app}/{version}/manifest} and {@code .../payload}, one {@link ByteRange} per
+ * request. A payload GET takes one of the device's upload slots for as long as it is being sent; with none free
+ * the answer is 503 with {@code Retry-After}. The path is only a lookup key: no file name is derived from it.
+ */
+final class PeerRequests {
+
+    static final String PATH_PREFIX = "/peerlift/v1/apps";
+    /** Who is downloading, so the peer reports an upload per device (one HTTP client serves a whole fleet). */
+    static final String REQUESTER_HEADER = "X-Peerlift-Device";
+    static final int RETRY_AFTER_SECONDS = 1;
+
+    private static final Pattern PATH = Pattern.compile(Pattern.quote(PATH_PREFIX) + "/([^/]+)/([^/]+)/(manifest|payload)");
+
+    private final Vertx vertx;
+
+    PeerRequests(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    void handle(ServedDevice device, HttpServerRequest request, boolean overConnectionBound) {
+        HttpServerResponse response = request.response();
+        if (overConnectionBound) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+            busy(response);
+            return;
+        }
+        boolean head = request.method() == HttpMethod.HEAD;
+        if (!head && request.method() != HttpMethod.GET) {
+            response.setStatusCode(405).putHeader(HttpHeaders.ALLOW, "GET, HEAD").end();
+            return;
+        }
+        Matcher path = PATH.matcher(request.path());
+        Optional<ServedPackage> pkg = path.matches() ? device.catalog().lookup(path.group(1), path.group(2))
+                : Optional.empty();
+        if (pkg.isEmpty()) {
+            response.setStatusCode(404).end();
+            return;
+        }
+        if ("manifest".equals(path.group(3))) {
+            response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+            if (head) {
+                response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(pkg.get().manifestBytes().length)).end();
+            } else {
+                response.end(Buffer.buffer(pkg.get().manifestBytes()));
+            }
+            return;
+        }
+        payload(device, request, pkg.get(), head);
+    }
+
+    private void payload(ServedDevice device, HttpServerRequest request, ServedPackage pkg, boolean head) {
+        HttpServerResponse response = request.response();
+        long size = pkg.manifest().size();
+        response.putHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
+        Optional<ByteRange> selected = ByteRange.select(request.getHeader("Range"), size);
+        if (selected.isEmpty()) {
+            response.setStatusCode(416).putHeader(HttpHeaders.CONTENT_RANGE, ByteRange.unsatisfiable(size)).end();
+            return;
+        }
+        ByteRange range = selected.get();
+        response.putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream");
+        if (range.partial()) {
+            response.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE, range.contentRange());
+        }
+        if (head) {
+            response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(range.length())).end();
+            return;
+        }
+        if (!device.tryTakeSlot()) {
+            busy(response);
+            return;
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                device.releaseSlot();
+            }
+        };
+        // A connection that dies mid-upload (the idle timeout closing a stalled reader, say) frees the slot at once.
+        response.closeHandler(v -> release.run());
+        response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(range.length()));
+        Future<Void> sent = device.rate() == null
+                ? response.sendFile(pkg.payload().toString(), range.start(), range.length())
+                : PacedUpload.send(vertx, response, pkg.payload(), range.start(), range.length(), device.rate());
+        sent.onComplete(outcome -> {
+            release.run();
+            if (outcome.succeeded()) {
+                String requester = request.getHeader(REQUESTER_HEADER);
+                device.listener().uploadCompleted(requester == null ? request.remoteAddress().hostAddress() : requester,
+                        pkg, range.length());
+            } else if (!response.closed()) {
+                request.connection().close();
+            }
+        });
+    }
+
+    private static void busy(HttpServerResponse response) {
+        response.setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS)).end();
+    }
+}

@@ -1,0 +1,94 @@
+package io.peerlift.device.peer;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The peer update servers of this process: one {@link PeerListener} per address and port, shared by the devices
+ * that serve on it. With {@code wildcard} (a fleet on loopback addresses) every listener binds 0.0.0.0 and tells
+ * its devices apart by the address a connection reached, so 10,000 serving devices hold one socket, not 10,000;
+ * otherwise (an agent) a listener binds the device's own address.
+ */
+public final class PeerServers {
+
+    public static final String PATH_PREFIX = PeerRequests.PATH_PREFIX;
+    public static final String REQUESTER_HEADER = PeerRequests.REQUESTER_HEADER;
+
+    private final Vertx vertx;
+    private final Duration idleTimeout;
+    private final boolean wildcard;
+    private final Map<String, Future<PeerListener>> listeners = new HashMap<>();
+    private long anyPortListeners;
+
+    /** @param idleTimeout how long a connection may see no read and no completed write before it is closed */
+    public PeerServers(Vertx vertx, Duration idleTimeout, boolean wildcard) {
+        this.vertx = vertx;
+        this.idleTimeout = idleTimeout;
+        this.wildcard = wildcard;
+    }
+
+    /** A device serving on a listener; closing it stops serving that device. */
+    public interface Serving extends AutoCloseable {
+        /** The port the device serves on (the one bound when 0 was asked for). */
+        int port();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * Starts serving {@code device} on {@code port} (0: any free port; a fleet picks one for all its devices asking
+     * for 0). Fails when the port cannot be bound.
+     */
+    public synchronized Future<Serving> serve(ServedDevice device, int port) {
+        String host = wildcard ? "0.0.0.0" : device.address();
+        // An agent's port 0 is a listener of its own; a fleet's devices asking for 0 share one.
+        String key = host + ":" + port + (port == 0 && !wildcard ? "#" + (++anyPortListeners) : "");
+        Future<PeerListener> listener = listeners.computeIfAbsent(key, k -> PeerListener.bind(vertx, host, port, idleTimeout,
+                wildcard ? Runtime.getRuntime().availableProcessors() : 1));
+        return listener
+                .onFailure(e -> forget(key, listener))
+                .compose(bound -> attach(key, listener, bound, device, port));
+    }
+
+    /** Adds the device, unless the listener was closed meanwhile (its last device left): then binds anew. */
+    private synchronized Future<Serving> attach(String key, Future<PeerListener> listener, PeerListener bound,
+                                                ServedDevice device, int port) {
+        if (listeners.get(key) != listener) {
+            return serve(device, port);
+        }
+        bound.add(device);
+        return Future.succeededFuture(new Serving() {
+            @Override
+            public int port() {
+                return bound.port();
+            }
+
+            @Override
+            public void close() {
+                stop(key, bound, device);
+            }
+        });
+    }
+
+    private synchronized void stop(String key, PeerListener listener, ServedDevice device) {
+        if (listener.remove(device) && listeners.get(key) != null && listeners.get(key).result() == listener) {
+            listeners.remove(key);
+            listener.close();
+        }
+    }
+
+    /** Closes every listener (at shutdown). */
+    public synchronized void close() {
+        listeners.values().forEach(listener -> listener.onSuccess(PeerListener::close));
+        listeners.clear();
+    }
+
+    private synchronized void forget(String key, Future<PeerListener> failed) {
+        listeners.remove(key, failed);
+    }
+}

@@ -1,0 +1,319 @@
+package io.peerlift.device.peer;
+
+import io.peerlift.events.AppManifest;
+import io.vertx.core.Vertx;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The Vert.x peer update server over real sockets: ranges, slots, timeouts, floods and the upload rate. */
+class PeerServerTest {
+
+    private static final Duration IDLE = Duration.ofSeconds(1);
+
+    @TempDir
+    static Path dir;
+    private static ServedPackage small;
+    private static ServedPackage large;
+
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final List<Long> uploads = new CopyOnWriteArrayList<>();
+    private final List<Socket> sockets = new ArrayList<>();
+    private PeerServers servers;
+
+    @BeforeAll
+    static void packages() throws IOException {
+        Awaitility.setDefaultTimeout(Duration.ofSeconds(60));
+        small = pkg("small.bin", 1000);
+        // Larger than the loopback socket buffers on both sides, so a reader that stops really stalls the writer.
+        large = pkg("large.bin", 48 << 20);
+    }
+
+    @AfterAll
+    static void resetAwaitility() {
+        Awaitility.reset();
+    }
+
+    private static ServedPackage pkg(String name, int size) throws IOException {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        Path file = Files.write(dir.resolve(name), bytes);
+        AppManifest manifest;
+        try (InputStream in = Files.newInputStream(file)) {
+            manifest = AppManifest.compute("base-system", "12.7.4", AppManifest.DEFAULT_CHUNK_SIZE, in);
+        }
+        return new ServedPackage(manifest, manifest.canonicalBytes(), file);
+    }
+
+    @AfterEach
+    void tearDown() {
+        sockets.forEach(PeerServerTest::closeQuietly);
+        servers.close();
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    private ServedDevice device(String address, ServedPackage served, int slots, int beyond, long rate) {
+        return new ServedDevice("peer-" + address, address, slots, beyond, rate,
+                (app, version) -> app.equals("base-system") && version.equals("12.7.4") ? Optional.of(served) : Optional.empty(),
+                (to, pkg, bytes) -> uploads.add(bytes));
+    }
+
+    private int serve(ServedDevice device, boolean wildcard) throws Exception {
+        return serve(device, wildcard, IDLE);
+    }
+
+    private int serve(ServedDevice device, boolean wildcard, Duration idleTimeout) throws Exception {
+        if (servers == null) {
+            servers = new PeerServers(vertx, idleTimeout, wildcard);
+        }
+        return servers.serve(device, 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).port();
+    }
+
+    private static URI payload(String address, int port) {
+        return URI.create("http://" + address + ":" + port + PeerServers.PATH_PREFIX + "/base-system/12.7.4/payload");
+    }
+
+    private HttpResponse<byte[]> get(URI uri, String range) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
+        if (range != null) {
+            request.header("Range", range);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = ';', nullValues = "none", value = {
+            "none; 200; 0; 999",
+            "bytes=0-99; 206; 0; 99",
+            "bytes=990-; 206; 990; 999",
+            "bytes=-10; 206; 990; 999",
+            "bytes=-5000; 206; 0; 999",
+            "bytes=900-5000; 206; 900; 999",
+            "items=0-5; 200; 0; 999",
+            "bytes=1000-; 416; -1; -1",
+            "bytes=-0; 416; -1; -1",
+            "bytes=20-10; 416; -1; -1",
+            "bytes=0-99999999999999999999; 416; -1; -1",
+            "bytes=0-1,5-6; 416; -1; -1",
+            "bytes=abc; 416; -1; -1",
+    })
+    void everyRangeEdgeCaseIsAnsweredAsTheSharedParserSays(String range, int status, int start, int end) throws Exception {
+        int port = serve(device("127.0.0.1", small, 1, 8, 0), false);
+        HttpResponse<byte[]> response = get(payload("127.0.0.1", port), range);
+
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Accept-Ranges")).contains("bytes");
+        byte[] all = Files.readAllBytes(small.payload());
+        if (status == 416) {
+            assertThat(response.headers().firstValue("Content-Range")).contains("bytes */1000");
+            assertThat(response.body()).isEmpty();
+            return;
+        }
+        assertThat(response.body()).isEqualTo(Arrays.copyOfRange(all, start, end + 1));
+        if (status == 206) {
+            assertThat(response.headers().firstValue("Content-Range")).contains("bytes " + start + "-" + end + "/1000");
+        }
+        await().untilAsserted(() -> assertThat(uploads).contains((long) end - start + 1));
+    }
+
+    @Test
+    void headAndManifestUseNoSlotAndUnknownResourcesAre404() throws Exception {
+        int port = serve(device("127.0.0.1", small, 1, 8, 0), false);
+        HttpResponse<Void> head = http.send(HttpRequest.newBuilder(payload("127.0.0.1", port))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Range", "bytes=10-19").build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(head.statusCode()).isEqualTo(206);
+        assertThat(head.headers().firstValue("Content-Length")).contains("10");
+        HttpResponse<byte[]> manifest = get(URI.create("http://127.0.0.1:" + port + PeerServers.PATH_PREFIX
+                + "/base-system/12.7.4/manifest"), null);
+        assertThat(manifest.body()).isEqualTo(small.manifestBytes());
+        for (String path : List.of("/base-system/12.8.0/payload", "/base-system/12.7.4/other",
+                "/..%2F..%2Fetc/passwd/payload", "/base-system/12.7.4/payload/extra")) {
+            assertThat(get(URI.create("http://127.0.0.1:" + port + PeerServers.PATH_PREFIX + path), null).statusCode())
+                    .as(path).isEqualTo(404);
+        }
+        assertThat(http.send(HttpRequest.newBuilder(payload("127.0.0.1", port))
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                .isEqualTo(405);
+    }
+
+    @ParameterizedTest(name = "upload rate {0} B/s")
+    @ValueSource(longs = {0, 256L << 20})
+    void aReaderThatStopsReadingLosesItsSlotToTheNextDownloader(long rate) throws Exception {
+        ServedDevice peer = device("127.0.0.1", large, 1, 8, rate);
+        int port = serve(peer, false);
+        Socket stalled = rawRequest("127.0.0.1", port, "GET " + PeerServers.PATH_PREFIX
+                + "/base-system/12.7.4/payload HTTP/1.1\r\nHost: x\r\n\r\n");
+        await().until(() -> peer.activeUploads() == 1);
+        stalled.getInputStream().read(new byte[1024]); // the headers arrive, then the client reads no more
+
+        assertThat(get(payload("127.0.0.1", port), "bytes=0-9").statusCode()).as("the only slot is held").isEqualTo(503);
+        long stalledAt = System.nanoTime();
+        await().atMost(15, TimeUnit.SECONDS).until(() -> peer.activeUploads() == 0);
+        assertThat(Duration.ofNanos(System.nanoTime() - stalledAt)).as("freed by the idle timeout")
+                .isLessThan(IDLE.multipliedBy(8));
+
+        HttpResponse<byte[]> next = get(payload("127.0.0.1", port), null);
+        assertThat(next.statusCode()).isEqualTo(200);
+        assertThat(next.body()).hasSize((int) large.manifest().size());
+        await().untilAsserted(() -> assertThat(uploads).as("only the complete upload is reported")
+                .containsExactly(large.manifest().size()));
+    }
+
+    @Test
+    void aThousandHalfOpenConnectionsAddNoThreadAndTheIdleTimeoutShedsThem() throws Exception {
+        ServedDevice peer = device("127.0.0.1", small, 1, 8, 0);
+        Duration idle = Duration.ofSeconds(5); // long enough to open them all before the first is shed
+        int port = serve(peer, false, idle);
+        for (int i = 0; i < 16; i++) {
+            assertThat(get(payload("127.0.0.1", port), "bytes=0-0").statusCode()).isEqualTo(206); // every event loop runs
+        }
+        Set<String> before = threadNames();
+
+        for (int i = 0; i < 1000; i++) {
+            rawRequest("127.0.0.1", port, "GET /peerlift/v1/ap");
+        }
+        await().until(() -> peer.connections() >= 1000);
+        assertThat(difference(threadNames(), before)).as("threads started by 1,000 half-open connections").isEmpty();
+        Socket late = rawRequest("127.0.0.1", port, "GET " + PeerServers.PATH_PREFIX
+                + "/base-system/12.7.4/payload HTTP/1.1\r\nHost: x\r\nRange: bytes=0-0\r\n\r\n");
+        String answer = new String(late.getInputStream().readNBytes(200), StandardCharsets.US_ASCII);
+        assertThat(answer).as("past the connection bound").startsWith("HTTP/1.1 503").contains("retry-after: 1");
+
+        await().atMost(idle.multipliedBy(3)).until(() -> peer.connections() == 0);
+        assertThat(get(payload("127.0.0.1", port), "bytes=0-0").statusCode()).isEqualTo(206);
+        assertThat(difference(threadNames(), before)).isEmpty();
+    }
+
+    @Test
+    void oneDevicesUploadRateHoldsWithinTenPercentAcrossAllItsConnections() throws Exception {
+        long rate = 4L << 20;
+        ServedDevice peer = device("127.0.0.1", large, 2, 8, rate);
+        int port = serve(peer, false);
+        long oneStream = 8L << 20;
+        double single = timed(() -> get(payload("127.0.0.1", port), "bytes=0-" + (oneStream - 1)));
+        double burst = Math.max(PacedUpload.SLICE_BYTES, rate / 10.0);
+        assertThat(oneStream / single).as("one stream, B/s").isBetween(0.9 * rate, 1.1 * rate + burst / single);
+
+        Thread.sleep(500); // let the bucket refill its burst, as before the first measurement
+        double both = timed(() -> {
+            CompletableFuture<HttpResponse<byte[]>> first = CompletableFuture.supplyAsync(() -> unchecked(
+                    () -> get(payload("127.0.0.1", port), "bytes=0-" + (oneStream / 2 - 1))));
+            HttpResponse<byte[]> second = get(payload("127.0.0.1", port), "bytes=" + oneStream + "-" + (oneStream * 3 / 2 - 1));
+            assertThat(first.join().statusCode()).isEqualTo(206);
+            return second;
+        });
+        assertThat(oneStream / both).as("two streams of one device share its rate, B/s")
+                .isBetween(0.9 * rate, 1.1 * rate + burst / both);
+    }
+
+    @Test
+    void aFleetListenerServesEachDeviceOnItsOwnAddressAndNothingElse() throws Exception {
+        int port = serve(device("127.0.0.2", small, 1, 8, 0), true);
+        assertThat(serve(device("127.0.0.3", large, 1, 8, 0), true)).as("one socket for both").isEqualTo(port);
+
+        assertThat(get(payload("127.0.0.2", port), null).body()).isEqualTo(Files.readAllBytes(small.payload()));
+        assertThat(get(payload("127.0.0.3", port), "bytes=0-99").body())
+                .isEqualTo(Arrays.copyOf(Files.readAllBytes(large.payload()), 100));
+        Socket stranger = rawRequest("127.0.0.4", port, "GET " + PeerServers.PATH_PREFIX
+                + "/base-system/12.7.4/payload HTTP/1.1\r\nHost: x\r\n\r\n");
+        stranger.setSoTimeout(10_000);
+        assertThat(stranger.getInputStream().read()).as("nobody serves 127.0.0.4: closed").isEqualTo(-1);
+    }
+
+    @Test
+    void beyondTheSlotsAPayloadRequestGets503WithRetryAfter() throws Exception {
+        ServedDevice peer = device("127.0.0.1", large, 1, 8, 1L << 20);
+        int port = serve(peer, false);
+        CompletableFuture<HttpResponse<Void>> occupying = http.sendAsync(HttpRequest.newBuilder(payload("127.0.0.1", port))
+                .build(), HttpResponse.BodyHandlers.discarding());
+        await().until(() -> peer.activeUploads() == 1);
+        HttpResponse<byte[]> refused = get(payload("127.0.0.1", port), null);
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+        occupying.cancel(true);
+    }
+
+    private Socket rawRequest(String address, int port, String text) throws IOException {
+        Socket socket = new Socket(InetAddress.getByName(address), port);
+        sockets.add(socket);
+        OutputStream out = socket.getOutputStream();
+        out.write(text.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return socket;
+    }
+
+    private interface Call<T> {
+        T call() throws Exception;
+    }
+
+    private static <T> T unchecked(Call<T> call) {
+        try {
+            return call.call();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Seconds the call took; its response must be a success. */
+    private static double timed(Call<HttpResponse<byte[]>> call) throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<byte[]> response = call.call();
+        assertThat(response.statusCode()).isEqualTo(206);
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static Set<String> threadNames() {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).collect(Collectors.toSet());
+    }
+
+    private static Set<String> difference(Set<String> after, Set<String> before) {
+        Set<String> added = new HashSet<>(after);
+        added.removeAll(before);
+        added.removeIf(name -> name.startsWith("HttpClient-") || name.startsWith("ForkJoinPool"));
+        return added;
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // the test is over
+        }
+    }
+}
