@@ -255,11 +255,17 @@ public class DemoCommand implements Callable<Integer> {
         admin.moveDevices(folderId, ids);
         awaitRolloutServiceSees(admin, folderId, ids.size());
         done(ids.size() + " devices moved; rollout-service sees them in the folder");
-        JsonNode problems = admin.consistency(folderId).path("problems");
+        JsonNode report = admin.consistency(folderId);
+        JsonNode problems = report.path("problems");
         if (problems.isEmpty()) {
             done("consistency: no problems");
         }
-        problems.forEach(problem -> out.println("   ! " + problem.path("message").asText()));
+        problems.forEach(problem -> out.println("   " + ("ERROR".equals(problem.path("severity").asText())
+                ? "! error: " : "  warning: ") + problem.path("message").asText()));
+        if (!report.path("consistent").asBoolean()) {
+            throw new IllegalStateException("the folder's consistency report has " + report.path("errors").asLong()
+                    + " error(s): those devices would not upgrade from their peers, so no rollout is started");
+        }
     }
 
     /** The move reaches rollout-service as configurations on Kafka: start the rollout once they all arrived. */

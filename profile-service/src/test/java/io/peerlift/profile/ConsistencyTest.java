@@ -11,15 +11,19 @@ import java.util.Map;
 
 import static io.peerlift.events.SettingKeys.DISCOVERY_ENABLED;
 import static io.peerlift.events.SettingKeys.DISCOVERY_PORT;
-import static io.peerlift.events.SettingKeys.DOWNLOAD_SERVER_PORT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_ENABLED;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_PORT;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
-/** The consistency check of a folder tree finds what would stop a peer upgrade, device by device. */
+/**
+ * The consistency report of a folder tree through the API, against the real database: OS 11 devices are checked
+ * against the OS 12 peers of their own subnet wherever those sit; errors and warnings are told apart.
+ * {@code ConsistencyCheckTest} has the rules alone.
+ */
 @QuarkusTest
 @WithTestResource(value = LocalStackTestResource.class,
         initArgs = @ResourceArg(name = LocalStackTestResource.DATABASE_ARG, value = "profile"))
@@ -28,40 +32,84 @@ class ConsistencyTest {
     private final Fleet fleet = new Fleet();
 
     @Test
-    void anUnconfiguredFolderLacksDiscoveryAndAPeerServerAndFlagsOldVersions() {
-        long folder = Api.createFolder(fleet.id("f"), null);
-        String os12 = fleet.join("d01", 2, "12.7.4");
-        String oldOs11 = fleet.join("d02", 3, "11.10.100");
-        String oldOs12 = fleet.join("d03", 4, "12.6.0");
-        Api.moveDevices(folder, os12, oldOs11, oldOs12);
+    void anOs11DeviceInASubFolderIsCheckedAgainstThePeersOfItsSubnetInAnotherFolder() {
+        long peers = Api.createFolder(fleet.id("peers"), null);
+        long upgrade = Api.createFolder(fleet.id("upgrade"), null);
+        long subFolder = Api.createFolder("22403", upgrade);
+        String peer = fleet.join("d01", 2, "12.7.4");
+        String stray = fleet.join("d02", 3, "11.11.150");
+        String matching = fleet.join("d03", 4, "11.11.150");
+        Api.moveDevices(peers, peer);
+        Api.moveDevices(upgrade, matching);
+        Api.moveDevices(subFolder, stray);
+        long os12 = Api.createProfile(fleet.id("os12"), "OS12", "12.7.4", false, Map.of(DISCOVERY_ENABLED, true,
+                PEER_SERVER_ENABLED, true));
+        Api.assignToFolder(os12, peers);
+        Api.assignToFolder(os12, upgrade);
+        Api.assignToFolder(Api.createProfile(fleet.id("os11"), "OS11", "11.11.150", false,
+                Map.of(DISCOVERY_ENABLED, true)), upgrade);
+        Api.assignToFolder(Api.createProfile(fleet.id("os11 22403"), "OS11", "11.11.150", false,
+                Map.of(DISCOVERY_PORT, 22403)), subFolder);
 
-        consistency(folder)
+        consistency(upgrade)
                 .body("consistent", equalTo(false))
-                .body("problems.code", contains("OS11_BELOW_MINIMUM", "OS12_BELOW_MINIMUM", "DISCOVERY_DISABLED",
-                        "NO_PEER_SERVER"))
-                .body("problems[0].deviceIds", contains(oldOs11))
-                .body("problems[0].message", equalTo(
-                        "1 device(s): OS 11 devices below 11.11.150 cannot take part in a peer upgrade"))
-                .body("problems[1].deviceIds", contains(oldOs12))
-                .body("problems[2].deviceIds", contains(os12, oldOs11, oldOs12))
-                .body("problems[3].message", equalTo("no OS 12 device at 12.7.4 or higher has "
-                        + "peerlift.buddy_server.enabled = true, so OS 11 devices find no peer to download from"))
-                .body("problems[3].deviceIds", empty());
+                .body("errors", equalTo(1))
+                .body("warnings", equalTo(0))
+                .body("problems.code", contains("DISCOVERY_PORT_MISMATCH"))
+                .body("problems[0].severity", equalTo("ERROR"))
+                .body("problems[0].subnet", equalTo(fleet.subnet()))
+                .body("problems[0].deviceIds", contains(stray))
+                .body("problems[0].message", equalTo("subnet " + fleet.subnet() + ": 1 OS 11 device(s) broadcast on "
+                        + "'update.discovery.port' = 22403 but the subnet's serving OS 12 peers (" + peer
+                        + " in folder " + peers + ") answer on 'update.discovery.port' = 22336"))
+                .body("subnets[0].subnet", equalTo(fleet.subnet()))
+                .body("subnets[0].os11Devices", equalTo(2))
+                .body("subnets[0].peerServers", equalTo(1))
+                .body("subnets[0].peerServersOutsideFolder", equalTo(1))
+                .body("subnets[0].connectionCapacity", equalTo(1))
+                .body("subnets[0].peersAfterUpgrade", equalTo(2));
+        // The peers' folder holds no OS 11 device: nothing to check there.
+        consistency(peers).body("consistent", equalTo(true)).body("problems", empty()).body("subnets", empty());
     }
 
     @Test
-    void portsOfOs11DevicesInASubFolderMustMatchThePeersAndMergedPortsMustNotCollide() {
+    void anOs11DeviceWithDiscoveryDisabledIsAnErrorAndASubnetWithoutPeerOnlyAWarning() {
         long folder = Api.createFolder(fleet.id("f"), null);
-        long subFolder = Api.createFolder("os11", folder);
-        String peer = fleet.join("d01", 2, "12.7.4");
-        String os11 = fleet.join("d02", 3, "11.11.150");
+        long quiet = Api.createFolder("quiet", folder);
+        String seeded = fleet.join("d01", 2, "11.11.150");
+        String silent = fleet.join("d02", 3, "11.11.150");
+        Api.moveDevices(folder, seeded);
+        Api.moveDevices(quiet, silent);
+        Api.assignToFolder(Api.createProfile(fleet.id("os12"), "OS12", "12.7.4", false, Map.of(DISCOVERY_ENABLED, true,
+                PEER_SERVER_ENABLED, true)), folder);
+        Api.assignToFolder(Api.createProfile(fleet.id("os11"), "OS11", "11.11.150", false,
+                Map.of(DISCOVERY_ENABLED, true)), folder);
+        Api.assignToFolder(Api.createProfile(fleet.id("off"), "OS11", "11.11.150", false,
+                Map.of(DISCOVERY_ENABLED, false)), quiet);
+
+        consistency(folder)
+                .body("consistent", equalTo(false))
+                .body("problems.code", contains("DISCOVERY_DISABLED", "WAN_SEED_NEEDED"))
+                .body("problems.severity", contains("ERROR", "WARNING"))
+                .body("problems[0].deviceIds", contains(silent))
+                .body("problems[0].subnet", nullValue())
+                .body("problems[0].message", equalTo("1 OS 11 device(s) have 'update.discovery.enabled' = false: they "
+                        + "do not search for peers, so under PEER_THEN_WAN they download straight from the WAN and "
+                        + "under PEER_ONLY they never upgrade"))
+                .body("problems[1].deviceIds", contains(seeded));
+        given().delete("/api/profiles/{id}/assignments?folderId={f}",
+                given().get("/api/profiles").then().extract().jsonPath()
+                        .getLong("find { it.name == '" + fleet.id("off") + "' }.id"), quiet).then().statusCode(204);
+        consistency(folder).body("consistent", equalTo(true)).body("errors", equalTo(0)).body("warnings", equalTo(1));
+    }
+
+    @Test
+    void oldVersionsAndMergedPortsThatCollideAreReported() {
+        long folder = Api.createFolder(fleet.id("f"), null);
+        String oldOs11 = fleet.join("d01", 2, "11.10.100");
+        String oldOs12 = fleet.join("d02", 3, "12.6.0");
         String collider = fleet.join("d03", 4, "12.7.4");
-        Api.moveDevices(folder, peer, collider);
-        Api.moveDevices(subFolder, os11);
-        Api.assignToFolder(Api.createProfile(fleet.id("peers"), "OS12", "12.7.4", false, Map.of(
-                DISCOVERY_ENABLED, true, PEER_SERVER_ENABLED, true)), folder);
-        Api.assignToFolder(Api.createProfile(fleet.id("os11"), "OS11", "11.11.150", false, Map.of(
-                DISCOVERY_ENABLED, true, DISCOVERY_PORT, 22340, DOWNLOAD_SERVER_PORT, 22345)), subFolder);
+        Api.moveDevices(folder, oldOs11, oldOs12, collider);
         // Each profile is valid alone; merged on one device they put discovery and server on one port.
         Api.assignToDevice(Api.createProfile(fleet.id("a"), "OS12", "12.7.4", false,
                 Map.of(DISCOVERY_PORT, 22400)), collider);
@@ -69,16 +117,14 @@ class ConsistencyTest {
                 Map.of(PEER_SERVER_PORT, 22400)), collider);
 
         consistency(folder)
-                .body("problems.code", contains("DISCOVERY_PORT_MISMATCH", "DOWNLOAD_SERVER_PORT_MISMATCH",
-                        "PORT_COLLISION"))
-                .body("problems[0].message", equalTo("1 OS 11 device(s) have 'update.discovery.port' = 22340 but "
-                        + "the OS 12 peers' 'update.discovery.port' is 22336 or 22400"))
-                .body("problems[0].deviceIds", contains(os11))
-                .body("problems[1].message", equalTo("1 OS 11 device(s) have 'update.discovery.download_server_port'"
-                        + " = 22345 but the OS 12 peers' 'peerlift.buddy_server.port' is 22335 or 22400"))
-                .body("problems[2].deviceIds", contains(collider));
-        // The sub-folder alone has no OS 12 peer at all.
-        consistency(subFolder).body("problems.code", contains("NO_PEER_SERVER"));
+                .body("problems.code", contains("OS11_BELOW_MINIMUM", "DISCOVERY_DISABLED", "PORT_COLLISION",
+                        "OS12_BELOW_MINIMUM"))
+                .body("problems[0].deviceIds", contains(oldOs11))
+                .body("problems[0].message", equalTo("1 OS 11 device(s) run a version below 11.11.150 and cannot "
+                        + "take part in a peer upgrade"))
+                .body("problems[2].deviceIds", contains(collider))
+                .body("problems[3].deviceIds", contains(oldOs12))
+                .body("problems[3].severity", equalTo("WARNING"));
     }
 
     @Test

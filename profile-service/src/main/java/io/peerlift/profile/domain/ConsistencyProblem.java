@@ -2,27 +2,64 @@ package io.peerlift.profile.domain;
 
 import java.util.List;
 
-/** One reason a peer upgrade in a folder would fail, and the devices it concerns (empty when it concerns none). */
-public record ConsistencyProblem(Code code, String message, List<String> deviceIds) {
+/**
+ * One reason a peer upgrade of a folder would fail or go worse than planned, and the devices it concerns (empty
+ * when it concerns none).
+ *
+ * @param subnet the subnet the problem is found in, null for a problem of single devices
+ */
+public record ConsistencyProblem(Code code, Severity severity, String subnet, String message,
+                                 List<String> deviceIds) {
+
+    /** ERROR: devices will not upgrade from their peers (a rollout should not start); WARNING: worth knowing. */
+    public enum Severity {
+        ERROR,
+        WARNING
+    }
 
     public enum Code {
         /** OS 11 devices below 11.11.150 cannot take part in a peer upgrade. */
-        OS11_BELOW_MINIMUM,
-        /** OS 12 devices below 12.7.4 cannot act as peer update servers. */
-        OS12_BELOW_MINIMUM,
-        /** Devices that neither ask for (OS 11) nor answer (OS 12) discovery requests. */
-        DISCOVERY_DISABLED,
-        /** No OS 12 device can serve the update, so OS 11 devices find no peer. */
-        NO_PEER_SERVER,
-        /** OS 11 devices broadcast on a port the OS 12 peers do not listen on. */
-        DISCOVERY_PORT_MISMATCH,
-        /** OS 11 devices download from a port the OS 12 peers do not serve on. */
-        DOWNLOAD_SERVER_PORT_MISMATCH,
+        OS11_BELOW_MINIMUM(Severity.ERROR),
+        /**
+         * OS 11 devices that do not send discovery requests: under PEER_THEN_WAN they download straight from the
+         * WAN, under PEER_ONLY they never upgrade.
+         */
+        DISCOVERY_DISABLED(Severity.ERROR),
         /** Devices whose merged discovery port equals their server port (set by different profiles). */
-        PORT_COLLISION
+        PORT_COLLISION(Severity.ERROR),
+        /** OS 11 devices broadcast on a port their subnet's OS 12 peers do not listen on. */
+        DISCOVERY_PORT_MISMATCH(Severity.ERROR),
+        /** OS 11 devices download from a port their subnet's OS 12 peers do not serve on. */
+        DOWNLOAD_SERVER_PORT_MISMATCH(Severity.ERROR),
+        /** No OS 12 device of the subnet serves, and none of its OS 11 devices will after its upgrade. */
+        NO_PEER_SERVER(Severity.ERROR),
+        /** No OS 12 device of the subnet serves yet: one device downloads from the WAN, then serves the rest. */
+        WAN_SEED_NEEDED(Severity.WARNING),
+        /** OS 11 devices that will not serve their subnet after their upgrade. */
+        NOT_A_PEER_AFTER_UPGRADE(Severity.WARNING),
+        /** OS 12 devices that serve but do not answer discovery, so no OS 11 device finds them. */
+        PEER_NOT_DISCOVERABLE(Severity.WARNING),
+        /** The peers of one subnet accept different numbers of parallel downloads. */
+        CONNECTION_LIMITS_DIFFER(Severity.WARNING),
+        /** OS 12 devices of the folder below 12.7.4 cannot act as peer update servers. */
+        OS12_BELOW_MINIMUM(Severity.WARNING);
+
+        private final Severity severity;
+
+        Code(Severity severity) {
+            this.severity = severity;
+        }
+
+        public Severity severity() {
+            return severity;
+        }
     }
 
     public ConsistencyProblem {
         deviceIds = List.copyOf(deviceIds);
+    }
+
+    static ConsistencyProblem of(Code code, String subnet, String message, List<String> deviceIds) {
+        return new ConsistencyProblem(code, code.severity(), subnet, message, deviceIds);
     }
 }

@@ -2,6 +2,7 @@ package io.peerlift.profile.domain;
 
 import io.peerlift.events.DeviceConfig.SettingSource;
 import io.peerlift.events.OsFamily;
+import io.peerlift.events.OsVersion;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -23,7 +24,16 @@ public final class EffectiveConfigResolver {
      */
     public static EffectiveConfig resolve(Device device, FolderTree folders, Collection<AssignedProfile> assigned,
                                           DeviceSettings own) {
-        OsFamily family = device.osFamily();
+        return resolve(device, device.os(), folders, assigned, own);
+    }
+
+    /**
+     * The configuration the device would run with at {@code version} where it is now, e.g. as an OS 12 device
+     * after its upgrade.
+     */
+    public static EffectiveConfig resolve(Device device, OsVersion version, FolderTree folders,
+                                          Collection<AssignedProfile> assigned, DeviceSettings own) {
+        OsFamily family = version.family();
         List<Long> path = folders.path(device.folderId);
         List<AssignedProfile> ranked = assigned.stream()
                 .filter(a -> a.profile().osFamily == family && appliesTo(a.assignment(), device, path))
@@ -44,7 +54,7 @@ public final class EffectiveConfigResolver {
                 sources.put(key, new SettingSource(winner.profile().id, winner.profile().name));
             });
         }
-        return new EffectiveConfig(device.id, device.folderId, path, family, device.osVersion, settings, sources);
+        return new EffectiveConfig(device.id, device.folderId, path, family, version.toString(), settings, sources);
     }
 
     private static boolean appliesTo(ProfileAssignment assignment, Device device, List<Long> path) {

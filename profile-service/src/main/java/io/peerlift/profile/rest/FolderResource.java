@@ -2,6 +2,7 @@ package io.peerlift.profile.rest;
 
 import io.peerlift.profile.domain.Folder;
 import io.peerlift.profile.domain.FolderTree;
+import io.peerlift.profile.service.ConsistencyService;
 import io.peerlift.profile.service.FolderService;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -30,6 +31,9 @@ public class FolderResource {
 
     @Inject
     FolderService folders;
+
+    @Inject
+    ConsistencyService consistencyService;
 
     @POST
     @Operation(summary = "Create a folder", description = "Under parentId, or under the root folder when absent; "
@@ -108,9 +112,13 @@ public class FolderResource {
     @GET
     @Path("/{id}/consistency")
     @Operation(summary = "Check a folder for a peer upgrade",
-            description = "The problems that would stop a peer upgrade among the devices of the folder and its "
-                    + "sub-folders: versions, discovery, ports, no OS 12 peer serving")
+            description = "The problems that would stop or slow a peer upgrade of the devices of the folder and its "
+                    + "sub-folders. Each OS 11 device is checked against the OS 12 devices of its own subnet "
+                    + "wherever they sit in the folder tree (discovery works by subnet): versions, discovery on, "
+                    + "ports, a peer server present, connection limits; where no peer serves yet, against the OS 12 "
+                    + "configuration the subnet's devices serve with after their upgrade. ERROR problems mean "
+                    + "devices will not upgrade from their peers (consistent is false); WARNING problems do not.")
     public ConsistencyReport consistency(@PathParam("id") long id) {
-        return ConsistencyReport.of(id, folders.consistency(id));
+        return ConsistencyReport.of(id, consistencyService.check(id));
     }
 }

@@ -1,5 +1,6 @@
 package io.peerlift.profile.service;
 
+import io.peerlift.events.OsVersion;
 import io.peerlift.profile.domain.AssignedProfile;
 import io.peerlift.profile.domain.Device;
 import io.peerlift.profile.domain.DeviceSettings;
@@ -50,6 +51,11 @@ final class ConfigurationSnapshot {
     /** The device's configuration; the device must be one this snapshot was loaded for. */
     EffectiveConfig resolve(Device device) {
         return EffectiveConfigResolver.resolve(device, folders, assigned, own.get(device.id));
+    }
+
+    /** The configuration the device would run with at {@code version}, e.g. once upgraded to OS 12. */
+    EffectiveConfig resolveAt(Device device, OsVersion version) {
+        return EffectiveConfigResolver.resolve(device, version, folders, assigned, own.get(device.id));
     }
 
     private static Map<String, DeviceSettings> ownConfigurations(Collection<Device> devices) {

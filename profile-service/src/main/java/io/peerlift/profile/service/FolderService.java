@@ -2,8 +2,6 @@ package io.peerlift.profile.service;
 
 import io.peerlift.profile.config.ProfileServiceConfig;
 import io.peerlift.profile.domain.ConflictException;
-import io.peerlift.profile.domain.ConsistencyCheck;
-import io.peerlift.profile.domain.ConsistencyProblem;
 import io.peerlift.profile.domain.Device;
 import io.peerlift.profile.domain.Folder;
 import io.peerlift.profile.domain.FolderTree;
@@ -24,7 +22,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** The folder tree, moving devices between folders, and the consistency of a folder for a peer upgrade. */
+/** The folder tree: creating, renaming, moving and deleting folders, and moving devices between them. */
 @ApplicationScoped
 public class FolderService {
 
@@ -187,15 +185,5 @@ public class FolderService {
     private static String named(List<String> first, long total) {
         List<String> shown = first.subList(0, (int) Math.min(first.size(), NAMED_IN_A_REFUSAL));
         return String.join(", ", shown) + (total > shown.size() ? " and " + (total - shown.size()) + " more" : "");
-    }
-
-    /** What would stop a peer upgrade among the devices of the folder and its sub-folders. */
-    @Transactional
-    public List<ConsistencyProblem> consistency(long folderId) {
-        get(folderId);
-        Set<Long> folders = tree().subtree(folderId);
-        List<Device> devices = Device.list("folderId in ?1", folders);
-        ConfigurationSnapshot snapshot = ConfigurationSnapshot.load(devices);
-        return ConsistencyCheck.check(devices.stream().map(snapshot::resolve).toList());
     }
 }
