@@ -1,6 +1,7 @@
 package io.peerlift.device.domain;
 
 import io.peerlift.device.domain.ContentStore.StoredApp;
+import io.peerlift.device.discovery.DiscoveryHub;
 import io.peerlift.device.peer.PeerServers;
 import io.peerlift.device.peer.ServedDevice;
 import io.peerlift.device.peer.ServedPackage;
@@ -50,7 +51,7 @@ public final class Device {
     private volatile DeviceState lifecycle = DeviceState.IDLE;
     private volatile DeviceView.DownloadView download;
     private volatile Upload server;
-    private DiscoveryResponder responder;
+    private DiscoveryHub.Registration responder;
     private ServingSpec serving;
     private UpgradeJob job;
 
@@ -319,8 +320,8 @@ public final class Device {
             server = new Upload(served, context.peerServers().serve(served, spec.port())
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
             if (spec.answerDiscovery()) {
-                responder = DiscoveryResponder.listen(context.vertx(), spec.discoveryPort(), id, subnet, this::offer,
-                        context.metrics());
+                responder = context.discoveryHub().answer(spec.discoveryPort(), id, subnet, ip, this::offer)
+                        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             }
         } catch (Exception e) {
             LOG.errorf(e, "%s cannot start its peer server on %s:%d", id, ip, spec.port());

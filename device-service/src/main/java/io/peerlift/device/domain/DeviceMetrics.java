@@ -28,12 +28,13 @@ public final class DeviceMetrics {
                 .description("Payload bytes served by the peer update servers").register(registry);
     }
 
-    void dropped(String reason) {
-        Counter.builder(DROPPED).description("Discovery datagrams dropped as malformed, oversized or of another version")
+    public void dropped(String reason) {
+        Counter.builder(DROPPED).description("Discovery datagrams dropped: malformed, oversized, of another version, "
+                        + "breaking a rule of the protocol, or over their source's rate")
                 .tag("reason", reason).register(registry).increment();
     }
 
-    void ignoredForeignSubnet() {
+    public void ignoredForeignSubnet() {
         foreignSubnet.increment();
     }
 

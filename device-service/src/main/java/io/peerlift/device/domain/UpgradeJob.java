@@ -176,8 +176,8 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
         device.emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.DiscoveryRequested(eventId, deviceId, cidr,
                 at, seq, answering.rolloutId(), answering.commandId(), answering.attempt(), command.app(),
                 command.version(), round));
-        List<PeerOffer> offers = device.context().discoveryClient().discover(device.ip(), device.subnet(),
-                device.discoveryPort(), device.id(), command.app(), command.version(), settings.discoveryWindow());
+        List<PeerOffer> offers = await(device.context().discoveryClient().discover(device.ip(), device.subnet(),
+                device.discoveryPort(), device.id(), command.app(), command.version(), settings.discoveryWindow()));
         device.emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.DiscoveryAnswered(eventId, deviceId, cidr,
                 at, seq, answering.rolloutId(), answering.commandId(), answering.attempt(), command.app(),
                 command.version(), round, offers));
@@ -272,6 +272,14 @@ final class UpgradeJob implements Runnable, PayloadFetcher.Listener {
         device.emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.DownloadFailed(eventId, deviceId, cidr, at,
                 seq, answering.rolloutId(), answering.commandId(), answering.attempt(), command.app(),
                 command.version(), reason, verified, peerBytes, wanBytes));
+    }
+
+    private static <T> T await(io.vertx.core.Future<T> future) throws InterruptedException {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
     }
 
     /** Waits before the next round: exponential from the configured backoff, capped, with jitter against herds. */

@@ -7,6 +7,8 @@ import io.peerlift.device.domain.DeviceContext;
 import io.peerlift.device.domain.DeviceEventSink;
 import io.peerlift.device.domain.DeviceSettings;
 import io.peerlift.device.domain.DeviceMetrics;
+import io.peerlift.device.discovery.DiscoveryClient;
+import io.peerlift.device.discovery.DiscoveryHub;
 import io.peerlift.device.peer.PeerServers;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
@@ -38,8 +40,10 @@ public class DeviceRuntime {
         // A fleet's devices share one listener per port (on 0.0.0.0, told apart by address); an agent binds its own.
         PeerServers peerServers = new PeerServers(vertx, config.peerServerIdleTimeout(),
                 config.mode() == DeviceServiceConfig.Mode.FLEET);
-        return new DeviceContext(vertx, http, workers, peerServers, new ContentStore(config.dataDir().resolve("store")), events,
-                new DeviceMetrics(meters), settings(config), Clock.systemUTC());
+        DeviceMetrics metrics = new DeviceMetrics(meters);
+        return new DeviceContext(vertx, http, workers, peerServers, new DiscoveryHub(vertx, metrics),
+                new DiscoveryClient(vertx, metrics), new ContentStore(config.dataDir().resolve("store")), events,
+                metrics, settings(config), Clock.systemUTC());
     }
 
     static DeviceSettings settings(DeviceServiceConfig config) {

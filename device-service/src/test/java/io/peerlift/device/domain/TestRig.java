@@ -6,6 +6,8 @@ import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.events.Subnet;
+import io.peerlift.device.discovery.DiscoveryClient;
+import io.peerlift.device.discovery.DiscoveryHub;
 import io.peerlift.device.peer.PeerServers;
 import io.peerlift.device.peer.ServedDevice;
 import io.peerlift.device.peer.ServedPackage;
@@ -72,6 +74,7 @@ final class TestRig implements AutoCloseable {
                 Duration.ofMillis(200), Duration.ofSeconds(5), discoveryPort, 0, 2, 8, APP);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(workers).build();
         context = new DeviceContext(vertx, http, workers, new PeerServers(vertx, Duration.ofSeconds(5), false),
+                new DiscoveryHub(vertx, metrics), new DiscoveryClient(vertx, metrics),
                 new ContentStore(root.resolve("store")), this::record,
                 metrics, settings, Clock.systemUTC());
     }

@@ -12,6 +12,7 @@ import io.peerlift.events.PeerOffer;
 import io.peerlift.events.SettingKeys;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.events.Subnet;
+import io.peerlift.device.discovery.DiscoveryHub;
 import io.peerlift.device.peer.PeerServers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -145,9 +146,10 @@ class UpgradeTest {
             rogueRequests.incrementAndGet();
             return Optional.of(TestRig.served(tampered));
         });
-             DiscoveryResponder rogue = DiscoveryResponder.listen(rig.vertx, rig.discoveryPort, "rogue", subnet,
-                     (a, v) -> Optional.of(new PeerOffer("rogue", subnet.host(9), rogueServer.port(), APP, TARGET,
-                             manifest.manifestSha256(), 0, 5)), rig.metrics)) {
+             DiscoveryHub.Registration rogue = rig.context.discoveryHub().answer(rig.discoveryPort, "rogue", subnet,
+                     subnet.host(9), (a, v) -> Optional.of(new PeerOffer("rogue", subnet.host(9), rogueServer.port(),
+                             APP, TARGET, manifest.manifestSha256(), 0, 5))).toCompletionStage().toCompletableFuture()
+                     .get(10, java.util.concurrent.TimeUnit.SECONDS)) {
             Device device = os11Device("device", 3);
             device.accept(TestRig.upgrade(device, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/unused"));
 

@@ -1,4 +1,4 @@
-package io.peerlift.device.domain;
+package io.peerlift.device.discovery;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -12,7 +12,8 @@ import java.util.UUID;
 /**
  * The discovery datagrams: a 4-byte magic {@code PLDP}, one version byte, then compact JSON. Anything else, or
  * anything larger than {@link #MAX_DATAGRAM_BYTES}, is rejected before parsing, so a stray or hostile packet on
- * the discovery port costs nothing but a counter increment.
+ * the discovery port costs nothing but a counter increment. What a decoded message says is checked by
+ * {@link DiscoveryRules} before anyone acts on it.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -35,7 +36,7 @@ public sealed interface DiscoveryMessage {
     record Answer(UUID requestId, PeerOffer offer) implements DiscoveryMessage {
     }
 
-    static byte[] encode(DiscoveryMessage message) {
+    public static byte[] encode(DiscoveryMessage message) {
         byte[] json = EventCodec.encode(message).getBytes(StandardCharsets.UTF_8);
         byte[] datagram = Arrays.copyOf(MAGIC, MAGIC.length + 1 + json.length);
         datagram[MAGIC.length] = VERSION;
@@ -48,7 +49,7 @@ public sealed interface DiscoveryMessage {
     }
 
     /** @throws RejectedDatagramException naming why the bytes are not a discovery message */
-    static DiscoveryMessage decode(byte[] datagram) {
+    public static DiscoveryMessage decode(byte[] datagram) {
         if (datagram.length > MAX_DATAGRAM_BYTES) {
             throw new RejectedDatagramException("oversized");
         }

@@ -1,0 +1,159 @@
+package io.peerlift.device.discovery;
+
+import io.peerlift.device.domain.DeviceMetrics;
+import io.peerlift.events.PeerOffer;
+import io.peerlift.events.Subnet;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramPacket;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.datagram.DatagramSocketOptions;
+import org.jboss.logging.Logger;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+
+/**
+ * The discovery responders of this process: one socket per port ({@code 0.0.0.0:port}, SO_REUSEADDR so that
+ * another process may listen too), on the event loop. A request is decoded and checked once, then handed only to
+ * the devices of the sender's subnet: in a fleet of 100 subnets no device sees another subnet's requests. Each
+ * source may send {@link #REQUESTS_PER_SECOND} requests a second; more are dropped and counted.
+ * <p>
+ * A device answers by unicast from its own address, so that the requester can check that the peer speaks for
+ * itself (see {@link DiscoveryRules#rejectAnswer}).
+ */
+public final class DiscoveryHub {
+
+    private static final Logger LOG = Logger.getLogger(DiscoveryHub.class);
+    static final long REQUESTS_PER_SECOND = 10;
+
+    private final Vertx vertx;
+    private final DeviceMetrics metrics;
+    private final Map<Integer, Future<PortSocket>> sockets = new HashMap<>();
+
+    public DiscoveryHub(Vertx vertx, DeviceMetrics metrics) {
+        this.vertx = vertx;
+        this.metrics = metrics;
+    }
+
+    /** A device answering on a port; closing it stops the answers. */
+    public interface Registration extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Answers the requests of {@code subnet} on {@code port} for the device at {@code address}.
+     *
+     * @param offers the offer for (app, version), empty when the device does not serve it; runs on the event loop
+     */
+    public synchronized Future<Registration> answer(int port, String deviceId, Subnet subnet, String address,
+                                                    BiFunction<String, String, Optional<PeerOffer>> offers) {
+        Future<PortSocket> socket = sockets.computeIfAbsent(port, this::open);
+        Responder responder = new Responder(deviceId, address, offers);
+        return socket.onFailure(e -> forget(port, socket)).map(bound -> {
+            bound.add(subnet, responder);
+            return () -> bound.remove(subnet, responder);
+        });
+    }
+
+    private Future<PortSocket> open(int port) {
+        DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReuseAddress(true));
+        PortSocket bound = new PortSocket();
+        socket.handler(bound::onDatagram);
+        return socket.listen(port, "0.0.0.0").map(listening -> {
+            bound.port = listening.localAddress().port();
+            return bound;
+        });
+    }
+
+    private synchronized void forget(int port, Future<PortSocket> failed) {
+        sockets.remove(port, failed);
+    }
+
+    /** The port used by the socket of {@code port} (the one picked when 0 was asked for), for tests. */
+    public synchronized Future<Integer> boundPort(int port) {
+        Future<PortSocket> socket = sockets.get(port);
+        return socket == null ? Future.failedFuture("nothing listens for port " + port) : socket.map(s -> s.port);
+    }
+
+    private record Responder(String deviceId, String address, BiFunction<String, String, Optional<PeerOffer>> offers) {
+    }
+
+    /** One port's socket and the devices answering on it, by subnet. */
+    private final class PortSocket {
+        private final Map<Subnet, Set<Responder>> bySubnet = new ConcurrentHashMap<>();
+        private final SourceRateLimit limit = new SourceRateLimit(REQUESTS_PER_SECOND);
+        private volatile int port;
+
+        void add(Subnet subnet, Responder responder) {
+            bySubnet.computeIfAbsent(subnet, s -> ConcurrentHashMap.newKeySet()).add(responder);
+        }
+
+        void remove(Subnet subnet, Responder responder) {
+            bySubnet.computeIfPresent(subnet, (s, responders) -> {
+                responders.remove(responder);
+                return responders.isEmpty() ? null : responders;
+            });
+        }
+
+        void onDatagram(DatagramPacket packet) {
+            String sender = packet.sender().host();
+            DiscoveryMessage.Request request = request(packet, sender);
+            if (request == null) {
+                return;
+            }
+            boolean known = false;
+            for (Map.Entry<Subnet, Set<Responder>> group : bySubnet.entrySet()) {
+                if (group.getKey().contains(sender)) {
+                    known = true;
+                    group.getValue().forEach(responder -> respond(responder, request, packet));
+                }
+            }
+            if (!known) {
+                metrics.ignoredForeignSubnet();
+            }
+        }
+
+        private DiscoveryMessage.Request request(DatagramPacket packet, String sender) {
+            if (!limit.allows(sender)) {
+                metrics.dropped("rate-limited");
+                return null;
+            }
+            DiscoveryMessage message;
+            try {
+                message = DiscoveryMessage.decode(packet.data().getBytes());
+            } catch (DiscoveryMessage.RejectedDatagramException e) {
+                metrics.dropped(e.reason());
+                return null;
+            }
+            if (!(message instanceof DiscoveryMessage.Request request)) {
+                metrics.dropped("not-a-request");
+                return null;
+            }
+            Optional<String> rejection = DiscoveryRules.rejectRequest(request);
+            rejection.ifPresent(metrics::dropped);
+            return rejection.isPresent() ? null : request;
+        }
+
+        private void respond(Responder responder, DiscoveryMessage.Request request, DatagramPacket packet) {
+            if (responder.deviceId().equals(request.deviceId())) {
+                return;
+            }
+            responder.offers().apply(request.app(), request.version()).ifPresent(offer -> {
+                Buffer answer = Buffer.buffer(DiscoveryMessage.encode(new DiscoveryMessage.Answer(request.requestId(), offer)));
+                DatagramSocket from = vertx.createDatagramSocket(new DatagramSocketOptions());
+                from.listen(0, responder.address())
+                        .compose(bound -> from.send(answer, packet.sender().port(), packet.sender().host()))
+                        .onFailure(e -> LOG.debugf("%s could not answer %s: %s", responder.deviceId(), packet.sender(),
+                                e.getMessage()))
+                        .eventually(() -> from.close());
+            });
+        }
+    }
+}
