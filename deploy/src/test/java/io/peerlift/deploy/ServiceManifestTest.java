@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.peerlift.events.SettingKeys;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
 import io.strimzi.api.kafka.model.user.KafkaUser;
@@ -98,25 +97,18 @@ class ServiceManifestTest {
 
     @ParameterizedTest
     @MethodSource(OVERLAYS)
-    void theDeviceAgentExposesItsPeerServerAndDiscoveryPorts(String overlay) {
+    void deviceServiceRunsAsTheGatewayThatAgentsReachOverHttp(String overlay) {
         Manifests manifests = Overlays.rendered(overlay);
-        ServicePod agent = ServicePod.all(manifests).stream()
+        ServicePod gateway = ServicePod.all(manifests).stream()
                 .filter(pod -> pod.deployment().getMetadata().getName().equals("device-service")).findFirst()
                 .orElseThrow(() -> new AssertionError(overlay + " has no device-service Deployment"));
-        Service service = serviceOf(manifests, agent.deployment());
-
-        assertThat(namedPort(agent, "peer-server").getContainerPort()).isEqualTo(SettingKeys.DEFAULT_PEER_SERVER_PORT);
-        assertThat(namedPort(agent, "peer-server").getProtocol()).isEqualTo("TCP");
-        assertThat(namedPort(agent, "discovery").getContainerPort()).isEqualTo(SettingKeys.DEFAULT_DISCOVERY_PORT);
-        assertThat(namedPort(agent, "discovery").getProtocol()).isEqualTo("UDP");
-        for (String name : List.of("peer-server", "discovery")) {
-            ContainerPort containerPort = namedPort(agent, name);
-            assertThat(service.getSpec().getPorts()).as("Service port for %s", name).anySatisfy(port -> {
-                assertThat(targets(port, containerPort)).isTrue();
-                assertThat(port.getPort()).isEqualTo(containerPort.getContainerPort());
-                assertThat(port.getProtocol()).isEqualTo(containerPort.getProtocol());
-            });
-        }
+        assertThat(gateway.literal("PEERLIFT_DEVICE_MODE")).isEqualTo("gateway");
+        Service service = serviceOf(manifests, gateway.deployment());
+        ContainerPort http = namedPort(gateway, "http");
+        assertThat(service.getSpec().getPorts()).as("the agents' way in").anySatisfy(port -> {
+            assertThat(targets(port, http)).isTrue();
+            assertThat(port.getPort()).isEqualTo(gateway.module().httpPort());
+        });
     }
 
     @ParameterizedTest

@@ -3,6 +3,7 @@ package io.peerlift.device;
 import io.peerlift.localstack.LocalStackTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
@@ -10,8 +11,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
-/** The operator's endpoints: health against the real broker (and database), metrics, OpenAPI. */
+/** The operator's endpoints of the Kafka-facing gateway: health against the real broker, metrics, OpenAPI. */
 @QuarkusTest
+@TestProfile(GatewayProfile.class)
 @WithTestResource(value = LocalStackTestResource.class)
 class PlatformEndpointsTest {
 
@@ -20,7 +22,7 @@ class PlatformEndpointsTest {
         given().when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("Kafka connection health check"));
+                .body("checks.name", hasItems("SmallRye Reactive Messaging - readiness check"));
     }
 
     @Test

@@ -14,12 +14,33 @@ public interface DeviceServiceConfig {
     enum Mode {
         /** One device, this process. */
         AGENT,
-        /** Many simulated devices on loopback addresses, configured by {@code peerlift.fleet.*}. */
-        FLEET
+        /**
+         * Many simulated devices on loopback addresses, configured by {@code peerlift.fleet.*}; a lab's single Kafka
+         * principal, reading the command and configuration topics itself.
+         */
+        FLEET,
+        /** No device: the device gateway that real agents reach over HTTP, bridging to Kafka. */
+        GATEWAY
     }
 
     @WithDefault("agent")
     Mode mode();
+
+    Gateway gateway();
+
+    /** The device gateway: where an agent reaches it, how long its polls wait, what it holds per device. */
+    interface Gateway {
+        /** Agent mode: the gateway's base URL (e.g. {@code https://gateway.example:8082}); the agent speaks only to it. */
+        Optional<String> url();
+
+        /** How long an agent's poll for commands or configuration waits at the gateway for something new. */
+        @WithDefault("25s")
+        Duration pollWait();
+
+        /** Gateway mode: commands held per device until fetched; older ones drop off. */
+        @WithDefault("16")
+        int maxPendingCommands();
+    }
 
     /** Agent mode: the device id. */
     @WithDefault("device-1")

@@ -66,20 +66,11 @@ public final class DiscoveryHub {
         DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReuseAddress(true));
         PortSocket bound = new PortSocket();
         socket.handler(bound::onDatagram);
-        return socket.listen(port, "0.0.0.0").map(listening -> {
-            bound.port = listening.localAddress().port();
-            return bound;
-        });
+        return socket.listen(port, "0.0.0.0").map(bound);
     }
 
     private synchronized void forget(int port, Future<PortSocket> failed) {
         sockets.remove(port, failed);
-    }
-
-    /** The port used by the socket of {@code port} (the one picked when 0 was asked for), for tests. */
-    public synchronized Future<Integer> boundPort(int port) {
-        Future<PortSocket> socket = sockets.get(port);
-        return socket == null ? Future.failedFuture("nothing listens for port " + port) : socket.map(s -> s.port);
     }
 
     private record Responder(String deviceId, String address, BiFunction<String, String, Optional<PeerOffer>> offers) {
@@ -89,7 +80,6 @@ public final class DiscoveryHub {
     private final class PortSocket {
         private final Map<Subnet, Set<Responder>> bySubnet = new ConcurrentHashMap<>();
         private final SourceRateLimit limit = new SourceRateLimit(REQUESTS_PER_SECOND);
-        private volatile int port;
 
         void add(Subnet subnet, Responder responder) {
             bySubnet.computeIfAbsent(subnet, s -> ConcurrentHashMap.newKeySet()).add(responder);

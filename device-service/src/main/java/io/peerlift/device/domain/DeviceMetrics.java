@@ -38,18 +38,18 @@ public final class DeviceMetrics {
         foreignSubnet.increment();
     }
 
-    void downloaded(DownloadSource source, long bytes) {
+    public void downloaded(DownloadSource source, long bytes) {
         Counter.builder(DOWNLOADED).baseUnit("bytes").description("Payload bytes received, verified or not")
                 .tag("source", source.name()).register(registry).increment(bytes);
     }
 
     /** {@code what} is "chunk" or "manifest": something a source sent that failed verification. */
-    void rejected(String what) {
+    public void rejected(String what) {
         Counter.builder(REJECTED).description("Chunks and manifests that failed verification; their source was banned")
                 .tag("what", what).register(registry).increment();
     }
 
-    void uploaded(long bytes) {
+    public void uploaded(long bytes) {
         uploaded.increment(bytes);
     }
 

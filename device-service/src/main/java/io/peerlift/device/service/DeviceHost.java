@@ -2,11 +2,12 @@ package io.peerlift.device.service;
 
 import io.peerlift.device.config.DeviceServiceConfig;
 import io.peerlift.device.config.FleetConfig;
-import io.peerlift.device.domain.ContentStore.StoredApp;
-import io.peerlift.device.domain.Device;
+import io.peerlift.device.agent.Device;
+import io.peerlift.device.agent.DeviceContext;
+import io.peerlift.device.agent.GatewayLink;
+import io.peerlift.device.download.StoredPackage;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.peerlift.device.domain.DeviceContext;
 import io.peerlift.device.domain.DeviceState;
 import io.peerlift.device.domain.DeviceView;
 import io.peerlift.events.DeviceCommand;
@@ -18,7 +19,6 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -30,8 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The devices this process hosts: one in agent mode, a whole simulated fleet in fleet mode. Commands and
- * configurations for other devices are ignored, since every device-service instance reads the whole topics.
+ * The devices this process hosts: one in agent mode (fed by its gateway), a whole simulated fleet in fleet mode
+ * (fed by the topics, where commands and configurations for other devices are ignored), none in gateway mode.
  * The devices are built when the bean is first used, so a Kafka record arriving early still finds its device.
  */
 @ApplicationScoped
@@ -39,14 +39,20 @@ public class DeviceHost {
 
     private static final Logger LOG = Logger.getLogger(DeviceHost.class);
 
-    @Inject
-    DeviceServiceConfig config;
-    @Inject
-    FleetConfig fleet;
-    @Inject
-    DeviceContext context;
-    @Inject
-    MeterRegistry meters;
+    private final DeviceServiceConfig config;
+    private final FleetConfig fleet;
+    private final DeviceContext context;
+    private final MeterRegistry meters;
+    private final DeviceRuntime runtime;
+
+    DeviceHost(DeviceServiceConfig config, FleetConfig fleet, DeviceContext context, MeterRegistry meters,
+               DeviceRuntime runtime) {
+        this.config = config;
+        this.fleet = fleet;
+        this.context = context;
+        this.meters = meters;
+        this.runtime = runtime;
+    }
 
     private final Map<String, Device> devices = new LinkedHashMap<>();
 
@@ -60,8 +66,14 @@ public class DeviceHost {
                         config.peerServerEnabled(), context));
             }
             case FLEET -> buildFleet();
+            case GATEWAY -> {
+                // hosts no device: it holds commands and configurations for the agents that poll it
+            }
         }
         devices.values().forEach(Device::start);
+        // An agent hears its gateway only: its own commands and configuration, nobody else's.
+        runtime.gatewayLink().ifPresent(link -> devices.values().forEach(device -> link.start(device::accept,
+                device::accept)));
         registerGauges();
         LOG.infof("hosting %d device(s) in %s mode", devices.size(), config.mode());
     }
@@ -77,7 +89,7 @@ public class DeviceHost {
     }
 
     private void buildFleet() {
-        Optional<StoredApp> seed = importSeed();
+        Optional<StoredPackage> seed = importSeed();
         for (FleetLayout.Member member : FleetLayout.plan(fleet)) {
             Path dir = config.dataDir().resolve("devices").resolve(member.id());
             Device device = new Device(member.id(), member.ip(), member.subnet(), member.osVersion(), dir,
@@ -89,7 +101,7 @@ public class DeviceHost {
         }
     }
 
-    private Optional<StoredApp> importSeed() {
+    private Optional<StoredPackage> importSeed() {
         if (fleet.initialPeersPerSubnet() == 0 || fleet.subnetsWithoutPeers() == fleet.subnets()) {
             return Optional.empty();
         }
@@ -97,7 +109,7 @@ public class DeviceHost {
         Path file = seed.file().orElseThrow(() -> new IllegalStateException(
                 "peerlift.fleet.seed-package.file is required: the initial peers must hold the package they serve"));
         try {
-            StoredApp app = context.store().importPackage(seed.app(), seed.version(), file);
+            StoredPackage app = context.store().importPackage(seed.app(), seed.version(), file);
             LOG.infof("initial peers hold %s %s, manifest %s", seed.app(), seed.version(),
                     app.manifest().manifestSha256());
             return Optional.of(app);
@@ -112,6 +124,7 @@ public class DeviceHost {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        runtime.gatewayLink().ifPresent(GatewayLink::stop);
         devices.values().forEach(Device::stop);
     }
 

@@ -1,4 +1,4 @@
-package io.peerlift.device.domain;
+package io.peerlift.device.agent;
 
 import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.EventCodec;
@@ -34,7 +34,7 @@ public final class NamespaceNode {
         Path dataDir = Path.of(args[5]);
         Path packageFile = Path.of(args[6]);
         CountDownLatch finished = new CountDownLatch(1);
-        TestRig rig = new TestRig(dataDir, discoveryPort, 0, false).onEvent(event -> {
+        TestRig rig = new TestRig(dataDir, discoveryPort, java.util.Map.of()).onEvent(event -> {
             System.out.println(EVENT + EventCodec.encode(event));
             if (event instanceof DeviceEvent.UpgradeCompleted || event instanceof DeviceEvent.DownloadFailed) {
                 finished.countDown();

@@ -1,10 +1,8 @@
-package io.peerlift.device.domain;
+package io.peerlift.device.download;
 
 import io.peerlift.device.peer.PeerServers;
 import io.peerlift.events.DownloadSource;
 import io.peerlift.events.PeerOffer;
-
-import java.net.URI;
 
 /**
  * Somewhere a package can be fetched from: a peer's update server or the repository. Both speak the same
@@ -23,12 +21,12 @@ public record Source(DownloadSource kind, String peerId, String baseUrl) {
         return new Source(DownloadSource.WAN, null, repositoryUrl.replaceAll("/+$", ""));
     }
 
-    public URI manifestUri(String app, String version) {
-        return URI.create(baseUrl + "/" + app + "/" + version + "/manifest");
+    public String manifestUrl(String app, String version) {
+        return baseUrl + "/" + app + "/" + version + "/manifest";
     }
 
-    public URI payloadUri(String app, String version) {
-        return URI.create(baseUrl + "/" + app + "/" + version + "/payload");
+    public String payloadUrl(String app, String version) {
+        return baseUrl + "/" + app + "/" + version + "/payload";
     }
 
     @Override

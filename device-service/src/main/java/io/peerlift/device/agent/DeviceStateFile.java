@@ -1,4 +1,4 @@
-package io.peerlift.device.domain;
+package io.peerlift.device.agent;
 
 import io.peerlift.events.AppRef;
 
@@ -17,16 +17,20 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * What a device must remember across restarts, in {@code device.properties} of its directory: the last event seq
- * (so seq keeps rising), the OS version, the apps it holds and the commands it already handled. Written atomically
- * on every change.
+ * What a device must remember across restarts, in {@code device.properties} of its directory: how far event seqs
+ * went (so seq keeps rising), the OS version, the apps it holds and the commands it already handled. Written
+ * atomically on every change. Seqs are reserved {@link #SEQ_BLOCK} at a time, so that a device emitting events does
+ * not write its file for each: after a restart seq goes on from the end of the last block (it rises, with a gap).
  */
 public final class DeviceStateFile {
 
-    private static final int REMEMBERED_COMMANDS = 64;
+    private static final int REMEMBERED_COMMANDS = 16;
+    static final long SEQ_BLOCK = 64;
 
     private final Path file;
     private long seq;
+    /** The highest seq written to the file: seqs up to it may be handed out without writing. */
+    private long reserved;
     private String osVersion;
     private final List<AppRef> apps = new ArrayList<>();
     private final Deque<String> handledCommands = new ArrayDeque<>();
@@ -47,6 +51,7 @@ public final class DeviceStateFile {
                 throw new UncheckedIOException("cannot read device state " + state.file, e);
             }
             state.seq = Long.parseLong(props.getProperty("seq", "0"));
+            state.reserved = state.seq;
             state.osVersion = props.getProperty("osVersion", initialOsVersion);
             for (String app : split(props.getProperty("apps"))) {
                 String[] parts = app.split("@", 3);
@@ -63,7 +68,10 @@ public final class DeviceStateFile {
 
     public synchronized long nextSeq() {
         seq++;
-        save();
+        if (seq > reserved) {
+            reserved = seq + SEQ_BLOCK - 1;
+            save();
+        }
         return seq;
     }
 
@@ -102,7 +110,7 @@ public final class DeviceStateFile {
 
     private void save() {
         Properties props = new Properties();
-        props.setProperty("seq", Long.toString(seq));
+        props.setProperty("seq", Long.toString(reserved));
         props.setProperty("osVersion", osVersion);
         props.setProperty("apps", String.join(",", apps.stream()
                 .map(a -> a.app() + "@" + a.version() + "@" + a.manifestSha256()).toList()));

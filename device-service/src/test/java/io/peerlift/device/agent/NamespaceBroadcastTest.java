@@ -1,4 +1,4 @@
-package io.peerlift.device.domain;
+package io.peerlift.device.agent;
 
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.DeviceEvent;

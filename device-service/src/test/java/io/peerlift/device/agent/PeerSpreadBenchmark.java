@@ -1,4 +1,4 @@
-package io.peerlift.device.domain;
+package io.peerlift.device.agent;
 
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.DeviceConfig;
@@ -37,7 +37,7 @@ class PeerSpreadBenchmark {
         int devices = Integer.getInteger("peerlift.benchmark.devices", 16);
         long rate = Long.getLong("peerlift.benchmark.rate", 16L << 20);
         int packageMib = Integer.getInteger("peerlift.benchmark.package-mib", 8);
-        try (TestRig rig = new TestRig(dir, rate, false)) {
+        try (TestRig rig = new TestRig(dir, java.util.Map.of("upload-rate-bytes-per-second", String.valueOf(rate)))) {
             Subnet subnet = TestRig.randomSubnet();
             Path packageFile = TestRig.randomPackage(dir.resolve("package"), packageMib * AppManifest.DEFAULT_CHUNK_SIZE);
             AppManifest manifest = TestRig.manifestOf(packageFile);
@@ -52,10 +52,10 @@ class PeerSpreadBenchmark {
             rig.onEvent(event -> {
                 if (event instanceof DeviceEvent.UpgradeCompleted completed) {
                     Device device = fleet.stream().filter(d -> d.id().equals(completed.deviceId())).findFirst().orElseThrow();
-                    rig.workers.execute(() -> device.accept(new DeviceConfig(UUID.randomUUID(), device.id(), 1,
+                    device.accept(new DeviceConfig(UUID.randomUUID(), device.id(), 1,
                             List.of(1L), OsFamily.OS12, TestRig.TARGET, Map.of(SettingKeys.PEER_SERVER_ENABLED, true,
                             SettingKeys.DISCOVERY_PORT, rig.discoveryPort, SettingKeys.PEER_SERVER_LIMIT, 1), Map.of(),
-                            1, Instant.now())));
+                            1, Instant.now()));
                 }
             });
             long start = System.nanoTime();

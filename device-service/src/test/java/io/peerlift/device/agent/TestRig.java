@@ -1,46 +1,52 @@
-package io.peerlift.device.domain;
+package io.peerlift.device.agent;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.peerlift.device.config.DeviceServiceConfig;
+import io.peerlift.device.discovery.DiscoveryClient;
+import io.peerlift.device.discovery.DiscoveryHub;
+import io.peerlift.device.domain.DeviceMetrics;
+import io.peerlift.device.download.ChunkStore;
+import io.peerlift.device.peer.PayloadClient;
+import io.peerlift.device.peer.PeerServers;
+import io.peerlift.device.peer.ServedDevice;
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.events.Subnet;
-import io.peerlift.device.discovery.DiscoveryClient;
-import io.peerlift.device.discovery.DiscoveryHub;
-import io.peerlift.device.peer.PeerServers;
-import io.peerlift.device.peer.ServedDevice;
-import io.peerlift.device.peer.ServedPackage;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.core.Vertx;
 import org.awaitility.Awaitility;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Real devices for tests: a shared Vert.x, HTTP client, worker pool and content store, with short install and
- * reboot times, a free discovery port, and every published event recorded in order.
+ * Real devices for tests: a shared Vert.x, peer servers, discovery hub and chunk store, the configuration as the
+ * service would read it (short install and reboot times, a free discovery port), and every event recorded in order.
  */
-final class TestRig implements AutoCloseable {
+public final class TestRig implements AutoCloseable {
 
-    static final String APP = "base-system";
-    static final String TARGET = "12.7.4";
-    static final String OS11 = "11.11.150";
+    public static final String APP = "base-system";
+    public static final String TARGET = "12.7.4";
+    public static final String OS11 = "11.11.150";
 
     static {
         // Shared machines and CI runners can be slow: give asynchronous waits room, they end as soon as they hold.
@@ -49,7 +55,6 @@ final class TestRig implements AutoCloseable {
 
     final Path root;
     final Vertx vertx = Vertx.vertx();
-    final ExecutorService workers = Executors.newCachedThreadPool();
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final DeviceMetrics metrics = new DeviceMetrics(meters);
     final List<DeviceEvent> events = new CopyOnWriteArrayList<>();
@@ -59,24 +64,42 @@ final class TestRig implements AutoCloseable {
     private volatile Consumer<DeviceEvent> listener = event -> { };
 
     TestRig(Path root) {
-        this(root, 0, false);
+        this(root, Map.of());
     }
 
-    TestRig(Path root, long uploadRate, boolean serveBeforeReboot) {
-        this(root, freeUdpPort(), uploadRate, serveBeforeReboot);
+    /** @param overrides {@code peerlift.device.*} keys (without the prefix) over the rig's defaults */
+    TestRig(Path root, Map<String, String> overrides) {
+        this(root, freeUdpPort(), overrides);
     }
 
-    TestRig(Path root, int discoveryPort, long uploadRate, boolean serveBeforeReboot) {
+    TestRig(Path root, int discoveryPort, Map<String, String> overrides) {
         this.root = root;
         this.discoveryPort = discoveryPort;
-        DeviceSettings settings = new DeviceSettings(Duration.ofMillis(100), Duration.ofMillis(100), serveBeforeReboot,
-                uploadRate, Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMillis(400), 2, 2,
-                Duration.ofMillis(200), Duration.ofSeconds(5), discoveryPort, 0, 2, 8, APP);
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(workers).build();
-        context = new DeviceContext(vertx, http, workers, new PeerServers(vertx, Duration.ofSeconds(5), false),
+        Map<String, String> keys = new HashMap<>(Map.of(
+                "install-duration", "100ms", "reboot-delay", "100ms", "discovery-window", "1s",
+                "discovery-backoff", "100ms", "discovery-backoff-max", "400ms", "wan-fallback-after-rounds", "2",
+                "wan-attempts", "2", "progress-interval", "200ms", "request-timeout", "5s",
+                "peer-server-idle-timeout", "5s"));
+        keys.putAll(Map.of("discovery-port", String.valueOf(discoveryPort), "peer-server-port", "0",
+                "peer-server-limit", "2", "data-dir", root.toString()));
+        keys.putAll(overrides);
+        DeviceServiceConfig config = config(keys);
+        context = new DeviceContext(vertx, config, new PeerServers(vertx, config.peerServerIdleTimeout(), false),
                 new DiscoveryHub(vertx, metrics), new DiscoveryClient(vertx, metrics),
-                new ContentStore(root.resolve("store")), this::record,
-                metrics, settings, Clock.systemUTC());
+                new PayloadClient(vertx, config.requestTimeout()), new ChunkStore(root.resolve("store")), this::record,
+                metrics, Clock.systemUTC());
+    }
+
+    /** The service's own mapping, defaults and validation included, from {@code peerlift.device.*} keys. */
+    public static DeviceServiceConfig config(Map<String, String> keys) {
+        Map<String, String> prefixed = new HashMap<>();
+        keys.forEach((key, value) -> prefixed.put("peerlift.device." + key, value));
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(DeviceServiceConfig.class)
+                .withConverter(Duration.class, 100, new DurationConverter()) // Quarkus's "100ms", "5s"
+                .withSources(new PropertiesConfigSource(prefixed, "test-rig", 100))
+                .build();
+        return config.getConfigMapping(DeviceServiceConfig.class);
     }
 
     private void record(DeviceEvent event) {
@@ -102,11 +125,12 @@ final class TestRig implements AutoCloseable {
         return device;
     }
 
-    /** An initial peer: OS 12, holding the package, serving. */
+    /** An initial peer: OS 12, holding the package, serving (once this returns). */
     Device peer(String id, Subnet subnet, int host, Path packageFile) throws IOException {
         Device device = device(id, subnet, host, TARGET, true);
         device.provision(context.store().importPackage(APP, TARGET, packageFile));
         device.start();
+        org.awaitility.Awaitility.await().until(() -> device.peerServerState().running());
         return device;
     }
 
@@ -116,17 +140,13 @@ final class TestRig implements AutoCloseable {
         return context.peerServers().serve(served, 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    static ServedPackage served(ContentStore.StoredApp app) {
-        return new ServedPackage(app.manifest(), app.manifestBytes(), app.payload());
-    }
-
-    static Path randomPackage(Path dir, int bytes) throws IOException {
+    public static Path randomPackage(Path dir, int bytes) throws IOException {
         byte[] data = new byte[bytes];
         new Random(bytes).nextBytes(data);
         return Files.write(Files.createDirectories(dir).resolve("package-" + bytes + ".bin"), data);
     }
 
-    static AppManifest manifestOf(Path packageFile) throws IOException {
+    public static AppManifest manifestOf(Path packageFile) throws IOException {
         try (var in = Files.newInputStream(packageFile)) {
             return AppManifest.compute(APP, TARGET, AppManifest.DEFAULT_CHUNK_SIZE, in);
         }
@@ -157,7 +177,6 @@ final class TestRig implements AutoCloseable {
     public void close() {
         devices.forEach(Device::stop);
         context.peerServers().close();
-        workers.shutdownNow();
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 }

@@ -1,0 +1,281 @@
+package io.peerlift.device.agent;
+
+import io.peerlift.device.domain.DeviceState;
+import io.peerlift.device.domain.DeviceView;
+import io.peerlift.device.domain.ServingPolicy;
+import io.peerlift.device.domain.UpgradeEligibility;
+import io.peerlift.device.download.StoredPackage;
+import io.peerlift.device.peer.ServedPackage;
+import io.peerlift.events.AppRef;
+import io.peerlift.events.DeviceCommand;
+import io.peerlift.events.DeviceConfig;
+import io.peerlift.events.DeviceEvent;
+import io.peerlift.events.OsVersion;
+import io.peerlift.events.PeerServerState;
+import io.peerlift.events.Subnet;
+import io.vertx.core.Future;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One endpoint device: who it is, what it runs and holds, and what it is doing. It takes its commands and
+ * configuration, starts an {@link UpgradeJob} for an Upgrade it accepts, and keeps its {@link DeviceServing} in line
+ * with {@link ServingPolicy}. Its events go through {@link DeviceEvents}, with a seq that rises across restarts.
+ * An idle device is this object, its state file's fields and its configuration: a few KiB, no thread, no socket.
+ */
+public final class Device {
+
+    private static final Logger LOG = Logger.getLogger(Device.class);
+
+    private final String id;
+    private final String ip;
+    private final Subnet subnet;
+    private final Path dir;
+    private final DeviceContext context;
+    private final DeviceStateFile state;
+    private final boolean provisionedAsPeer;
+    private final DeviceEvents events;
+    private final DeviceServing serving;
+
+    private volatile DeviceConfig config;
+    private volatile DeviceState lifecycle = DeviceState.IDLE;
+    private volatile DeviceView.DownloadView download;
+    private UpgradeJob job;
+
+    /**
+     * @param dir               the device's own directory (state file, chunk records)
+     * @param provisionedAsPeer whether the peer server runs before any effective configuration arrives
+     */
+    public Device(String id, String ip, Subnet subnet, String initialOsVersion, Path dir, boolean provisionedAsPeer,
+                  DeviceContext context) {
+        if (!subnet.contains(ip)) {
+            throw new IllegalArgumentException("device " + id + " address " + ip + " is outside its subnet " + subnet);
+        }
+        OsVersion.parse(initialOsVersion);
+        this.id = id;
+        this.ip = ip;
+        this.subnet = subnet;
+        this.dir = dir;
+        this.context = context;
+        this.provisionedAsPeer = provisionedAsPeer;
+        this.state = DeviceStateFile.load(dir, initialOsVersion);
+        this.events = new DeviceEvents(id, subnet, state, context.events(), context.clock());
+        this.serving = new DeviceServing(id, ip, subnet, context, events, state::apps, this::servable);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String ip() {
+        return ip;
+    }
+
+    public Subnet subnet() {
+        return subnet;
+    }
+
+    public String osVersion() {
+        return state.osVersion();
+    }
+
+    public DeviceState state() {
+        return lifecycle;
+    }
+
+    public List<AppRef> apps() {
+        return state.apps();
+    }
+
+    DeviceContext context() {
+        return context;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** Announces the device and starts serving if it should. */
+    public void start() {
+        announce();
+        reconcileServing("configuration");
+    }
+
+    /**
+     * The periodic announcement. It first brings serving in line with the configuration again, so a peer server
+     * that could not bind its port (still held by a previous process, say) is retried.
+     */
+    public void heartbeat() {
+        reconcileServing("configuration");
+        announce();
+    }
+
+    /** Stops serving and any running download (its verified chunks stay on disk). */
+    public void stop() {
+        UpgradeJob running;
+        synchronized (this) {
+            running = job;
+        }
+        serving.stop("shutdown");
+        if (running != null) {
+            running.cancel();
+        }
+    }
+
+    /** Holds a package from the start (an initial peer provisioned with the app). */
+    public void provision(StoredPackage pkg) {
+        state.hold(new AppRef(pkg.manifest().app(), pkg.manifest().version(), pkg.manifest().manifestSha256()));
+    }
+
+    /** Tells the fleet who the device is, what it holds and whether it serves. */
+    public void announce() {
+        events.emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.DeviceAnnounced(eventId, deviceId, cidr, at,
+                seq, ip, state.osVersion(), state.apps(), peerServerState()));
+    }
+
+    public void accept(DeviceConfig newConfig) {
+        DeviceConfig current = config;
+        if (current != null && newConfig.revision() <= current.revision()) {
+            return;
+        }
+        config = newConfig;
+        reconcileServing("configuration");
+    }
+
+    public void accept(DeviceCommand command) {
+        if (!state.markHandled(command.commandId() + "/" + command.attempt())) {
+            LOG.debugf("%s ignores re-delivered command %s/%d", id, command.commandId(), command.attempt());
+            return;
+        }
+        if (command instanceof DeviceCommand.Upgrade upgrade) {
+            startUpgrade(upgrade);
+        } else {
+            cancel(command.rolloutId());
+        }
+    }
+
+    private void startUpgrade(DeviceCommand.Upgrade command) {
+        UpgradeReport report = new UpgradeReport(command, events, this, context.metrics());
+        Optional<String> refusal = UpgradeEligibility.refusal(osVersion(), isBaseSystem(command.app()), command.version());
+        if (refusal.isPresent()) {
+            events.emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.UpgradeFailed(eventId, deviceId, cidr,
+                    at, seq, command.rolloutId(), command.commandId(), command.attempt(), command.app(),
+                    command.version(), refusal.get()));
+            return;
+        }
+        if (isBaseSystem(command.app()) && OsVersion.parse(osVersion()).equals(OsVersion.parse(command.version()))
+                && holds(command.app(), command.version(), command.manifestSha256())) {
+            // Already there (e.g. a command replayed after a restart): confirm instead of downloading again.
+            report.upgradeCompleted(osVersion(), 0, 0);
+            return;
+        }
+        UpgradeJob started;
+        synchronized (this) {
+            if (job != null) {
+                if (job.rolloutId().equals(command.rolloutId())) {
+                    job.answer(command); // a new attempt of the running upgrade: it carries on and answers this one
+                } else {
+                    String busyWith = job.rolloutId();
+                    events.emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.UpgradeFailed(eventId, deviceId,
+                            cidr, at, seq, command.rolloutId(), command.commandId(), command.attempt(), command.app(),
+                            command.version(), "the device is busy with the upgrade of rollout " + busyWith));
+                }
+                return;
+            }
+            started = new UpgradeJob(this, command, report);
+            job = started;
+        }
+        started.run().onComplete(ended -> jobEnded(started));
+    }
+
+    private void cancel(String rolloutId) {
+        UpgradeJob running;
+        synchronized (this) {
+            running = job;
+        }
+        if (running != null && running.rolloutId().equals(rolloutId)) {
+            running.cancel();
+        }
+    }
+
+    private synchronized void jobEnded(UpgradeJob ended) {
+        if (job == ended) {
+            job = null;
+        }
+    }
+
+    boolean isBaseSystem(String app) {
+        return context.config().baseSystemApp().equals(app);
+    }
+
+    private boolean holds(String app, String version, String manifestSha256) {
+        return state.apps().stream().anyMatch(a -> a.app().equals(app) && a.version().equals(version)
+                && a.manifestSha256().equals(manifestSha256));
+    }
+
+    void lifecycle(DeviceState next) {
+        lifecycle = next;
+    }
+
+    void download(DeviceView.DownloadView progress) {
+        download = progress;
+    }
+
+    /**
+     * Records a package whose every chunk this device verified (blocking: the state file); completes once serving
+     * follows (with {@code serve-before-reboot}, the peer server is up).
+     */
+    Future<Void> hold(AppRef app) {
+        state.hold(app);
+        return reconcileServing("configuration");
+    }
+
+    void switchOsVersion(String version) {
+        state.osVersion(version);
+    }
+
+    /** The reboot: the peer server goes down with the device and comes back as the configuration says. */
+    void reboot() {
+        lifecycle = DeviceState.REBOOTING;
+        reconcileServing("reboot");
+    }
+
+    int discoveryPort() {
+        return ServingPolicy.discoveryPort(config, defaults());
+    }
+
+    boolean discoveryEnabled() {
+        return ServingPolicy.discoveryEnabled(config);
+    }
+
+    private ServingPolicy.Defaults defaults() {
+        return new ServingPolicy.Defaults(context.config().peerServerPort(), context.config().peerServerLimit(),
+                context.config().discoveryPort(), context.config().serveBeforeReboot());
+    }
+
+    private Future<Void> reconcileServing(String stopReason) {
+        return serving.reconcile(ServingPolicy.desired(osVersion(), !state.apps().isEmpty(),
+                lifecycle == DeviceState.REBOOTING, provisionedAsPeer, config, defaults()), stopReason);
+    }
+
+    public PeerServerState peerServerState() {
+        return serving.state(ServingPolicy.port(config, defaults()));
+    }
+
+    /** Only complete packages this device verified (or was provisioned with) are served. */
+    private Optional<ServedPackage> servable(String app, String version) {
+        return state.apps().stream()
+                .filter(a -> a.app().equals(app) && a.version().equals(version))
+                .findFirst()
+                .flatMap(a -> context.store().find(a.manifestSha256()))
+                .filter(StoredPackage::isComplete)
+                .map(StoredPackage::served);
+    }
+
+    public DeviceView view() {
+        return new DeviceView(id, ip, subnet.toString(), osVersion(), lifecycle, apps(), peerServerState(), download);
+    }
+}

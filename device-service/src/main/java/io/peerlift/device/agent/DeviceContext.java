@@ -1,0 +1,23 @@
+package io.peerlift.device.agent;
+
+import io.peerlift.device.config.DeviceServiceConfig;
+import io.peerlift.device.discovery.DiscoveryClient;
+import io.peerlift.device.discovery.DiscoveryHub;
+import io.peerlift.device.domain.DeviceEventSink;
+import io.peerlift.device.domain.DeviceMetrics;
+import io.peerlift.device.download.ChunkStore;
+import io.peerlift.device.peer.PayloadClient;
+import io.peerlift.device.peer.PeerServers;
+import io.vertx.core.Vertx;
+
+import java.time.Clock;
+
+/**
+ * What the devices of one process share: the event loops, the peer servers and discovery sockets (one per port),
+ * the HTTP client, the chunk store, the event sink, the metrics and the configuration. A device adds only its own
+ * state to it: an idle device holds no thread and no socket.
+ */
+public record DeviceContext(Vertx vertx, DeviceServiceConfig config, PeerServers peerServers,
+                            DiscoveryHub discoveryHub, DiscoveryClient discoveryClient, PayloadClient payloads,
+                            ChunkStore store, DeviceEventSink events, DeviceMetrics metrics, Clock clock) {
+}

@@ -1,0 +1,175 @@
+package io.peerlift.device.agent;
+
+import io.peerlift.device.domain.Backoff;
+import io.peerlift.device.domain.DeviceEventSink;
+import io.peerlift.device.gateway.GatewayApi;
+import io.peerlift.events.DeviceConfig;
+import io.peerlift.events.DeviceEvent;
+import io.peerlift.events.EventCodec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A real agent's only line to the fleet: its gateway, over HTTP. Two long polls run one after the other without
+ * end, one for the device's commands (each answer's cursor is the next poll's {@code after}, which tells the
+ * gateway what the device holds) and one for its configuration (by revision); the device's events are posted in
+ * order, in batches, each removed only once the gateway answered that Kafka holds it. A failed call is retried
+ * with backoff. Everything runs on the event loop.
+ * <p>
+ * Events wait in memory for now, at most {@link #MAX_QUEUED}; a durable outbox for a gateway that stays away
+ * across a restart is issue #14's.
+ */
+public final class GatewayLink implements DeviceEventSink {
+
+    private static final Logger LOG = Logger.getLogger(GatewayLink.class);
+    static final int MAX_QUEUED = 10_000;
+    private static final Backoff RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+    private final Vertx vertx;
+    private final HttpClient http;
+    private final String base;
+    private final Duration pollWait;
+    private final Deque<DeviceEvent> queued = new ArrayDeque<>();
+    private boolean posting;
+    private int postFailures;
+    private volatile boolean stopped;
+    private final AtomicLong received = new AtomicLong();
+    private String cursor;
+    private long revision = -1;
+
+    public GatewayLink(Vertx vertx, String gatewayUrl, String deviceId, Duration pollWait) {
+        this.vertx = vertx;
+        this.base = gatewayUrl.replaceAll("/+$", "") + GatewayApi.PATH + "/" + deviceId;
+        this.pollWait = pollWait;
+        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000));
+    }
+
+    /** Starts polling: {@code commands} and {@code configs} get what the gateway holds for this device only. */
+    public void start(Consumer<io.peerlift.events.DeviceCommand> commands, Consumer<DeviceConfig> configs) {
+        vertx.runOnContext(v -> {
+            pollCommands(commands, 0);
+            pollConfig(configs, 0);
+        });
+    }
+
+    public void stop() {
+        stopped = true;
+    }
+
+    @Override
+    public synchronized void publish(DeviceEvent event) {
+        if (queued.size() >= MAX_QUEUED) {
+            DeviceEvent dropped = queued.removeFirst();
+            LOG.errorf("the gateway is away: event seq %d of %s dropped", dropped.seq(), dropped.deviceId());
+        }
+        queued.addLast(event);
+        vertx.runOnContext(v -> flush());
+    }
+
+    private void pollCommands(Consumer<io.peerlift.events.DeviceCommand> commands, int failures) {
+        if (stopped) {
+            return;
+        }
+        String url = base + "/commands?wait=" + pollWait.toSeconds() + (cursor == null ? "" : "&after=" + cursor);
+        call(HttpMethod.GET, url, null).onComplete(answer -> {
+            if (answer.failed() || answer.result().status() != 200) {
+                retry(failures, next -> pollCommands(commands, next), answer.failed() ? answer.cause().getMessage()
+                        : "status " + answer.result().status());
+                return;
+            }
+            GatewayApi.CommandBatch batch = EventCodec.decode(answer.result().body().getBytes(), GatewayApi.CommandBatch.class);
+            batch.commands().forEach(delivery -> commands.accept(delivery.command()));
+            cursor = batch.cursor();
+            pollCommands(commands, 0);
+        });
+    }
+
+    private void pollConfig(Consumer<DeviceConfig> configs, int failures) {
+        if (stopped) {
+            return;
+        }
+        String url = base + "/config?wait=" + pollWait.toSeconds() + "&after=" + revision;
+        call(HttpMethod.GET, url, null).onComplete(answer -> {
+            if (answer.failed() || answer.result().status() != 200 && answer.result().status() != 204) {
+                retry(failures, next -> pollConfig(configs, next), answer.failed() ? answer.cause().getMessage()
+                        : "status " + answer.result().status());
+                return;
+            }
+            if (answer.result().status() == 200) {
+                DeviceConfig config = EventCodec.decode(answer.result().body().getBytes(), DeviceConfig.class);
+                revision = Math.max(revision, config.revision());
+                configs.accept(config);
+            }
+            pollConfig(configs, 0);
+        });
+    }
+
+    private synchronized void flush() {
+        if (posting || queued.isEmpty() || stopped) {
+            return;
+        }
+        posting = true;
+        List<DeviceEvent> batch = new ArrayList<>(queued).subList(0, Math.min(queued.size(), GatewayApi.MAX_EVENTS_PER_POST));
+        call(HttpMethod.POST, base + "/events", Buffer.buffer("[" + String.join(",",
+                batch.stream().map(EventCodec::encode).toList()) + "]")).onComplete(answer -> {
+            synchronized (this) {
+                posting = false;
+                if (answer.succeeded() && answer.result().status() == 200) {
+                    postFailures = 0;
+                    for (int i = 0; i < batch.size(); i++) {
+                        queued.removeFirst();
+                    }
+                    flush();
+                    return;
+                }
+                String why = answer.failed() ? answer.cause().getMessage() : "status " + answer.result().status();
+                retry(postFailures++, next -> flush(), why);
+            }
+        });
+    }
+
+    private void retry(int failures, Consumer<Integer> again, String why) {
+        Duration wait = RETRY.before(failures + 1, bound -> ThreadLocalRandom.current().nextLong(bound));
+        LOG.debugf("gateway call failed (%s); again in %d ms", why, wait.toMillis());
+        vertx.setTimer(wait.toMillis(), t -> again.accept(failures + 1));
+    }
+
+    /** An answer's status and body. */
+    private record Answer(int status, Buffer body) {
+    }
+
+    private Future<Answer> call(HttpMethod method, String url, Buffer body) {
+        RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(url)
+                .setIdleTimeout(pollWait.plusSeconds(15).toMillis());
+        if (body != null) {
+            options.putHeader("Content-Type", "application/json");
+        }
+        return http.request(options)
+                .compose(request -> body == null ? request.send() : request.send(body))
+                .compose(response -> response.body().map(bytes -> {
+                    received.addAndGet(bytes.length());
+                    return new Answer(response.statusCode(), bytes);
+                }));
+    }
+
+    /** Bytes of every answer body the gateway sent this agent: what it hears of the fleet. */
+    public long receivedBytes() {
+        return received.get();
+    }
+
+}

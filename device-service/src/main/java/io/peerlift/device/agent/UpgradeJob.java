@@ -1,0 +1,120 @@
+package io.peerlift.device.agent;
+
+import io.peerlift.device.config.DeviceServiceConfig;
+import io.peerlift.device.domain.Backoff;
+import io.peerlift.device.domain.DeviceState;
+import io.peerlift.device.download.DownloadTask;
+import io.peerlift.device.download.StoredPackage;
+import io.peerlift.events.AppRef;
+import io.peerlift.events.DeviceCommand;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+
+/**
+ * One commanded upgrade on one device, as scheduled work: the {@link DownloadTask}, then the install and, for the
+ * base system, the OS switch and the reboot, each a timer. Nothing sleeps: an upgrade in progress holds no thread.
+ */
+final class UpgradeJob {
+
+    private static final Logger LOG = Logger.getLogger(UpgradeJob.class);
+
+    private final Device device;
+    /** What to fetch: the first command; a later attempt of the same rollout asks for the same package. */
+    private final DeviceCommand.Upgrade command;
+    private final UpgradeReport report;
+    private final DownloadTask download;
+    private final Context context;
+
+    UpgradeJob(Device device, DeviceCommand.Upgrade command, UpgradeReport report) {
+        this.device = device;
+        this.command = command;
+        this.report = report;
+        DeviceContext shared = device.context();
+        DeviceServiceConfig config = shared.config();
+        this.download = new DownloadTask(shared.vertx(), shared.discoveryClient(), shared.payloads(), shared.store(),
+                command, new DownloadTask.Setup(device.id(), device.ip(), device.subnet(), device.discoveryPort(),
+                device.discoveryEnabled(), device.dir(), config.discoveryWindow(),
+                new Backoff(config.discoveryBackoff(), config.discoveryBackoffMax()), config.wanFallbackAfterRounds(),
+                config.wanAttempts(), config.progressInterval()), report);
+        this.context = shared.vertx().getOrCreateContext();
+    }
+
+    String rolloutId() {
+        return command.rolloutId();
+    }
+
+    void answer(DeviceCommand.Upgrade newer) {
+        report.answer(newer);
+    }
+
+    /** Stops the download; an install already begun completes. */
+    void cancel() {
+        download.cancel();
+    }
+
+    /** Runs the upgrade; completes when it ended, whichever way (it reports its own failures). */
+    Future<Void> run() {
+        device.lifecycle(DeviceState.DISCOVERING);
+        return download.start()
+                .compose(this::downloaded)
+                .compose(held -> install())
+                .recover(failure -> {
+                    device.lifecycle(DeviceState.FAILED);
+                    String reason = failure instanceof DownloadTask.Failure ? failure.getMessage()
+                            : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+                    if (!(failure instanceof DownloadTask.Failure)) {
+                        LOG.errorf(failure, "%s: upgrade to %s %s failed", device.id(), command.app(), command.version());
+                    }
+                    report.downloadFailed(reason, download.verifiedBytes());
+                    return Future.succeededFuture();
+                });
+    }
+
+    private Future<Void> downloaded(StoredPackage pkg) {
+        report.downloadCompleted(pkg.manifest().size());
+        AppRef app = new AppRef(pkg.manifest().app(), pkg.manifest().version(), pkg.manifest().manifestSha256());
+        return context.executeBlocking(() -> device.hold(app)).compose(serving -> serving);
+    }
+
+    private Future<Void> install() {
+        String from = device.osVersion();
+        device.lifecycle(DeviceState.INSTALLING);
+        report.upgradeStarted(from);
+        long installStart = System.nanoTime();
+        DeviceServiceConfig config = device.context().config();
+        return after(config.installDuration()).compose(v -> {
+            long rebootStart = System.nanoTime();
+            long installMillis = Duration.ofNanos(rebootStart - installStart).toMillis();
+            if (!device.isBaseSystem(command.app())) {
+                return finish(installMillis, 0);
+            }
+            return context.<Void>executeBlocking(() -> {
+                        device.switchOsVersion(command.version());
+                        return null;
+                    })
+                    .compose(switched -> {
+                        device.reboot();
+                        return after(config.rebootDelay());
+                    })
+                    .compose(rebooted -> finish(installMillis,
+                            Duration.ofNanos(System.nanoTime() - rebootStart).toMillis()));
+        });
+    }
+
+    private Future<Void> finish(long installMillis, long rebootMillis) {
+        device.lifecycle(DeviceState.IDLE);
+        report.upgradeCompleted(device.osVersion(), installMillis, rebootMillis);
+        device.start();
+        return Future.succeededFuture();
+    }
+
+    private Future<Void> after(Duration delay) {
+        Promise<Void> elapsed = Promise.promise();
+        context.runOnContext(v -> device.context().vertx().setTimer(Math.max(1, delay.toMillis()), t -> elapsed.complete()));
+        return elapsed.future();
+    }
+}

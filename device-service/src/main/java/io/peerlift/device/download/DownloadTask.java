@@ -1,0 +1,312 @@
+package io.peerlift.device.download;
+
+import io.peerlift.device.discovery.DiscoveryClient;
+import io.peerlift.device.domain.Backoff;
+import io.peerlift.device.domain.SourceSelection;
+import io.peerlift.device.peer.PayloadClient;
+import io.peerlift.events.AppManifest;
+import io.peerlift.events.DeviceCommand;
+import io.peerlift.events.DownloadSource;
+import io.peerlift.events.PeerOffer;
+import io.peerlift.events.SourcePolicy;
+import io.peerlift.events.Subnet;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The scheduler of one download, apart from the transport: discover peers (or go to the repository, as the source
+ * policy says), pick sources ({@link SourceSelection}), and fetch the missing chunks from one source at a time until
+ * every chunk is verified. A busy or vanished source hands the rest to the next; a source that sent a wrong
+ * manifest or a bad chunk is banned for this download; between rounds it waits on a timer ({@link Backoff}). Runs
+ * on the event loop as a chain of callbacks: a download in progress holds no thread.
+ */
+public final class DownloadTask {
+
+    private static final Logger LOG = Logger.getLogger(DownloadTask.class);
+
+    /** What the download tells about itself as it goes; the device turns it into events. */
+    public interface Report {
+        void discoveryRequested(int round);
+
+        void discoveryAnswered(int round, List<PeerOffer> offers);
+
+        void started(Source first, long totalBytes);
+
+        void progress(long bytesDone, long totalBytes, Source current);
+
+        void received(DownloadSource kind, long bytes);
+
+        void rejected(String what);
+    }
+
+    /** Where and how the device downloads. */
+    public record Setup(String deviceId, String address, Subnet subnet, int discoveryPort, boolean discoveryEnabled,
+                        Path deviceDir, Duration discoveryWindow, Backoff backoff, int wanFallbackAfterRounds,
+                        int wanAttempts, Duration progressInterval) {
+    }
+
+    /** Why a download gave up; {@code verifiedBytes} stay on disk for a retry. */
+    public static final class Failure extends RuntimeException {
+        private final long verifiedBytes;
+
+        Failure(String reason, long verifiedBytes) {
+            super(reason, null, false, false);
+            this.verifiedBytes = verifiedBytes;
+        }
+
+        public long verifiedBytes() {
+            return verifiedBytes;
+        }
+    }
+
+    private final Vertx vertx;
+    private final DiscoveryClient discovery;
+    private final PayloadClient payloads;
+    private final ChunkStore store;
+    private final DeviceCommand.Upgrade command;
+    private final Setup setup;
+    private final Report report;
+    private final Promise<StoredPackage> done = Promise.promise();
+    private final Set<String> banned = new HashSet<>();
+
+    private volatile boolean cancelled;
+    private long timer = -1;
+    private int round;
+    private int emptyRounds;
+    private int emptyStreak;
+    private int repositoryFailures;
+    private StoredPackage stored;
+    private ChunkRecord record;
+    private Source current;
+    private boolean started;
+    private long lastProgressNanos;
+    private final Context context;
+
+    public DownloadTask(Vertx vertx, DiscoveryClient discovery, PayloadClient payloads, ChunkStore store,
+                        DeviceCommand.Upgrade command, Setup setup, Report report) {
+        this.vertx = vertx;
+        this.discovery = discovery;
+        this.payloads = payloads;
+        this.store = store;
+        this.command = command;
+        this.setup = setup;
+        this.report = report;
+        // One context for the whole download: its callbacks and timers run on one event loop, one at a time.
+        this.context = vertx.getOrCreateContext();
+    }
+
+    /** Completes with the package once this device verified every chunk; fails with a {@link Failure}. */
+    public Future<StoredPackage> start() {
+        context.runOnContext(v -> nextRound());
+        return done.future();
+    }
+
+    /** Stops between requests or at the next bytes; verified chunks stay. */
+    public void cancel() {
+        cancelled = true;
+        context.runOnContext(v -> {
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+            }
+            fail("cancelled");
+        });
+    }
+
+    /** Verified bytes so far, for the device's view. */
+    public long verifiedBytes() {
+        ChunkRecord known = record;
+        return known == null ? 0 : known.verifiedBytes();
+    }
+
+    private void nextRound() {
+        if (cancelled || done.future().isComplete()) {
+            fail("cancelled");
+            return;
+        }
+        SourcePolicy policy = command.sourcePolicy();
+        boolean useRepository = policy == SourcePolicy.WAN_SEED
+                || policy == SourcePolicy.PEER_THEN_WAN && emptyRounds >= setup.wanFallbackAfterRounds();
+        if (!useRepository && !setup.discoveryEnabled()) {
+            if (policy == SourcePolicy.PEER_ONLY) {
+                fail("discovery is disabled by the device configuration and the policy is PEER_ONLY");
+                return;
+            }
+            useRepository = true;
+        }
+        if (useRepository) {
+            trySources(List.of(Source.repository(command.repositoryUrl())), 0, true);
+            return;
+        }
+        int thisRound = ++round;
+        report.discoveryRequested(thisRound);
+        discovery.discover(setup.address(), setup.subnet(), setup.discoveryPort(), setup.deviceId(), command.app(),
+                        command.version(), setup.discoveryWindow())
+                .onFailure(e -> fail(e.getMessage()))
+                .onSuccess(offers -> {
+                    report.discoveryAnswered(thisRound, offers);
+                    List<PeerOffer> usable = SourceSelection.usable(offers, command, banned);
+                    if (usable.isEmpty()) {
+                        emptyRounds++;
+                        emptyStreak++;
+                        boolean fallsBackNow = policy == SourcePolicy.PEER_THEN_WAN
+                                && emptyRounds >= setup.wanFallbackAfterRounds();
+                        later(fallsBackNow ? 0 : emptyStreak);
+                        return;
+                    }
+                    emptyStreak = 0;
+                    trySources(usable.stream().map(Source::peer).toList(), 0, false);
+                });
+    }
+
+    private void trySources(List<Source> sources, int index, boolean repository) {
+        if (index == sources.size()) {
+            if (repository && ++repositoryFailures >= setup.wanAttempts()) {
+                fail("the repository " + command.repositoryUrl() + " failed " + repositoryFailures + " times");
+                return;
+            }
+            // Peers answered but were full, busy or went away: slots free up within a transfer, so ask again soon.
+            later(repository ? repositoryFailures : 1);
+            return;
+        }
+        Source source = sources.get(index);
+        tryFrom(source).onComplete(attempt -> {
+            if (attempt.failed()) {
+                fail(attempt.cause().getMessage());
+                return;
+            }
+            switch (attempt.result()) {
+                case COMPLETE -> done.tryComplete(stored);
+                case CANCELLED -> fail("cancelled");
+                case CORRUPT -> {
+                    if (source.kind() == DownloadSource.WAN) {
+                        fail("the repository served bytes that do not match manifest " + command.manifestSha256());
+                    } else {
+                        trySources(sources, index + 1, repository);
+                    }
+                }
+                default -> trySources(sources, index + 1, repository);
+            }
+        });
+    }
+
+    private Future<Outcome> tryFrom(Source source) {
+        current = source;
+        Future<Void> ready = record != null ? Future.succeededFuture() : fetchManifest(source);
+        return ready.compose(v -> record == null ? Future.succeededFuture(Outcome.UNAVAILABLE) : fetchMissing(source))
+                .recover(e -> e instanceof BannedSource ? Future.succeededFuture(Outcome.CORRUPT) : Future.failedFuture(e));
+    }
+
+    /** A source that sent a manifest other than the commanded one. */
+    private static final class BannedSource extends RuntimeException {
+        BannedSource() {
+            super(null, null, false, false);
+        }
+    }
+
+    private Future<Void> fetchManifest(Source source) {
+        return payloads.get(source.manifestUrl(command.app(), command.version()), setup.deviceId())
+                .transform(fetched -> {
+                    if (fetched.failed()) {
+                        LOG.debugf("%s: no manifest from %s: %s", setup.deviceId(), source, fetched.cause().getMessage());
+                        return Future.succeededFuture();
+                    }
+                    AppManifest manifest;
+                    try {
+                        manifest = AppManifest.verifyAndParse(fetched.result().getBytes(), command.manifestSha256());
+                    } catch (RuntimeException wrong) {
+                        LOG.warnf("%s: %s sent a wrong manifest (%s); not using it again", setup.deviceId(), source,
+                                wrong.getMessage());
+                        report.rejected("manifest");
+                        ban(source);
+                        return Future.failedFuture(new BannedSource());
+                    }
+                    return vertx.executeBlocking(() -> {
+                        stored = store.open(manifest);
+                        record = ChunkRecord.load(setup.deviceDir(), manifest);
+                        return null;
+                    });
+                });
+    }
+
+    private Future<Outcome> fetchMissing(Source source) {
+        if (!started) {
+            started = true;
+            lastProgressNanos = System.nanoTime();
+            report.started(source, record.manifest().size());
+        }
+        List<ChunkRecord.ChunkRun> runs = record.missingRuns();
+        return runs.isEmpty() ? Future.succeededFuture(Outcome.COMPLETE) : fetchRun(source, runs.get(0))
+                .compose(outcome -> outcome == Outcome.COMPLETE ? fetchMissing(source) : Future.succeededFuture(outcome));
+    }
+
+    private Future<Outcome> fetchRun(Source source, ChunkRecord.ChunkRun run) {
+        AppManifest manifest = record.manifest();
+        PieceCollector collector = new PieceCollector(vertx, stored, record, run, new PieceCollector.Listener() {
+            @Override
+            public void received(long bytes) {
+                report.received(source.kind(), bytes);
+            }
+
+            @Override
+            public void verified(int chunk) {
+                progress();
+            }
+        });
+        long first = manifest.chunkOffset(run.first());
+        long last = manifest.chunkOffset(run.last()) + manifest.chunkLength(run.last()) - 1;
+        return payloads.range(source.payloadUrl(command.app(), command.version()), setup.deviceId(), first, last,
+                        manifest.size(), collector, () -> cancelled)
+                .map(result -> switch (result) {
+                    case COMPLETE -> Outcome.COMPLETE;
+                    case BUSY -> Outcome.BUSY;
+                    case CANCELLED -> Outcome.CANCELLED;
+                    case REFUSED -> corrupt(source);
+                    case UNAVAILABLE -> collector.corrupt() ? corrupt(source) : Outcome.UNAVAILABLE;
+                });
+    }
+
+    private Outcome corrupt(Source source) {
+        LOG.warnf("%s: %s served a chunk that fails its SHA-256; not using it again", setup.deviceId(), source);
+        report.rejected("chunk");
+        ban(source);
+        return Outcome.CORRUPT;
+    }
+
+    private void progress() {
+        long now = System.nanoTime();
+        boolean complete = record.isComplete();
+        if (complete || now - lastProgressNanos >= setup.progressInterval().toNanos()) {
+            lastProgressNanos = now;
+            report.progress(record.verifiedBytes(), record.manifest().size(), current);
+        }
+    }
+
+    private void ban(Source source) {
+        if (source.peerId() != null) {
+            banned.add(source.peerId());
+        }
+    }
+
+    private void later(int attempt) {
+        Duration wait = attempt == 0 ? Duration.ZERO
+                : setup.backoff().before(attempt, bound -> ThreadLocalRandom.current().nextLong(bound));
+        timer = vertx.setTimer(Math.max(1, wait.toMillis()), t -> {
+            timer = -1;
+            nextRound();
+        });
+    }
+
+    private void fail(String reason) {
+        done.tryFail(new Failure(reason, verifiedBytes()));
+    }
+}

@@ -1,0 +1,15 @@
+package io.peerlift.device.download;
+
+/** How one attempt against one source ended. */
+public enum Outcome {
+    /** Every chunk is verified. */
+    COMPLETE,
+    /** The source answered 503: at its connection limit. */
+    BUSY,
+    /** Connection refused or dropped, an unexpected status, a short body or a source that stopped sending. */
+    UNAVAILABLE,
+    /** The source sent bytes that do not match the manifest: never use it again for this download. */
+    CORRUPT,
+    /** The download was cancelled. */
+    CANCELLED
+}

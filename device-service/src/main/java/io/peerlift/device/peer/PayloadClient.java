@@ -1,0 +1,123 @@
+package io.peerlift.device.peer;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The client side of the peer protocol, for peers and the repository alike: one Vert.x HTTP client for every
+ * device of the process, on the event loops. A source that does not connect, or stops sending for
+ * {@code requestTimeout} (no FIN, no RST), counts as gone. No keep-alive: a connection is one request, so a
+ * peer's connection count is what its downloaders are doing now.
+ */
+public final class PayloadClient {
+
+    /** How one request for a range ended. */
+    public enum Result {
+        /** The sink took every byte of the range. */
+        COMPLETE,
+        /** 503: the source has no free slot. */
+        BUSY,
+        /** Unreachable, dropped, silent, an unexpected status or a short body. */
+        UNAVAILABLE,
+        /** The sink refused the bytes (they fail verification). */
+        REFUSED,
+        /** Cancelled by the caller. */
+        CANCELLED
+    }
+
+    /** Where the bytes of a range go, as they arrive, on the event loop. */
+    public interface Sink {
+        /** False when the bytes so far prove the source wrong: the connection is dropped. */
+        boolean accept(Buffer bytes);
+
+        /** Completes once what was accepted is safely kept: true if the whole range was. */
+        Future<Boolean> finish();
+    }
+
+    private final HttpClient http;
+    private final long timeoutMillis;
+
+    public PayloadClient(Vertx vertx, Duration requestTimeout) {
+        this.timeoutMillis = requestTimeout.toMillis();
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                        .setKeepAlive(false)
+                        .setConnectTimeout((int) timeoutMillis)
+                        .setIdleTimeout((int) timeoutMillis).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS),
+                new PoolOptions().setHttp1MaxSize(64));
+    }
+
+    /** The body of a small resource (a manifest), failing unless the answer is 200. */
+    public Future<Buffer> get(String url, String requester) {
+        return http.request(options(url, requester))
+                .compose(request -> request.send())
+                .compose(response -> response.statusCode() == 200 ? response.body()
+                        : response.end().transform(ignored -> Future.failedFuture(url + " answered " + response.statusCode())));
+    }
+
+    /** Streams bytes {@code first..last} of {@code url} (a payload of {@code size} bytes) into {@code sink}. */
+    public Future<Result> range(String url, String requester, long first, long last, long size, Sink sink,
+                                BooleanSupplier cancelled) {
+        Promise<Result> result = Promise.promise();
+        RequestOptions options = options(url, requester).putHeader("Range", "bytes=" + first + "-" + last);
+        http.request(options).compose(request -> request.send().onSuccess(response ->
+                        stream(response, first == 0 && last == size - 1, sink, cancelled, result)))
+                .onFailure(e -> result.tryComplete(Result.UNAVAILABLE));
+        return result.future();
+    }
+
+    private static void stream(HttpClientResponse response, boolean whole, Sink sink, BooleanSupplier cancelled,
+                               Promise<Result> result) {
+        int status = response.statusCode();
+        if (status != 206 && !(status == 200 && whole)) {
+            response.end();
+            result.tryComplete(status == 503 ? Result.BUSY : Result.UNAVAILABLE);
+            return;
+        }
+        boolean[] ended = new boolean[1];
+        // However the body ends, the result waits until what the sink took is kept, so the caller sees it all.
+        Consumer<Result> end = outcome -> {
+            if (ended[0]) {
+                return;
+            }
+            ended[0] = true;
+            sink.finish().onComplete(kept -> {
+                if (kept.failed()) {
+                    result.tryFail(kept.cause());
+                } else {
+                    result.tryComplete(outcome == Result.COMPLETE && !kept.result() ? Result.UNAVAILABLE : outcome);
+                }
+            });
+        };
+        response.exceptionHandler(e -> end.accept(Result.UNAVAILABLE));
+        response.handler(bytes -> {
+            if (ended[0]) {
+                return;
+            }
+            if (cancelled.getAsBoolean()) {
+                end.accept(Result.CANCELLED);
+                response.request().connection().close();
+            } else if (!sink.accept(bytes)) {
+                end.accept(Result.REFUSED);
+                response.request().connection().close();
+            }
+        });
+        response.endHandler(v -> end.accept(Result.COMPLETE));
+    }
+
+    private RequestOptions options(String url, String requester) {
+        return new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).setIdleTimeout(timeoutMillis)
+                .putHeader(PeerServers.REQUESTER_HEADER, requester);
+    }
+}
