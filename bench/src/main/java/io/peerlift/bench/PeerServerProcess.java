@@ -1,0 +1,44 @@
+package io.peerlift.bench;
+
+import io.peerlift.device.peer.PeerServers;
+import io.peerlift.device.peer.ServedDevice;
+import io.peerlift.device.peer.ServedPackage;
+import io.peerlift.events.AppManifest;
+import io.vertx.core.Vertx;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The peer update server alone, in its own JVM so that its CPU can be measured: it serves one file as the payload of
+ * base-system 12.7.4 on 127.0.0.1, as a fleet's listener does (one event loop per core, sendfile, no rate limit).
+ * Prints {@code READY <port>} and serves until killed.
+ */
+public final class PeerServerProcess {
+
+    private PeerServerProcess() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path file = Path.of(args[0]);
+        int port = Integer.parseInt(args[1]);
+        int slots = Integer.parseInt(args[2]);
+        AppManifest manifest;
+        try (InputStream in = Files.newInputStream(file)) {
+            manifest = AppManifest.compute("base-system", "12.7.4", AppManifest.DEFAULT_CHUNK_SIZE, in);
+        }
+        ServedPackage pkg = new ServedPackage(manifest, manifest.canonicalBytes(), file);
+        Vertx vertx = Vertx.vertx();
+        PeerServers servers = new PeerServers(vertx, Duration.ofSeconds(10), true);
+        ServedDevice device = new ServedDevice("bench-peer", "127.0.0.1", slots, slots, 0,
+                (app, version) -> Optional.of(pkg), (to, served, bytes) -> { });
+        int bound = servers.serve(device, port).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).port();
+        System.out.println("READY " + bound);
+        System.out.flush();
+        Thread.currentThread().join();
+    }
+}
