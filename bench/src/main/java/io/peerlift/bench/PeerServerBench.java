@@ -26,13 +26,15 @@ import java.util.concurrent.TimeUnit;
  * {@code bin/bench peer-server [--file-mib N] [--clients C]}: the peer update server against Debian's nginx, both
  * started here, serving the same file over the same loopback, measured in one run: MiB/s and the server's CPU
  * seconds per GiB sent, for one stream and for {@code C} concurrent clients. nginx runs with sendfile and as many
- * workers as the peer server has event loops (one per core). Each server gets one warm-up transfer first.
+ * workers as the peer server has event loops (one per core). Each server gets one warm-up transfer first; each
+ * figure is the median of three rounds in which the servers take turns.
  * Targets: at least 0.9x nginx's throughput, at most 1.3x its CPU per byte.
  */
 public final class PeerServerBench {
 
     private static final double MIB = 1024.0 * 1024.0;
     private static final double GIB = MIB * 1024.0;
+    private static final int ROUNDS = 3;
 
     private record Server(String name, String path, int port, ProcessHandle process) {
     }
@@ -54,8 +56,8 @@ public final class PeerServerBench {
         writeFile(file, fileMib);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         long size = Files.size(file);
-        System.out.printf("peer-server: %d MiB file, 1 stream and %d concurrent clients, %d cores, loopback%n", fileMib,
-                clients, cores);
+        System.out.printf("peer-server: %d MiB file, 1 stream and %d concurrent clients, %d cores, loopback, median of %d%n",
+                fileMib, clients, cores, ROUNDS);
         List<Process> started = new ArrayList<>();
         try {
             Server nginx = startNginx(work, file, cores, started);
@@ -64,10 +66,22 @@ public final class PeerServerBench {
             for (Server server : servers) {
                 transfer(server, 1, size); // warm-up: JIT, page cache
             }
+            // Each figure is the median of ROUNDS, the servers taking turns, so that a burst of other work on the
+            // machine does not land on one of them only.
+            List<List<Figures>> samples = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                samples.add(new ArrayList<>());
+            }
+            for (int round = 0; round < ROUNDS; round++) {
+                for (int i = 0; i < servers.size(); i++) {
+                    samples.get(2 * i).add(measure(servers.get(i), 1, size));
+                    samples.get(2 * i + 1).add(measure(servers.get(i), clients, size));
+                }
+            }
             Figures[][] results = new Figures[2][2];
             for (int i = 0; i < servers.size(); i++) {
-                results[i][0] = measure(servers.get(i), 1, size);
-                results[i][1] = measure(servers.get(i), clients, size);
+                results[i][0] = median(samples.get(2 * i));
+                results[i][1] = median(samples.get(2 * i + 1));
             }
             print(servers, results, clients, nginxVersion());
         } finally {
@@ -77,6 +91,12 @@ public final class PeerServerBench {
                 process.waitFor(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    private static Figures median(List<Figures> samples) {
+        List<Double> rates = samples.stream().map(Figures::mibPerSecond).sorted().toList();
+        List<Double> cpus = samples.stream().map(Figures::cpuSecondsPerGib).sorted().toList();
+        return new Figures(rates.get(rates.size() / 2), cpus.get(cpus.size() / 2));
     }
 
     private static Figures measure(Server server, int streams, long size) throws Exception {
