@@ -3,6 +3,7 @@ package io.peerlift.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.peerlift.events.EventCodec;
+import io.peerlift.events.ReleaseSignature;
 
 import java.io.IOException;
 import java.net.URI;
@@ -16,8 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What an admin does, through the services' public REST APIs and nothing else. A non-2xx answer becomes an
- * exception carrying the problem+json {@code detail}, so the demo stops with the service's own words.
+ * What an admin does, through the services' public REST APIs and nothing else, with the admin's token. A non-2xx
+ * answer becomes an exception carrying the problem+json {@code detail}, so the demo stops with the service's own
+ * words.
  */
 final class AdminClient {
 
@@ -25,10 +27,12 @@ final class AdminClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String profileUrl;
     private final String rolloutUrl;
+    private final String token;
 
-    AdminClient(String profileUrl, String rolloutUrl) {
+    AdminClient(String profileUrl, String rolloutUrl, String token) {
         this.profileUrl = profileUrl;
         this.rolloutUrl = rolloutUrl;
+        this.token = token;
     }
 
     long createFolder(String name) throws IOException, InterruptedException {
@@ -67,10 +71,12 @@ final class AdminClient {
         return send(HttpRequest.newBuilder(URI.create(profileUrl + "/api/folders/" + folderId + "/consistency")).GET().build());
     }
 
-    /** Streams the payload file to the repository; returns the manifest the repository computed. */
-    JsonNode uploadApp(String app, String version, Path payload) throws IOException, InterruptedException {
+    /** Streams the signed payload file to the repository; returns the manifest the repository computed. */
+    JsonNode uploadApp(String app, String version, Path payload, ReleaseSignature signature)
+            throws IOException, InterruptedException {
         send(HttpRequest.newBuilder(URI.create(rolloutUrl + "/api/apps/" + app + "/" + version))
                 .header("Content-Type", "application/octet-stream")
+                .header(ReleaseSignature.HEADER, signature.toHeader())
                 .PUT(HttpRequest.BodyPublishers.ofFile(payload)).build());
         return send(HttpRequest.newBuilder(URI.create(rolloutUrl + "/api/apps/" + app + "/" + version + "/manifest")).GET().build());
     }
@@ -85,7 +91,10 @@ final class AdminClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body))).build();
     }
 
-    private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
+    /** Sends the request as the demo's admin (the token goes in the header, never in a log line). */
+    private JsonNode send(HttpRequest unauthenticated) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(unauthenticated, (name, value) -> true)
+                .header("Authorization", "Bearer " + token).build();
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         JsonNode body = response.body().length == 0 ? json.createObjectNode() : json.readTree(response.body());
         if (response.statusCode() / 100 != 2) {

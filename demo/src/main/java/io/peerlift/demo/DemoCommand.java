@@ -102,10 +102,11 @@ public class DemoCommand implements Callable<Integer> {
         emptyDirectory(work);
         Path logs = Files.createDirectories(work.resolve("logs"));
 
+        DemoCredentials credentials = DemoCredentials.create(work);
         step("Starting Kafka (KRaft) and PostgreSQL");
         LocalStack stack = LocalStack.start(work.resolve("stack"), 0, 0);
         if (stackOnly) {
-            return serveStackOnly(stack);
+            return serveStackOnly(stack, credentials);
         }
         ServiceProcesses services = new ServiceProcesses(repoDir.toAbsolutePath(), logs);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -124,14 +125,16 @@ public class DemoCommand implements Callable<Integer> {
             manifest = AppManifest.compute(APP, TARGET_VERSION, AppManifest.DEFAULT_CHUNK_SIZE, in);
         }
 
-        startServices(services, stack, params, work, payload);
-        AdminClient admin = new AdminClient("http://127.0.0.1:" + PROFILE_PORT, "http://127.0.0.1:" + ROLLOUT_PORT);
+        startServices(services, stack, params, work, payload, credentials);
+        done(credentials.describe(repoDir));
+        AdminClient admin = new AdminClient("http://127.0.0.1:" + PROFILE_PORT, "http://127.0.0.1:" + ROLLOUT_PORT,
+                credentials.adminToken());
         RolloutStatus result;
         try (RolloutWatcher watcher = new RolloutWatcher(stack.kafkaBootstrapServers())) {
             long folderId = configureFolder(admin);
-            uploadApp(admin, payload, manifest);
+            uploadApp(admin, payload, manifest, credentials);
             moveFleet(admin, folderId, params);
-            result = runRollout(admin, watcher, folderId);
+            result = runRollout(admin, watcher, folderId, credentials);
         }
         if (summaryFile != null && result != null) {
             Files.writeString(summaryFile, EventCodec.mapper().writerWithDefaultPrettyPrinter()
@@ -145,38 +148,42 @@ public class DemoCommand implements Callable<Integer> {
             return completed ? 0 : 1;
         }
         out.println();
-        out.println("Everything stays up: dashboard http://localhost:" + ROLLOUT_PORT + "/, REST APIs on ports "
-                + PROFILE_PORT + " (profiles), " + DEVICE_PORT + " (devices), " + ROLLOUT_PORT + " (rollouts; /q/swagger-ui)."
-                + " Ctrl-C stops everything.");
+        out.println("Everything stays up: dashboard " + credentials.dashboardLink("http://localhost:" + ROLLOUT_PORT + "/")
+                + " , REST APIs on ports " + PROFILE_PORT + " (profiles), " + DEVICE_PORT + " (devices), " + ROLLOUT_PORT
+                + " (rollouts; /q/swagger-ui), each with Authorization: Bearer $(cat " + workDir.resolve("admin.token")
+                + "). Ctrl-C stops everything.");
         stopped.await();
         return completed ? 0 : 1;
     }
 
-    private int serveStackOnly(LocalStack stack) throws InterruptedException {
+    private int serveStackOnly(LocalStack stack, DemoCredentials credentials) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stack.close();
             stopped.countDown();
         }, "stack-cleanup"));
         out.print(stack.describe());
+        credentials.issuerConfig().forEach((key, value) -> out.println(key + "=" + value));
+        out.println(credentials.describe(repoDir));
         out.println("Point a service at it, e.g. ./mvnw -pl profile-service quarkus:dev -Dkafka.bootstrap.servers=... "
-                + "-Dquarkus.datasource.jdbc.url=...; Ctrl-C stops it.");
+                + "-Dquarkus.datasource.jdbc.url=... (dev mode trusts this issuer); Ctrl-C stops it.");
         stopped.await();
         return 0;
     }
 
-    private void startServices(ServiceProcesses services, LocalStack stack, FleetParameters params, Path work, Path payload)
-            throws IOException, InterruptedException {
+    private void startServices(ServiceProcesses services, LocalStack stack, FleetParameters params, Path work, Path payload,
+                               DemoCredentials credentials) throws IOException, InterruptedException {
         step("Starting profile-service, rollout-service and a fleet of " + params.totalDevices() + " devices in "
                 + params.subnets() + " subnets");
         String kafka = stack.kafkaBootstrapServers();
         var profile = new ServiceProcesses.Service("profile-service", PROFILE_PORT, "384m",
-                withDatabase(stack, "profile", Map.of("kafka.bootstrap.servers", kafka)));
-        var rollout = new ServiceProcesses.Service("rollout-service", ROLLOUT_PORT, "512m", withDatabase(stack, "rollout", Map.of(
-                "kafka.bootstrap.servers", kafka,
-                "peerlift.rollout.repository.storage-dir", work.resolve("repository").toString(),
-                "peerlift.rollout.repository.public-url", "http://127.0.0.1:" + ROLLOUT_PORT + "/api/apps")));
-        Map<String, String> fleet = new LinkedHashMap<>();
+                trusting(credentials, withDatabase(stack, "profile", Map.of("kafka.bootstrap.servers", kafka))));
+        var rollout = new ServiceProcesses.Service("rollout-service", ROLLOUT_PORT, "512m", trusting(credentials,
+                withDatabase(stack, "rollout", Map.of(
+                        "kafka.bootstrap.servers", kafka,
+                        "peerlift.rollout.repository.storage-dir", work.resolve("repository").toString(),
+                        "peerlift.rollout.repository.public-url", "http://127.0.0.1:" + ROLLOUT_PORT + "/api/apps"))));
+        Map<String, String> fleet = new LinkedHashMap<>(credentials.issuerConfig());
         fleet.put("kafka.bootstrap.servers", kafka);
         fleet.put("peerlift.device.mode", "fleet");
         fleet.put("peerlift.device.data-dir", work.resolve("devices").toString());
@@ -198,6 +205,12 @@ public class DemoCommand implements Callable<Integer> {
             services.awaitReady(service, Duration.ofSeconds(120));
         }
         done("Services ready: profile " + profile.baseUrl() + ", devices " + devices.baseUrl() + ", rollouts " + rollout.baseUrl());
+    }
+
+    private static Map<String, String> trusting(DemoCredentials credentials, Map<String, String> properties) {
+        Map<String, String> all = new LinkedHashMap<>(properties);
+        all.putAll(credentials.issuerConfig());
+        return all;
     }
 
     private static Map<String, String> withDatabase(LocalStack stack, String database, Map<String, String> properties) {
@@ -228,9 +241,11 @@ public class DemoCommand implements Callable<Integer> {
         return folderId;
     }
 
-    private void uploadApp(AdminClient admin, Path payload, AppManifest local) throws IOException, InterruptedException {
-        step("2. Upload the Base System App " + TARGET_VERSION + " (" + packageMib + " MiB) to the repository");
-        JsonNode manifest = admin.uploadApp(APP, TARGET_VERSION, payload);
+    private void uploadApp(AdminClient admin, Path payload, AppManifest local, DemoCredentials credentials)
+            throws IOException, InterruptedException {
+        step("2. Upload the Base System App " + TARGET_VERSION + " (" + packageMib + " MiB), signed with the release key, "
+                + "to the repository");
+        JsonNode manifest = admin.uploadApp(APP, TARGET_VERSION, payload, credentials.sign(local));
         if (!local.sha256().equals(manifest.path("sha256").asText()) || local.size() != manifest.path("size").asLong()) {
             throw new IllegalStateException("the repository's manifest does not describe the uploaded package: " + manifest);
         }
@@ -290,7 +305,8 @@ public class DemoCommand implements Callable<Integer> {
         return false;
     }
 
-    private RolloutStatus runRollout(AdminClient admin, RolloutWatcher watcher, long folderId) throws Exception {
+    private RolloutStatus runRollout(AdminClient admin, RolloutWatcher watcher, long folderId,
+                                     DemoCredentials credentials) throws Exception {
         step("4. Upgrade to IGEL OS 12: rollout on folder " + folderId);
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("folderId", folderId);
@@ -300,7 +316,7 @@ public class DemoCommand implements Callable<Integer> {
         request.put("wanSeedsPerSubnet", 1);
         String rolloutId = admin.startRollout(request);
         String dashboard = "http://localhost:" + ROLLOUT_PORT + "/";
-        done("rollout " + rolloutId + " started; dashboard " + dashboard);
+        done("rollout " + rolloutId + " started; dashboard (as a viewer) " + credentials.dashboardLink(dashboard));
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
         RolloutStatus status = null;
         try (ProgressView view = ProgressView.open(headless, out)) {

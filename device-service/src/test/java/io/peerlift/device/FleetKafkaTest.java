@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import static io.peerlift.localstack.TestTokens.asViewer;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -107,7 +108,7 @@ class FleetKafkaTest {
         assertThat(initialPeer.apps()).singleElement().satisfies(app ->
                 assertThat(app.manifestSha256()).isEqualTo(FleetProfile.SEED_MANIFEST.manifestSha256()));
         assertThat(events("s2-d01", DeviceEvent.DeviceAnnounced.class).get(0).apps()).as("subnet 2 has no initial peer").isEmpty();
-        given().get("/api/devices").then().statusCode(200).body("$", hasSize(6))
+        asViewer().get("/api/devices").then().statusCode(200).body("$", hasSize(6))
                 .body("find { it.id == 's1-d03' }.osVersion", equalTo("11.10.250"))
                 .body("find { it.id == 's1-d02' }.ip", equalTo("127.10.1.3"));
 
@@ -131,14 +132,14 @@ class FleetKafkaTest {
 
         publishConfig("s1-d02", 1);
         await().atMost(60, TimeUnit.SECONDS).until(() -> !events("s1-d02", DeviceEvent.PeerServerStarted.class).isEmpty());
-        given().get("/api/devices/s1-d02").then().statusCode(200)
+        asViewer().get("/api/devices/s1-d02").then().statusCode(200)
                 .body("osVersion", equalTo("12.7.4"))
                 .body("peerServer.running", equalTo(true))
                 .body("download.bytesDone", equalTo((int) FleetProfile.SEED_MANIFEST.size()));
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("peerlift_devices{state=\"IDLE\"}"))
                 .body(containsString("peerlift_download_bytes_total{source=\"PEER\"}"));
-        given().get("/api/devices/nope").then().statusCode(404)
+        asViewer().get("/api/devices/nope").then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("status", equalTo(404)).body("detail", containsString("nope"));
 

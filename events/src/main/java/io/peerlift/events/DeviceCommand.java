@@ -38,6 +38,9 @@ public sealed interface DeviceCommand {
     record Upgrade(UUID commandId, String deviceId, String subnet, Instant issuedAt, String rolloutId,
                    String app, String version, String manifestSha256, SourcePolicy sourcePolicy,
                    String repositoryUrl, int attempt) implements DeviceCommand {
+        public Upgrade {
+            Limits.requireDeviceId(deviceId);
+        }
     }
 
     /**
@@ -46,5 +49,8 @@ public sealed interface DeviceCommand {
      */
     record Cancel(UUID commandId, String deviceId, String subnet, Instant issuedAt, String rolloutId, int attempt)
             implements DeviceCommand {
+        public Cancel {
+            Limits.requireDeviceId(deviceId);
+        }
     }
 }

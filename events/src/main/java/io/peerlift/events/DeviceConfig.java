@@ -11,7 +11,7 @@ import java.util.UUID;
  * consumer ignores a revision not above the one it holds.
  *
  * @param folderPath the folder ids from the root down to {@code folderId}, so that a rollout on a folder can
- *                   include the devices of its sub-folders
+ *                   include the devices of its sub-folders; at most {@link Limits#MAX_FOLDER_DEPTH} + 1 ids
  * @param settings   every key of the device's OS family, with defaults filled in (booleans and integers)
  * @param sources    for each key set by a profile or by the device's own configuration, where it came from; keys
  *                   left at their default are absent
@@ -21,7 +21,13 @@ public record DeviceConfig(UUID eventId, String deviceId, long folderId, List<Lo
                            long revision, Instant publishedAt) {
 
     public DeviceConfig {
+        Limits.requireDeviceId(deviceId);
         folderPath = folderPath == null ? List.of(folderId) : List.copyOf(folderPath);
+        if (folderPath.size() > Limits.MAX_FOLDER_DEPTH + 1) {
+            throw new IllegalArgumentException("folder path of device '" + deviceId + "' has " + folderPath.size()
+                    + " levels; at most " + (Limits.MAX_FOLDER_DEPTH + 1) + " (the root and "
+                    + Limits.MAX_FOLDER_DEPTH + " below it) are allowed");
+        }
         settings = settings == null ? Map.of() : Map.copyOf(settings);
         sources = sources == null ? Map.of() : Map.copyOf(sources);
     }

@@ -21,6 +21,7 @@ import java.util.UUID;
  * {@link #seq()} rises by one with every event a device emits (across restarts, the agent persists it), so a
  * consumer drops an event whose seq it has already applied for that device: duplicates and stale
  * re-deliveries change nothing. {@link #eventId()} is unique per event for consumers that de-duplicate by id.
+ * Every event names its device by an id within {@link Limits#requireDeviceId}: decoding refuses any other.
  * The events of a download or upgrade that a rollout commanded are {@link Answer}s: they carry the rollout, the
  * id and the attempt of the Upgrade they answer, so a consumer can drop a late event of an older attempt.
  */
@@ -77,6 +78,7 @@ public sealed interface DeviceEvent {
                            String ip, String osVersion, List<AppRef> apps, PeerServerState peerServer)
             implements DeviceEvent {
         public DeviceAnnounced {
+            Limits.requireDeviceId(deviceId);
             apps = apps == null ? List.of() : List.copyOf(apps);
         }
     }
@@ -85,6 +87,9 @@ public sealed interface DeviceEvent {
     record DiscoveryRequested(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
                               String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version, int round)
             implements Answer {
+        public DiscoveryRequested {
+            Limits.requireDeviceId(deviceId);
+        }
     }
 
     /** The answers the device collected in one discovery window (possibly none). */
@@ -92,6 +97,7 @@ public sealed interface DeviceEvent {
                              String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version, int round,
                              List<PeerOffer> offers) implements Answer {
         public DiscoveryAnswered {
+            Limits.requireDeviceId(deviceId);
             offers = offers == null ? List.of() : List.copyOf(offers);
         }
     }
@@ -100,12 +106,18 @@ public sealed interface DeviceEvent {
     record DownloadStarted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
                            String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version,
                            DownloadSource source, String peerId, long totalBytes) implements Answer {
+        public DownloadStarted {
+            Limits.requireDeviceId(deviceId);
+        }
     }
 
     /** Throttled progress of a running download. */
     record DownloadProgress(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
                             String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version,
                             long bytesDone, long totalBytes, String peerId) implements Answer {
+        public DownloadProgress {
+            Limits.requireDeviceId(deviceId);
+        }
     }
 
     /**
@@ -117,17 +129,26 @@ public sealed interface DeviceEvent {
                              String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version, long bytes,
                              DownloadSource source, long peerBytes, long wanBytes, long durationMillis)
             implements Answer {
+        public DownloadCompleted {
+            Limits.requireDeviceId(deviceId);
+        }
     }
 
     /** The download gave up; {@code bytesSoFar} verified bytes are kept for a retry. */
     record DownloadFailed(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
                           String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version, String reason,
                           long bytesSoFar, long peerBytes, long wanBytes) implements Answer {
+        public DownloadFailed {
+            Limits.requireDeviceId(deviceId);
+        }
     }
 
     record UpgradeStarted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
                           String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version,
                           String fromOsVersion) implements Answer {
+        public UpgradeStarted {
+            Limits.requireDeviceId(deviceId);
+        }
     }
 
     /**
@@ -138,28 +159,41 @@ public sealed interface DeviceEvent {
     record UpgradeCompleted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
                             String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version,
                             String newOsVersion, long installMillis, long rebootMillis) implements Answer {
+        public UpgradeCompleted {
+            Limits.requireDeviceId(deviceId);
+        }
     }
 
     record UpgradeFailed(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
                          String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version, String reason)
             implements Answer {
+        public UpgradeFailed {
+            Limits.requireDeviceId(deviceId);
+        }
     }
 
     /** The peer update server accepts downloads of {@code apps}, at most {@code capacity} at once. */
     record PeerServerStarted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
                              String ip, int port, int capacity, List<AppRef> apps) implements DeviceEvent {
         public PeerServerStarted {
+            Limits.requireDeviceId(deviceId);
             apps = apps == null ? List.of() : List.copyOf(apps);
         }
     }
 
     record PeerServerStopped(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
                              int port, String reason) implements DeviceEvent {
+        public PeerServerStopped {
+            Limits.requireDeviceId(deviceId);
+        }
     }
 
     /** This device, as a peer, finished serving {@code bytes} of an app to {@code toDeviceId}. */
     record UploadCompleted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
                            String toDeviceId, String app, String version, long bytes) implements DeviceEvent {
+        public UploadCompleted {
+            Limits.requireDeviceId(deviceId);
+        }
     }
 
     /** A field that producers older than this contract omit: absent, it reads as 0 instead of failing. */

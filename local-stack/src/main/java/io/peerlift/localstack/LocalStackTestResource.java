@@ -4,10 +4,12 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Points a {@code @QuarkusTest} at the real Kafka broker and PostgreSQL server of a {@link LocalStack}.
+ * Points a {@code @QuarkusTest} at the real Kafka broker and PostgreSQL server of a {@link LocalStack}, and makes it
+ * trust the tokens of {@link TestTokens}.
  * One stack serves the whole test JVM (started on first use, stopped when the JVM exits), so test classes
  * share it instead of paying the start-up again. Use with
  * {@code @WithTestResource(value = LocalStackTestResource.class, initArgs = @ResourceArg(name = "database", value = "profile"))};
@@ -40,9 +42,12 @@ public class LocalStackTestResource implements QuarkusTestResourceLifecycleManag
         database = initArgs.get(DATABASE_ARG);
     }
 
+    /** The stack's addresses, and the test issuer ({@link TestTokens}) as the one the service trusts. */
     @Override
     public Map<String, String> start() {
-        return shared().quarkusConfig(database);
+        Map<String, String> config = new HashMap<>(shared().quarkusConfig(database));
+        config.putAll(TestTokens.issuer().quarkusConfig());
+        return config;
     }
 
     @Override

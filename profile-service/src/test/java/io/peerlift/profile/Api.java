@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.restassured.RestAssured.given;
+import static io.peerlift.localstack.TestTokens.asAdmin;
 
 /** The REST calls of an operator, for tests; each asserts success and returns what the next step needs. */
 final class Api {
@@ -47,14 +47,14 @@ final class Api {
     }
 
     static ValidatableResponse effectiveConfig(String deviceId) {
-        return given().get("/api/devices/{id}/effective-config", deviceId).then().statusCode(200);
+        return asAdmin().get("/api/devices/{id}/effective-config", deviceId).then().statusCode(200);
     }
 
     static ValidatableResponse patch(String path, Object body) {
-        return given().contentType(ContentType.JSON).body(body).patch(path).then();
+        return asAdmin().contentType(ContentType.JSON).body(body).patch(path).then();
     }
 
     static ValidatableResponse post(String path, Object body) {
-        return given().contentType(ContentType.JSON).body(body).post(path).then();
+        return asAdmin().contentType(ContentType.JSON).body(body).post(path).then();
     }
 }

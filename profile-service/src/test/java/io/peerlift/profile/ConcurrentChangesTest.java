@@ -17,7 +17,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.stream.LongStream;
 
 import static io.peerlift.events.SettingKeys.PEER_SERVER_LIMIT;
-import static io.restassured.RestAssured.given;
+import static io.peerlift.localstack.TestTokens.asAdmin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -50,7 +50,7 @@ class ConcurrentChangesTest {
                 int edited = limit;
                 CompletableFuture<Void> edit = CompletableFuture.runAsync(() -> {
                     startTogether(start);
-                    given().contentType(ContentType.JSON)
+                    asAdmin().contentType(ContentType.JSON)
                             .body(Api.profile(name, "OS12", "12.7.4", false, Map.of(PEER_SERVER_LIMIT, edited)))
                             .put("/api/profiles/{id}", profile).then().statusCode(200);
                 });

@@ -13,7 +13,7 @@ import static io.peerlift.events.SettingKeys.DISCOVERY_ENABLED;
 import static io.peerlift.events.SettingKeys.DISCOVERY_PORT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_ENABLED;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_PORT;
-import static io.restassured.RestAssured.given;
+import static io.peerlift.localstack.TestTokens.asAdmin;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -97,8 +97,8 @@ class ConsistencyTest {
                         + "do not search for peers, so under PEER_THEN_WAN they download straight from the WAN and "
                         + "under PEER_ONLY they never upgrade"))
                 .body("problems[1].deviceIds", contains(seeded));
-        given().delete("/api/profiles/{id}/assignments?folderId={f}",
-                given().get("/api/profiles").then().extract().jsonPath()
+        asAdmin().delete("/api/profiles/{id}/assignments?folderId={f}",
+                asAdmin().get("/api/profiles").then().extract().jsonPath()
                         .getLong("find { it.name == '" + fleet.id("off") + "' }.id"), quiet).then().statusCode(204);
         consistency(folder).body("consistent", equalTo(true)).body("errors", equalTo(0)).body("warnings", equalTo(1));
     }
@@ -129,12 +129,12 @@ class ConsistencyTest {
 
     @Test
     void unknownFolderIsNotFound() {
-        given().get("/api/folders/999999999/consistency").then().statusCode(404)
+        asAdmin().get("/api/folders/999999999/consistency").then().statusCode(404)
                 .body("detail", equalTo("folder 999999999 does not exist"));
     }
 
     private static ValidatableResponse consistency(long folder) {
-        return given().get("/api/folders/{id}/consistency", folder).then().statusCode(200)
+        return asAdmin().get("/api/folders/{id}/consistency", folder).then().statusCode(200)
                 .body("folderId", equalTo((int) folder));
     }
 }

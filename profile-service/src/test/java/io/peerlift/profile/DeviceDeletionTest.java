@@ -15,7 +15,7 @@ import java.util.Map;
 
 import static io.peerlift.events.SettingKeys.DISCOVERY_PORT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_LIMIT;
-import static io.restassured.RestAssured.given;
+import static io.peerlift.localstack.TestTokens.asAdmin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.empty;
@@ -39,17 +39,17 @@ class DeviceDeletionTest {
         Api.moveDevices(folder, device);
         long direct = Api.createProfile(fleet.id("direct"), "OS12", "12.7.4", false, Map.of(DISCOVERY_PORT, 22400));
         Api.assignToDevice(direct, device);
-        given().contentType(ContentType.JSON).body(Map.of("settings", Map.of(PEER_SERVER_LIMIT, 3)))
+        asAdmin().contentType(ContentType.JSON).body(Map.of("settings", Map.of(PEER_SERVER_LIMIT, 3)))
                 .put("/api/devices/{id}/settings", device).then().statusCode(200);
         int revisionBefore = Api.effectiveConfig(device).extract().jsonPath().getInt("revision");
 
-        given().delete("/api/devices/{id}", device).then().statusCode(204);
+        asAdmin().delete("/api/devices/{id}", device).then().statusCode(204);
 
-        given().get("/api/devices/{id}", device).then().statusCode(404)
+        asAdmin().get("/api/devices/{id}", device).then().statusCode(404)
                 .body("detail", equalTo("device '" + device + "' does not exist"));
-        given().get("/api/folders/{id}/devices", folder).then().body("", empty());
-        given().get("/api/profiles/{id}/assignments", direct).then().body("", empty());
-        given().delete("/api/devices/{id}", device).then().statusCode(404);
+        asAdmin().get("/api/folders/{id}/devices", folder).then().body("", empty());
+        asAdmin().get("/api/profiles/{id}/assignments", direct).then().body("", empty());
+        asAdmin().delete("/api/devices/{id}", device).then().statusCode(404);
         try (TopicReader topic = new TopicReader(Topics.DEVICE_CONFIG)) {
             List<ConsumerRecord<String, String>> records = await().until(() -> topic.recordsWithKey(device),
                     r -> !r.isEmpty() && r.get(r.size() - 1).value() == null);
@@ -63,6 +63,6 @@ class DeviceDeletionTest {
             assertThat(again.folderId()).isEqualTo(1);
             assertThat(again.sources()).as("nothing set on the deleted device survives").isEmpty();
         }
-        given().get("/api/devices/{id}/settings", device).then().statusCode(200).body("settings", equalTo(Map.of()));
+        asAdmin().get("/api/devices/{id}/settings", device).then().statusCode(200).body("settings", equalTo(Map.of()));
     }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static io.restassured.RestAssured.given;
+import static io.peerlift.localstack.TestTokens.asAdmin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -35,7 +35,7 @@ class DeviceEventConsumerTest {
         String device = fleet.id("d01");
         Fleet.awaitDevice(device, "12.7.4");
 
-        given().get("/api/devices/{id}", device).then()
+        asAdmin().get("/api/devices/{id}", device).then()
                 .body("ip", equalTo(fleet.ip(6)))
                 .body("osFamily", equalTo("OS12"));
         try (TopicReader topic = new TopicReader(Topics.DEVICE_CONFIG)) {
@@ -56,7 +56,7 @@ class DeviceEventConsumerTest {
         fleet.send(fleet.upgraded("d01", "12.7.4", 4));
         Fleet.awaitDevice(device, "12.7.4");
 
-        given().get("/api/devices/{id}", device).then().body("ip", equalTo(fleet.ip(9)));
+        asAdmin().get("/api/devices/{id}", device).then().body("ip", equalTo(fleet.ip(9)));
         try (TopicReader topic = new TopicReader(Topics.DEVICE_CONFIG)) {
             // The upgrade of a device not yet announced is ignored; the heartbeat (seq 3) changes no configuration.
             List<DeviceConfig> configs = awaitOsVersion(topic, device, "12.7.4");
@@ -79,9 +79,9 @@ class DeviceEventConsumerTest {
             await().untilAsserted(() -> assertThat(deadLetters.records(r -> fleet.subnet().equals(r.key())))
                     .extracting(r -> r.value()).containsExactly(garbage, invalid));
         }
-        given().get("/api/devices/{id}", fleet.id("bad")).then().statusCode(404);
+        asAdmin().get("/api/devices/{id}", fleet.id("bad")).then().statusCode(404);
         assertThat(Metrics.value(deadLettered)).isEqualTo(deadLetteredBefore + 2);
-        given().get("/api/devices/{id}", later).then().statusCode(200);
+        asAdmin().get("/api/devices/{id}", later).then().statusCode(200);
     }
 
     /** The configurations published for the device, once the last one is at {@code osVersion}. */

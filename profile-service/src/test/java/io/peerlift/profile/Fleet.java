@@ -20,7 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.restassured.RestAssured.given;
+import static io.peerlift.localstack.TestTokens.asAdmin;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -67,7 +67,7 @@ final class Fleet {
     }
 
     static void awaitDevice(String deviceId, String osVersion) {
-        await().untilAsserted(() -> given().get("/api/devices/{id}", deviceId)
+        await().untilAsserted(() -> asAdmin().get("/api/devices/{id}", deviceId)
                 .then().statusCode(200).body("osVersion", equalTo(osVersion)));
     }
 

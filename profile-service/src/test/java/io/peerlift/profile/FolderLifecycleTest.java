@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.peerlift.events.SettingKeys.DISCOVERY_PORT;
-import static io.restassured.RestAssured.given;
+import static io.peerlift.localstack.TestTokens.asAdmin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
@@ -111,7 +111,7 @@ class FolderLifecycleTest {
                 + "a folder below it would be deeper than 32 levels");
         long twoLevels = Api.createFolder(fleet.id("two levels"), null);
         Api.createFolder("below", twoLevels);
-        long level31 = given().get("/api/folders/{id}", parent).then().extract().jsonPath().getLong("parentId");
+        long level31 = asAdmin().get("/api/folders/{id}", parent).then().extract().jsonPath().getLong("parentId");
 
         expectProblem(Api.patch("/api/folders/" + twoLevels, Map.of("parentId", level31)), 409,
                 "moving folder " + twoLevels + " '" + fleet.id("two levels") + "' under " + level31 + " 'level31' "
@@ -133,7 +133,7 @@ class FolderLifecycleTest {
                 "folder " + full + " '" + fleet.id("full") + "' holds 6 devices in its tree; a move changes the "
                         + "configuration of at most 5 (peerlift.profile.folders.max-devices-per-move): move its "
                         + "sub-folders or devices in parts");
-        given().get("/api/folders/{id}", full).then().body("parentId", equalTo(1));
+        asAdmin().get("/api/folders/{id}", full).then().body("parentId", equalTo(1));
     }
 
     @Test
@@ -146,14 +146,14 @@ class FolderLifecycleTest {
         long profile = Api.createProfile(fleet.id("p"), "OS12", "12.7.4", false, Map.of());
         Api.assignToFolder(profile, room);
 
-        expectProblem(given().delete("/api/folders/{id}", site).then(), 409, "folder " + site + " '"
+        expectProblem(asAdmin().delete("/api/folders/{id}", site).then(), 409, "folder " + site + " '"
                 + fleet.id("site") + "' is not empty: it holds 2 sub-folder(s) (" + (room + 1) + " 'annex', " + room
                 + " 'room') and 1 device(s) ('" + device + "'); move or delete them first");
-        given().delete("/api/folders/{id}", room).then().statusCode(204);
-        given().get("/api/folders/{id}", room).then().statusCode(404);
-        given().get("/api/profiles/{id}/assignments", profile).then().statusCode(200).body("", empty());
-        expectProblem(given().delete("/api/folders/1").then(), 409, "the root folder 1 'Devices' cannot be deleted");
-        expectProblem(given().delete("/api/folders/999999999").then(), 404, "folder 999999999 does not exist");
+        asAdmin().delete("/api/folders/{id}", room).then().statusCode(204);
+        asAdmin().get("/api/folders/{id}", room).then().statusCode(404);
+        asAdmin().get("/api/profiles/{id}/assignments", profile).then().statusCode(200).body("", empty());
+        expectProblem(asAdmin().delete("/api/folders/1").then(), 409, "the root folder 1 'Devices' cannot be deleted");
+        expectProblem(asAdmin().delete("/api/folders/999999999").then(), 404, "folder 999999999 does not exist");
     }
 
     private static ValidatableResponse folderCreation(String name, long parentId) {

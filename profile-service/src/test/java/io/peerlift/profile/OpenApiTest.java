@@ -6,7 +6,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
-import static io.restassured.RestAssured.given;
+import static io.peerlift.localstack.TestTokens.asAdmin;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasKey;
@@ -20,7 +20,7 @@ class OpenApiTest {
 
     @Test
     void describesThePathsWithExamplesAndProblemResponses() {
-        given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200)
+        asAdmin().accept("application/json").get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths.keySet()", hasItems("/api/folders", "/api/folders/{id}", "/api/folders/{id}/devices",
                         "/api/folders/{id}/consistency", "/api/devices", "/api/devices/{id}",
                         "/api/devices/{id}/effective-config", "/api/profiles", "/api/profiles/{id}",

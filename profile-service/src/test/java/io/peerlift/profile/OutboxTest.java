@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.peerlift.events.SettingKeys.PEER_SERVER_LIMIT;
-import static io.restassured.RestAssured.given;
+import static io.peerlift.localstack.TestTokens.asAdmin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -81,11 +81,11 @@ class OutboxTest {
         Api.assignToFolder(profile, folder);
         Api.assignToDevice(profile, direct);
 
-        given().contentType(ContentType.JSON)
+        asAdmin().contentType(ContentType.JSON)
                 .body(Api.profile(fleet.id("limit"), "OS12", "12.7.4", false, Map.of(PEER_SERVER_LIMIT, 8)))
                 .put("/api/profiles/{id}", profile).then().statusCode(200).body("settings", equalTo(
                         Map.of(PEER_SERVER_LIMIT, 8)));
-        given().delete("/api/profiles/{id}", profile).then().statusCode(204);
+        asAdmin().delete("/api/profiles/{id}", profile).then().statusCode(204);
 
         try (TopicReader topic = new TopicReader(Topics.DEVICE_CONFIG)) {
             await().until(() -> topic.configsOf(inSubFolder).size() == 5 && topic.configsOf(direct).size() == 5);

@@ -16,7 +16,7 @@ import static io.peerlift.events.SettingKeys.DISCOVERY_PORT;
 import static io.peerlift.events.SettingKeys.DOWNLOAD_SERVER_PORT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_LIMIT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_PORT;
-import static io.restassured.RestAssured.given;
+import static io.peerlift.localstack.TestTokens.asAdmin;
 import static org.hamcrest.Matchers.aMapWithSize;
 import static org.hamcrest.Matchers.anEmptyMap;
 import static org.hamcrest.Matchers.equalTo;
@@ -130,9 +130,9 @@ class PrecedenceTest {
         Api.assignToDevice(os12Profile("standard device", false, 30016), device);
 
         expectDiscoveryPortFrom(onOuter, 30013);
-        given().delete("/api/profiles/{id}/assignments?folderId={folder}", onOuter, outer).then().statusCode(204);
+        asAdmin().delete("/api/profiles/{id}/assignments?folderId={folder}", onOuter, outer).then().statusCode(204);
         expectDiscoveryPortFrom(onInner, 30014);
-        given().delete("/api/profiles/{id}/assignments?folderId={folder}", onInner, inner).then().statusCode(204);
+        asAdmin().delete("/api/profiles/{id}/assignments?folderId={folder}", onInner, inner).then().statusCode(204);
         expectDiscoveryPortFrom(onDevice, 30015);
     }
 
@@ -144,7 +144,7 @@ class PrecedenceTest {
         putOwnSettings(Map.of(DISCOVERY_PORT, 30018, PEER_SERVER_LIMIT, 3)).statusCode(200)
                 .body("osFamily", equalTo("OS12"))
                 .body("settings.'" + PEER_SERVER_LIMIT + "'", equalTo(3));
-        given().get("/api/devices/{id}/settings", device).then().statusCode(200)
+        asAdmin().get("/api/devices/{id}/settings", device).then().statusCode(200)
                 .body("settings.'" + DISCOVERY_PORT + "'", equalTo(30018));
         expectDiscoveryPortFrom(folderProfile, 30017);
         Api.effectiveConfig(device)
@@ -158,11 +158,11 @@ class PrecedenceTest {
         Api.effectiveConfig(device)
                 .body("settings.'" + PEER_SERVER_LIMIT + "'", equalTo(1))
                 .body("sources.'" + PEER_SERVER_LIMIT + "'", nullValue());
-        given().get("/api/devices/unknown-device/settings").then().statusCode(404);
+        asAdmin().get("/api/devices/unknown-device/settings").then().statusCode(404);
     }
 
     private ValidatableResponse putOwnSettings(Map<String, Object> settings) {
-        return given().contentType(ContentType.JSON).body(Map.of("settings", settings))
+        return asAdmin().contentType(ContentType.JSON).body(Map.of("settings", settings))
                 .put("/api/devices/{id}/settings", device).then();
     }
 

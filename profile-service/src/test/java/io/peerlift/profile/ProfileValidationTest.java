@@ -21,7 +21,7 @@ import static io.peerlift.events.SettingKeys.DOWNLOAD_SERVER_PORT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_ENABLED;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_LIMIT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_PORT;
-import static io.restassured.RestAssured.given;
+import static io.peerlift.localstack.TestTokens.asAdmin;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.empty;
@@ -95,12 +95,12 @@ class ProfileValidationTest {
                                                        String detail) {
         expectProblem(Api.post("/api/profiles", Api.profile(fleet.id("p"), family, basedOn, false, settings)),
                 400, detail).body("errors", contains(detail));
-        given().get("/api/profiles").then().body("name", not(hasItem(fleet.id("p"))));
+        asAdmin().get("/api/profiles").then().body("name", not(hasItem(fleet.id("p"))));
     }
 
     @Test
     void listsEveryKeyMarkingIgelsRegistryKeysAndPeerliftsOwn() {
-        given().get("/api/settings").then().statusCode(200)
+        asAdmin().get("/api/settings").then().statusCode(200)
                 .body("findAll { it.osFamily == 'OS12' }.key", contains(DISCOVERY_ENABLED, DISCOVERY_PORT,
                         PEER_SERVER_ENABLED, PEER_SERVER_PORT, PEER_SERVER_LIMIT))
                 .body("findAll { it.osFamily == 'OS11' }.key", contains(DISCOVERY_ENABLED, DISCOVERY_PORT,
@@ -128,9 +128,9 @@ class ProfileValidationTest {
     void rejectsAMissingNameAndBody() {
         expectProblem(Api.post("/api/profiles", Map.of("osFamily", "OS12", "basedOnVersion", "12.7.4")), 400,
                 "profile name is required");
-        expectProblem(given().contentType(ContentType.JSON).post("/api/profiles").then(), 400,
+        expectProblem(asAdmin().contentType(ContentType.JSON).post("/api/profiles").then(), 400,
                 "a JSON body {name, osFamily, basedOnVersion, priority?, settings} is required");
-        expectProblem(given().contentType(ContentType.JSON).body("{\"name\": ").post("/api/profiles").then(), 400,
+        expectProblem(asAdmin().contentType(ContentType.JSON).body("{\"name\": ").post("/api/profiles").then(), 400,
                 null).body("detail", startsWith("the request body is not valid JSON for this operation"));
     }
 
@@ -144,12 +144,12 @@ class ProfileValidationTest {
     @Test
     void updateValidatesLikeCreateAndUnknownProfilesAreNotFound() {
         long id = Api.createProfile(fleet.id("p"), "OS12", "12.7.4", false, Map.of());
-        expectProblem(given().contentType(ContentType.JSON)
+        expectProblem(asAdmin().contentType(ContentType.JSON)
                         .body(Api.profile(fleet.id("p"), "OS12", "12.7.4", false, Map.of(PEER_SERVER_LIMIT, -1)))
                         .put("/api/profiles/{id}", id).then(), 400,
                 "setting 'update.buddy_server.limit_of_connections' = -1 is out of range: must be at least 1");
-        expectProblem(given().get("/api/profiles/999999999").then(), 404, "profile 999999999 does not exist");
-        expectProblem(given().delete("/api/profiles/999999999").then(), 404, "profile 999999999 does not exist");
+        expectProblem(asAdmin().get("/api/profiles/999999999").then(), 404, "profile 999999999 does not exist");
+        expectProblem(asAdmin().delete("/api/profiles/999999999").then(), 404, "profile 999999999 does not exist");
     }
 
     @Test
@@ -166,10 +166,10 @@ class ProfileValidationTest {
         Api.assignToFolder(profile, 1);
         expectProblem(Api.post(assignments, Map.of("folderId", 1)), 409,
                 "profile " + profile + " is already assigned to folder 1");
-        expectProblem(given().delete(assignments + "?deviceId=" + fleet.id("ghost")).then(), 404,
+        expectProblem(asAdmin().delete(assignments + "?deviceId=" + fleet.id("ghost")).then(), 404,
                 "profile " + profile + " is not assigned to device '" + fleet.id("ghost") + "'");
-        given().delete(assignments + "?folderId=1").then().statusCode(204);
-        given().get(assignments).then().statusCode(200).body("$", empty());
+        asAdmin().delete(assignments + "?folderId=1").then().statusCode(204);
+        asAdmin().get(assignments).then().statusCode(200).body("$", empty());
     }
 
     @Test
@@ -180,28 +180,28 @@ class ProfileValidationTest {
         expectProblem(Api.post("/api/folders", Map.of("name", " ")), 400, "folder name is required");
         expectProblem(Api.post("/api/folders", Map.of("name", "x", "parentId", 999999999)), 404,
                 "folder 999999999 does not exist");
-        expectProblem(given().get("/api/folders/999999999").then(), 404, "folder 999999999 does not exist");
+        expectProblem(asAdmin().get("/api/folders/999999999").then(), 404, "folder 999999999 does not exist");
 
         String device = fleet.join("d01", 2, "11.11.150");
         expectProblem(Api.post("/api/folders/" + folder + "/devices",
                         Map.of("deviceIds", List.of(device, fleet.id("ghost")))), 404,
                 "no device moved: unknown device(s) " + fleet.id("ghost"));
-        given().get("/api/devices/{id}", device).then().body("folderId", equalTo(1));
+        asAdmin().get("/api/devices/{id}", device).then().body("folderId", equalTo(1));
         expectProblem(Api.post("/api/folders/" + folder + "/devices", Map.of("deviceIds", List.of())), 400,
                 "deviceIds must list at least one device");
-        expectProblem(given().get("/api/devices?subnet=10.1.2.3/24").then(), 400,
+        expectProblem(asAdmin().get("/api/devices?subnet=10.1.2.3/24").then(), 400,
                 "subnet '10.1.2.3/24' has host bits set; did you mean 10.1.2.0/24?");
-        expectProblem(given().get("/api/devices/{id}", fleet.id("ghost")).then(), 404,
+        expectProblem(asAdmin().get("/api/devices/{id}", fleet.id("ghost")).then(), 404,
                 "device '" + fleet.id("ghost") + "' does not exist");
     }
 
     @Test
     void unknownPathsMethodsAndMediaTypesAreProblemsToo() {
-        expectHttpProblem(given().get("/api/folders/not-a-number").then(), 404)
+        expectHttpProblem(asAdmin().get("/api/folders/not-a-number").then(), 404)
                 .body("detail", equalTo("no resource at /api/folders/not-a-number"));
-        expectHttpProblem(given().delete("/api/folders").then(), 405)
+        expectHttpProblem(asAdmin().delete("/api/folders").then(), 405)
                 .body("detail", startsWith("the method is not allowed at /api/folders; allowed: "));
-        expectHttpProblem(given().contentType(ContentType.TEXT).body("x").post("/api/folders").then(), 415)
+        expectHttpProblem(asAdmin().contentType(ContentType.TEXT).body("x").post("/api/folders").then(), 415)
                 .body("detail", equalTo("the request body must be application/json"));
     }
 

@@ -18,7 +18,7 @@ import static io.peerlift.events.SettingKeys.DOWNLOAD_SERVER_PORT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_ENABLED;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_LIMIT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_PORT;
-import static io.restassured.RestAssured.given;
+import static io.peerlift.localstack.TestTokens.asAdmin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
@@ -43,10 +43,10 @@ class SeedConfigurationProcedureTest {
         String peer = fleet.join("d01", 2, "12.7.4");
         String os11a = fleet.join("d02", 3, "11.11.150");
         String os11b = fleet.join("d03", 4, "11.11.200");
-        given().get("/api/devices?subnet=" + fleet.subnet()).then().statusCode(200)
+        asAdmin().get("/api/devices?subnet=" + fleet.subnet()).then().statusCode(200)
                 .body("id", containsInAnyOrder(peer, os11a, os11b))
                 .body("folderId", contains(1, 1, 1));
-        given().get("/api/devices").then().statusCode(200).body("id", hasItems(peer, os11a, os11b));
+        asAdmin().get("/api/devices").then().statusCode(200).body("id", hasItems(peer, os11a, os11b));
 
         // OS 12: a folder for the upgrade, a profile making OS 12 devices peer update servers, assigned to it.
         long folder = Api.createFolder("Distributed Peer Upgrade " + fleet.id("f"), null);
@@ -61,13 +61,13 @@ class SeedConfigurationProcedureTest {
         Api.assignToFolder(os11Profile, folder);
         Api.moveDevices(folder, os11a, os11b);
 
-        given().get("/api/folders/{id}/devices", folder).then().statusCode(200)
+        asAdmin().get("/api/folders/{id}/devices", folder).then().statusCode(200)
                 .body("id", contains(peer, os11a, os11b));
-        given().get("/api/devices?folderId=" + folder + "&subnet=" + fleet.subnet()).then().statusCode(200)
+        asAdmin().get("/api/devices?folderId=" + folder + "&subnet=" + fleet.subnet()).then().statusCode(200)
                 .body("id", contains(peer, os11a, os11b));
-        given().get("/api/profiles/{id}/assignments", os12Profile).then().statusCode(200)
+        asAdmin().get("/api/profiles/{id}/assignments", os12Profile).then().statusCode(200)
                 .body("folderId", contains((int) folder));
-        given().get("/api/folders/{id}/consistency", folder).then().statusCode(200)
+        asAdmin().get("/api/folders/{id}/consistency", folder).then().statusCode(200)
                 .body("consistent", equalTo(true)).body("problems", empty());
         Api.effectiveConfig(peer)
                 .body("osFamily", equalTo("OS12"))
@@ -100,8 +100,8 @@ class SeedConfigurationProcedureTest {
             assertThat(afterUpgrade.sources().get(PEER_SERVER_ENABLED).profileId()).isEqualTo(os12Profile);
             assertThat(afterUpgrade.sources()).doesNotContainKey(PEER_SERVER_LIMIT);
         }
-        given().get("/api/devices/{id}", os11a).then().body("osFamily", equalTo("OS12"));
-        given().get("/api/folders/{id}/devices", folder).then().body("osFamily", hasItem("OS12"));
+        asAdmin().get("/api/devices/{id}", os11a).then().body("osFamily", equalTo("OS12"));
+        asAdmin().get("/api/folders/{id}/devices", folder).then().body("osFamily", hasItem("OS12"));
     }
 
     private static String quoted(String key) {

@@ -2,9 +2,11 @@ package io.peerlift.device.rest;
 
 import io.peerlift.device.domain.DeviceView;
 import io.peerlift.device.service.DeviceHost;
+import io.peerlift.support.problem.NotFoundException;
+import io.peerlift.support.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -14,6 +16,7 @@ import java.util.Collection;
 
 /** The devices this process hosts: identity, OS version, lifecycle state, held apps, peer server, download. */
 @Path("/api/devices")
+@RolesAllowed(Roles.VIEWER)
 @Produces(MediaType.APPLICATION_JSON)
 public class DeviceResource {
 

@@ -1,5 +1,8 @@
 package io.peerlift.profile.domain;
 
+import io.peerlift.events.Limits;
+import io.peerlift.support.problem.ConflictException;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -17,7 +20,7 @@ import java.util.stream.Collectors;
 public final class FolderTree {
 
     /** Levels from the root (level 1) down: deep enough for site / building / floor / room trees, and bounded. */
-    public static final int MAX_DEPTH = 32;
+    public static final int MAX_DEPTH = Limits.MAX_FOLDER_DEPTH;
 
     private final Map<Long, Long> parentOf = new HashMap<>();
     private final Map<Long, String> nameOf = new HashMap<>();

@@ -1,9 +1,10 @@
 package io.peerlift.profile.domain;
 
-/** Names of folders and profiles: required, trimmed, and short enough for their columns. */
-public final class Names {
+import io.peerlift.events.Limits;
+import io.peerlift.support.problem.InvalidInputException;
 
-    public static final int MAX_LENGTH = 200;
+/** Names of folders and profiles: {@link Limits#requireName}, refused with 400. */
+public final class Names {
 
     private Names() {
     }
@@ -13,14 +14,10 @@ public final class Names {
      * @return the name without surrounding blanks
      */
     public static String require(String name, String what) {
-        if (name == null || name.isBlank()) {
-            throw new InvalidInputException(what + " name is required");
+        try {
+            return Limits.requireName(name, what + " name");
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage());
         }
-        String trimmed = name.strip();
-        if (trimmed.length() > MAX_LENGTH) {
-            throw new InvalidInputException(what + " name has " + trimmed.length() + " characters; at most "
-                    + MAX_LENGTH + " are allowed");
-        }
-        return trimmed;
     }
 }

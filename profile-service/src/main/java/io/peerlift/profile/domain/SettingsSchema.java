@@ -4,6 +4,7 @@ import io.peerlift.events.EventCodec;
 import io.peerlift.events.OsFamily;
 import io.peerlift.events.OsVersion;
 import io.peerlift.events.SettingKeys;
+import io.peerlift.support.problem.InvalidInputException;
 
 import java.math.BigInteger;
 import java.util.ArrayList;

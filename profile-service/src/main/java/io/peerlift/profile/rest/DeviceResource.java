@@ -2,6 +2,9 @@ package io.peerlift.profile.rest;
 
 import io.peerlift.profile.service.DeviceService;
 import io.peerlift.profile.service.InventoryService;
+import io.peerlift.support.audit.Audited;
+import io.peerlift.support.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -20,6 +23,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
 
+@RolesAllowed(Roles.VIEWER)
+@Audited
 @Path("/api/devices")
 @Tag(name = "Devices")
 public class DeviceResource {
@@ -47,6 +52,7 @@ public class DeviceResource {
         return DeviceView.of(inventory.get(id));
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Delete a device",
@@ -81,6 +87,7 @@ public class DeviceResource {
         return DeviceSettingsView.of(devices.ownSettings(id));
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @PUT
     @Path("/{id}/settings")
     @Operation(summary = "Replace the device's own configuration",

@@ -4,6 +4,9 @@ import io.peerlift.profile.domain.Folder;
 import io.peerlift.profile.domain.FolderTree;
 import io.peerlift.profile.service.ConsistencyService;
 import io.peerlift.profile.service.FolderService;
+import io.peerlift.support.audit.Audited;
+import io.peerlift.support.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -25,6 +28,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import java.util.List;
 
+@RolesAllowed(Roles.VIEWER)
+@Audited
 @Path("/api/folders")
 @Tag(name = "Folders")
 public class FolderResource {
@@ -35,6 +40,7 @@ public class FolderResource {
     @Inject
     ConsistencyService consistencyService;
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Operation(summary = "Create a folder", description = "Under parentId, or under the root folder when absent; "
             + "sibling names are unique (409); at most " + FolderTree.MAX_DEPTH + " levels deep (409)")
@@ -47,6 +53,7 @@ public class FolderResource {
         return RequestBodies.created(uri, folder.id, FolderView.of(folder, folders.tree()));
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @PATCH
     @Path("/{id}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
@@ -67,6 +74,7 @@ public class FolderResource {
         return FolderView.of(folder, folders.tree());
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Delete an empty folder",
@@ -99,6 +107,7 @@ public class FolderResource {
         return folders.devices(id).stream().map(DeviceView::of).toList();
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("/{id}/devices")
     @Operation(summary = "Move devices into a folder",

@@ -4,6 +4,9 @@ import io.peerlift.profile.domain.Profile;
 import io.peerlift.profile.domain.ProfileAssignment;
 import io.peerlift.profile.service.ProfileService.AssignmentTarget;
 import io.peerlift.profile.service.ProfileService;
+import io.peerlift.support.audit.Audited;
+import io.peerlift.support.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -25,6 +28,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import java.util.List;
 
+@RolesAllowed(Roles.VIEWER)
+@Audited
 @Path("/api/profiles")
 @Tag(name = "Profiles")
 public class ProfileResource {
@@ -42,6 +47,7 @@ public class ProfileResource {
     @Inject
     ProfileService profiles;
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Operation(summary = "Create a profile", description = "Settings are typed and checked per OS family: unknown "
             + "keys, wrong types, out-of-range values, equal discovery and server ports and a version below the "
@@ -70,6 +76,7 @@ public class ProfileResource {
         return ProfileView.of(profiles.get(id));
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @PUT
     @Path("/{id}")
     @Operation(summary = "Replace a profile", description = "Validated like a new profile; the devices it reaches get "
@@ -80,6 +87,7 @@ public class ProfileResource {
         return ProfileView.of(profiles.update(id, RequestBodies.require(request, PROFILE_SHAPE).toDraft()));
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Delete a profile and its assignments")
@@ -94,6 +102,7 @@ public class ProfileResource {
         return profiles.assignments(id).stream().map(AssignmentView::of).toList();
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("/{id}/assignments")
     @Operation(summary = "Assign a profile to a folder or a device", description = "Exactly one of folderId or "
@@ -111,6 +120,7 @@ public class ProfileResource {
         return RequestBodies.created(uri, assignment.id, AssignmentView.of(assignment));
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @DELETE
     @Path("/{id}/assignments")
     @Operation(summary = "Remove a profile's assignment", description = "Exactly one of the query parameters "

@@ -1,6 +1,6 @@
 package io.peerlift.profile.rest;
 
-import io.peerlift.profile.domain.InvalidInputException;
+import io.peerlift.support.problem.InvalidInputException;
 import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestResponse;
 

@@ -1,6 +1,8 @@
 package io.peerlift.profile.rest;
 
 import io.peerlift.profile.domain.SettingsSchema;
+import io.peerlift.support.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -9,6 +11,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.util.Arrays;
 import java.util.List;
 
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/settings")
 @Tag(name = "Settings")
 public class SettingResource {

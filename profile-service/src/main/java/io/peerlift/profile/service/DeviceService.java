@@ -2,7 +2,7 @@ package io.peerlift.profile.service;
 
 import io.peerlift.profile.domain.Device;
 import io.peerlift.profile.domain.DeviceSettings;
-import io.peerlift.profile.domain.InvalidInputException;
+import io.peerlift.support.problem.InvalidInputException;
 import io.peerlift.profile.domain.ProfileAssignment;
 import io.peerlift.profile.domain.SettingsSchema;
 import jakarta.enterprise.context.ApplicationScoped;

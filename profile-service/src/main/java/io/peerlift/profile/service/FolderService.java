@@ -1,13 +1,13 @@
 package io.peerlift.profile.service;
 
 import io.peerlift.profile.config.ProfileServiceConfig;
-import io.peerlift.profile.domain.ConflictException;
+import io.peerlift.support.problem.ConflictException;
 import io.peerlift.profile.domain.Device;
 import io.peerlift.profile.domain.Folder;
 import io.peerlift.profile.domain.FolderTree;
-import io.peerlift.profile.domain.InvalidInputException;
+import io.peerlift.support.problem.InvalidInputException;
 import io.peerlift.profile.domain.Names;
-import io.peerlift.profile.domain.NotFoundException;
+import io.peerlift.support.problem.NotFoundException;
 import io.peerlift.profile.domain.ProfileAssignment;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

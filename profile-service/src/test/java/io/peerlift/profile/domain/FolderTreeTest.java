@@ -1,5 +1,6 @@
 package io.peerlift.profile.domain;
 
+import io.peerlift.support.problem.ConflictException;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

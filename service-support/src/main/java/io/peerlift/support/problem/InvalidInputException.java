@@ -1,15 +1,12 @@
-package io.peerlift.profile.domain;
+package io.peerlift.support.problem;
 
 import java.util.List;
 
 /** Input that breaks a rule; each violation names what was wrong, the value and the rule. Maps to 400. */
-public class InvalidInputException extends RuntimeException {
-
-    private final List<String> violations;
+public class InvalidInputException extends ProblemException {
 
     public InvalidInputException(List<String> violations) {
-        super(String.join("; ", violations));
-        this.violations = List.copyOf(violations);
+        super(400, "invalid-input", "Invalid input", String.join("; ", violations), violations);
     }
 
     public InvalidInputException(String violation) {
@@ -17,6 +14,6 @@ public class InvalidInputException extends RuntimeException {
     }
 
     public List<String> violations() {
-        return violations;
+        return errors();
     }
 }

@@ -1,4 +1,4 @@
-package io.peerlift.profile.rest;
+package io.peerlift.support.problem;
 
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 import org.eclipse.microprofile.openapi.OASFactory;
@@ -11,7 +11,7 @@ import org.eclipse.microprofile.openapi.models.media.Schema;
 import java.util.List;
 
 /**
- * Documents on every API operation the errors {@link ProblemMapper} returns, as one {@code default} response
+ * Documents on every API operation the errors {@link ProblemMappers} returns, as one {@code default} response
  * with the RFC 9457 problem schema (annotating each operation would hide its generated success response).
  */
 @OpenApiFilter
@@ -24,8 +24,8 @@ public class ProblemResponsesFilter implements OASFilter {
         if (operation.getResponses() != null && operation.getResponses().getDefaultValue() == null) {
             operation.getResponses().setDefaultValue(OASFactory.createAPIResponse()
                     .description("An error as RFC 9457 problem detail: 400 invalid input (errors lists each "
-                            + "violation), 404 unknown folder, device, profile or assignment, 409 conflict with the "
-                            + "current state")
+                            + "violation), 401 no valid bearer token, 403 the token lacks the role, 404 unknown "
+                            + "resource, 409 conflict with the current state, 413 body over 1 MiB")
                     .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
                             OASFactory.createMediaType().schema(OASFactory.createSchema()
                                     .ref("#/components/schemas/" + PROBLEM_SCHEMA)))));
@@ -46,8 +46,8 @@ public class ProblemResponsesFilter implements OASFilter {
                 .addProperty("title", string("Invalid input"))
                 .addProperty("status", OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER))
                         .examples(List.of(400)))
-                .addProperty("detail", string("OS 12 profiles must be based on 12.7.4 or higher, got 12.6.0"))
-                .addProperty("instance", string("/api/profiles"))
+                .addProperty("detail", string("folder name is required"))
+                .addProperty("instance", string("/api/folders"))
                 .addProperty("errors", OASFactory.createSchema().type(List.of(Schema.SchemaType.ARRAY))
                         .items(OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)))
                         .description("each violation of a rejected input (400 only)")));

@@ -1,0 +1,70 @@
+package io.peerlift.profile;
+
+import io.peerlift.events.Limits;
+import io.peerlift.localstack.LocalStackTestResource;
+import io.peerlift.localstack.SchemaColumns;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+import java.util.Map;
+
+import static io.peerlift.localstack.TestTokens.asAdmin;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+/** Bad input gets 400 or 413 problem+json saying what was wrong, never a 500; the schema holds the shared limits. */
+@QuarkusTest
+@WithTestResource(value = LocalStackTestResource.class,
+        initArgs = @ResourceArg(name = LocalStackTestResource.DATABASE_ARG, value = "profile"))
+class BadInputTest {
+
+    @Test
+    void malformedJsonIs400ProblemJson() {
+        asAdmin().contentType(ContentType.JSON).body("{\"name\": ").post("/api/folders").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:peerlift:problem:invalid-input"))
+                .body("detail", containsString("the request body is not valid JSON"));
+    }
+
+    @Test
+    void aNulOrAControlCharacterInANameOrIdIs400() {
+        asAdmin().contentType(ContentType.JSON).body(Map.of("name", "Ber\u0000lin")).post("/api/folders")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("folder name 'Ber\\u0000lin' contains the control character U+0000 at "
+                        + "position 3; control characters are not allowed"));
+        asAdmin().contentType(ContentType.JSON)
+                .body(Api.profile("line\nbreak", "OS12", "12.7.4", false, Map.of())).post("/api/profiles")
+                .then().statusCode(400).body("detail", containsString("U+000A"));
+        asAdmin().urlEncodingEnabled(false).get("/api/devices/dev%00ice").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("contains the control character U+0000"));
+        asAdmin().urlEncodingEnabled(false).get("/api/devices?subnet=10.1.2.0%2F24%00").then().statusCode(400);
+    }
+
+    @Test
+    void aBodyOverOneMebibyteIs413() {
+        String name = "x".repeat(Limits.MAX_REQUEST_BODY_BYTES);
+        asAdmin().contentType(ContentType.JSON).body(Map.of("name", name)).post("/api/folders").then()
+                .statusCode(413).contentType("application/problem+json")
+                .body("detail", containsString("at most 1048576 are accepted here"));
+    }
+
+    @Test
+    void everyDeviceIdAndNameColumnHasTheSharedLength() throws SQLException {
+        Map<String, Integer> columns = SchemaColumns.characterColumns(LocalStackTestResource.shared().jdbcUrl("profile"));
+
+        assertThat(columns).containsEntry("device.id", Limits.MAX_DEVICE_ID_LENGTH)
+                .containsEntry("folder.name", Limits.MAX_NAME_LENGTH)
+                .containsEntry("profile.name", Limits.MAX_NAME_LENGTH);
+        columns.forEach((column, length) -> {
+            if (column.endsWith(".device_id")) {
+                assertThat(length).as(column).isEqualTo(Limits.MAX_DEVICE_ID_LENGTH);
+            }
+        });
+    }
+}

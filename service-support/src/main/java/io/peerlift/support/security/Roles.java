@@ -1,0 +1,35 @@
+package io.peerlift.support.security;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The roles of every Peerlift API, each including the ones below it: {@code viewer} reads; {@code operator} also
+ * starts, pauses, resumes, cancels and retries rollouts; {@code admin} also manages folders, profiles and the
+ * repository. Tokens carry them in the {@code groups} claim (or the claim {@code smallrye.jwt.path.groups} names,
+ * e.g. {@code realm_access/roles} for Keycloak, {@code roles} for Entra ID).
+ */
+public final class Roles {
+
+    public static final String VIEWER = "viewer";
+    public static final String OPERATOR = "operator";
+    public static final String ADMIN = "admin";
+
+    /** Lowest first. */
+    public static final List<String> ORDER = List.of(VIEWER, OPERATOR, ADMIN);
+
+    private Roles() {
+    }
+
+    /** The roles held plus every role below the highest one among them; other roles are kept as they are. */
+    public static Set<String> withImplied(Set<String> held) {
+        Set<String> all = new TreeSet<>(held);
+        int highest = -1;
+        for (String role : held) {
+            highest = Math.max(highest, ORDER.indexOf(role));
+        }
+        all.addAll(ORDER.subList(0, highest + 1));
+        return all;
+    }
+}
