@@ -111,6 +111,24 @@ class ServiceManifestTest {
         });
     }
 
+    /** Outside Kubernetes a service listens on loopback only; in a pod it must listen on the pod's address. */
+    @ParameterizedTest
+    @MethodSource(OVERLAYS)
+    void servicesWithTokensListenOnThePodAddressAndVerifyTokensAgainstTheConfiguredIssuer(String overlay) {
+        List<ServicePod> secured = ServicePod.all(Overlays.rendered(overlay)).stream()
+                .filter(pod -> pod.module().usesServiceSupport()).toList();
+        assertThat(secured).as("pods of services that take tokens").isNotEmpty();
+        for (ServicePod pod : secured) {
+            assertThat(pod.module().defaultValue("quarkus.http.host")).as("default bind of %s", pod.describe())
+                    .contains("127.0.0.1");
+            assertThat(pod.literal("QUARKUS_HTTP_HOST")).as("bind of %s", pod.describe()).isEqualTo("0.0.0.0");
+            assertThat(URI.create(pod.literal("MP_JWT_VERIFY_PUBLICKEY_LOCATION")).getScheme())
+                    .as("issuer keys of %s (a JWKS over HTTPS)", pod.describe()).isEqualTo("https");
+            assertThat(URI.create(pod.literal("MP_JWT_VERIFY_ISSUER")).getScheme()).isEqualTo("https");
+            assertThat(pod.literal("SMALLRYE_JWT_PATH_GROUPS")).as("role claim of %s", pod.describe()).isNotBlank();
+        }
+    }
+
     @ParameterizedTest
     @MethodSource(OVERLAYS)
     void everyVariableSetsAConfigurationKeyTheServiceReads(String overlay) {

@@ -7,6 +7,7 @@ import org.w3c.dom.Node;
 import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -34,6 +35,7 @@ final class ServiceModule {
     private static final Pattern PROFILE_PREFIX = Pattern.compile("^%[\\w,-]+\\.");
     private static final Pattern CHANNEL_KEY = Pattern.compile("^mp\\.messaging\\.(incoming|outgoing)\\.([^.]+)\\.(.+)$");
 
+    private static final String SERVICE_SUPPORT = "service-support";
     private static final Map<String, ServiceModule> LOADED = new ConcurrentHashMap<>();
 
     private final String name;
@@ -45,11 +47,34 @@ final class ServiceModule {
     private ServiceModule(String name, Path dir) {
         this.name = name;
         this.dir = dir;
-        Properties raw = loadProperties(dir.resolve("src/main/resources/application.properties"));
+        Properties raw = new Properties();
+        if (usesServiceSupport(dir)) {
+            // The shared defaults every service that depends on peerlift-service-support reads, below its own.
+            Path support = dir.resolveSibling(SERVICE_SUPPORT);
+            raw.putAll(loadProperties(support.resolve("src/main/resources/META-INF/microprofile-config.properties")));
+        }
+        raw.putAll(loadProperties(dir.resolve("src/main/resources/application.properties")));
         this.prodProperties = resolveProfile(raw, "prod");
         this.declaredKeys = new TreeSet<>();
         raw.stringPropertyNames().forEach(key -> declaredKeys.add(PROFILE_PREFIX.matcher(key).replaceFirst("")));
-        this.mappedKeys = ConfigMappings.keys(dir.resolve("src/main/java"));
+        Map<String, String> mapped = new TreeMap<>(ConfigMappings.keys(dir.resolve("src/main/java")));
+        if (usesServiceSupport(dir)) {
+            mapped.putAll(ConfigMappings.keys(dir.resolveSibling(SERVICE_SUPPORT).resolve("src/main/java")));
+        }
+        this.mappedKeys = mapped;
+    }
+
+    private static boolean usesServiceSupport(Path dir) {
+        try {
+            return Files.readString(dir.resolve("pom.xml")).contains("<artifactId>peerlift-service-support</artifactId>");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether the service takes tokens, roles and request limits from peerlift-service-support. */
+    boolean usesServiceSupport() {
+        return usesServiceSupport(dir);
     }
 
     /** The module as the work tree holds it, read once per test run. */
