@@ -1,6 +1,7 @@
 package io.peerlift.device;
 
 import io.peerlift.events.EventCodec;
+import io.peerlift.localstack.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -10,11 +11,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import static io.peerlift.localstack.TestTokens.asViewer;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,9 +41,11 @@ class AgentModeTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             int port = startGateway();
-            return Map.of("peerlift.device.mode", "agent", "peerlift.device.id", "agent-7",
+            Map<String, String> config = new HashMap<>(TestTokens.issuer().quarkusConfig());
+            config.putAll(Map.of("peerlift.device.mode", "agent", "peerlift.device.id", "agent-7",
                     "peerlift.device.subnet", "127.0.0.0/8", "peerlift.device.gateway.url", "http://127.0.0.1:" + port,
-                    "peerlift.device.gateway.poll-wait", "1s", "kafka.bootstrap.servers", "127.0.0.1:" + closedPort());
+                    "peerlift.device.gateway.poll-wait", "1s", "kafka.bootstrap.servers", "127.0.0.1:" + closedPort()));
+            return config;
         }
     }
 
@@ -85,6 +90,6 @@ class AgentModeTest {
         });
         assertThat(REQUESTS).allMatch(r -> r.contains("/api/gateway/v1/devices/agent-7/"));
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/api/devices/agent-7").then().statusCode(200).body("osVersion", equalTo("11.11.150"));
+        asViewer().get("/api/devices/agent-7").then().statusCode(200).body("osVersion", equalTo("11.11.150"));
     }
 }

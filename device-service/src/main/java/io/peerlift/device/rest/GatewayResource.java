@@ -7,6 +7,7 @@ import io.peerlift.device.messaging.KafkaDeviceEvents;
 import io.peerlift.device.service.DeviceGateway;
 import io.peerlift.events.DeviceEvent;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -27,7 +28,11 @@ import java.util.List;
  * configuration and posts its events here, and never reaches Kafka. Polls wait up to {@code wait} seconds for
  * something new (long polling); cursors and revisions say what the device already holds, so nothing is lost when
  * a poll or the gateway fails. Events are answered once the broker acknowledged every one of them.
+ * <p>
+ * Devices do not hold user tokens: these routes are open to any device until per-device credentials authenticate
+ * each one (issue #12, "devices speak only for themselves"); a device already cannot post another's events here.
  */
+@PermitAll
 @Path(GatewayApi.PATH + "/{deviceId}")
 @Produces(MediaType.APPLICATION_JSON)
 public class GatewayResource {
