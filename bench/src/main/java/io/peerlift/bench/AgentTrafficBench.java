@@ -1,5 +1,6 @@
 package io.peerlift.bench;
 
+import io.peerlift.device.agent.DeviceToken;
 import io.peerlift.device.agent.GatewayLink;
 import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DeviceConfig;
@@ -8,7 +9,9 @@ import io.peerlift.events.OsFamily;
 import io.peerlift.events.SettingKeys;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.events.Topics;
+import io.peerlift.localstack.LocalIssuer;
 import io.peerlift.localstack.LocalStack;
+import io.peerlift.support.security.Roles;
 import io.vertx.core.Vertx;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -49,14 +52,17 @@ public final class AgentTrafficBench {
         Path work = Files.createTempDirectory("peerlift-bench-agent-traffic-");
         try (LocalStack stack = LocalStack.start(work.resolve("stack"), 0, 0)) {
             int port = PeerServerBench.freePort();
-            Process gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            LocalIssuer issuer = LocalIssuer.create(work);
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx512m", "-Dquarkus.http.port=" + port, "-Dkafka.bootstrap.servers=" + stack.kafkaBootstrapServers(),
-                    "-Dpeerlift.device.mode=gateway", "-Dpeerlift.device.data-dir=" + work.resolve("gateway"),
-                    "-jar", repo.resolve("device-service/target/quarkus-app/quarkus-run.jar").toString())
+                    "-Dpeerlift.device.mode=gateway", "-Dpeerlift.device.data-dir=" + work.resolve("gateway")));
+            issuer.quarkusConfig().forEach((key, value) -> command.add("-D" + key + "=" + value));
+            command.addAll(List.of("-jar", repo.resolve("device-service/target/quarkus-app/quarkus-run.jar").toString()));
+            Process gateway = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(work.resolve("gateway.log").toFile()).start();
             try {
                 awaitReady(port, gateway, work);
-                run(stack, port, devices);
+                run(stack, port, devices, issuer, work);
             } finally {
                 gateway.destroy();
                 gateway.waitFor(30, TimeUnit.SECONDS);
@@ -64,12 +70,14 @@ public final class AgentTrafficBench {
         }
     }
 
-    private static void run(LocalStack stack, int port, int devices) throws Exception {
+    private static void run(LocalStack stack, int port, int devices, LocalIssuer issuer, Path work) throws Exception {
         String agent = "s1-d01";
+        Path token = Files.writeString(work.resolve(agent + ".token"), issuer.token(agent, Roles.DEVICE, Duration.ofHours(1)));
         Vertx vertx = Vertx.vertx();
         List<DeviceCommand> commands = new CopyOnWriteArrayList<>();
         List<DeviceConfig> configs = new CopyOnWriteArrayList<>();
-        GatewayLink link = new GatewayLink(vertx, "http://127.0.0.1:" + port, agent, Duration.ofSeconds(25));
+        GatewayLink link = new GatewayLink(vertx, "http://127.0.0.1:" + port, agent, new DeviceToken(token),
+                Duration.ofSeconds(25));
         link.start(commands::add, configs::add);
         long topicBytes = 0;
         long topicRecords = 0;

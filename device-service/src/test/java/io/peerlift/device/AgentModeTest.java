@@ -33,6 +33,7 @@ import static org.hamcrest.Matchers.equalTo;
 class AgentModeTest {
 
     static final List<String> REQUESTS = new CopyOnWriteArrayList<>();
+    static final List<String> AUTHORIZATIONS = new CopyOnWriteArrayList<>();
     private static final Vertx VERTX = Vertx.vertx();
     private static HttpServer gateway;
 
@@ -42,6 +43,7 @@ class AgentModeTest {
         public Map<String, String> getConfigOverrides() {
             int port = startGateway();
             Map<String, String> config = new HashMap<>(TestTokens.issuer().quarkusConfig());
+            config.put("peerlift.device.gateway.token-file", DeviceTokens.file("agent-7").toString());
             config.putAll(Map.of("peerlift.device.mode", "agent", "peerlift.device.id", "agent-7",
                     "peerlift.device.subnet", "127.0.0.0/8", "peerlift.device.gateway.url", "http://127.0.0.1:" + port,
                     "peerlift.device.gateway.poll-wait", "1s", "kafka.bootstrap.servers", "127.0.0.1:" + closedPort()));
@@ -53,6 +55,7 @@ class AgentModeTest {
         if (gateway == null) {
             gateway = VERTX.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
                 REQUESTS.add(request.method() + " " + request.uri() + (body.length() > 0 ? " " + body : ""));
+                AUTHORIZATIONS.add(String.valueOf(request.getHeader("Authorization")));
                 if (request.path().endsWith("/commands")) {
                     request.response().putHeader("Content-Type", "application/json").end("{\"commands\":[],\"cursor\":null}");
                 } else if (request.path().endsWith("/events")) {
@@ -89,6 +92,8 @@ class AgentModeTest {
                     && r.contains("\"type\":\"DeviceAnnounced\"") && r.contains("\"deviceId\":\"agent-7\""));
         });
         assertThat(REQUESTS).allMatch(r -> r.contains("/api/gateway/v1/devices/agent-7/"));
+        assertThat(AUTHORIZATIONS).as("every call carries the device's own token")
+                .containsOnly("Bearer " + DeviceTokens.token("agent-7"));
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         asViewer().get("/api/devices/agent-7").then().statusCode(200).body("osVersion", equalTo("11.11.150"));
     }

@@ -1,5 +1,6 @@
 package io.peerlift.device;
 
+import io.peerlift.device.agent.DeviceToken;
 import io.peerlift.device.agent.GatewayLink;
 import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DeviceConfig;
@@ -10,9 +11,11 @@ import io.peerlift.events.PeerServerState;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.events.Topics;
 import io.peerlift.localstack.LocalStackTestResource;
+import io.peerlift.localstack.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.specification.RequestSpecification;
 import io.vertx.core.Vertx;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,6 +37,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import static io.peerlift.localstack.TestTokens.asAdmin;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,7 +46,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 /**
  * The device gateway against the real broker, with a real agent's link: an agent gets its own commands and
- * configuration only, at once (long polls), and its events reach the topic; it cannot speak for another device.
+ * configuration only, at once (long polls), and its events reach the topic; authenticated by its own token, it
+ * cannot speak for another device.
  */
 @QuarkusTest
 @TestProfile(GatewayProfile.class)
@@ -107,7 +112,8 @@ class GatewayTest {
         publish(config(agent, 2));
         producer.flush();
 
-        link = new GatewayLink(vertx, gatewayUrl(), agent, Duration.ofSeconds(25));
+        link = new GatewayLink(vertx, gatewayUrl(), agent, new DeviceToken(DeviceTokens.file(agent)),
+                Duration.ofSeconds(25));
         link.start(commands::add, configs::add);
         await().atMost(60, TimeUnit.SECONDS).until(() -> commands.size() == 1 && !configs.isEmpty()
                 && configs.get(configs.size() - 1).revision() == 2);
@@ -128,7 +134,8 @@ class GatewayTest {
 
     @Test
     void anAgentsEventsReachTheTopicAndItCannotSpeakForAnotherDevice() {
-        link = new GatewayLink(vertx, gatewayUrl(), agent, Duration.ofSeconds(1));
+        link = new GatewayLink(vertx, gatewayUrl(), agent, new DeviceToken(DeviceTokens.file(agent)),
+                Duration.ofSeconds(1));
         DeviceEvent announced = new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), agent, SUBNET, Instant.now(), 7,
                 "10.20.30.7", "11.11.150", List.of(), PeerServerState.stopped(22335));
         link.publish(announced);
@@ -146,13 +153,59 @@ class GatewayTest {
 
         String impostor = "[" + EventCodec.encode(new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), "someone-else",
                 SUBNET, Instant.now(), 1, "10.20.30.8", "11.11.150", List.of(), PeerServerState.stopped(22335))) + "]";
-        given().contentType("application/json").body(impostor).post("/api/gateway/v1/devices/{id}/events", agent)
+        asDevice(agent).contentType("application/json").body(impostor).post("/api/gateway/v1/devices/{id}/events", agent)
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("only its own events"));
-        given().get("/api/gateway/v1/devices/{id}/commands?after=nonsense", agent)
+        asDevice(agent).get("/api/gateway/v1/devices/{id}/commands?after=nonsense", agent)
                 .then().statusCode(400).body("detail", containsString("<partition>-<offset>"));
-        given().get("/api/gateway/v1/devices/{id}/config?wait=0", "never-configured").then().statusCode(204);
-        given().get("/api/gateway/v1/devices/{id}/commands?wait=0", "never-commanded").then().statusCode(200)
-                .body("commands.size()", equalTo(0));
+        asDevice("never-configured").get("/api/gateway/v1/devices/{id}/config?wait=0", "never-configured")
+                .then().statusCode(204);
+        asDevice("never-commanded").get("/api/gateway/v1/devices/{id}/commands?wait=0", "never-commanded")
+                .then().statusCode(200).body("commands.size()", equalTo(0));
+    }
+
+    /**
+     * Devices speak only for themselves: without a device token nothing is heard; another device's token, or a
+     * person's, reaches neither this device's commands nor its events; so a forged event with a huge seq never
+     * reaches the topic, and the device's own next event is still applied after it.
+     */
+    @Test
+    void noDeviceCanSpeakForAnotherOrSilenceItWithAHugeSeq() {
+        String forged = "[" + EventCodec.encode(new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), agent, SUBNET,
+                Instant.now(), Long.MAX_VALUE, "10.20.30.66", "11.11.150", List.of(), PeerServerState.stopped(22335)))
+                + "]";
+        given().contentType("application/json").body(forged).post("/api/gateway/v1/devices/{id}/events", agent)
+                .then().statusCode(401).contentType("application/problem+json");
+        asDevice("mallory").contentType("application/json").body(forged)
+                .post("/api/gateway/v1/devices/{id}/events", agent)
+                .then().statusCode(403).contentType("application/problem+json")
+                .body("detail", equalTo("the token of device 'mallory' speaks only for that device, not for '"
+                        + agent + "'"));
+        asDevice("mallory").contentType("application/json").body(forged)
+                .post("/api/gateway/v1/devices/{id}/events", "mallory")
+                .then().statusCode(400).body("detail", containsString("only its own events"));
+        asDevice("mallory").get("/api/gateway/v1/devices/{id}/commands?wait=0", agent).then().statusCode(403);
+        asAdmin().get("/api/gateway/v1/devices/{id}/config?wait=0", agent).then().statusCode(403);
+
+        DeviceEvent own = new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), agent, SUBNET, Instant.now(), 8,
+                "10.20.30.7", "11.11.150", List.of(), PeerServerState.stopped(22335));
+        asDevice(agent).contentType("application/json").body("[" + EventCodec.encode(own) + "]")
+                .post("/api/gateway/v1/devices/{id}/events", agent).then().statusCode(200);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStackTestResource.shared().kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "gateway-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(Topics.DEVICE_EVENTS));
+            List<DeviceEvent> seen = new CopyOnWriteArrayList<>();
+            await().atMost(60, TimeUnit.SECONDS).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add(EventCodec.decodeEvent(r.value())));
+                return seen.contains(own);
+            });
+            assertThat(seen).as("events of " + agent + " on the topic").noneMatch(e -> e.seq() == Long.MAX_VALUE);
+        }
+    }
+
+    private static RequestSpecification asDevice(String deviceId) {
+        return TestTokens.as(DeviceTokens.token(deviceId));
     }
 }

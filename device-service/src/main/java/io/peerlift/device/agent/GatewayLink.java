@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * end, one for the device's commands (each answer's cursor is the next poll's {@code after}, which tells the
  * gateway what the device holds) and one for its configuration (by revision); the device's events are posted in
  * order, in batches, each removed only once the gateway answered that Kafka holds it. A failed call is retried
- * with backoff. Everything runs on the event loop.
+ * with backoff. Every call carries the device's own token ({@link DeviceToken}), by which the gateway knows
+ * which device it is. Everything runs on the event loop.
  * <p>
  * Events wait in memory for now, at most {@link #MAX_QUEUED}; a durable outbox for a gateway that stays away
  * across a restart is issue #14's.
@@ -52,8 +53,11 @@ public final class GatewayLink implements DeviceEventSink {
     private String cursor;
     private long revision = -1;
 
-    public GatewayLink(Vertx vertx, String gatewayUrl, String deviceId, Duration pollWait) {
+    private final DeviceToken token;
+
+    public GatewayLink(Vertx vertx, String gatewayUrl, String deviceId, DeviceToken token, Duration pollWait) {
         this.vertx = vertx;
+        this.token = token;
         this.base = gatewayUrl.replaceAll("/+$", "") + GatewayApi.PATH + "/" + deviceId;
         this.pollWait = pollWait;
         this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000));
@@ -159,10 +163,15 @@ public final class GatewayLink implements DeviceEventSink {
         if (body != null) {
             options.putHeader("Content-Type", "application/json");
         }
+        options.putHeader("Authorization", "Bearer " + token.current());
         return http.request(options)
                 .compose(request -> body == null ? request.send() : request.send(body))
                 .compose(response -> response.body().map(bytes -> {
                     received.addAndGet(bytes.length());
+                    if (response.statusCode() == 401) {
+                        // Expired or replaced: the next call reads the token file again.
+                        token.refresh();
+                    }
                     return new Answer(response.statusCode(), bytes);
                 }));
     }

@@ -33,6 +33,12 @@ public interface DeviceServiceConfig {
         /** Agent mode: the gateway's base URL (e.g. {@code https://gateway.example:8082}); the agent speaks only to it. */
         Optional<String> url();
 
+        /**
+         * Agent mode: the file holding the device's own token (a JWT from the fleet's issuer with role {@code device}
+         * naming this device as its principal). Read again after the gateway refuses it, so it can be renewed in place.
+         */
+        Optional<Path> tokenFile();
+
         /** How long an agent's poll for commands or configuration waits at the gateway for something new. */
         @WithDefault("25s")
         Duration pollWait();

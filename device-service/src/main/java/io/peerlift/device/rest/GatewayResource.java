@@ -7,11 +7,14 @@ import io.peerlift.device.messaging.KafkaDeviceEvents;
 import io.peerlift.device.service.DeviceGateway;
 import io.peerlift.events.DeviceEvent;
 import io.smallrye.mutiny.Uni;
-import jakarta.annotation.security.PermitAll;
-import jakarta.ws.rs.BadRequestException;
+import io.peerlift.support.problem.InvalidInputException;
+import io.peerlift.support.problem.NotFoundException;
+import io.peerlift.support.problem.ProblemException;
+import io.peerlift.support.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -29,10 +32,11 @@ import java.util.List;
  * something new (long polling); cursors and revisions say what the device already holds, so nothing is lost when
  * a poll or the gateway fails. Events are answered once the broker acknowledged every one of them.
  * <p>
- * Devices do not hold user tokens: these routes are open to any device until per-device credentials authenticate
- * each one (issue #12, "devices speak only for themselves"); a device already cannot post another's events here.
+ * Devices speak only for themselves: each authenticates with its own token (role {@link Roles#DEVICE}, the device
+ * as its principal) and reaches only its own path; every event it posts must name it, so what reaches Kafka from
+ * here carries the authenticated id and no device can change, or silence with a huge {@code seq}, another's state.
  */
-@PermitAll
+@RolesAllowed(Roles.DEVICE)
 @Path(GatewayApi.PATH + "/{deviceId}")
 @Produces(MediaType.APPLICATION_JSON)
 public class GatewayResource {
@@ -40,11 +44,14 @@ public class GatewayResource {
     private final DeviceServiceConfig config;
     private final DeviceGateway gateway;
     private final KafkaDeviceEvents events;
+    private final SecurityIdentity caller;
 
-    GatewayResource(DeviceServiceConfig config, DeviceGateway gateway, KafkaDeviceEvents events) {
+    GatewayResource(DeviceServiceConfig config, DeviceGateway gateway, KafkaDeviceEvents events,
+                    SecurityIdentity caller) {
         this.config = config;
         this.gateway = gateway;
         this.events = events;
+        this.caller = caller;
     }
 
     /** The device's commands after {@code after} (a cursor from an earlier answer; none for all it may still get). */
@@ -53,11 +60,12 @@ public class GatewayResource {
     public Uni<GatewayApi.CommandBatch> commands(@RestPath String deviceId, @RestQuery String after,
                                                  @RestQuery Integer wait) {
         requireGateway();
+        requireSelf(deviceId);
         CommandCursor acked;
         try {
             acked = after == null || after.isBlank() ? null : CommandCursor.parse(after);
         } catch (IllegalArgumentException e) {
-            throw new BadRequestException(e.getMessage());
+            throw new InvalidInputException(e.getMessage());
         }
         return gateway.commands(deviceId, acked, waitOf(wait));
     }
@@ -67,6 +75,7 @@ public class GatewayResource {
     @Path("/config")
     public Uni<Response> config(@RestPath String deviceId, @RestQuery Long after, @RestQuery Integer wait) {
         requireGateway();
+        requireSelf(deviceId);
         return gateway.config(deviceId, after == null ? -1 : after, waitOf(wait))
                 .map(found -> found.map(c -> Response.ok(c)).orElseGet(Response::noContent).build());
     }
@@ -77,13 +86,14 @@ public class GatewayResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<GatewayApi.Accepted> events(@RestPath String deviceId, List<DeviceEvent> posted) {
         requireGateway();
+        requireSelf(deviceId);
         if (posted == null || posted.isEmpty() || posted.size() > GatewayApi.MAX_EVENTS_PER_POST) {
-            throw new BadRequestException("post 1 to " + GatewayApi.MAX_EVENTS_PER_POST + " events, got "
+            throw new InvalidInputException("post 1 to " + GatewayApi.MAX_EVENTS_PER_POST + " events, got "
                     + (posted == null ? 0 : posted.size()));
         }
         for (DeviceEvent event : posted) {
             if (event == null || !deviceId.equals(event.deviceId())) {
-                throw new BadRequestException("device " + deviceId + " may post only its own events, got one of "
+                throw new InvalidInputException("device " + deviceId + " may post only its own events, got one of "
                         + (event == null ? "nobody" : event.deviceId()));
             }
         }
@@ -95,9 +105,18 @@ public class GatewayResource {
     private Duration waitOf(Integer seconds) {
         int wanted = seconds == null ? 0 : seconds;
         if (wanted < 0 || wanted > GatewayApi.MAX_WAIT_SECONDS) {
-            throw new BadRequestException("wait must be 0.." + GatewayApi.MAX_WAIT_SECONDS + " seconds, got " + wanted);
+            throw new InvalidInputException("wait must be 0.." + GatewayApi.MAX_WAIT_SECONDS + " seconds, got " + wanted);
         }
         return Duration.ofSeconds(wanted);
+    }
+
+    /** The authenticated device, and only it, may use its path. */
+    private void requireSelf(String deviceId) {
+        String authenticated = caller.getPrincipal().getName();
+        if (!authenticated.equals(deviceId)) {
+            throw new ProblemException(403, "forbidden", "Forbidden", "the token of device '" + authenticated
+                    + "' speaks only for that device, not for '" + deviceId + "'");
+        }
     }
 
     private void requireGateway() {

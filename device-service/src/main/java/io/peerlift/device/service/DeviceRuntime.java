@@ -2,6 +2,7 @@ package io.peerlift.device.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peerlift.device.agent.DeviceContext;
+import io.peerlift.device.agent.DeviceToken;
 import io.peerlift.device.agent.GatewayLink;
 import io.peerlift.device.messaging.KafkaDeviceEvents;
 import jakarta.enterprise.inject.Instance;
@@ -18,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -37,7 +39,10 @@ public class DeviceRuntime {
         if (config.mode() == DeviceServiceConfig.Mode.AGENT) {
             String url = config.gateway().url().orElseThrow(() -> new IllegalStateException(
                     "peerlift.device.gateway.url is required in agent mode: an agent reaches the fleet through its gateway"));
-            gatewayLink = new GatewayLink(vertx, url, config.id(), config.gateway().pollWait());
+            Path tokenFile = config.gateway().tokenFile().orElseThrow(() -> new IllegalStateException(
+                    "peerlift.device.gateway.token-file is required in agent mode: the gateway admits a device by "
+                    + "its own token"));
+            gatewayLink = new GatewayLink(vertx, url, config.id(), new DeviceToken(tokenFile), config.gateway().pollWait());
             return gatewayLink;
         }
         KafkaDeviceEvents publisher = kafka.get();

@@ -7,7 +7,7 @@ import java.util.TreeSet;
 /**
  * The roles of every Peerlift API, each including the ones below it: {@code viewer} reads; {@code operator} also
  * starts, pauses, resumes, cancels and retries rollouts; {@code admin} also manages folders, profiles and the
- * repository. Tokens carry them in the {@code groups} claim (or the claim {@code smallrye.jwt.path.groups} names,
+ * repository; {@link #DEVICE} is a device's own. Tokens carry them in the {@code groups} claim (or the claim {@code smallrye.jwt.path.groups} names,
  * e.g. {@code realm_access/roles} for Keycloak, {@code roles} for Entra ID).
  */
 public final class Roles {
@@ -15,6 +15,11 @@ public final class Roles {
     public static final String VIEWER = "viewer";
     public static final String OPERATOR = "operator";
     public static final String ADMIN = "admin";
+    /**
+     * A device at its gateway, outside the hierarchy (no person's role includes it): its token names the device as
+     * its principal ({@code upn}, {@code preferred_username} or {@code sub}), and it speaks only for that device.
+     */
+    public static final String DEVICE = "device";
 
     /** Lowest first. */
     public static final List<String> ORDER = List.of(VIEWER, OPERATOR, ADMIN);
