@@ -49,8 +49,9 @@ public final class AgentTrafficBench {
     public static void main(String[] args) throws Exception {
         int devices = PeerServerBench.intOption(args, "--devices", 10_000);
         Path repo = Path.of(option(args)).toAbsolutePath();
-        Path work = Files.createTempDirectory("peerlift-bench-agent-traffic-");
-        try (LocalStack stack = LocalStack.start(work.resolve("stack"), 0, 0)) {
+        try (WorkDir dir = new WorkDir("peerlift-bench-agent-traffic-");
+             LocalStack stack = LocalStack.start(dir.path().resolve("stack"), 0, 0)) {
+            Path work = dir.path();
             int port = PeerServerBench.freePort();
             LocalIssuer issuer = LocalIssuer.create(work);
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

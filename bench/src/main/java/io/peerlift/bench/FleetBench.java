@@ -44,7 +44,12 @@ public final class FleetBench {
         boolean allServing = List.of(args).contains("--all-serving");
         Path repo = Path.of(option(args, "--repo-dir", ".")).toAbsolutePath();
         Path jar = repo.resolve("device-service/target/quarkus-app/quarkus-run.jar");
-        Path work = Files.createTempDirectory("peerlift-bench-fleet-");
+        try (WorkDir dir = new WorkDir("peerlift-bench-fleet-")) {
+            run(dir.path(), jar, devices, perSubnet, allServing);
+        }
+    }
+
+    private static void run(Path work, Path jar, int devices, int perSubnet, boolean allServing) throws Exception {
         Path seed = work.resolve("seed.bin");
         byte[] payload = new byte[1 << 20];
         new Random(1).nextBytes(payload);

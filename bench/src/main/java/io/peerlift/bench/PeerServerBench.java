@@ -49,9 +49,12 @@ public final class PeerServerBench {
         int fileMib = intOption(args, "--file-mib", 1024);
         int clients = intOption(args, "--clients", 8);
         int cores = Runtime.getRuntime().availableProcessors();
-        // nginx's workers run as an unprivileged user: they must be able to read the file.
-        Path work = Files.createTempDirectory("peerlift-bench-peer-server-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        try (WorkDir dir = new WorkDir("peerlift-bench-peer-server-")) {
+            run(dir.path(), fileMib, clients, cores);
+        }
+    }
+
+    private static void run(Path work, int fileMib, int clients, int cores) throws Exception {
         Path file = work.resolve("payload.bin");
         writeFile(file, fileMib);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
