@@ -1,8 +1,9 @@
 'use strict';
 
 /*
- * The rollout dashboard. rollout-service streams every rollout's latest status snapshot, then each new one, as
- * Server-Sent Events; a snapshot is complete, so the page keeps the highest version per rollout and redraws.
+ * The rollout dashboard. rollout-service streams the latest status record of every key, then each new one, as
+ * Server-Sent Events: a Summary per rollout and a SubnetStatus per subnet of a rollout. A record is complete for
+ * its key, so the page keeps the highest version per key and redraws.
  * Plain DOM and inline SVG: no framework, nothing fetched from outside this service.
  */
 (() => {
@@ -25,7 +26,8 @@
   ];
   const SVG_NS = 'http://www.w3.org/2000/svg';
 
-  const rollouts = new Map();      // rollout id -> latest snapshot
+  const rollouts = new Map();      // rollout id -> latest summary
+  const subnetsOf = new Map();     // rollout id -> (subnet -> latest subnet record)
   const notices = new Map();       // rollout id -> {kind, text} of the last action
   let selectedId = null;
   let renderQueued = false;
@@ -49,14 +51,23 @@
     };
   }
 
-  function accept(status) {
-    const known = rollouts.get(status.rolloutId);
-    if (known && known.version >= status.version) {
+  function accept(record) {
+    const byKey = record.type === 'SubnetStatus' ? subnetsFor(record.rolloutId) : rollouts;
+    const key = record.type === 'SubnetStatus' ? record.subnet : record.rolloutId;
+    const known = byKey.get(key);
+    if (known && known.version >= record.version) {
       return; // a replay after reconnecting
     }
-    rollouts.set(status.rolloutId, status);
-    $('last-update').textContent = `Last update ${clock(status.publishedAt)}.`;
+    byKey.set(key, record);
+    $('last-update').textContent = `Last update ${clock(record.publishedAt)}.`;
     scheduleRender();
+  }
+
+  function subnetsFor(rolloutId) {
+    if (!subnetsOf.has(rolloutId)) {
+      subnetsOf.set(rolloutId, new Map());
+    }
+    return subnetsOf.get(rolloutId);
   }
 
   function setConnection(state, text) {
@@ -167,7 +178,7 @@
     $('rollout-reason').textContent = status.stateReason || '';
 
     $('rollout-summary').replaceChildren(summary(status));
-    $('subnets').replaceChildren(...[...status.subnets]
+    $('subnets').replaceChildren(...[...subnetsFor(status.rolloutId).values()]
         .sort((a, b) => a.subnet.localeCompare(b.subnet, undefined, {numeric: true}))
         .map((subnet) => subnetCard(subnet, status)));
   }

@@ -15,6 +15,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
  * What an admin does, through the services' public REST APIs and nothing else, with the admin's token. A non-2xx
@@ -22,6 +27,9 @@ import java.util.Map;
  * words.
  */
 final class AdminClient {
+
+    /** The longest an upload may go without an answer: generous, as a real package is gigabytes. */
+    private static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(30);
 
     private final ObjectMapper json = EventCodec.mapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -56,11 +64,10 @@ final class AdminClient {
         return devices;
     }
 
-    /** The devices as rollout-service knows them from the configurations profile-service published. */
-    List<JsonNode> rolloutInventory() throws IOException, InterruptedException {
-        List<JsonNode> devices = new ArrayList<>();
-        send(HttpRequest.newBuilder(URI.create(rolloutUrl + "/api/devices")).GET().build()).forEach(devices::add);
-        return devices;
+    /** How many devices rollout-service knows in the folder's tree, from the configurations profile-service published. */
+    long rolloutServiceDevicesIn(long folderId) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(rolloutUrl + "/api/devices/count?folderId=" + folderId))
+                .GET().build()).asLong();
     }
 
     void moveDevices(long folderId, List<String> deviceIds) throws IOException, InterruptedException {
@@ -71,13 +78,31 @@ final class AdminClient {
         return send(HttpRequest.newBuilder(URI.create(profileUrl + "/api/folders/" + folderId + "/consistency")).GET().build());
     }
 
-    /** Streams the signed payload file to the repository; returns the manifest the repository computed. */
-    JsonNode uploadApp(String app, String version, Path payload, ReleaseSignature signature)
-            throws IOException, InterruptedException {
-        send(HttpRequest.newBuilder(URI.create(rolloutUrl + "/api/apps/" + app + "/" + version))
+    /**
+     * Streams the signed payload file to the repository; returns the manifest the repository computed. Gives up
+     * with an IOException when the repository answers with an error, stops answering, or a service dies meanwhile.
+     */
+    JsonNode uploadApp(String app, String version, Path payload, ReleaseSignature signature,
+                       BooleanSupplier servicesAlive) throws IOException, InterruptedException {
+        HttpRequest upload = authenticated(HttpRequest.newBuilder(URI.create(rolloutUrl + "/api/apps/" + app + "/" + version))
                 .header("Content-Type", "application/octet-stream")
                 .header(ReleaseSignature.HEADER, signature.toHeader())
+                .timeout(UPLOAD_TIMEOUT)
                 .PUT(HttpRequest.BodyPublishers.ofFile(payload)).build());
+        CompletableFuture<HttpResponse<byte[]>> response = http.sendAsync(upload, HttpResponse.BodyHandlers.ofByteArray());
+        while (true) {
+            try {
+                checked(upload, response.get(1, TimeUnit.SECONDS));
+                break;
+            } catch (TimeoutException stillSending) {
+                if (!servicesAlive.getAsBoolean()) {
+                    response.cancel(true);
+                    throw new IOException("a service died during the upload");
+                }
+            } catch (ExecutionException e) {
+                throw new IOException(upload.method() + " " + upload.uri() + " failed: " + e.getCause(), e.getCause());
+            }
+        }
         return send(HttpRequest.newBuilder(URI.create(rolloutUrl + "/api/apps/" + app + "/" + version + "/manifest")).GET().build());
     }
 
@@ -93,9 +118,16 @@ final class AdminClient {
 
     /** Sends the request as the demo's admin (the token goes in the header, never in a log line). */
     private JsonNode send(HttpRequest unauthenticated) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(unauthenticated, (name, value) -> true)
+        HttpRequest request = authenticated(unauthenticated);
+        return checked(request, http.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+    }
+
+    private HttpRequest authenticated(HttpRequest unauthenticated) {
+        return HttpRequest.newBuilder(unauthenticated, (name, value) -> true)
                 .header("Authorization", "Bearer " + token).build();
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private JsonNode checked(HttpRequest request, HttpResponse<byte[]> response) throws IOException {
         JsonNode body = response.body().length == 0 ? json.createObjectNode() : json.readTree(response.body());
         if (response.statusCode() / 100 != 2) {
             String detail = body.hasNonNull("detail") ? body.get("detail").asText() : new String(response.body());

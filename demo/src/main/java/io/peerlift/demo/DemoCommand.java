@@ -3,7 +3,6 @@ package io.peerlift.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.EventCodec;
-import io.peerlift.events.RolloutStatus;
 import io.peerlift.events.SettingKeys;
 import io.peerlift.localstack.LocalStack;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
@@ -71,6 +70,12 @@ public class DemoCommand implements Callable<Integer> {
     int uploadRateMib;
     @Option(names = "--install-seconds", defaultValue = "2", description = "Install time of each device (default: ${DEFAULT-VALUE}).")
     int installSeconds;
+    @Option(names = "--reboot-seconds", defaultValue = "3",
+            description = "Reboot time of each device after its install (default: ${DEFAULT-VALUE}).")
+    int rebootSeconds;
+    @Option(names = "--discovery-window-ms", defaultValue = "500",
+            description = "How long a device's discovery request collects answers (default: ${DEFAULT-VALUE}).")
+    int discoveryWindowMillis;
     @Option(names = "--limit-of-connections", defaultValue = "1",
             description = SettingKeys.PEER_SERVER_LIMIT + " in the OS 12 profile (default: ${DEFAULT-VALUE}).")
     int limitOfConnections;
@@ -94,7 +99,8 @@ public class DemoCommand implements Callable<Integer> {
         FleetParameters params;
         try {
             params = new FleetParameters(subnets, devicesPerSubnet, initialPeersPerSubnet, subnetsWithoutPeers,
-                    ineligiblePerSubnet, packageMib, uploadRateMib, installSeconds);
+                    ineligiblePerSubnet, packageMib, uploadRateMib, limitOfConnections, installSeconds, rebootSeconds,
+                    discoveryWindowMillis);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -129,10 +135,18 @@ public class DemoCommand implements Callable<Integer> {
         done(credentials.describe(repoDir));
         AdminClient admin = new AdminClient("http://127.0.0.1:" + PROFILE_PORT, "http://127.0.0.1:" + ROLLOUT_PORT,
                 credentials.adminToken());
-        RolloutStatus result;
+        RolloutWatcher.Progress result;
         try (RolloutWatcher watcher = new RolloutWatcher(stack.kafkaBootstrapServers())) {
             long folderId = configureFolder(admin);
-            uploadApp(admin, payload, manifest, credentials);
+            try {
+                uploadApp(admin, services, payload, manifest, credentials);
+            } catch (IOException e) {
+                out.println("The upload of the Base System App failed: " + e.getMessage());
+                out.println("See " + logs.resolve("rollout-service.log") + "; stopping everything.");
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+                cleanup.run();
+                return 1;
+            }
             moveFleet(admin, folderId, params);
             result = runRollout(admin, watcher, folderId, credentials);
         }
@@ -141,7 +155,7 @@ public class DemoCommand implements Callable<Integer> {
                     .writeValueAsString(Summary.of(result, params)));
             done("Summary written to " + summaryFile.toAbsolutePath());
         }
-        boolean completed = result != null && "COMPLETED".equals(result.state());
+        boolean completed = result != null && "COMPLETED".equals(result.summary().state());
         if (headless) {
             Runtime.getRuntime().removeShutdownHook(cleanup);
             cleanup.run();
@@ -189,6 +203,8 @@ public class DemoCommand implements Callable<Integer> {
         fleet.put("peerlift.device.data-dir", work.resolve("devices").toString());
         fleet.put("peerlift.device.upload-rate-bytes-per-second", String.valueOf((long) params.uploadRateMib() << 20));
         fleet.put("peerlift.device.install-duration", params.installSeconds() + "s");
+        fleet.put("peerlift.device.reboot-delay", params.rebootSeconds() + "s");
+        fleet.put("peerlift.device.discovery-window", params.discoveryWindowMillis() + "ms");
         fleet.put("peerlift.fleet.subnets", String.valueOf(params.subnets()));
         fleet.put("peerlift.fleet.devices-per-subnet", String.valueOf(params.devicesPerSubnet()));
         fleet.put("peerlift.fleet.initial-peers-per-subnet", String.valueOf(params.initialPeersPerSubnet()));
@@ -241,11 +257,11 @@ public class DemoCommand implements Callable<Integer> {
         return folderId;
     }
 
-    private void uploadApp(AdminClient admin, Path payload, AppManifest local, DemoCredentials credentials)
-            throws IOException, InterruptedException {
+    private void uploadApp(AdminClient admin, ServiceProcesses services, Path payload, AppManifest local,
+                           DemoCredentials credentials) throws IOException, InterruptedException {
         step("2. Upload the Base System App " + TARGET_VERSION + " (" + packageMib + " MiB), signed with the release key, "
                 + "to the repository");
-        JsonNode manifest = admin.uploadApp(APP, TARGET_VERSION, payload, credentials.sign(local));
+        JsonNode manifest = admin.uploadApp(APP, TARGET_VERSION, payload, credentials.sign(local), services::allAlive);
         if (!local.sha256().equals(manifest.path("sha256").asText()) || local.size() != manifest.path("size").asLong()) {
             throw new IllegalStateException("the repository's manifest does not describe the uploaded package: " + manifest);
         }
@@ -286,27 +302,17 @@ public class DemoCommand implements Callable<Integer> {
     /** The move reaches rollout-service as configurations on Kafka: start the rollout once they all arrived. */
     private static void awaitRolloutServiceSees(AdminClient admin, long folderId, int expected)
             throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (admin.rolloutInventory().stream()
-                .filter(device -> containsFolder(device.path("folderPath"), folderId)).count() < expected) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (admin.rolloutServiceDevicesIn(folderId) < expected) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("rollout-service did not learn of the move within 60 s; see its log");
+                throw new IllegalStateException("rollout-service did not learn of the move within 120 s; see its log");
             }
             Thread.sleep(250);
         }
     }
 
-    private static boolean containsFolder(JsonNode folderPath, long folderId) {
-        for (JsonNode id : folderPath) {
-            if (id.asLong() == folderId) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private RolloutStatus runRollout(AdminClient admin, RolloutWatcher watcher, long folderId,
-                                     DemoCredentials credentials) throws Exception {
+    private RolloutWatcher.Progress runRollout(AdminClient admin, RolloutWatcher watcher, long folderId,
+                                               DemoCredentials credentials) throws Exception {
         step("4. Upgrade to IGEL OS 12: rollout on folder " + folderId);
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("folderId", folderId);
@@ -318,26 +324,29 @@ public class DemoCommand implements Callable<Integer> {
         String dashboard = "http://localhost:" + ROLLOUT_PORT + "/";
         done("rollout " + rolloutId + " started; dashboard (as a viewer) " + credentials.dashboardLink(dashboard));
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
-        RolloutStatus status = null;
+        RolloutWatcher.Progress progress = null;
         try (ProgressView view = ProgressView.open(headless, out)) {
             while (System.nanoTime() < deadline) {
-                status = watcher.latest(rolloutId);
-                if (status != null) {
-                    view.show(status, dashboard);
-                    if (FINAL_STATES.contains(status.state())) {
+                progress = watcher.latest(rolloutId);
+                if (progress != null) {
+                    view.show(progress, dashboard);
+                    if (FINAL_STATES.contains(progress.summary().state())) {
                         break;
                     }
                 }
                 Thread.sleep(headless ? 1000 : 250);
             }
         }
-        if (status == null || !FINAL_STATES.contains(status.state())) {
-            out.println("The rollout did not end within " + timeoutSeconds + " s"
-                    + (status == null ? " (no status was published)" : ": " + ProgressView.summaryLine(status)));
+        if (progress == null || !FINAL_STATES.contains(progress.summary().state())) {
+            out.println("The rollout did not end within " + timeoutSeconds + " s" + (progress == null
+                    ? " (no status was published)" : ": " + ProgressView.summaryLine(progress.summary())));
         } else {
-            done("rollout " + status.state() + ": " + ProgressView.summaryLine(status));
+            // The last subnets' records go out at the next status interval: take them in before summing up.
+            Thread.sleep(2_000);
+            progress = watcher.latest(rolloutId);
+            done("rollout " + progress.summary().state() + ": " + ProgressView.summaryLine(progress.summary()));
         }
-        return status;
+        return progress;
     }
 
     private void step(String text) {

@@ -1,8 +1,18 @@
 package io.peerlift.demo;
 
-/** The shape of the simulated fleet and its links, as given on the command line. */
+/**
+ * The shape of the simulated fleet and every timing input of its devices, as given on the command line: the
+ * figures of a run are only comparable with the parameters that produced them.
+ *
+ * @param uploadRateMib         upload rate of each peer connection in MiB/s, 0 for unlimited
+ * @param limitOfConnections    {@code update.peer_server.limit_of_connections}: uploads a peer serves at once
+ * @param installSeconds        how long a device installs
+ * @param rebootSeconds         how long a device takes to reboot into the new OS
+ * @param discoveryWindowMillis how long a discovery request collects answers
+ */
 public record FleetParameters(int subnets, int devicesPerSubnet, int initialPeersPerSubnet, int subnetsWithoutPeers,
-                              int ineligiblePerSubnet, int packageMib, int uploadRateMib, int installSeconds) {
+                              int ineligiblePerSubnet, int packageMib, int uploadRateMib, int limitOfConnections,
+                              int installSeconds, int rebootSeconds, int discoveryWindowMillis) {
 
     public FleetParameters {
         require(subnets >= 1 && subnets <= 200, "--subnets must be 1..200");
@@ -14,7 +24,10 @@ public record FleetParameters(int subnets, int devicesPerSubnet, int initialPeer
                 "--initial-peers-per-subnet plus --ineligible-per-subnet exceed --devices-per-subnet");
         require(packageMib >= 1, "--package-mib must be at least 1");
         require(uploadRateMib >= 0, "--upload-rate-mib must not be negative (0: unlimited)");
+        require(limitOfConnections >= 1, "--limit-of-connections must be at least 1");
         require(installSeconds >= 0, "--install-seconds must not be negative");
+        require(rebootSeconds >= 0, "--reboot-seconds must not be negative");
+        require(discoveryWindowMillis >= 1, "--discovery-window-ms must be at least 1");
     }
 
     public int totalDevices() {

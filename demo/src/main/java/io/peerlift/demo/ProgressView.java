@@ -48,9 +48,9 @@ final class ProgressView implements AutoCloseable {
         return new ProgressView(null, out);
     }
 
-    void show(RolloutStatus status, String dashboardUrl) {
+    void show(RolloutWatcher.Progress progress, String dashboardUrl) {
         if (display == null) {
-            String line = summaryLine(status);
+            String line = summaryLine(progress.summary());
             if (!line.equals(lastPlainLine)) {
                 plain.println(line);
                 lastPlainLine = line;
@@ -58,8 +58,13 @@ final class ProgressView implements AutoCloseable {
             return;
         }
         List<String> text = new ArrayList<>();
-        text.add(summaryLine(status));
-        status.subnets().forEach(subnet -> text.add(subnetLine(subnet)));
+        text.add(summaryLine(progress.summary()));
+        // As many subnets as the terminal has room for; the dashboard shows them all.
+        int room = Math.max(1, terminal.getHeight() - 3);
+        progress.subnets().stream().limit(room).forEach(subnet -> text.add(subnetLine(subnet)));
+        if (progress.subnets().size() > room) {
+            text.add("  ... and " + (progress.subnets().size() - room) + " more subnets");
+        }
         text.add("Dashboard: " + dashboardUrl + "   (Ctrl-C stops everything)");
         // A line that wrapped would leave its tail behind on the next redraw: cut each to the terminal's width.
         int width = Math.max(20, terminal.getWidth() - 1);
@@ -71,7 +76,7 @@ final class ProgressView implements AutoCloseable {
         terminal.flush();
     }
 
-    static String summaryLine(RolloutStatus status) {
+    static String summaryLine(RolloutStatus.Summary status) {
         int upgraded = status.deviceCounts().getOrDefault("UPGRADED", 0);
         int targets = status.deviceCounts().entrySet().stream()
                 .filter(e -> !List.of("INELIGIBLE", "CURRENT").contains(e.getKey()))
@@ -93,7 +98,7 @@ final class ProgressView implements AutoCloseable {
                 subnet.waiting() == null ? "" : "  waiting: " + subnet.waiting());
     }
 
-    private static String elapsed(RolloutStatus status) {
+    private static String elapsed(RolloutStatus.Summary status) {
         if (status.startedAt() == null) {
             return "";
         }

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,11 +17,16 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Follows the rollouts on {@link Topics#ROLLOUT_STATUS}, the same feed the dashboard reads, keeping the newest
- * snapshot of each rollout (snapshots are complete, so the newest is all there is to know).
+ * record of each key: a rollout's summary and each of its subnets (a record is complete for its key, so the
+ * newest is all there is to know).
  */
 final class RolloutWatcher implements AutoCloseable {
 
-    /** The newest snapshot per rollout id: the rollout may publish before the demo learns its id. */
+    /** A rollout as of its newest records. */
+    record Progress(RolloutStatus.Summary summary, List<RolloutStatus.SubnetStatus> subnets) {
+    }
+
+    /** The newest record per key: the rollout may publish before the demo learns its id. */
     private final Map<String, RolloutStatus> latest = new ConcurrentHashMap<>();
     private final Thread poller;
     private volatile boolean running = true;
@@ -39,15 +45,24 @@ final class RolloutWatcher implements AutoCloseable {
         poller.start();
     }
 
-    RolloutStatus latest(String rolloutId) {
-        return latest.get(rolloutId);
+    /** The rollout's newest summary and subnets, null before its first summary. */
+    Progress latest(String rolloutId) {
+        if (!(latest.get(rolloutId) instanceof RolloutStatus.Summary summary)) {
+            return null;
+        }
+        List<RolloutStatus.SubnetStatus> subnets = latest.values().stream()
+                .filter(r -> r instanceof RolloutStatus.SubnetStatus s && s.rolloutId().equals(rolloutId))
+                .map(RolloutStatus.SubnetStatus.class::cast)
+                .sorted(Comparator.comparing(RolloutStatus.SubnetStatus::subnet))
+                .toList();
+        return new Progress(summary, subnets);
     }
 
     private void poll(KafkaConsumer<String, String> consumer) {
         try (consumer) {
             while (running) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(250))) {
-                    if (record.key() != null) {
+                    if (record.key() != null && record.value() != null) {
                         RolloutStatus status = EventCodec.decode(record.value(), RolloutStatus.class);
                         latest.merge(record.key(), status, (old, now) -> now.version() >= old.version() ? now : old);
                     }

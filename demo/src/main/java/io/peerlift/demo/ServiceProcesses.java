@@ -57,6 +57,11 @@ final class ServiceProcesses implements AutoCloseable {
         processes.add(process);
     }
 
+    /** Whether every service started is still running. */
+    boolean allAlive() {
+        return processes.stream().allMatch(Process::isAlive);
+    }
+
     /** Waits until the service reports ready on /q/health/ready, or fails naming its log. */
     void awaitReady(Service service, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -10,15 +10,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The run's outcome as JSON. Every figure comes from the rollout's final status snapshot, which the rollout
- * service measured from the devices' events: nothing here is derived from the parameters.
+ * The run's outcome as JSON. Every figure comes from the rollout's final status records, which the rollout
+ * service measured from the devices' events: nothing here is derived from the parameters. Each subnet is set
+ * against its whole-file doubling ideal: as many rounds as the peers need to cover the subnet when each serves
+ * {@code limitOfConnections} devices per round (one more round for the WAN seed where no peer was), each round
+ * as long as the subnet's devices measured a transfer, an install and a reboot to take (their medians).
  */
 final class Summary {
 
     private Summary() {
     }
 
-    static Map<String, Object> of(RolloutStatus status, FleetParameters params) {
+    static Map<String, Object> of(RolloutWatcher.Progress progress, FleetParameters params) {
+        RolloutStatus.Summary status = progress.summary();
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("rolloutId", status.rolloutId());
         summary.put("state", status.state());
@@ -35,7 +39,8 @@ final class Summary {
         devices.put("alreadyCurrent", counts.getOrDefault("CURRENT", 0));
         summary.put("devices", devices);
         List<Map<String, Object>> subnets = new ArrayList<>();
-        for (RolloutStatus.SubnetStatus subnet : status.subnets()) {
+        List<Double> ratios = new ArrayList<>();
+        for (RolloutStatus.SubnetStatus subnet : progress.subnets()) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("subnet", subnet.subnet());
             row.put("devices", subnet.devices());
@@ -44,13 +49,57 @@ final class Summary {
             row.put("failed", subnet.deviceCounts().getOrDefault("FAILED", 0));
             row.put("wanDownloads", subnet.wanDownloads());
             row.put("peerDownloads", subnet.peerDownloads());
-            row.put("seconds", secondsBetween(status.startedAt(), subnet.lastUpgradeAt()));
+            Double seconds = secondsBetween(status.startedAt(), subnet.lastUpgradeAt());
+            row.put("seconds", seconds);
             row.put("rounds", subnet.rounds());
+            row.put("medianTransferSeconds", seconds(subnet.medianTransferMillis()));
+            row.put("medianInstallSeconds", seconds(subnet.medianInstallMillis()));
+            row.put("medianRebootSeconds", seconds(subnet.medianRebootMillis()));
+            int eligible = subnet.devices() - subnet.deviceCounts().getOrDefault("INELIGIBLE", 0);
+            int idealRounds = idealRounds(subnet.initialPeers(), eligible, params.limitOfConnections());
+            row.put("idealRounds", idealRounds);
+            Double roundSeconds = roundSeconds(subnet);
+            Double idealSeconds = roundSeconds == null ? null : idealRounds * roundSeconds;
+            row.put("idealSeconds", idealSeconds);
+            Double ratio = seconds == null || idealSeconds == null || idealSeconds == 0 ? null : seconds / idealSeconds;
+            row.put("ratioToIdeal", ratio);
+            if (ratio != null) {
+                ratios.add(ratio);
+            }
             subnets.add(row);
         }
         summary.put("subnets", subnets);
         summary.put("seconds", secondsBetween(status.startedAt(), status.finishedAt()));
+        summary.put("ratioToIdeal", ratios.isEmpty() ? null : Map.of(
+                "median", ratios.stream().sorted().toList().get(ratios.size() / 2),
+                "worst", ratios.stream().mapToDouble(Double::doubleValue).max().orElseThrow()));
         return summary;
+    }
+
+    /**
+     * Rounds until every eligible device holds the package when each peer serves {@code slots} devices a round:
+     * the peers grow {@code 1 + slots} times a round; a subnet without a peer first needs its WAN seed.
+     */
+    static int idealRounds(int initialPeers, int eligible, int slots) {
+        int peers = Math.max(1, initialPeers);
+        int rounds = initialPeers == 0 ? 1 : 0;
+        while (peers < eligible) {
+            peers *= 1 + slots;
+            rounds++;
+        }
+        return rounds;
+    }
+
+    private static Double roundSeconds(RolloutStatus.SubnetStatus subnet) {
+        if (subnet.medianTransferMillis() == null || subnet.medianInstallMillis() == null
+                || subnet.medianRebootMillis() == null) {
+            return null;
+        }
+        return (subnet.medianTransferMillis() + subnet.medianInstallMillis() + subnet.medianRebootMillis()) / 1000.0;
+    }
+
+    private static Double seconds(Long millis) {
+        return millis == null ? null : millis / 1000.0;
     }
 
     private static Double secondsBetween(Instant from, Instant to) {

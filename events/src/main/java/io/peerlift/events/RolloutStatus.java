@@ -1,46 +1,112 @@
 package io.peerlift.events;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A snapshot of a rollout for dashboards, published to {@link Topics#ROLLOUT_STATUS} keyed by rollout id.
- * Each snapshot is complete, so a reader needs only the latest one; {@code version} rises with every snapshot.
+ * The records of {@link Topics#ROLLOUT_STATUS}, a compacted topic: one {@link Summary} per rollout (keyed by the
+ * rollout id) and one {@link SubnetStatus} per subnet of a rollout (keyed by rollout id and subnet, see
+ * {@link #key()}). Each record is complete for its key, so a reader keeps the one with the highest
+ * {@code version} per key; the size of a record does not grow with the fleet.
  *
- * @param deviceCounts devices per rollout device state (PENDING, INELIGIBLE, COMMANDED, DOWNLOADING,
- *                     INSTALLING, UPGRADED, FAILED, CANCELLED)
+ * @see #DEVICE_STATES the states that {@code deviceCounts} counts
  */
-public record RolloutStatus(String rolloutId, long folderId, String app, String targetVersion, String state,
-                            String sourcePolicy, String stateReason, Map<String, Integer> deviceCounts,
-                            long packageBytes, long wanBytes, long peerBytes, Instant createdAt, Instant startedAt,
-                            Instant finishedAt, List<SubnetStatus> subnets, long version, Instant publishedAt) {
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = RolloutStatus.Summary.class, name = "Summary"),
+        @JsonSubTypes.Type(value = RolloutStatus.SubnetStatus.class, name = "SubnetStatus"),
+})
+public sealed interface RolloutStatus {
 
-    public RolloutStatus {
-        deviceCounts = deviceCounts == null ? Map.of() : Map.copyOf(deviceCounts);
-        subnets = subnets == null ? List.of() : List.copyOf(subnets);
+    /** The device states of a rollout, in the order readers show them; {@code deviceCounts} has every one. */
+    List<String> DEVICE_STATES = List.of("PENDING", "INELIGIBLE", "CURRENT", "COMMANDED", "DOWNLOADING",
+            "INSTALLING", "UPGRADED", "FAILED", "CANCELLED");
+
+    String rolloutId();
+
+    /** Rises with every record of the same key. */
+    long version();
+
+    Instant publishedAt();
+
+    /** The Kafka key: the rollout id for its summary, {@code <rollout id> <subnet>} for a subnet. */
+    @JsonIgnore
+    String key();
+
+    static String subnetKey(String rolloutId, String subnet) {
+        return rolloutId + " " + subnet;
     }
 
     /**
-     * Progress of one subnet.
+     * A rollout as a whole.
      *
-     * @param peers        devices in the subnet that hold the target version and serve it (any folder)
-     * @param peerSlots    their total upload capacity
-     * @param waiting      why the subnet is not progressing (e.g. no peer under PEER_ONLY), null when it is
-     * @param rounds       distinct download waves seen so far
-     * @param peersOverTime the number of peers, sampled whenever it changed, from the rollout's start
+     * @param deviceCounts   devices per state over all subnets (and those whose subnet is not known yet)
+     * @param subnets        subnets with devices of the rollout
+     * @param subnetStates   subnets per {@link SubnetStatus#state()}
+     * @param lastProgressAt when a device of the rollout last changed state
      */
-    public record SubnetStatus(String subnet, int devices, Map<String, Integer> deviceCounts, int initialPeers,
-                               int peers, int peerSlots, int downloadsInFlight, int wanDownloads, int peerDownloads,
-                               long wanBytes, long peerBytes, int rounds, String waiting, Instant lastUpgradeAt,
-                               List<PeerSample> peersOverTime) {
+    record Summary(String rolloutId, long folderId, String app, String targetVersion, String state,
+                   String sourcePolicy, String stateReason, Map<String, Integer> deviceCounts, int subnets,
+                   Map<String, Integer> subnetStates, long packageBytes, long wanBytes, long peerBytes,
+                   Instant createdAt, Instant startedAt, Instant lastProgressAt, Instant finishedAt, long version,
+                   Instant publishedAt) implements RolloutStatus {
+
+        public Summary {
+            deviceCounts = deviceCounts == null ? Map.of() : Map.copyOf(deviceCounts);
+            subnetStates = subnetStates == null ? Map.of() : Map.copyOf(subnetStates);
+        }
+
+        @Override
+        public String key() {
+            return rolloutId;
+        }
+    }
+
+    /**
+     * Progress of one subnet of a rollout.
+     *
+     * @param state                PENDING (nothing commanded yet), SEEDING (WAN seeds on their way, no peer yet),
+     *                             SPREADING (peers serve the subnet), WAITING (devices wait and nothing can move,
+     *                             see {@code waiting}) or DONE (nothing left to do)
+     * @param peers                devices in the subnet that hold the target version and serve it (any folder)
+     * @param peerSlots            their total upload capacity
+     * @param failedAttempts       attempts that failed (a device retried twice counts twice)
+     * @param rounds               the highest download round: a device is one round after the peer it used
+     * @param waiting              why the subnet is not progressing, null when it is
+     * @param startedAt            when the first Upgrade of the subnet was commanded
+     * @param lastProgressAt       when a device of the subnet last changed state
+     * @param stalledSince         since when devices wait and nothing can move, null while the subnet moves
+     * @param medianTransferMillis median transfer time of the subnet's downloads, as the devices measured it
+     * @param medianInstallMillis  median install time, as the devices measured it
+     * @param medianRebootMillis   median reboot time, as the devices measured it
+     * @param peersOverTime        the number of peers, sampled whenever it changed, from the rollout's start
+     *                             (at most one sample per peer, so bounded by the subnet's size)
+     */
+    record SubnetStatus(String rolloutId, String subnet, String state, int devices, Map<String, Integer> deviceCounts,
+                        int initialPeers, int peers, int peerSlots, int downloadsInFlight, int wanDownloads,
+                        int peerDownloads, int failedAttempts, long wanBytes, long peerBytes, int rounds,
+                        String waiting, Instant startedAt, Instant lastProgressAt, Instant stalledSince,
+                        Instant lastUpgradeAt, Long medianTransferMillis, Long medianInstallMillis,
+                        Long medianRebootMillis, List<PeerSample> peersOverTime, long version, Instant publishedAt)
+            implements RolloutStatus {
+
         public SubnetStatus {
             deviceCounts = deviceCounts == null ? Map.of() : Map.copyOf(deviceCounts);
             peersOverTime = peersOverTime == null ? List.of() : List.copyOf(peersOverTime);
         }
+
+        @Override
+        public String key() {
+            return subnetKey(rolloutId, subnet);
+        }
     }
 
     /** {@code peers} peers at {@code secondsSinceStart} seconds after the rollout started. */
-    public record PeerSample(double secondsSinceStart, int peers) {
+    record PeerSample(double secondsSinceStart, int peers) {
     }
 }

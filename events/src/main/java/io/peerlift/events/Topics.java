@@ -17,7 +17,10 @@ public final class Topics {
     /** Each device's effective configuration, keyed by device id, compacted. */
     public static final String DEVICE_CONFIG = "peerlift.device-config";
 
-    /** Rollout and per-subnet progress snapshots for dashboards, keyed by rollout id. */
+    /**
+     * Rollout summaries (keyed by rollout id) and per-subnet progress (keyed by rollout id and subnet) for
+     * dashboards, compacted: the latest record per key is kept.
+     */
     public static final String ROLLOUT_STATUS = "peerlift.rollout-status";
 
     /** Suffix of the dead-letter topic of a consumed topic (the SmallRye Kafka dead-letter-queue strategy). */
@@ -36,7 +39,7 @@ public final class Topics {
 
     /** Topics whose records are kept by key only (the latest value per key). */
     public static boolean isCompacted(String topic) {
-        return DEVICE_CONFIG.equals(topic);
+        return DEVICE_CONFIG.equals(topic) || ROLLOUT_STATUS.equals(topic);
     }
 
     public static String deadLetterOf(String topic) {

@@ -104,18 +104,23 @@ class EventCodecTest {
                 Map.of(SettingKeys.PEER_SERVER_ENABLED, true, SettingKeys.PEER_SERVER_PORT, 22335),
                 Map.of(SettingKeys.PEER_SERVER_ENABLED, new DeviceConfig.SettingSource(3L, "OS 12 peers"),
                         SettingKeys.PEER_SERVER_PORT, DeviceConfig.SettingSource.deviceConfiguration()), 4, AT);
-        RolloutStatus status = new RolloutStatus("r1", 7, "base-system", "12.7.4", "RUNNING", "PEER_THEN_WAN", null,
-                Map.of("UPGRADED", 3), 100, 100, 200, AT, AT, null,
-                List.of(new RolloutStatus.SubnetStatus(SUBNET, 4, Map.of("UPGRADED", 3), 1, 4, 4, 0, 1, 2, 100, 200, 2,
-                        null, AT, List.of(new RolloutStatus.PeerSample(0, 1), new RolloutStatus.PeerSample(1.5, 2))))
-                , 9, AT);
+        RolloutStatus summary = new RolloutStatus.Summary("r1", 7, "base-system", "12.7.4", "RUNNING",
+                "PEER_THEN_WAN", null, Map.of("UPGRADED", 3), 1, Map.of("SPREADING", 1), 100, 100, 200, AT, AT, AT,
+                null, 9, AT);
+        RolloutStatus subnet = new RolloutStatus.SubnetStatus("r1", SUBNET, "SPREADING", 4, Map.of("UPGRADED", 3), 1,
+                4, 4, 0, 1, 2, 1, 100, 200, 2, null, AT, AT, null, AT, 1500L, 2000L, null,
+                List.of(new RolloutStatus.PeerSample(0, 1), new RolloutStatus.PeerSample(1.5, 2)), 4, AT);
 
         DeviceConfig decoded = EventCodec.decode(EventCodec.encode(config), DeviceConfig.class);
         assertThat(decoded).isEqualTo(config);
         assertThat(decoded.bool(SettingKeys.PEER_SERVER_ENABLED, false)).isTrue();
         assertThat(decoded.integer(SettingKeys.PEER_SERVER_PORT, 0)).isEqualTo(22335);
         assertThat(decoded.isInFolderTree(1)).isTrue();
-        assertThat(EventCodec.decode(EventCodec.encode(status), RolloutStatus.class)).isEqualTo(status);
+        assertThat(EventCodec.decode(EventCodec.encode(summary), RolloutStatus.class)).isEqualTo(summary);
+        assertThat(EventCodec.decode(EventCodec.encode(subnet), RolloutStatus.class)).isEqualTo(subnet);
+        assertThat(EventCodec.encode(subnet)).contains("\"type\":\"SubnetStatus\"").doesNotContain("\"key\"");
+        assertThat(summary.key()).isEqualTo("r1");
+        assertThat(subnet.key()).isEqualTo("r1 " + SUBNET);
     }
 
     @Test

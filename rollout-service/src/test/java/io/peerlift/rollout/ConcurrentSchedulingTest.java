@@ -4,7 +4,9 @@ import io.peerlift.localstack.LocalStackTestResource;
 import io.peerlift.rollout.domain.Device;
 import io.peerlift.rollout.domain.OutboxCommand;
 import io.peerlift.rollout.domain.Rollout;
-import io.peerlift.rollout.service.SubnetScheduler;
+import io.peerlift.rollout.domain.RolloutSubnet;
+import io.peerlift.rollout.service.scheduling.RolloutExecutor;
+import io.peerlift.rollout.service.scheduling.SubnetScheduler;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -16,10 +18,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 import static io.peerlift.rollout.PeerSpreadTest.id;
 import static io.peerlift.rollout.RolloutFixtures.awaitInventory;
@@ -36,8 +40,8 @@ import static io.peerlift.rollout.SimulatedFleet.TARGET;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Scheduling passes over the same subnet in parallel transactions, as two replicas (the event consumer of one,
- * the tick of the other) run them: the rollout's row lock lets only one spend the free slots.
+ * Scheduling passes over the same subnet in parallel transactions, as the reconciler threads of two replicas run
+ * them: whether they skip the subnet another holds or wait for its lock, the free slots are spent once.
  */
 @QuarkusTest
 @WithTestResource(value = LocalStackTestResource.class,
@@ -47,11 +51,27 @@ class ConcurrentSchedulingTest {
     private static final int PASSES = 8;
 
     @Inject
+    RolloutExecutor executor;
+
+    @Inject
     SubnetScheduler scheduler;
 
     @Test
-    void parallelPassesNeverSpendTheSameSlotTwice() throws Exception {
+    void parallelReconcilerPassesNeverSpendTheSameSlotTwice() throws Exception {
+        racingPassesCommandOnlyTheFreeSlots(unique(), rolloutId -> executor.execute(rolloutId, RolloutExecutor.Pass.EVENTS));
+    }
+
+    @Test
+    void passesThatWaitForTheSubnetsLockSeeWhatTheFirstCommanded() throws Exception {
         int n = unique();
+        racingPassesCommandOnlyTheFreeSlots(n, rolloutId -> QuarkusTransaction.requiringNew().run(() -> {
+            Rollout rollout = Rollout.share(rolloutId);
+            RolloutSubnet.lock(Set.of(), Set.of(new RolloutSubnet.Key(rolloutId, subnet(n, 1))))
+                    .values().forEach(subnet -> scheduler.plan(rollout, subnet, Instant.now()));
+        }));
+    }
+
+    private void racingPassesCommandOnlyTheFreeSlots(int n, Consumer<String> pass) throws Exception {
         String subnet = subnet(n, 1);
         try (SimulatedFleet fleet = new SimulatedFleet(RolloutFixtures.uploadPackage(), RolloutFixtures.PAYLOAD.length)) {
             // A peer that serves but has no slot yet: the rollout starts with nothing to command.
@@ -66,7 +86,10 @@ class ConcurrentSchedulingTest {
             assertThat(subnetStatus(rolloutId, subnet).getString("waiting")).contains("no upload slot");
 
             // The peer now offers four slots; many passes race to use them.
-            QuarkusTransaction.requiringNew().run(() -> Device.<Device>findById(id(n, 0)).peerCapacity = 4);
+            QuarkusTransaction.requiringNew().run(() -> {
+                Device.<Device>findById(id(n, 0)).peerCapacity = 4;
+                RolloutSubnet.requestPlanning(rolloutId);
+            });
             ExecutorService replicas = Executors.newFixedThreadPool(PASSES);
             try {
                 CountDownLatch start = new CountDownLatch(1);
@@ -74,14 +97,13 @@ class ConcurrentSchedulingTest {
                 for (int i = 0; i < PASSES; i++) {
                     passes.add(replicas.submit(() -> {
                         start.await();
-                        QuarkusTransaction.requiringNew().run(() ->
-                                scheduler.schedule(Rollout.lock(rolloutId), subnet, Instant.now()));
+                        pass.accept(rolloutId);
                         return null;
                     }));
                 }
                 start.countDown();
-                for (Future<?> pass : passes) {
-                    pass.get();
+                for (Future<?> racing : passes) {
+                    racing.get();
                 }
             } finally {
                 replicas.shutdown();

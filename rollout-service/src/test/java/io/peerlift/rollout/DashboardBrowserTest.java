@@ -72,7 +72,7 @@ class DashboardBrowserTest {
 
     @Test
     void showsARolloutProgressingLiveAndSendsTheButtonsRequests() throws Exception {
-        producer.publish(snapshot(1, "RUNNING", 2, null));
+        publish(snapshot(1, "RUNNING", 2, null));
         browser.get(dashboard.toString());
         browser.executeScript("window.loadedOnce = true");
 
@@ -88,9 +88,9 @@ class DashboardBrowserTest {
         });
 
         // Three rounds later: the peers doubled three times where there were peers, twice since the WAN seed.
-        RolloutStatus running = snapshot(2, "RUNNING", 14, null);
+        Snapshot running = snapshot(2, "RUNNING", 14, null);
         assertThat(running.subnets()).extracting(SubnetStatus::peers).containsExactly(8, 16, 4);
-        producer.publish(running);
+        publish(running);
         eventually(() -> {
             for (SubnetStatus subnet : running.subnets()) {
                 assertThat(text(subnetPart(subnet, ".subnet-progress")))
@@ -114,8 +114,9 @@ class DashboardBrowserTest {
             assertThat(text(subnetPart(WAN_SEEDED, ".ideal-text")))
                     .startsWith("Ideal: doubling every 4.0 s from 1 peer (the WAN seed, at 6 s), up to 19;");
             assertThat(browser.findElements(By.cssSelector(subnetPart(ONE_PEER, "svg path.ideal")))).hasSize(1);
-            assertThat(text("#rollout-summary .bytes-text")).contains("WAN " + shownBytes(running.wanBytes()))
-                    .contains("peers " + shownBytes(running.peerBytes())).contains("WAN carried 1.00× the package");
+            assertThat(text("#rollout-summary .bytes-text")).contains("WAN " + shownBytes(running.summary().wanBytes()))
+                    .contains("peers " + shownBytes(running.summary().peerBytes()))
+                    .contains("WAN carried 1.00× the package");
             assertThat(text("#rollout-summary [data-tile='Failed'] .tile-value")).isEqualTo("1");
             assertThat(text("#rollout-summary [data-tile='Ineligible'] .tile-value")).isEqualTo("3");
         });
@@ -129,7 +130,7 @@ class DashboardBrowserTest {
         browser.findElement(By.id("pause")).click();
         eventually(() -> assertThat(text("#action-notice")).contains("Pause failed").contains("HTTP 404"));
 
-        producer.publish(snapshot(3, "PAUSED", 16, "paused by an admin"));
+        publish(snapshot(3, "PAUSED", 16, "paused by an admin"));
         eventually(() -> {
             assertThat(text("#rollout-state")).isEqualTo("PAUSED");
             assertThat(text("#rollout-reason")).isEqualTo("paused by an admin");
@@ -138,7 +139,7 @@ class DashboardBrowserTest {
             assertThat(page.enabled("cancel")).isTrue();
         });
 
-        producer.publish(snapshot(4, "COMPLETED", 30, null));
+        publish(snapshot(4, "COMPLETED", 30, null));
         eventually(() -> {
             assertThat(text("#rollout-state")).isEqualTo("COMPLETED");
             assertThat(text(subnetPart(ONE_PEER, ".subnet-progress"))).isEqualTo("17 of 20 upgraded");
@@ -176,18 +177,31 @@ class DashboardBrowserTest {
         return subnet.deviceCounts().getOrDefault(state, 0);
     }
 
-    // ---- the snapshots a rollout-service would publish ----
+    // ---- the records a rollout-service would publish ----
 
-    private RolloutStatus snapshot(long version, String state, double secondsSinceStart, String stateReason) {
+    /** A rollout's summary and the records of its subnets, as of one moment. */
+    private record Snapshot(RolloutStatus.Summary summary, List<SubnetStatus> subnets) {
+    }
+
+    private void publish(Snapshot snapshot) throws Exception {
+        for (SubnetStatus subnet : snapshot.subnets()) {
+            producer.publish(subnet);
+        }
+        producer.publish(snapshot.summary());
+    }
+
+    private Snapshot snapshot(long version, String state, double secondsSinceStart, String stateReason) {
+        Instant publishedAt = startedAt.plusMillis((long) (secondsSinceStart * 1000));
         List<SubnetStatus> subnets = Stream.of(ONE_PEER, TWO_PEERS, WAN_SEEDED)
-                .map(subnet -> subnet.at(secondsSinceStart)).toList();
+                .map(subnet -> subnet.at(rolloutId, secondsSinceStart, version, publishedAt)).toList();
         Map<String, Integer> counts = new TreeMap<>();
         subnets.forEach(subnet -> subnet.deviceCounts().forEach((deviceState, n) -> counts.merge(deviceState, n, Integer::sum)));
-        Instant publishedAt = startedAt.plusMillis((long) (secondsSinceStart * 1000));
-        return new RolloutStatus(rolloutId, 2, "base_system", "12.7.4", state, "PEER_THEN_WAN", stateReason, counts,
-                PACKAGE_BYTES, subnets.stream().mapToLong(SubnetStatus::wanBytes).sum(),
+        RolloutStatus.Summary summary = new RolloutStatus.Summary(rolloutId, 2, "base_system", "12.7.4", state,
+                "PEER_THEN_WAN", stateReason, counts, subnets.size(), Map.of(), PACKAGE_BYTES,
+                subnets.stream().mapToLong(SubnetStatus::wanBytes).sum(),
                 subnets.stream().mapToLong(SubnetStatus::peerBytes).sum(), startedAt.minusSeconds(1), startedAt,
-                state.equals("COMPLETED") ? publishedAt : null, subnets, version, publishedAt);
+                publishedAt, state.equals("COMPLETED") ? publishedAt : null, version, publishedAt);
+        return new Snapshot(summary, subnets);
     }
 
     /**
@@ -200,7 +214,7 @@ class DashboardBrowserTest {
 
         static final String WAITING_FOR_SEED = "no peer in the subnet: waiting for a WAN seed slot";
 
-        SubnetStatus at(double t) {
+        SubnetStatus at(String rolloutId, double t, long version, Instant publishedAt) {
             double firstPeersAt = initialPeers > 0 ? 0 : seedDoneAt;
             boolean seeded = t >= firstPeersAt;
             boolean waitingForSeed = initialPeers == 0 && t < seedDoneAt / 2;
@@ -225,10 +239,11 @@ class DashboardBrowserTest {
                     : seeded ? PACKAGE_BYTES : (long) (PACKAGE_BYTES * (2 * t / seedDoneAt - 1));
             // downloads in flight are half done
             long peerBytes = peerDownloadsDone * PACKAGE_BYTES + peerDownloadsInFlight * PACKAGE_BYTES / 2;
-            return new SubnetStatus(name, devices, counts, initialPeers, peers, peers,
-                    seeded ? peerDownloadsInFlight : wanDownloads, wanDownloads, peerDownloadsDone + peerDownloadsInFlight,
-                    wanBytes, peerBytes, seeded ? rounds + 1 : 0, waitingForSeed ? WAITING_FOR_SEED : null, null,
-                    samples);
+            return new SubnetStatus(rolloutId, name, seeded ? "SPREADING" : "WAITING", devices, counts, initialPeers,
+                    peers, peers, seeded ? peerDownloadsInFlight : wanDownloads, wanDownloads,
+                    peerDownloadsDone + peerDownloadsInFlight, failing, wanBytes, peerBytes, seeded ? rounds + 1 : 0,
+                    waitingForSeed ? WAITING_FOR_SEED : null, null, publishedAt, null, null, null, null, null,
+                    samples, version, publishedAt);
         }
 
         /** Every eligible device that does not fail ends as a peer. */

@@ -1,5 +1,6 @@
 package io.peerlift.rollout;
 
+import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.DownloadSource;
 import io.peerlift.events.Topics;
@@ -57,13 +58,15 @@ class IdempotentConsumptionTest extends FleetDrivenTest {
         fleet.send(completed);
         fleet.send(completed);
         // Stale: older seqs than the device has already reported.
+        DeviceCommand.Upgrade command = fleet.upgradeOf(rolloutId, device.id);
         fleet.send(new DeviceEvent.DownloadFailed(UUID.randomUUID(), device.id, subnet, Instant.now(), startedSeq,
-                rolloutId, null, 0, RolloutFixtures.APP, TARGET, "stale failure", 0, 0, 0));
+                rolloutId, command.commandId(), command.attempt(), RolloutFixtures.APP, TARGET, "stale failure", 0, 0, 0));
         fleet.send(new DeviceEvent.PeerServerStopped(UUID.randomUUID(), peer.id, subnet, Instant.now(),
                 peerStartedSeq - 1, 22335, "stale stop"));
         // A fresh event after them: once it is applied, everything before it has been consumed.
         fleet.send(new DeviceEvent.DownloadProgress(UUID.randomUUID(), device.id, subnet, Instant.now(),
-                device.nextSeq(), rolloutId, null, 0, RolloutFixtures.APP, TARGET, 1, 1, null));
+                device.nextSeq(), rolloutId, command.commandId(), command.attempt(), RolloutFixtures.APP, TARGET, 1, 1,
+                null));
         awaitInventory(fleet, device.id);
 
         assertThat(rollout(rolloutId).getLong("peerBytes")).isEqualTo(RolloutFixtures.PAYLOAD.length);
@@ -77,6 +80,47 @@ class IdempotentConsumptionTest extends FleetDrivenTest {
         assertThat(commands.upgradedDeviceIds(rolloutId)).containsExactly(id(n, 1), id(n, 2));
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).containsPattern("peerlift_rollout_events_total\\{outcome=\"duplicate\",topic=\"peerlift.device-events\"} [1-9]");
+        RolloutFixtures.act(rolloutId, "cancel", 200);
+    }
+
+    @Test
+    void lateEventsOfAnEarlierAttemptChangeNothing() {
+        int n = unique();
+        String subnet = subnet(n, 1);
+        fleet.join(id(n, 0), subnet, 10, TARGET, otherFolderPath()).startPeerServer(1);
+        fleet.join(id(n, 1), subnet, 11, SOURCE, folderPath(n));
+        awaitInventory(fleet, id(n, 0), id(n, 1));
+        String rolloutId = createRollout(folder(n), Map.of("retryLimit", 2, "deviceTimeoutSeconds", 300));
+        SimulatedFleet.SimDevice device = fleet.device(id(n, 1));
+        DeviceCommand.Upgrade first = fleet.upgradeOf(rolloutId, device.id);
+        assertThat(first.attempt()).isEqualTo(1);
+
+        // The first attempt fails; after the backoff the device gets a second Upgrade.
+        SimulatedFleet.SimDevice peer = device.startDownload(rolloutId, DownloadSource.PEER);
+        device.failDownload(rolloutId, "peer went away");
+        peer.busy--;
+        await().until(() -> commands.upgrades(rolloutId).size() == 2);
+        DeviceCommand.Upgrade second = fleet.upgradeOf(rolloutId, device.id);
+        assertThat(second.attempt()).isEqualTo(2);
+        assertThat(second.commandId()).isNotEqualTo(first.commandId());
+
+        // The first attempt's download completes late (a fresh seq, so the inventory applies it): it answers a
+        // command the rollout no longer waits for, and changes nothing in the rollout.
+        device.completeDownload(first, DownloadSource.PEER, null);
+        fleet.send(new DeviceEvent.UpgradeCompleted(UUID.randomUUID(), device.id, subnet, Instant.now(),
+                device.nextSeq(), rolloutId, first.commandId(), first.attempt(), RolloutFixtures.APP, TARGET, TARGET,
+                1000, 2000));
+        awaitInventory(fleet, device.id);
+        assertThat(devicesIn(rolloutId, "COMMANDED")).containsExactly(device.id);
+        assertThat(rollout(rolloutId).getLong("peerBytes")).isZero();
+        assertThat(subnetStatus(rolloutId, subnet).getInt("peerDownloads")).isZero();
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).containsPattern("peerlift_rollout_events_total\\{outcome=\"stale\",topic=\"peerlift.device-events\"} [1-9]");
+
+        // The second attempt's events count.
+        device.completeDownload(second, DownloadSource.PEER, null);
+        await().until(() -> devicesIn(rolloutId, "INSTALLING").contains(device.id));
+        assertThat(rollout(rolloutId).getLong("peerBytes")).isEqualTo(RolloutFixtures.PAYLOAD.length);
         RolloutFixtures.act(rolloutId, "cancel", 200);
     }
 

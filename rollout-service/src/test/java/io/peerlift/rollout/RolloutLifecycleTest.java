@@ -62,7 +62,7 @@ class RolloutLifecycleTest extends FleetDrivenTest {
 
         // What that race leaves behind: the inventory has the device in the folder, the rollout has no row for it.
         QuarkusTransaction.requiringNew().run(() ->
-                Device.<Device>findById(late).folderPath = Device.encodeFolderPath(folderPath(n)));
+                Device.<Device>findById(late).folderPath = folderPath(n).toArray(Long[]::new));
 
         await().until(() -> commands.upgradedDeviceIds(rolloutId).contains(late) || devicesIn(rolloutId, "PENDING").contains(late));
         assertThat(rollout(rolloutId).getInt("devices")).isEqualTo(4);
@@ -106,6 +106,12 @@ class RolloutLifecycleTest extends FleetDrivenTest {
         assertThat(count(rolloutId, "UPGRADED")).isEqualTo(2);
         assertThat(count(rolloutId, "FAILED")).isEqualTo(1);
         assertThat(commands.upgrades(rolloutId)).hasSize(4);
+        // The counts, kept change by change, are what a recount of the devices gives.
+        for (String deviceState : List.of("PENDING", "INELIGIBLE", "CURRENT", "COMMANDED", "DOWNLOADING",
+                "INSTALLING", "UPGRADED", "FAILED", "CANCELLED")) {
+            assertThat(count(rolloutId, deviceState)).as(deviceState).isEqualTo(devicesIn(rolloutId, deviceState).size());
+        }
+        assertThat(rollout(rolloutId).getLong("peerBytes")).isEqualTo(2L * RolloutFixtures.PAYLOAD.length);
     }
 
     @Test
@@ -154,7 +160,7 @@ class RolloutLifecycleTest extends FleetDrivenTest {
         awaitUpgrades(rolloutId, 1);
 
         act(rolloutId, "cancel", 200);
-        assertThat(state(rolloutId)).isEqualTo("CANCELLED");
+        await().until(() -> "CANCELLED".equals(state(rolloutId)));
         assertThat(count(rolloutId, "CANCELLED")).isEqualTo(3);
         await().until(() -> commands.cancels(rolloutId).size() == 1);
         assertThat(commands.cancels(rolloutId).get(0).deviceId()).isEqualTo(id(n, 1));

@@ -12,7 +12,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
-/** Publishes to {@code peerlift.rollout-status} of the test's local stack as a rollout-service does: keyed by rollout id. */
+/** Publishes to {@code peerlift.rollout-status} of the test's local stack as a rollout-service does: keyed by what a record describes. */
 final class RolloutStatusProducer implements AutoCloseable {
 
     private final KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
@@ -21,12 +21,12 @@ final class RolloutStatusProducer implements AutoCloseable {
 
     /** Sends {@code status} and waits until the broker has it. */
     void publish(RolloutStatus status) throws ExecutionException, InterruptedException {
-        publishRaw(status.rolloutId(), EventCodec.encode(status));
+        publishRaw(status.key(), EventCodec.encode(status));
     }
 
     /** Sends any value, such as one that is not a valid snapshot. */
-    void publishRaw(String rolloutId, String value) throws ExecutionException, InterruptedException {
-        producer.send(new ProducerRecord<>(Topics.ROLLOUT_STATUS, rolloutId, value)).get();
+    void publishRaw(String key, String value) throws ExecutionException, InterruptedException {
+        producer.send(new ProducerRecord<>(Topics.ROLLOUT_STATUS, key, value)).get();
     }
 
     @Override

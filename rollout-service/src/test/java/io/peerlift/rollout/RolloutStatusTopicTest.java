@@ -25,14 +25,17 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The snapshots a dashboard reads from {@code peerlift.rollout-status}, and the matching gauge. */
+/**
+ * The records a dashboard reads from {@code peerlift.rollout-status}: a summary per rollout and a record per
+ * subnet, each keyed by what it describes, small and with rising versions; and the matching gauge.
+ */
 @QuarkusTest
 @WithTestResource(value = LocalStackTestResource.class,
         initArgs = @ResourceArg(name = LocalStackTestResource.DATABASE_ARG, value = "rollout"))
 class RolloutStatusTopicTest {
 
     @Test
-    void snapshotsFollowTheRolloutKeyedByItsIdWithRisingVersions() throws InterruptedException {
+    void recordsFollowTheRolloutKeyedByRolloutAndSubnetWithRisingVersions() throws InterruptedException {
         int n = unique();
         String subnet = subnet(n, 1);
         try (SimulatedFleet fleet = new SimulatedFleet(RolloutFixtures.uploadPackage(), RolloutFixtures.PAYLOAD.length);
@@ -48,24 +51,40 @@ class RolloutStatusTopicTest {
             await().until(() -> commands.upgrades(rolloutId).size() == 2);
             RolloutFixtures.act(rolloutId, "cancel", 200);
 
-            await().until(() -> !snapshots(statuses, rolloutId).isEmpty()
-                    && last(statuses, rolloutId).state().equals("CANCELLED"));
-            List<RolloutStatus> snapshots = snapshots(statuses, rolloutId);
-            assertThat(snapshots).extracting(RolloutStatus::version).isSorted().doesNotHaveDuplicates();
-            assertThat(snapshots).extracting(RolloutStatus::state).contains("RUNNING");
-            RolloutStatus last = last(statuses, rolloutId);
-            assertThat(last.deviceCounts()).containsEntry("UPGRADED", 1).containsEntry("CANCELLED", 1)
-                    .containsKeys("PENDING", "INELIGIBLE", "CURRENT", "COMMANDED", "DOWNLOADING", "INSTALLING",
-                            "FAILED");
-            assertThat(last.wanBytes()).isEqualTo(RolloutFixtures.PAYLOAD.length);
-            assertThat(last.packageBytes()).isEqualTo(RolloutFixtures.PAYLOAD.length);
-            assertThat(last.subnets()).singleElement().satisfies(s -> {
-                assertThat(s.subnet()).isEqualTo(subnet);
-                assertThat(s.devices()).isEqualTo(2);
-                assertThat(s.initialPeers()).isZero();
-                assertThat(s.wanDownloads()).isEqualTo(1);
-                assertThat(s.lastUpgradeAt()).isNotNull();
-                assertThat(s.peersOverTime()).extracting(RolloutStatus.PeerSample::peers).containsExactly(0, 1);
+            await().until(() -> last(statuses, rolloutId, RolloutStatus.Summary.class) != null
+                    && last(statuses, rolloutId, RolloutStatus.Summary.class).state().equals("CANCELLED"));
+            List<RolloutStatus.Summary> summaries = records(statuses, rolloutId).stream()
+                    .filter(RolloutStatus.Summary.class::isInstance).map(RolloutStatus.Summary.class::cast).toList();
+            assertThat(summaries).extracting(RolloutStatus::version).isSorted().doesNotHaveDuplicates();
+            assertThat(summaries).extracting(RolloutStatus.Summary::state).contains("RUNNING");
+            RolloutStatus.Summary summary = last(statuses, rolloutId, RolloutStatus.Summary.class);
+            assertThat(summary.deviceCounts()).containsEntry("UPGRADED", 1).containsEntry("CANCELLED", 1)
+                    .containsOnlyKeys(RolloutStatus.DEVICE_STATES);
+            assertThat(summary.wanBytes()).isEqualTo(RolloutFixtures.PAYLOAD.length);
+            assertThat(summary.packageBytes()).isEqualTo(RolloutFixtures.PAYLOAD.length);
+            assertThat(summary.subnets()).isEqualTo(1);
+            assertThat(summary.subnetStates()).containsExactly(Map.entry("DONE", 1));
+
+            await().until(() -> last(statuses, rolloutId, RolloutStatus.SubnetStatus.class) != null
+                    && last(statuses, rolloutId, RolloutStatus.SubnetStatus.class).deviceCounts().get("CANCELLED") == 1);
+            List<RolloutStatus.SubnetStatus> subnetRecords = records(statuses, rolloutId).stream()
+                    .filter(RolloutStatus.SubnetStatus.class::isInstance).map(RolloutStatus.SubnetStatus.class::cast)
+                    .toList();
+            assertThat(subnetRecords).extracting(RolloutStatus::version).isSorted().doesNotHaveDuplicates();
+            assertThat(subnetRecords).extracting(RolloutStatus.SubnetStatus::subnet).containsOnly(subnet);
+            RolloutStatus.SubnetStatus s = last(statuses, rolloutId, RolloutStatus.SubnetStatus.class);
+            assertThat(s.devices()).isEqualTo(2);
+            assertThat(s.initialPeers()).isZero();
+            assertThat(s.wanDownloads()).isEqualTo(1);
+            assertThat(s.lastUpgradeAt()).isNotNull();
+            assertThat(s.startedAt()).isNotNull();
+            assertThat(s.medianTransferMillis()).as("as the device reported it").isEqualTo(1000);
+            assertThat(s.medianInstallMillis()).isEqualTo(1000);
+            assertThat(s.medianRebootMillis()).isEqualTo(2000);
+            assertThat(s.peersOverTime()).extracting(RolloutStatus.PeerSample::peers).containsExactly(0, 1);
+            assertThat(statuses.records()).filteredOn(r -> r.key().startsWith(rolloutId)).allSatisfy(r -> {
+                assertThat(r.key()).isIn(rolloutId, RolloutStatus.subnetKey(rolloutId, subnet));
+                assertThat(r.value().length()).isLessThan(4096);
             });
             // The same counts as a Prometheus gauge for the Grafana dashboards.
             String upgraded = "peerlift_rollout_devices{rollout=\"" + rolloutId + "\",state=\"UPGRADED\",subnet=\""
@@ -74,15 +93,15 @@ class RolloutStatusTopicTest {
         }
     }
 
-    private static List<RolloutStatus> snapshots(CommandWatcher statuses, String rolloutId) {
+    private static List<RolloutStatus> records(CommandWatcher statuses, String rolloutId) {
         return statuses.records().stream()
-                .filter(r -> rolloutId.equals(r.key()))
+                .filter(r -> r.key() != null && r.key().startsWith(rolloutId))
                 .map(r -> EventCodec.decode(r.value(), RolloutStatus.class))
                 .toList();
     }
 
-    private static RolloutStatus last(CommandWatcher statuses, String rolloutId) {
-        List<RolloutStatus> all = snapshots(statuses, rolloutId);
-        return all.get(all.size() - 1);
+    private static <T extends RolloutStatus> T last(CommandWatcher statuses, String rolloutId, Class<T> type) {
+        List<T> all = records(statuses, rolloutId).stream().filter(type::isInstance).map(type::cast).toList();
+        return all.isEmpty() ? null : all.get(all.size() - 1);
     }
 }

@@ -157,7 +157,7 @@ class RolloutStreamResourceTest {
 
     private static RolloutStatus status(String rolloutId, long version) {
         Instant now = Instant.now();
-        return new RolloutStatus(rolloutId, 1, "base_system", "12.7.4", "RUNNING", "PEER_THEN_WAN", null,
-                Map.of("PENDING", 1), 0, 0, 0, now, now, null, List.of(), version, now);
+        return new RolloutStatus.Summary(rolloutId, 1, "base_system", "12.7.4", "RUNNING", "PEER_THEN_WAN", null,
+                Map.of("PENDING", 1), 1, Map.of("PENDING", 1), 0, 0, 0, now, now, null, null, version, now);
     }
 }

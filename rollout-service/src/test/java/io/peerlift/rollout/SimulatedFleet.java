@@ -1,6 +1,7 @@
 package io.peerlift.rollout;
 
 import io.peerlift.events.AppRef;
+import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DeviceConfig;
 import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.DownloadSource;
@@ -14,19 +15,29 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * Plays the devices and profile-service for the rollout service: produces device configs and device events to
- * the real broker, with seq rising per device as a real agent does. Peers are handed out the way discovery
- * would (a peer with a free slot), so the rounds the service derives from DownloadStarted are real.
+ * the real broker, with seq rising per device as a real agent does, and reads the commands the service
+ * publishes, so that every event of an upgrade answers the device's latest Upgrade (its command id and
+ * attempt) as a real agent's does. Peers are handed out the way discovery would (a peer with a free slot), so
+ * the rounds the service derives from DownloadStarted are real.
  */
 final class SimulatedFleet implements AutoCloseable {
+
+    /** How long a device waits for the Upgrade it is told to answer. */
+    private static final Duration COMMAND_LIMIT = Duration.ofSeconds(60);
 
     static final String TARGET = "12.7.4";
     static final String SOURCE = "11.11.150";
@@ -35,6 +46,7 @@ final class SimulatedFleet implements AutoCloseable {
     private final AppRef app;
     private final long packageBytes;
     private final Map<String, SimDevice> devices = new HashMap<>();
+    private final CommandWatcher commands = CommandWatcher.commands();
 
     SimulatedFleet(AppRef app, long packageBytes) {
         this.app = app;
@@ -42,6 +54,14 @@ final class SimulatedFleet implements AutoCloseable {
         producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, RolloutFixtures.kafkaBootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+    }
+
+    /** The latest Upgrade of the rollout to the device, waiting for it to arrive. */
+    DeviceCommand.Upgrade upgradeOf(String rolloutId, String deviceId) {
+        return await().atMost(COMMAND_LIMIT).until(() -> commands.upgrades(rolloutId).stream()
+                        .filter(u -> u.deviceId().equals(deviceId))
+                        .max(Comparator.comparingInt(DeviceCommand.Upgrade::attempt)).orElse(null),
+                Objects::nonNull);
     }
 
     final class SimDevice {
@@ -90,41 +110,53 @@ final class SimulatedFleet implements AutoCloseable {
         }
 
         SimDevice startDownload(String rolloutId, DownloadSource source) {
+            DeviceCommand.Upgrade command = upgradeOf(rolloutId, id);
             SimDevice peer = source == DownloadSource.PEER ? takeFreePeer(subnet) : null;
-            send(new DeviceEvent.DownloadStarted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId, null, 0,
-                    app.app(), app.version(), source, peer == null ? null : peer.id, packageBytes));
+            send(new DeviceEvent.DownloadStarted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId,
+                    command.commandId(), command.attempt(), app.app(), app.version(), source,
+                    peer == null ? null : peer.id, packageBytes));
             return peer;
         }
 
         /** The throttled progress report of a download running from {@code peer} (null: the WAN). */
         void reportProgress(String rolloutId, SimDevice peer, long bytesDone) {
-            send(new DeviceEvent.DownloadProgress(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId, null, 0,
-                    app.app(), app.version(), bytesDone, packageBytes, peer == null ? null : peer.id));
+            DeviceCommand.Upgrade command = upgradeOf(rolloutId, id);
+            send(new DeviceEvent.DownloadProgress(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId,
+                    command.commandId(), command.attempt(), app.app(), app.version(), bytesDone, packageBytes,
+                    peer == null ? null : peer.id));
         }
 
         DeviceEvent.DownloadCompleted completeDownload(String rolloutId, DownloadSource source, SimDevice peer) {
+            return completeDownload(upgradeOf(rolloutId, id), source, peer);
+        }
+
+        /** Completes the download of {@code command}, whichever attempt is the latest. */
+        DeviceEvent.DownloadCompleted completeDownload(DeviceCommand.Upgrade command, DownloadSource source,
+                                                       SimDevice peer) {
             if (peer != null) {
                 peer.busy--;
             }
             boolean fromPeer = source == DownloadSource.PEER;
             DeviceEvent.DownloadCompleted completed = new DeviceEvent.DownloadCompleted(UUID.randomUUID(), id, subnet,
-                    Instant.now(), nextSeq(), rolloutId, null, 0, app.app(), app.version(), packageBytes, source,
-                    fromPeer ? packageBytes : 0, fromPeer ? 0 : packageBytes, 1000);
+                    Instant.now(), nextSeq(), command.rolloutId(), command.commandId(), command.attempt(), app.app(),
+                    app.version(), packageBytes, source, fromPeer ? packageBytes : 0, fromPeer ? 0 : packageBytes, 1000);
             send(completed);
             return completed;
         }
 
         void failDownload(String rolloutId, String reason) {
-            send(new DeviceEvent.DownloadFailed(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId, null, 0,
-                    app.app(), app.version(), reason, 0, 0, 0));
+            DeviceCommand.Upgrade command = upgradeOf(rolloutId, id);
+            send(new DeviceEvent.DownloadFailed(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId,
+                    command.commandId(), command.attempt(), app.app(), app.version(), reason, 0, 0, 0));
         }
 
         void finishUpgrade(String rolloutId, int peerSlots) {
-            send(new DeviceEvent.UpgradeStarted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId, null, 0,
-                    app.app(), app.version(), osVersion));
+            DeviceCommand.Upgrade command = upgradeOf(rolloutId, id);
+            send(new DeviceEvent.UpgradeStarted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId,
+                    command.commandId(), command.attempt(), app.app(), app.version(), osVersion));
             osVersion = TARGET;
-            send(new DeviceEvent.UpgradeCompleted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId, null, 0,
-                    app.app(), app.version(), TARGET, 0, 0));
+            send(new DeviceEvent.UpgradeCompleted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId,
+                    command.commandId(), command.attempt(), app.app(), app.version(), TARGET, 1000, 2000));
             announce();
             startPeerServer(peerSlots);
         }
@@ -204,7 +236,8 @@ final class SimulatedFleet implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
         producer.close();
+        commands.close();
     }
 }

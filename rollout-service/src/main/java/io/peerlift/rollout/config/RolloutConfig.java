@@ -26,9 +26,35 @@ public interface RolloutConfig {
     }
 
     interface Scheduler {
-        /** How often timeouts, due retries and the rollouts' completion are checked between events. */
+        /**
+         * How often the reconciler passes over the active rollouts without being woken: for timeouts, due retries
+         * and subnets another replica's events marked. Recorded events wake it at once.
+         */
         @WithDefault("1s")
         Duration tick();
+
+        /** Reconciler threads per replica; each claims subnets of its own, so they never plan the same one. */
+        @WithDefault("2")
+        int workers();
+
+        /** Subnets planned in one transaction: more is faster at fleet size, fewer holds each lock shorter. */
+        @WithDefault("16")
+        int subnetsPerTransaction();
+
+        /** Devices taken into a new rollout per transaction. */
+        @WithDefault("1000")
+        int takeInPage();
+
+        /**
+         * How often a running rollout looks for devices of its folder that it has no row for (a configuration
+         * that raced its take-in), at most a take-in page at a time.
+         */
+        @WithDefault("30s")
+        Duration membershipAudit();
+
+        /** How long a finished rollout keeps counting its subnets' peers, for its final figures and charts. */
+        @WithDefault("2m")
+        Duration peersFollowedAfterFinish();
 
         /** First wait before a failed device is commanded again; doubles with each further attempt. */
         @WithDefault("5s")
@@ -40,8 +66,12 @@ public interface RolloutConfig {
     }
 
     interface Status {
-        /** The shortest interval between two status snapshots of one rollout (state changes go out at once). */
-        @WithDefault("500ms")
+        /**
+         * The shortest interval between two publications of a rollout's records: its summary and the subnets that
+         * changed go out at most this often (state changes at once), however many events change them. The
+         * scheduler that runs the publication ticks at 1 s at the finest.
+         */
+        @WithDefault("1s")
         Duration minInterval();
     }
 }

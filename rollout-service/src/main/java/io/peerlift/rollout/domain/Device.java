@@ -1,17 +1,22 @@
 package io.peerlift.rollout.domain;
 
 import io.peerlift.events.AppRef;
+import io.peerlift.events.DeviceConfig;
+import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.EventCodec;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -31,8 +36,9 @@ public class Device extends PanacheEntityBase {
     public String osVersion;
     @Column(name = "folder_id")
     public Long folderId;
+    /** The folder ids from the root down to the device's folder. */
     @Column(name = "folder_path")
-    public String folderPath;
+    public Long[] folderPath;
     @Column(name = "os_family")
     public String osFamily;
     @Column(name = "config_revision")
@@ -46,60 +52,157 @@ public class Device extends PanacheEntityBase {
     public int peerPort;
     @Column(name = "peer_capacity")
     public int peerCapacity;
+    /** The AppRefs the device holds, as JSON. */
     @Column(columnDefinition = "text")
     public String apps = "[]";
+    /** The manifests the device serves right now: those it holds while its peer server runs. */
+    public String[] served = new String[0];
     @Column(name = "updated_at")
     public Instant updatedAt;
 
-    /** The device's row locked for this transaction, created if it is new. */
-    public static Device lockOrCreate(String deviceId) {
-        Device device = findById(deviceId, LockModeType.PESSIMISTIC_WRITE);
-        if (device == null) {
-            getEntityManager().createNativeQuery("""
-                            insert into device (device_id, config_revision, last_seq, peer_running, peer_port,
-                                                peer_capacity, apps, updated_at)
-                            values (?1, -1, -1, false, 0, 0, '[]', now()) on conflict (device_id) do nothing""")
-                    .setParameter(1, deviceId)
-                    .executeUpdate();
-            device = findById(deviceId, LockModeType.PESSIMISTIC_WRITE);
+    /**
+     * The devices locked for this transaction, in id order (so that concurrent transactions never deadlock),
+     * those not known yet created.
+     */
+    public static Map<String, Device> lockOrCreate(Collection<String> deviceIds, Instant now) {
+        Map<String, Device> devices = lock(deviceIds);
+        List<String> missing = deviceIds.stream().filter(id -> !devices.containsKey(id)).toList();
+        if (!missing.isEmpty()) {
+            // Events and configs of a new device arrive on two channels at once: whichever inserts it first wins.
+            for (String id : missing) {
+                getEntityManager().createNativeQuery("""
+                                insert into device (device_id, config_revision, last_seq, peer_running, peer_port,
+                                                    peer_capacity, apps, served, updated_at)
+                                values (?1, -1, -1, false, 0, 0, '[]', '{}', ?2) on conflict (device_id) do nothing""")
+                        .setParameter(1, id)
+                        .setParameter(2, now)
+                        .executeUpdate();
+            }
+            devices.putAll(lock(missing));
         }
-        return device;
+        return devices;
     }
 
-    public static List<Device> inSubnet(String subnet) {
-        return list("subnet", subnet);
+    @SuppressWarnings("unchecked")
+    private static Map<String, Device> lock(Collection<String> deviceIds) {
+        // A native locking query: the rows are read as they are once locked, never from before the wait.
+        List<Device> locked = getEntityManager()
+                .createNativeQuery("select * from device where device_id in (:ids) order by device_id for update",
+                        Device.class)
+                .setParameter("ids", deviceIds)
+                .getResultList();
+        return locked.stream().collect(Collectors.toMap(d -> d.deviceId, Function.identity()));
     }
 
-    public static List<Device> inFolderTree(long folderId) {
-        return list("folderPath like ?1", "%/" + folderId + "/%");
+    /** The devices of a subnet that serve a manifest right now, and their upload slots. */
+    public record Peers(int count, int slots) {
     }
 
-    /** Devices of the rollout's folder tree that the rollout has no row for yet. */
-    public static List<Device> inFolderTreeOutside(String rolloutId, long folderId) {
-        return list("folderPath like ?1 and deviceId not in (select r.deviceId from RolloutDevice r where r.rolloutId = ?2)",
-                "%/" + folderId + "/%", rolloutId);
+    public static Peers peersOf(String subnet, String manifestSha256) {
+        Object[] row = (Object[]) getEntityManager().createNativeQuery("""
+                        select count(*), coalesce(sum(peer_capacity), 0) from device
+                        where subnet = ?1 and cast(?2 as varchar) = any(served)""")
+                .setParameter(1, subnet)
+                .setParameter(2, manifestSha256)
+                .getSingleResult();
+        return new Peers(((Number) row[0]).intValue(), ((Number) row[1]).intValue());
     }
 
-    public static String encodeFolderPath(List<Long> path) {
-        return path.stream().map(String::valueOf).collect(Collectors.joining("/", "/", "/"));
+    /**
+     * A page of the devices in a folder's tree, in id order after {@code afterId} (null: from the start). With
+     * {@code lockForShare} they are locked for share, so that a concurrent change of one of them is either seen
+     * here or sees what the caller does with them.
+     */
+    public static List<Device> inFolderTree(long folderId, String afterId, int limit, boolean lockForShare) {
+        return getEntityManager().createNativeQuery("""
+                        select * from device where folder_path @> array[cast(?1 as bigint)] and device_id > ?2
+                        order by device_id limit ?3""" + (lockForShare ? " for share" : ""), Device.class)
+                .setParameter(1, folderId)
+                .setParameter(2, afterId == null ? "" : afterId)
+                .setParameter(3, limit)
+                .getResultList();
+    }
+
+    /** Devices of a folder's tree that a rollout has no row for: members a race with its take-in left out. */
+    public static List<Device> inFolderTreeOutside(String rolloutId, long folderId, int limit) {
+        return getEntityManager().createNativeQuery("""
+                        select * from device d where folder_path @> array[cast(?1 as bigint)]
+                        and not exists (select 1 from rollout_device r where r.rollout_id = ?2
+                                        and r.device_id = d.device_id)
+                        order by device_id limit ?3 for share""", Device.class)
+                .setParameter(1, folderId)
+                .setParameter(2, rolloutId)
+                .setParameter(3, limit)
+                .getResultList();
+    }
+
+    /** What applying an event or a config changed, for what depends on it. */
+    public record Change(String previousSubnet, boolean servingChanged, boolean versionChanged, boolean folderChanged) {
+
+        public boolean subnetChanged(Device device) {
+            return !Objects.equals(previousSubnet, device.subnet);
+        }
+    }
+
+    /** Applies an event the caller checked is newer than {@link #lastSeq}. */
+    public Change apply(DeviceEvent event, Instant now) {
+        String previousSubnet = subnet;
+        String previousVersion = osVersion;
+        int previousCapacity = peerCapacity;
+        String[] previousServed = served;
+        subnet = event.subnet();
+        lastSeq = event.seq();
+        updatedAt = now;
+        if (event instanceof DeviceEvent.DeviceAnnounced e) {
+            ip = e.ip();
+            osVersion = e.osVersion();
+            apps = EventCodec.encode(e.apps());
+            if (e.peerServer() != null) {
+                peerRunning = e.peerServer().running();
+                peerPort = e.peerServer().port();
+                peerCapacity = e.peerServer().capacity();
+            }
+        } else if (event instanceof DeviceEvent.PeerServerStarted e) {
+            ip = e.ip();
+            peerRunning = true;
+            peerPort = e.port();
+            peerCapacity = e.capacity();
+            apps = EventCodec.encode(e.apps());
+        } else if (event instanceof DeviceEvent.PeerServerStopped) {
+            peerRunning = false;
+        } else if (event instanceof DeviceEvent.UpgradeCompleted e) {
+            osVersion = e.newOsVersion();
+        }
+        // Download and discovery events change the rollout's view of the device, not the inventory.
+        served = peerRunning ? heldApps().stream().map(AppRef::manifestSha256).filter(Objects::nonNull).distinct()
+                .sorted().toArray(String[]::new) : new String[0];
+        boolean servingChanged = !Arrays.equals(previousServed, served)
+                || served.length > 0 && previousCapacity != peerCapacity;
+        return new Change(previousSubnet, servingChanged, !Objects.equals(previousVersion, osVersion), false);
+    }
+
+    /** Applies a config the caller checked is newer than {@link #configRevision}. */
+    public Change apply(DeviceConfig config, Instant now) {
+        Long[] previousPath = folderPath;
+        String previousVersion = osVersion;
+        configRevision = config.revision();
+        folderId = config.folderId();
+        folderPath = config.folderPath().toArray(Long[]::new);
+        osFamily = config.osFamily() == null ? null : config.osFamily().name();
+        if (osVersion == null) {
+            // The device's own events are the truth about its version; the config only fills the gap.
+            osVersion = config.osVersion();
+        }
+        updatedAt = now;
+        return new Change(subnet, false, !Objects.equals(previousVersion, osVersion),
+                !Arrays.equals(previousPath, folderPath));
     }
 
     public boolean isInFolderTree(long folder) {
-        return folderPath != null && Arrays.asList(folderPath.split("/")).contains(Long.toString(folder));
+        return folderPath != null && Arrays.asList(folderPath).contains(folder);
     }
 
     public List<AppRef> heldApps() {
         return Arrays.asList(EventCodec.decode(apps, AppRef[].class));
-    }
-
-    public void holdApps(List<AppRef> held) {
-        apps = EventCodec.encode(held);
-    }
-
-    /** Serves {@code app version} with the given manifest to its subnet right now. */
-    public boolean serves(String app, String version, String manifestSha256) {
-        return peerRunning && heldApps().stream().anyMatch(ref -> ref.app().equals(app)
-                && ref.version().equals(version)
-                && (ref.manifestSha256() == null || ref.manifestSha256().equals(manifestSha256)));
     }
 }

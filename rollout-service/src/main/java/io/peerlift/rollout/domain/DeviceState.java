@@ -3,7 +3,7 @@ package io.peerlift.rollout.domain;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** Where one device stands in one rollout. */
+/** Where one device stands in one rollout. {@link DeviceLifecycle} is the only rule that moves it. */
 public enum DeviceState {
     PENDING,
     /** Below the rollout's minimum source version: never commanded. */
@@ -23,10 +23,16 @@ public enum DeviceState {
     /** Decided by the device's version alone, so re-evaluated whenever that version changes. */
     public static final Set<DeviceState> BY_VERSION = EnumSet.of(PENDING, INELIGIBLE, CURRENT);
 
-    /** Nothing more will happen to the device in this rollout. */
-    public static final Set<DeviceState> SETTLED = EnumSet.of(INELIGIBLE, CURRENT, UPGRADED, FAILED, CANCELLED);
-
     public boolean isActive() {
         return ACTIVE.contains(this);
+    }
+
+    /** Commanded and not yet past its download: it occupies a download slot. */
+    public boolean isDownloading() {
+        return this == COMMANDED || this == DOWNLOADING;
+    }
+
+    public boolean isByVersion() {
+        return BY_VERSION.contains(this);
     }
 }

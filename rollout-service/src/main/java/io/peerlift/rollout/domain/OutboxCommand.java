@@ -36,6 +36,10 @@ public class OutboxCommand extends PanacheEntityBase {
     @Column(name = "published_at")
     public Instant publishedAt;
 
+    public static boolean hasUnpublished() {
+        return find("publishedAt is null").firstResultOptional().isPresent();
+    }
+
     /** The oldest unpublished commands, in the order they were decided. */
     public static List<OutboxCommand> unpublished(int limit) {
         return find("publishedAt is null order by createdAt, commandId").page(0, limit).list();

@@ -9,7 +9,9 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 
 /** A rollout of one app version to the devices of a folder tree. */
@@ -49,13 +51,20 @@ public class Rollout extends PanacheEntityBase {
     /** Failed devices an operator accepted by resuming after an error pause; the threshold counts the rest. */
     @Column(name = "failures_acknowledged")
     public int failuresAcknowledged;
-    @Column(name = "wan_bytes")
-    public long wanBytes;
-    @Column(name = "peer_bytes")
-    public long peerBytes;
     /** Bytes the repository served for this rollout's app version while it was open. */
     @Column(name = "repository_bytes")
     public long repositoryBytes;
+    /** Whether to start once every device is taken in. */
+    @Column(name = "start_when_ready")
+    public boolean startWhenReady;
+    /** The last device id taken in while CREATING (devices are taken in in id order). */
+    @Column(name = "members_after")
+    public String membersAfter;
+    @Column(name = "membership_audited_at")
+    public Instant membershipAuditedAt;
+    /** Something the summary shows changed since it was last published. */
+    @Column(name = "status_changed")
+    public boolean statusChanged = true;
     @Column(name = "status_version")
     public long statusVersion;
     @Column(name = "created_at")
@@ -66,30 +75,83 @@ public class Rollout extends PanacheEntityBase {
     public Instant finishedAt;
 
     /**
-     * The rollout locked for this transaction. Every decision about a rollout's devices is taken under this
-     * lock, so two replicas never command from the same free slots. {@code no key update} leaves inserts of
-     * rows that reference the rollout unblocked.
+     * The rollout locked against every other lock of it, or null: an operator's action waits for the reconciler
+     * steps under way and they, once it committed, see its result.
      */
     public static Rollout lock(String id) {
-        List<?> found = getEntityManager()
-                .createNativeQuery("select id from rollout where id = ?1 for no key update")
+        return locked(id, "for update");
+    }
+
+    /**
+     * The rollout locked to change its own columns (its state, its status version), or null. Taking in pages,
+     * rollout-wide decisions and status publications hold this lock; scheduling subnets does not wait for it.
+     */
+    public static Rollout lockForUpdate(String id) {
+        return locked(id, "for no key update");
+    }
+
+    /** Locked like {@link #lockForUpdate}, or null when another transaction holds it (another replica is at it). */
+    public static Rollout tryLock(String id) {
+        return locked(id, "for no key update skip locked");
+    }
+
+    /**
+     * The rollout read under the weakest lock: subnets are planned under it, in parallel, while an operator's
+     * action ({@link #lock}) waits for them to end, so a paused rollout commands nobody once the pause returned.
+     */
+    public static Rollout share(String id) {
+        return locked(id, "for key share");
+    }
+
+    private static Rollout locked(String id, String lock) {
+        List<?> found = getEntityManager().createNativeQuery("select * from rollout where id = ?1 " + lock, Rollout.class)
                 .setParameter(1, id)
                 .getResultList();
-        if (found.isEmpty()) {
-            return null;
+        return found.isEmpty() ? null : (Rollout) found.get(0);
+    }
+
+    /** Ids of the rollouts in {@code states}, or finished less than {@code finishedWithin} ago. */
+    public static List<String> idsInStatesOrFinishedWithin(Collection<RolloutState> states, Duration finishedWithin,
+                                                           Instant now) {
+        return find("select r.id from Rollout r where r.state in ?1 or r.finishedAt > ?2 order by r.createdAt",
+                states, now.minus(finishedWithin)).project(String.class).list();
+    }
+
+    /**
+     * Ids of the rollouts (active, or finished after {@code finishedAfter}) with a change their status records
+     * do not show yet: a state change, or a subnet whose status version is above the one published.
+     */
+    public static List<String> withUnpublishedStatus(Instant finishedAfter) {
+        return getEntityManager().createNativeQuery("""
+                        select r.id from rollout r where (r.finished_at is null or r.finished_at > ?1)
+                        and (r.status_changed or exists (
+                            select 1 from rollout_subnet s left join rollout_subnet_published p on p.subnet_id = s.id
+                            where s.rollout_id = r.id and s.subnet is not null
+                            and s.status_version > coalesce(p.version, -1)))""", String.class)
+                .setParameter(1, finishedAfter)
+                .getResultList();
+    }
+
+    public void moveTo(RolloutTransition transition, String reason, Instant now) {
+        if (!transition.appliesTo(state)) {
+            throw new IllegalStateException(transition.refusal(id, state));
         }
-        Rollout rollout = findById(id);
-        getEntityManager().refresh(rollout);
-        return rollout;
+        state = transition.to();
+        stateReason = reason;
+        statusChanged = true;
+        if (state == RolloutState.RUNNING && startedAt == null) {
+            startedAt = now;
+        }
+        if (state.isFinished()) {
+            finishedAt = now;
+        }
     }
 
-    public static List<Rollout> inStates(java.util.Collection<RolloutState> states) {
-        return list("state in ?1 order by createdAt", states);
+    public DeviceLifecycle.Rules rules(Duration retryBackoff, Duration maxRetryBackoff) {
+        return new DeviceLifecycle.Rules(retryLimit, retryBackoff, maxRetryBackoff);
     }
 
-    /** Ids in id order: the order in which a transaction locks several rollouts, so none deadlock. */
-    public static List<String> idsInStates(java.util.Collection<RolloutState> states) {
-        return find("select r.id from Rollout r where r.state in ?1 order by r.id", states)
-                .project(String.class).list();
+    public DeviceState eligibility(String osVersion) {
+        return Eligibility.of(osVersion, version, minSourceVersion);
     }
 }

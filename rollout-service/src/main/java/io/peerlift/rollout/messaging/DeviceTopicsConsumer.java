@@ -4,64 +4,104 @@ import io.peerlift.events.DeviceConfig;
 import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.EventCodec;
 import io.peerlift.events.Subnet;
-import io.peerlift.events.Topics;
-import io.peerlift.rollout.service.DeviceConfigHandler;
-import io.peerlift.rollout.service.DeviceEventHandler;
-import io.peerlift.rollout.service.RolloutMetrics;
+import io.peerlift.rollout.service.facts.ConfigRecorder;
+import io.peerlift.rollout.service.facts.EventRecorder;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
-import java.util.function.BooleanSupplier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * Consumes what the devices and profile-service say. Each record is applied in its own transaction; a record
- * that cannot be decoded or validated is nacked and parked on the topic's dead-letter topic
- * ({@code <topic>.dlq}) by the channel's failure strategy.
+ * Consumes what the devices and profile-service say, a poll at a time: the records of a poll are recorded in
+ * one transaction (retried while it fails for a reason that may pass). A record that cannot be decoded or
+ * validated is nacked alone and parked on the topic's dead-letter topic ({@code <topic>.dlq}) by the channel's
+ * failure strategy; when a whole poll still fails, its records are recorded one by one, so that only a record
+ * that fails on its own is parked.
  */
 @ApplicationScoped
 public class DeviceTopicsConsumer {
 
-    private final DeviceEventHandler events;
-    private final DeviceConfigHandler configs;
-    private final RolloutMetrics metrics;
+    private static final Logger LOG = Logger.getLogger(DeviceTopicsConsumer.class);
 
-    DeviceTopicsConsumer(DeviceEventHandler events, DeviceConfigHandler configs, RolloutMetrics metrics) {
+    private final EventRecorder events;
+    private final ConfigRecorder configs;
+
+    DeviceTopicsConsumer(EventRecorder events, ConfigRecorder configs) {
         this.events = events;
         this.configs = configs;
-        this.metrics = metrics;
     }
 
     /** Keyed by subnet: this replica sees the subnets of its partitions, each in order. */
     @Incoming("device-events")
     @Blocking
-    public void deviceEvent(String json) {
-        if (json == null) {
-            return;
-        }
-        DeviceEvent event = EventCodec.decodeEvent(json);
-        requireDevice(event.deviceId(), "device event " + event.eventId());
-        Subnet.parse(event.subnet());
-        apply(Topics.DEVICE_EVENTS, event.getClass().getSimpleName() + " " + event.eventId(),
-                () -> events.handle(event));
+    public CompletionStage<Void> deviceEvents(KafkaRecordBatch<String, String> poll) {
+        return consume(poll, DeviceTopicsConsumer::decodeEvent, events::record);
     }
 
     /** Compacted and keyed by device id; a tombstone carries nothing to apply. */
     @Incoming("device-config")
     @Blocking
-    public void deviceConfig(String json) {
-        if (json == null) {
-            return;
-        }
-        DeviceConfig config = EventCodec.decode(json, DeviceConfig.class);
-        requireDevice(config.deviceId(), "device config " + config.eventId());
-        apply(Topics.DEVICE_CONFIG, "config of " + config.deviceId() + " revision " + config.revision(),
-                () -> configs.handle(config));
+    public CompletionStage<Void> deviceConfigs(KafkaRecordBatch<String, String> poll) {
+        return consume(poll, DeviceTopicsConsumer::decodeConfig, configs::record);
     }
 
-    private void apply(String topic, String what, BooleanSupplier handler) {
-        boolean applied = Retrying.run("applying " + what, handler);
-        metrics.eventConsumed(topic, applied ? "applied" : "duplicate");
+    private static <T> CompletionStage<Void> consume(KafkaRecordBatch<String, String> poll, Function<String, T> decode,
+                                                     Consumer<List<T>> record) {
+        List<CompletionStage<Void>> acks = new ArrayList<>();
+        List<KafkaRecord<String, String>> decoded = new ArrayList<>();
+        List<T> values = new ArrayList<>();
+        for (KafkaRecord<String, String> kafkaRecord : poll.getRecords()) {
+            if (kafkaRecord.getPayload() == null) {
+                acks.add(kafkaRecord.ack());
+                continue;
+            }
+            try {
+                values.add(decode.apply(kafkaRecord.getPayload()));
+                decoded.add(kafkaRecord);
+            } catch (RuntimeException malformed) {
+                acks.add(kafkaRecord.nack(malformed));
+            }
+        }
+        try {
+            if (!values.isEmpty()) {
+                record.accept(values);
+            }
+            decoded.forEach(kafkaRecord -> acks.add(kafkaRecord.ack()));
+        } catch (RuntimeException pollFailed) {
+            LOG.warnf(pollFailed, "recording a poll of %d records failed; recording them one by one", values.size());
+            for (int i = 0; i < values.size(); i++) {
+                try {
+                    record.accept(List.of(values.get(i)));
+                    acks.add(decoded.get(i).ack());
+                } catch (RuntimeException recordFailed) {
+                    acks.add(decoded.get(i).nack(recordFailed));
+                }
+            }
+        }
+        return CompletableFuture.allOf(acks.stream().map(CompletionStage::toCompletableFuture)
+                .toArray(CompletableFuture[]::new));
+    }
+
+    private static DeviceEvent decodeEvent(String json) {
+        DeviceEvent event = EventCodec.decodeEvent(json);
+        requireDevice(event.deviceId(), "device event " + event.eventId());
+        Subnet.parse(event.subnet());
+        return event;
+    }
+
+    private static DeviceConfig decodeConfig(String json) {
+        DeviceConfig config = EventCodec.decode(json, DeviceConfig.class);
+        requireDevice(config.deviceId(), "device config " + config.eventId());
+        return config;
     }
 
     private static void requireDevice(String deviceId, String what) {

@@ -15,22 +15,23 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The rollout snapshots of {@code peerlift.rollout-status}, for live dashboards. Every instance reads the whole
- * topic in a consumer group of its own (see application.properties), keeps the latest snapshot per rollout and
- * hands each subscriber first those, then every newer snapshot as it arrives.
+ * The status records of {@code peerlift.rollout-status}, for live dashboards. Every instance reads the whole
+ * topic in a consumer group of its own (see application.properties), keeps the latest record per key (a
+ * rollout's summary, a subnet of a rollout) and hands each subscriber first those, then every newer record as
+ * it arrives.
  */
 @ApplicationScoped
 public class RolloutStatusFeed {
 
     /**
-     * Snapshots a subscriber may fall behind by. A subscriber that falls further behind gets an error and its
-     * stream ends; a browser's EventSource then reconnects and starts again from the latest snapshots, which is
-     * all a dashboard needs.
+     * Records a subscriber may fall behind by, beyond the replay. A subscriber that falls further behind gets an
+     * error and its stream ends; a browser's EventSource then reconnects and starts again from the latest
+     * records, which is all a dashboard needs.
      */
-    private static final int SUBSCRIBER_BUFFER = 512;
+    private static final int SUBSCRIBER_BUFFER = 16_384;
 
-    // Both guarded by this: a new subscriber gets the replay and then every later snapshot, none twice or lost.
-    private final Map<String, RolloutStatus> latestByRollout = new LinkedHashMap<>();
+    // Both guarded by this: a new subscriber gets the replay and then every later record, none twice or lost.
+    private final Map<String, RolloutStatus> latestByKey = new LinkedHashMap<>();
     private final Set<MultiEmitter<? super RolloutStatus>> subscribers = new HashSet<>();
 
     @Incoming("rollout-status-feed")
@@ -38,26 +39,26 @@ public class RolloutStatusFeed {
         accept(EventCodec.decode(json, RolloutStatus.class));
     }
 
-    /** Keeps and broadcasts {@code status} unless a snapshot of the same or a later version was seen. */
+    /** Keeps and broadcasts {@code status} unless a record of its key with the same or a later version was seen. */
     synchronized void accept(RolloutStatus status) {
-        RolloutStatus known = latestByRollout.get(status.rolloutId());
+        RolloutStatus known = latestByKey.get(status.key());
         if (known != null && known.version() >= status.version()) {
             return;
         }
-        latestByRollout.put(status.rolloutId(), status);
+        latestByKey.put(status.key(), status);
         for (MultiEmitter<? super RolloutStatus> subscriber : List.copyOf(subscribers)) {
             subscriber.emit(status);
         }
     }
 
-    /** The latest snapshot of every rollout seen so far, then each newer snapshot; never completes by itself. */
+    /** The latest record of every key seen so far, then each newer record; never completes by itself. */
     public Multi<RolloutStatus> subscribe() {
         return Multi.createFrom().<RolloutStatus>emitter(this::register, SUBSCRIBER_BUFFER);
     }
 
     private synchronized void register(MultiEmitter<? super RolloutStatus> subscriber) {
         subscriber.onTermination(() -> unregister(subscriber));
-        latestByRollout.values().forEach(subscriber::emit);
+        latestByKey.values().forEach(subscriber::emit);
         subscribers.add(subscriber);
     }
 

@@ -5,61 +5,80 @@ import io.peerlift.events.RolloutStatus;
 import io.peerlift.events.Topics;
 import io.peerlift.rollout.config.RolloutConfig;
 import io.peerlift.rollout.domain.Rollout;
-import io.peerlift.rollout.service.RolloutTouched;
-import io.peerlift.rollout.service.StatusSnapshots;
+import io.peerlift.rollout.domain.RolloutSubnet;
+import io.peerlift.rollout.service.RolloutMetrics;
+import io.peerlift.rollout.service.scheduling.RolloutChanged;
+import io.peerlift.rollout.service.status.StatusRecords;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
-import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Publishes complete {@link RolloutStatus} snapshots to {@link Topics#ROLLOUT_STATUS}, keyed by rollout id: at
- * once after a state change, otherwise at most once per {@code peerlift.rollout.status.min-interval} per rollout
- * however many events change it. One thread publishes, so a rollout's snapshots leave in version order.
+ * Publishes the status records of {@link Topics#ROLLOUT_STATUS}: every {@code status.min-interval}, for each
+ * rollout that changed, its summary and a record of each subnet that changed, and at once after a state change.
+ * So the rate is bounded by the number of subnets, not the number of events, and each record is small. A
+ * subnet's record carries the version its writers raised; the summary's is raised in the transaction that
+ * publishes it. Publications of a rollout take turns under an advisory lock, so the records of one key leave
+ * in version order whichever replica publishes, and a publication never waits for a subnet's lock.
  */
 @ApplicationScoped
 public class StatusPublisher {
 
     private static final Logger LOG = Logger.getLogger(StatusPublisher.class);
+    /** Identifies, with the rollout, the advisory lock of its publication. */
+    private static final int STATUS_LOCK = 0x5354_4154;
+    /** A finished rollout's records still change this long (its last peers), so they are looked at as long. */
+    private static final Duration SETTLED_AFTER_FINISH = Duration.ofHours(1);
+    /** Subnet records per publication of one rollout; the rest go out at the next interval. */
+    private static final int SUBNETS_PER_PUBLICATION = 2000;
 
-    @Inject
-    @Channel("rollout-status")
-    Emitter<String> statuses;
+    private final Emitter<Record<String, String>> statuses;
+    private final RolloutConfig config;
+    private final RolloutMetrics metrics;
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "rollout-status");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    @Inject
-    StatusSnapshots snapshots;
+    StatusPublisher(@Channel("rollout-status") Emitter<Record<String, String>> statuses, RolloutConfig config,
+                    RolloutMetrics metrics) {
+        this.statuses = statuses;
+        this.config = config;
+        this.metrics = metrics;
+    }
 
-    @Inject
-    RolloutConfig config;
+    void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) RolloutChanged changed) {
+        if (!worker.isShutdown()) {
+            worker.execute(() -> publishQuietly(changed.rolloutId()));
+        }
+    }
 
-    private final ScheduledExecutorService worker = Workers.single("rollout-status");
-    private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
-    private final Map<String, Instant> lastPublished = new ConcurrentHashMap<>();
-
-    void onCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) RolloutTouched touched) {
-        String rolloutId = touched.rolloutId();
-        if (touched.stateChanged()) {
-            worker.execute(() -> publish(rolloutId));
-        } else if (scheduled.add(rolloutId)) {
-            Instant last = lastPublished.getOrDefault(rolloutId, Instant.EPOCH);
-            long delay = Math.max(0, Duration.between(Instant.now(), last.plus(config.status().minInterval())).toMillis());
-            worker.schedule(() -> {
-                scheduled.remove(rolloutId);
-                publish(rolloutId);
-            }, delay, TimeUnit.MILLISECONDS);
+    @Scheduled(every = "${peerlift.rollout.status.min-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void publishChanged() {
+        List<String> rollouts = QuarkusTransaction.requiringNew().call(() -> Rollout.withUnpublishedStatus(
+                Instant.now().minus(SETTLED_AFTER_FINISH)));
+        if (!rollouts.isEmpty() && !worker.isShutdown()) {
+            worker.execute(() -> rollouts.forEach(this::publishQuietly));
         }
     }
 
@@ -68,19 +87,45 @@ public class StatusPublisher {
         worker.awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    private void publish(String rolloutId) {
-        lastPublished.put(rolloutId, Instant.now());
+    private void publishQuietly(String rolloutId) {
         try {
-            RolloutStatus status = QuarkusTransaction.requiringNew().call(() -> {
-                Rollout.update("statusVersion = statusVersion + 1 where id = ?1", rolloutId);
-                Rollout rollout = Rollout.findById(rolloutId);
-                return rollout == null ? null : snapshots.snapshot(rollout, rollout.statusVersion);
-            });
-            if (status != null) {
-                KafkaSend.keyed(statuses, rolloutId, EventCodec.encode(status)).get(30, TimeUnit.SECONDS);
-            }
-        } catch (Exception e) {
-            LOG.warnf(e, "publishing the status of rollout %s failed; it goes out with the next change", rolloutId);
+            QuarkusTransaction.requiringNew().run(() -> publish(rolloutId));
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "publishing the status of rollout %s failed; it goes out at the next interval", rolloutId);
         }
+    }
+
+    private void publish(String rolloutId) {
+        Object locked = Rollout.getEntityManager()
+                .createNativeQuery("select pg_try_advisory_xact_lock(?1, hashtext(?2))")
+                .setParameter(1, STATUS_LOCK)
+                .setParameter(2, rolloutId)
+                .getSingleResult();
+        if (!Boolean.TRUE.equals(locked)) {
+            return;
+        }
+        // The rollout first, then its subnets: the order every transaction takes them in.
+        Rollout rollout = Rollout.lockForUpdate(rolloutId);
+        if (rollout == null) {
+            return;
+        }
+        Instant now = Instant.now();
+        List<RolloutSubnet> changed = RolloutSubnet.withUnpublishedStatus(rolloutId, SUBNETS_PER_PUBLICATION);
+        if (changed.isEmpty() && !rollout.statusChanged) {
+            return;
+        }
+        changed.forEach(RolloutSubnet::markPublished);
+        rollout.statusVersion++;
+        rollout.statusChanged = false;
+        List<RolloutStatus> records = new ArrayList<>(StatusRecords.subnets(rollout, changed, now));
+        records.add(StatusRecords.summary(rollout, rollout.statusVersion, now));
+        CompletableFuture.allOf(records.stream().map(this::send).toArray(CompletableFuture[]::new))
+                .orTimeout(30, TimeUnit.SECONDS).join();
+    }
+
+    private CompletableFuture<Void> send(RolloutStatus status) {
+        String json = EventCodec.encode(status);
+        metrics.statusRecordPublished(status.getClass().getSimpleName(), json.getBytes(StandardCharsets.UTF_8).length);
+        return statuses.send(Record.of(status.key(), json)).toCompletableFuture();
     }
 }

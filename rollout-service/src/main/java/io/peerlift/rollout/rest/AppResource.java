@@ -2,9 +2,9 @@ package io.peerlift.rollout.rest;
 
 import io.peerlift.events.ByteRange;
 import io.peerlift.rollout.domain.AppPackage;
-import io.peerlift.rollout.service.AppRepository;
 import io.peerlift.rollout.service.RolloutMetrics;
-import io.peerlift.rollout.service.RolloutService;
+import io.peerlift.rollout.service.management.RolloutQueries;
+import io.peerlift.rollout.service.repository.AppRepository;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -32,10 +32,10 @@ public class AppResource {
     private static final String OCTETS = MediaType.APPLICATION_OCTET_STREAM;
 
     private final AppRepository repository;
-    private final RolloutService rollouts;
+    private final RolloutQueries rollouts;
     private final RolloutMetrics metrics;
 
-    AppResource(AppRepository repository, RolloutService rollouts, RolloutMetrics metrics) {
+    AppResource(AppRepository repository, RolloutQueries rollouts, RolloutMetrics metrics) {
         this.repository = repository;
         this.rollouts = rollouts;
         this.metrics = metrics;

@@ -1,7 +1,7 @@
 package io.peerlift.rollout.rest;
 
-import io.peerlift.rollout.service.Inventory;
-import io.peerlift.rollout.service.InventoryView;
+import io.peerlift.rollout.service.inventory.Inventory;
+import io.peerlift.rollout.service.inventory.InventoryView;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -22,10 +22,22 @@ public class DeviceResource {
         this.inventory = inventory;
     }
 
-    /** All devices, or those of one {@code subnet} (CIDR, e.g. 127.10.1.0/24). */
+    /**
+     * A page of the devices in id order: all, those of one {@code subnet} (CIDR, e.g. 127.10.1.0/24) or those in
+     * the tree of folder {@code folderId}; {@code after} is the last device id of the previous page,
+     * {@code limit} at most 10000 (default 1000).
+     */
     @GET
-    public List<InventoryView> list(@RestQuery String subnet) {
-        return inventory.list(subnet);
+    public List<InventoryView> list(@RestQuery String subnet, @RestQuery Long folderId, @RestQuery String after,
+                                    @RestQuery Integer limit) {
+        return inventory.list(subnet, folderId, after, limit);
+    }
+
+    /** How many devices the tree of folder {@code folderId} holds, as this service knows it. */
+    @GET
+    @Path("/count")
+    public long count(@RestQuery Long folderId) {
+        return inventory.countInFolderTree(folderId == null ? 1 : folderId);
     }
 
     @GET

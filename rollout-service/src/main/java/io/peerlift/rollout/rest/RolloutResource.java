@@ -1,11 +1,11 @@
 package io.peerlift.rollout.rest;
 
-import io.peerlift.events.RolloutStatus.SubnetStatus;
-import io.peerlift.rollout.service.DeviceView;
-import io.peerlift.rollout.service.RolloutLifecycle.Action;
-import io.peerlift.rollout.service.RolloutRequest;
-import io.peerlift.rollout.service.RolloutService;
-import io.peerlift.rollout.service.RolloutView;
+import io.peerlift.events.RolloutStatus;
+import io.peerlift.rollout.service.management.DeviceView;
+import io.peerlift.rollout.service.management.RolloutManagement;
+import io.peerlift.rollout.service.management.RolloutQueries;
+import io.peerlift.rollout.service.management.RolloutRequest;
+import io.peerlift.rollout.service.management.RolloutView;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -20,48 +20,59 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Locale;
 
 /** Rollouts: create, watch, and steer them through their lifecycle. */
 @Path("/api/rollouts")
 @Produces(MediaType.APPLICATION_JSON)
 public class RolloutResource {
 
-    private final RolloutService rollouts;
+    private final RolloutManagement management;
+    private final RolloutQueries queries;
 
-    RolloutResource(RolloutService rollouts) {
-        this.rollouts = rollouts;
+    RolloutResource(RolloutManagement management, RolloutQueries queries) {
+        this.management = management;
+        this.queries = queries;
     }
 
+    /**
+     * Creates the rollout and takes in its folder's devices (a large folder continues in the background while
+     * the rollout is CREATING); starts it unless {@code start} is false.
+     */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(@Valid @NotNull RolloutRequest request) {
-        RolloutView created = rollouts.create(request);
+        RolloutView created = management.create(request);
         return Response.created(URI.create("/api/rollouts/" + created.id())).entity(created).build();
     }
 
     @GET
     public List<RolloutView> list() {
-        return rollouts.list();
+        return queries.list();
     }
 
     @GET
     @Path("/{id}")
     public RolloutView get(@RestPath String id) {
-        return rollouts.get(id);
+        return queries.get(id);
     }
 
+    /** Every subnet of the rollout, as the status topic carries it. */
     @GET
     @Path("/{id}/subnets")
-    public List<SubnetStatus> subnets(@RestPath String id) {
-        return rollouts.subnets(id);
+    public List<RolloutStatus.SubnetStatus> subnets(@RestPath String id) {
+        return queries.subnets(id);
     }
 
-    /** All devices, or those in {@code state} (PENDING, INELIGIBLE, CURRENT, COMMANDED, ...). */
+    /**
+     * A page of the rollout's devices in id order: all, or those in {@code state} (PENDING, INELIGIBLE, CURRENT,
+     * COMMANDED, ...); {@code after} is the last device id of the previous page, {@code limit} at most 10000
+     * (default 1000).
+     */
     @GET
     @Path("/{id}/devices")
-    public List<DeviceView> devices(@RestPath String id, @RestQuery String state) {
-        return rollouts.devices(id, state);
+    public List<DeviceView> devices(@RestPath String id, @RestQuery String state, @RestQuery String after,
+                                    @RestQuery Integer limit) {
+        return queries.devices(id, state, after, limit);
     }
 
     /**
@@ -71,6 +82,6 @@ public class RolloutResource {
     @POST
     @Path("/{id}/{action: start|pause|resume|cancel}")
     public RolloutView act(@RestPath String id, @RestPath String action) {
-        return rollouts.act(id, Action.valueOf(action.toUpperCase(Locale.ROOT)));
+        return management.act(id, action);
     }
 }

@@ -2,7 +2,6 @@ package io.peerlift.rollout.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peerlift.events.SourcePolicy;
-import io.peerlift.rollout.domain.DeviceState;
 import io.peerlift.rollout.domain.RolloutState;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,26 +24,36 @@ public class RolloutMetrics {
         registry.counter("peerlift.rollout.cancel.commands").increment();
     }
 
-    public void deviceReached(DeviceState state) {
-        registry.counter("peerlift.rollout.device.transitions", "state", state.name()).increment();
-    }
-
     public void rolloutReached(RolloutState state) {
         registry.counter("peerlift.rollout.transitions", "state", state.name()).increment();
     }
 
-    public void downloadBytes(long wanBytes, long peerBytes) {
-        registry.counter("peerlift.rollout.download.bytes", "source", "WAN").increment(wanBytes);
-        registry.counter("peerlift.rollout.download.bytes", "source", "PEER").increment(peerBytes);
+    /**
+     * {@code outcome}: applied; duplicate for an event at or below the device's last seq (or a config revision
+     * not above the applied one); stale for an event of a device's earlier attempt, which changes nothing in
+     * the rollout.
+     */
+    public void consumed(String topic, String outcome, int count) {
+        if (count > 0) {
+            registry.counter("peerlift.rollout.events", "topic", topic, "outcome", outcome).increment(count);
+        }
     }
 
-    /** {@code outcome}: applied, or duplicate for an event at or below the device's last seq. */
-    public void eventConsumed(String topic, String outcome) {
-        registry.counter("peerlift.rollout.events", "topic", topic, "outcome", outcome).increment();
+    /** One transaction recorded a poll of {@code records} records. */
+    public void batchRecorded(String topic, int records) {
+        registry.summary("peerlift.rollout.batch.records", "topic", topic).record(records);
+    }
+
+    public void subnetsPlanned(int count) {
+        registry.counter("peerlift.rollout.subnets.planned").increment(count);
     }
 
     public void commandsPublished(int count) {
         registry.counter("peerlift.rollout.commands.published").increment(count);
+    }
+
+    public void statusRecordPublished(String type, int bytes) {
+        registry.summary("peerlift.rollout.status.record.bytes", "type", type).record(bytes);
     }
 
     public void repositoryServed(String app, String version, long bytes) {

@@ -1,0 +1,27 @@
+package io.peerlift.rollout.domain;
+
+import io.peerlift.events.OsVersion;
+
+/** What a rollout makes of a device by its OS version alone, before it is commanded. */
+public final class Eligibility {
+
+    private Eligibility() {
+    }
+
+    /** CURRENT at or above the target, INELIGIBLE below the minimum source version (or unreadable), else PENDING. */
+    public static DeviceState of(String osVersion, String targetVersion, String minSourceVersion) {
+        if (osVersion == null) {
+            return DeviceState.PENDING;
+        }
+        OsVersion version;
+        try {
+            version = OsVersion.parse(osVersion);
+        } catch (IllegalArgumentException unparsable) {
+            return DeviceState.INELIGIBLE;
+        }
+        if (version.isAtLeast(OsVersion.parse(targetVersion))) {
+            return DeviceState.CURRENT;
+        }
+        return version.isBelow(OsVersion.parse(minSourceVersion)) ? DeviceState.INELIGIBLE : DeviceState.PENDING;
+    }
+}

@@ -1,0 +1,58 @@
+package io.peerlift.rollout.domain;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Every move of a rollout between states, declared once: where it may start and where it leads. Operators ask
+ * for {@link #START}, {@link #PAUSE}, {@link #RESUME} and {@link #CANCEL} ({@link #operatorAction}); the
+ * reconciler makes the others.
+ */
+public enum RolloutTransition {
+    TAKEN_IN(EnumSet.of(RolloutState.CREATING), RolloutState.CREATED),
+    START(EnumSet.of(RolloutState.CREATED), RolloutState.RUNNING),
+    PAUSE(EnumSet.of(RolloutState.RUNNING), RolloutState.PAUSED),
+    PAUSE_ON_ERRORS(EnumSet.of(RolloutState.RUNNING), RolloutState.PAUSED_ON_ERRORS),
+    RESUME(EnumSet.of(RolloutState.PAUSED, RolloutState.PAUSED_ON_ERRORS), RolloutState.RUNNING),
+    COMPLETE(EnumSet.of(RolloutState.RUNNING, RolloutState.PAUSED, RolloutState.PAUSED_ON_ERRORS),
+            RolloutState.COMPLETED),
+    CANCEL(RolloutState.open(), RolloutState.CANCELLING),
+    CANCELLED(EnumSet.of(RolloutState.CANCELLING), RolloutState.CANCELLED);
+
+    private static final Set<RolloutTransition> OPERATOR_ACTIONS = EnumSet.of(START, PAUSE, RESUME, CANCEL);
+
+    private final Set<RolloutState> from;
+    private final RolloutState to;
+
+    RolloutTransition(Set<RolloutState> from, RolloutState to) {
+        this.from = from;
+        this.to = to;
+    }
+
+    public RolloutState to() {
+        return to;
+    }
+
+    public boolean appliesTo(RolloutState state) {
+        return from.contains(state);
+    }
+
+    /** The transition an operator's action (start, pause, resume, cancel) names. */
+    public static RolloutTransition operatorAction(String action) {
+        RolloutTransition transition = valueOf(action.toUpperCase(Locale.ROOT));
+        if (!OPERATOR_ACTIONS.contains(transition)) {
+            throw new IllegalArgumentException(action + " is not an operator action");
+        }
+        return transition;
+    }
+
+    /** Why the transition does not apply to a rollout in {@code state}, in words for the operator. */
+    public String refusal(String rolloutId, RolloutState state) {
+        String action = name().toLowerCase(Locale.ROOT);
+        return "cannot " + action + " rollout " + rolloutId + ": it is " + state + ", and " + action
+                + " applies only to a rollout that is "
+                + from.stream().map(Enum::name).sorted().collect(Collectors.joining(" or "));
+    }
+}

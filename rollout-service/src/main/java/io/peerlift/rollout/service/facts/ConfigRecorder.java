@@ -1,0 +1,112 @@
+package io.peerlift.rollout.service.facts;
+
+import io.peerlift.events.DeviceConfig;
+import io.peerlift.events.Topics;
+import io.peerlift.rollout.config.RolloutConfig;
+import io.peerlift.rollout.domain.Device;
+import io.peerlift.rollout.domain.Rollout;
+import io.peerlift.rollout.domain.RolloutDevice;
+import io.peerlift.rollout.domain.RolloutDevice.Member;
+import io.peerlift.rollout.domain.RolloutState;
+import io.peerlift.rollout.domain.RolloutSubnet;
+import io.peerlift.rollout.service.RolloutMetrics;
+import io.peerlift.rollout.service.membership.Membership;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import org.eclipse.microprofile.faulttolerance.Retry;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Records one poll of device configs in one transaction: the inventory's folder and family of each device, and
+ * for every open rollout the joins, leaves and re-assessments its folder means, with the counts of the subnets
+ * concerned. A configuration that raced a rollout's take-in is found by the rollout's membership audit.
+ */
+@ApplicationScoped
+public class ConfigRecorder {
+
+    private final RolloutConfig config;
+    private final RolloutMetrics metrics;
+    private final Event<FactsRecorded> recorded;
+
+    ConfigRecorder(RolloutConfig config, RolloutMetrics metrics, Event<FactsRecorded> recorded) {
+        this.config = config;
+        this.metrics = metrics;
+        this.recorded = recorded;
+    }
+
+    /** In a transaction of its own, retried when it fails for a reason that may pass (a lock, the database). */
+    @Retry(maxRetries = 5, delay = 50, jitter = 25, maxDuration = 30_000)
+    @ExponentialBackoff(maxDelay = 5_000)
+    public void record(List<DeviceConfig> configs) {
+        QuarkusTransaction.requiringNew().run(() -> recordInTransaction(configs));
+    }
+
+    private record Decision(Rollout rollout, Device device, RolloutDevice member, Membership.Change change) {
+    }
+
+    private void recordInTransaction(List<DeviceConfig> configs) {
+        Instant now = Instant.now();
+        Map<String, Device> devices = Device.lockOrCreate(
+                configs.stream().map(DeviceConfig::deviceId).collect(Collectors.toCollection(TreeSet::new)), now);
+        Map<String, Boolean> changed = new LinkedHashMap<>();
+        int duplicates = 0;
+        for (DeviceConfig deviceConfig : configs) {
+            Device device = devices.get(deviceConfig.deviceId());
+            if (deviceConfig.revision() <= device.configRevision) {
+                duplicates++;
+                continue;
+            }
+            Device.Change change = device.apply(deviceConfig, now);
+            if (change.folderChanged() || change.versionChanged()) {
+                changed.merge(device.deviceId, change.versionChanged(), Boolean::logicalOr);
+            }
+        }
+        metrics.consumed(Topics.DEVICE_CONFIG, "applied", configs.size() - duplicates);
+        metrics.consumed(Topics.DEVICE_CONFIG, "duplicate", duplicates);
+        metrics.batchRecorded(Topics.DEVICE_CONFIG, configs.size());
+        if (changed.isEmpty()) {
+            return;
+        }
+        List<Rollout> open = Rollout.list("state in ?1", RolloutState.open());
+        if (open.isEmpty()) {
+            return;
+        }
+        Map<Member, RolloutDevice> members = RolloutDevice.of(changed.keySet(),
+                open.stream().map(r -> r.id).toList());
+        List<Decision> decisions = new ArrayList<>();
+        Set<RolloutSubnet.Key> keys = new HashSet<>();
+        for (Map.Entry<String, Boolean> entry : changed.entrySet()) {
+            Device device = devices.get(entry.getKey());
+            for (Rollout rollout : open) {
+                RolloutDevice member = members.get(new Member(rollout.id, device.deviceId));
+                Membership.Change change = Membership.of(rollout, device, member, entry.getValue());
+                if (change != Membership.Change.NONE) {
+                    decisions.add(new Decision(rollout, device, member, change));
+                    keys.add(Membership.subnetOf(rollout, device, member));
+                }
+            }
+        }
+        Map<RolloutSubnet.Key, RolloutSubnet> subnets = RolloutSubnet.lock(Set.of(), keys);
+        Set<String> touched = new HashSet<>();
+        for (Decision d : decisions) {
+            Membership.apply(d.change(), d.rollout(), d.device(), d.member(),
+                    subnets.get(Membership.subnetOf(d.rollout(), d.device(), d.member())),
+                    d.rollout().rules(config.scheduler().retryBackoff(), config.scheduler().maxRetryBackoff()), now);
+            touched.add(d.rollout().id);
+        }
+        if (!touched.isEmpty()) {
+            recorded.fire(new FactsRecorded(touched));
+        }
+    }
+}

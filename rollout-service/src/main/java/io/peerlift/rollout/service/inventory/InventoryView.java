@@ -1,0 +1,21 @@
+package io.peerlift.rollout.service.inventory;
+
+import io.peerlift.events.AppRef;
+import io.peerlift.rollout.domain.Device;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+/** The inventory's view of a device, from its events and its config. */
+public record InventoryView(String deviceId, String subnet, String ip, String osVersion, String osFamily,
+                            Long folderId, List<Long> folderPath, long lastSeq, long configRevision,
+                            boolean peerServerRunning, int peerServerPort, int peerServerCapacity,
+                            List<AppRef> apps, Instant updatedAt) {
+
+    static InventoryView of(Device d) {
+        List<Long> path = d.folderPath == null ? List.of() : Arrays.asList(d.folderPath);
+        return new InventoryView(d.deviceId, d.subnet, d.ip, d.osVersion, d.osFamily, d.folderId, path, d.lastSeq,
+                d.configRevision, d.peerRunning, d.peerPort, d.peerCapacity, d.heldApps(), d.updatedAt);
+    }
+}

@@ -1,0 +1,26 @@
+package io.peerlift.rollout.service.management;
+
+import io.peerlift.events.SourcePolicy;
+import io.peerlift.rollout.domain.DeviceCounts;
+import io.peerlift.rollout.domain.Rollout;
+import io.peerlift.rollout.domain.RolloutState;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** A rollout as the REST API shows it. */
+public record RolloutView(String id, long folderId, String app, String version, String manifestSha256,
+                          long packageBytes, String minSourceVersion, SourcePolicy sourcePolicy,
+                          int wanSeedsPerSubnet, int maxConcurrentWanDownloads, int errorThresholdPercent,
+                          int retryLimit, int deviceTimeoutSeconds, RolloutState state, String stateReason,
+                          int devices, Map<String, Integer> deviceCounts, long wanBytes, long peerBytes,
+                          long repositoryBytes, Instant createdAt, Instant startedAt, Instant finishedAt) {
+
+    static RolloutView of(Rollout r, DeviceCounts totals) {
+        return new RolloutView(r.id, r.folderId, r.app, r.version, r.manifestSha256, r.packageBytes,
+                r.minSourceVersion, r.sourcePolicy, r.wanSeedsPerSubnet, r.maxConcurrentWanDownloads,
+                r.errorThresholdPercent, r.retryLimit, r.deviceTimeoutSeconds, r.state, r.stateReason,
+                totals.total(), totals.byState(), totals.wanBytes, totals.peerBytes, r.repositoryBytes, r.createdAt,
+                r.startedAt, r.finishedAt);
+    }
+}

@@ -1,0 +1,203 @@
+package io.peerlift.rollout.service.scheduling;
+
+import io.peerlift.rollout.config.RolloutConfig;
+import io.peerlift.rollout.domain.DeviceCounts;
+import io.peerlift.rollout.domain.ErrorThreshold;
+import io.peerlift.rollout.domain.Rollout;
+import io.peerlift.rollout.domain.RolloutDevice;
+import io.peerlift.rollout.domain.RolloutState;
+import io.peerlift.rollout.domain.RolloutSubnet;
+import io.peerlift.rollout.domain.RolloutTransition;
+import io.peerlift.rollout.service.RolloutMetrics;
+import io.peerlift.rollout.service.membership.TakeIn;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The reconciler of one rollout, after hawkBit's rollout executor: one switch on the rollout's state, a
+ * handler per state. Each step runs in a short transaction of its own; subnets are claimed with their row lock
+ * skipping those another worker or replica holds, so the subnets of a rollout proceed in parallel and replicas
+ * share them, while rollout-wide decisions are taken by whoever holds the rollout's lock.
+ */
+@ApplicationScoped
+public class RolloutExecutor {
+
+    /** How long one pass keeps taking in pages of a new rollout before the next pass goes on. */
+    private static final Duration TAKE_IN_BUDGET = Duration.ofSeconds(2);
+    /** Silent devices timed out per pass. */
+    private static final int TIMEOUTS_PER_PASS = 500;
+
+    private final SubnetScheduler subnets;
+    private final TakeIn takeIn;
+    private final RolloutConfig config;
+    private final RolloutMetrics metrics;
+    private final Event<RolloutChanged> changed;
+
+    RolloutExecutor(SubnetScheduler subnets, TakeIn takeIn, RolloutConfig config, RolloutMetrics metrics,
+                    Event<RolloutChanged> changed) {
+        this.subnets = subnets;
+        this.takeIn = takeIn;
+        this.config = config;
+        this.metrics = metrics;
+        this.changed = changed;
+    }
+
+    /** Who asks for a pass, which decides what it does besides the state's handler. */
+    public enum Pass {
+        /** Events were recorded: plan what they made due, skipping subnets another worker holds. */
+        EVENTS,
+        /** The clock: also time out silent devices and audit the membership. */
+        TICK,
+        /**
+         * An operator's request: wait for the subnets other workers hold, so that what the caller reads next
+         * includes everything this pass and theirs decided.
+         */
+        REQUEST;
+
+        boolean tick() {
+            return this == TICK;
+        }
+
+        boolean waits() {
+            return this == REQUEST;
+        }
+    }
+
+    /** One pass over the rollout, as its state asks. */
+    public void execute(String rolloutId, Pass pass) {
+        RolloutState state = QuarkusTransaction.requiringNew().call(() -> {
+            Rollout rollout = Rollout.findById(rolloutId);
+            return rollout == null ? null : rollout.state;
+        });
+        if (state == null) {
+            return;
+        }
+        switch (state) {
+            case CREATING -> handleCreating(rolloutId);
+            case CREATED -> {
+                // Waits for an operator's start.
+            }
+            case RUNNING, PAUSED, PAUSED_ON_ERRORS -> handleOpen(rolloutId, pass);
+            case CANCELLING -> handleCancelling(rolloutId, pass);
+            case COMPLETED, CANCELLED -> planDue(rolloutId, pass);
+        }
+    }
+
+    private void handleCreating(String rolloutId) {
+        Instant deadline = Instant.now().plus(TAKE_IN_BUDGET);
+        while (takeIn.nextPage(rolloutId, Instant.now()) && Instant.now().isBefore(deadline)) {
+            // One page per transaction.
+        }
+    }
+
+    /** Running: plans. Paused: follows the peers only, and completes when what was commanded is done. */
+    private void handleOpen(String rolloutId, Pass pass) {
+        int moved = 0;
+        if (pass.tick()) {
+            moved += timeOutSilentDevices(rolloutId);
+            takeIn.audit(rolloutId, Instant.now());
+        }
+        moved += planDue(rolloutId, pass);
+        if (moved > 0 || pass != Pass.EVENTS) {
+            decide(rolloutId);
+        }
+    }
+
+    private void handleCancelling(String rolloutId, Pass pass) {
+        while (inSubnets(rolloutId, RolloutSubnet.Claim.UNFINISHED, pass, subnets::cancel)
+                == config.scheduler().subnetsPerTransaction()) {
+            // A few subnets per transaction; those another transaction holds are cancelled at the next pass.
+        }
+        decide(rolloutId);
+    }
+
+    /** Plans every subnet that is due, a few per transaction; returns how many. */
+    private int planDue(String rolloutId, Pass pass) {
+        int total = 0;
+        int claimed;
+        do {
+            claimed = inSubnets(rolloutId, RolloutSubnet.Claim.DUE, pass, subnets::plan);
+            total += claimed;
+        } while (claimed == config.scheduler().subnetsPerTransaction());
+        metrics.subnetsPlanned(total);
+        return total;
+    }
+
+    private interface SubnetStep {
+        void apply(Rollout rollout, RolloutSubnet subnet, Instant now);
+    }
+
+    private int inSubnets(String rolloutId, RolloutSubnet.Claim claim, Pass pass, SubnetStep step) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Instant now = Instant.now();
+            Rollout rollout = Rollout.share(rolloutId);
+            if (rollout == null) {
+                return 0;
+            }
+            List<RolloutSubnet> claimed = RolloutSubnet.claim(rolloutId, claim, pass.waits(), now,
+                    config.scheduler().subnetsPerTransaction());
+
+            claimed.forEach(subnet -> step.apply(rollout, subnet, now));
+            return claimed.size();
+        });
+    }
+
+    /** Fails devices that have been silent for the rollout's device timeout, in the subnets free right now. */
+    private int timeOutSilentDevices(String rolloutId) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Instant now = Instant.now();
+            Rollout rollout = Rollout.share(rolloutId);
+            Instant silentSince = now.minusSeconds(rollout.deviceTimeoutSeconds);
+            Map<String, List<RolloutDevice.Place>> silent = RolloutDevice.silentSince(rolloutId, silentSince,
+                    TIMEOUTS_PER_PASS).stream().collect(Collectors.groupingBy(p -> String.valueOf(p.subnet())));
+            int timedOut = 0;
+            for (List<RolloutDevice.Place> places : silent.values()) {
+                RolloutSubnet subnet = RolloutSubnet.tryLock(rolloutId, places.get(0).subnet());
+                if (subnet != null) {
+                    var rows = RolloutDevice.of(places.stream().map(RolloutDevice.Place::deviceId).toList(),
+                            List.of(rolloutId)).values();
+                    subnets.timeOut(rollout, subnet, List.copyOf(rows), silentSince, now);
+                    timedOut += rows.size();
+                }
+            }
+            return timedOut;
+        });
+    }
+
+    /** The rollout-wide decisions, under the rollout's lock: error threshold, completion, cancelled. */
+    private void decide(String rolloutId) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Instant now = Instant.now();
+            Rollout rollout = Rollout.lockForUpdate(rolloutId);
+            if (rollout == null) {
+                return;
+            }
+            DeviceCounts totals = RolloutSubnet.totals(rolloutId);
+            boolean done = totals.total() > 0 && totals.unfinished() == 0;
+            Optional<String> tooManyFailures = new ErrorThreshold(rollout.errorThresholdPercent)
+                    .exceededBy(totals, rollout.failuresAcknowledged);
+            if (rollout.state == RolloutState.RUNNING && tooManyFailures.isPresent()) {
+                move(rollout, RolloutTransition.PAUSE_ON_ERRORS, tooManyFailures.get(), now);
+            } else if (rollout.state == RolloutState.CANCELLING && totals.unfinished() == 0) {
+                move(rollout, RolloutTransition.CANCELLED, "cancelled by operator", now);
+            } else if (done && RolloutTransition.COMPLETE.appliesTo(rollout.state)) {
+                move(rollout, RolloutTransition.COMPLETE, totals.upgraded + " upgraded, " + totals.failed + " failed",
+                        now);
+            }
+        });
+    }
+
+    private void move(Rollout rollout, RolloutTransition transition, String reason, Instant now) {
+        rollout.moveTo(transition, reason, now);
+        metrics.rolloutReached(rollout.state);
+        changed.fire(new RolloutChanged(rollout.id));
+    }
+}

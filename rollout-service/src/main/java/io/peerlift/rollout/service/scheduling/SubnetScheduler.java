@@ -1,0 +1,164 @@
+package io.peerlift.rollout.service.scheduling;
+
+import io.peerlift.events.SourcePolicy;
+import io.peerlift.rollout.config.RolloutConfig;
+import io.peerlift.rollout.domain.Device;
+import io.peerlift.rollout.domain.DeviceLifecycle;
+import io.peerlift.rollout.domain.DeviceProgress;
+import io.peerlift.rollout.domain.DeviceState;
+import io.peerlift.rollout.domain.Rollout;
+import io.peerlift.rollout.domain.RolloutDevice;
+import io.peerlift.rollout.domain.RolloutState;
+import io.peerlift.rollout.domain.RolloutSubnet;
+import io.peerlift.rollout.domain.SubnetPlanner;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * What the reconciler does to one subnet it holds the lock of: plan it with {@link SubnetPlanner} from its
+ * counts and its peers, time out its silent devices, or cancel its devices. Every device it moves goes through
+ * {@link DeviceLifecycle} and adds its difference to the subnet's counts.
+ */
+@ApplicationScoped
+public class SubnetScheduler {
+
+    /** Identifies, with the rollout, the advisory lock under which WAN seeds are counted against the global cap. */
+    private static final int WAN_SEED_LOCK = 0x5345_4544;
+
+    private final CommandOutbox outbox;
+    private final RolloutConfig config;
+
+    SubnetScheduler(CommandOutbox outbox, RolloutConfig config) {
+        this.outbox = outbox;
+        this.config = config;
+    }
+
+    /**
+     * Follows the subnet's peers and, while the rollout runs, commands as many of its ready devices as peer
+     * slots (or WAN seeds) allow.
+     */
+    public void plan(Rollout rollout, RolloutSubnet subnet, Instant now) {
+        Device.Peers peers = Device.peersOf(subnet.subnet, rollout.manifestSha256);
+        Instant since = rollout.startedAt == null ? now : rollout.startedAt;
+        subnet.observePeers(peers.count(), peers.slots(), Duration.between(since, now).toMillis() / 1000.0);
+        if (rollout.state != RolloutState.RUNNING) {
+            waiting(subnet, null, now);
+            subnet.wakeAt = null;
+            subnet.planRequested = false;
+            return;
+        }
+        int limit = Math.max(peers.slots(), rollout.wanSeedsPerSubnet) + 1;
+        List<RolloutDevice> ready = RolloutDevice.ready(rollout.id, subnet.subnet, now, limit);
+        boolean seeding = peers.count() == 0 && !ready.isEmpty()
+                && subnet.counts.seedsOutstanding < rollout.wanSeedsPerSubnet;
+        SubnetPlanner.Plan plan = SubnetPlanner.plan(new SubnetPlanner.Situation(
+                peers.count(),
+                peers.slots(),
+                subnet.counts.peerSlotsTaken,
+                subnet.counts.seedsOutstanding,
+                ready.size(),
+                seeding ? wanSlotsFree(rollout) : 0,
+                rollout.wanSeedsPerSubnet,
+                rollout.sourcePolicy));
+        int next = 0;
+        for (int i = 0; i < plan.seeds(); i++) {
+            command(rollout, subnet, ready.get(next++), SourcePolicy.WAN_SEED, now);
+        }
+        for (int i = 0; i < plan.local(); i++) {
+            command(rollout, subnet, ready.get(next++), rollout.sourcePolicy, now);
+        }
+        waiting(subnet, plan.waiting(), now);
+        if (seeding && plan.seeds() == 0) {
+            // Waits for another subnet's seed to free a WAN download slot: look again at the next tick.
+            subnet.wakeAt = now.plus(config.scheduler().tick());
+        } else {
+            subnet.wakeAt = subnet.counts.pending > ready.size() - next
+                    ? RolloutDevice.nextRetry(rollout.id, subnet.subnet, now) : null;
+        }
+        subnet.planRequested = false;
+    }
+
+    /** Fails the subnet's active devices that have been silent since {@code silentSince}. */
+    public void timeOut(Rollout rollout, RolloutSubnet subnet, List<RolloutDevice> candidates, Instant silentSince,
+                        Instant now) {
+        DeviceLifecycle.Timeout timeout = new DeviceLifecycle.Timeout(
+                Duration.ofSeconds(rollout.deviceTimeoutSeconds), now);
+        for (RolloutDevice row : candidates) {
+            if (Objects.equals(row.subnet, subnet.subnet) && row.state.isActive() && row.lastActivityAt != null
+                    && row.lastActivityAt.isBefore(silentSince)) {
+                move(rollout, subnet, row, timeout, now);
+            }
+        }
+    }
+
+    /** Cancels the subnet's pending and active devices; those already commanded are told to stop. */
+    public void cancel(Rollout rollout, RolloutSubnet subnet, Instant now) {
+        List<RolloutDevice> unfinished = RolloutDevice.inSubnet(rollout.id, subnet.subnet,
+                List.of(DeviceState.PENDING, DeviceState.COMMANDED, DeviceState.DOWNLOADING, DeviceState.INSTALLING));
+        for (RolloutDevice row : unfinished) {
+            boolean active = row.state.isActive();
+            move(rollout, subnet, row, new DeviceLifecycle.Cancel(now), now);
+            if (active) {
+                outbox.queueCancel(rollout, row, now);
+            }
+        }
+        waiting(subnet, null, now);
+        subnet.wakeAt = null;
+        subnet.planRequested = false;
+    }
+
+    private void command(Rollout rollout, RolloutSubnet subnet, RolloutDevice row, SourcePolicy policy, Instant now) {
+        move(rollout, subnet, row, new DeviceLifecycle.Command(UUID.randomUUID(), policy, now), now);
+        if (subnet.startedAt == null) {
+            subnet.startedAt = now;
+        }
+        outbox.queueUpgrade(rollout, row, now);
+    }
+
+    private void move(Rollout rollout, RolloutSubnet subnet, RolloutDevice row, DeviceLifecycle.Input input,
+                      Instant now) {
+        DeviceProgress before = row.progress();
+        DeviceProgress after = DeviceLifecycle.next(before, input,
+                rollout.rules(config.scheduler().retryBackoff(), config.scheduler().maxRetryBackoff()));
+        if (!after.equals(before)) {
+            row.set(after);
+            subnet.deviceChanged(before, after, now);
+        }
+    }
+
+    private static void waiting(RolloutSubnet subnet, String reason, Instant now) {
+        if (reason == null) {
+            subnet.stalledSince = null;
+        } else if (subnet.stalledSince == null) {
+            subnet.stalledSince = now;
+        }
+        if (!Objects.equals(subnet.waiting, reason)) {
+            subnet.waiting = reason;
+            subnet.statusVersion++;
+        }
+    }
+
+    /**
+     * The WAN seed downloads the rollout may still start. Subnets are planned in parallel, so the seeds are
+     * counted under a lock of the rollout's seeding, held until this transaction ends: two subnets never take
+     * the last slot both.
+     */
+    private static int wanSlotsFree(Rollout rollout) {
+        var em = Rollout.getEntityManager();
+        em.flush();
+        em.createNativeQuery("select 1 from pg_advisory_xact_lock(?1, hashtext(?2))")
+                .setParameter(1, WAN_SEED_LOCK)
+                .setParameter(2, rollout.id)
+                .getSingleResult();
+        Number inFlight = (Number) em.createNativeQuery(
+                        "select coalesce(sum(seeds_downloading), 0) from rollout_subnet where rollout_id = ?1")
+                .setParameter(1, rollout.id)
+                .getSingleResult();
+        return Math.max(0, rollout.maxConcurrentWanDownloads - inFlight.intValue());
+    }
+}
