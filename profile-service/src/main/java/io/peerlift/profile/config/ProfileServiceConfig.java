@@ -10,8 +10,6 @@ public interface ProfileServiceConfig {
 
     Outbox outbox();
 
-    DeviceEvents deviceEvents();
-
     Reconcile reconcile();
 
     Folders folders();
@@ -35,13 +33,6 @@ public interface ProfileServiceConfig {
         Duration retention();
     }
 
-    interface DeviceEvents {
-
-        /** Attempts per event when a concurrent change of the same device makes a transaction fail. */
-        @WithDefault("3")
-        int maxAttempts();
-    }
-
     interface Folders {
 
         /**
@@ -50,6 +41,13 @@ public interface ProfileServiceConfig {
          */
         @WithDefault("20000")
         int maxDevicesPerMove();
+
+        /**
+         * Devices moved into a folder per transaction: a move of many devices is checked as a whole, then applied
+         * and published in batches of this size, each holding the configuration lock only briefly.
+         */
+        @WithDefault("1000")
+        int deviceMoveBatch();
     }
 
     interface Reconcile {

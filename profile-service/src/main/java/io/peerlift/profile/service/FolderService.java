@@ -9,6 +9,7 @@ import io.peerlift.support.problem.InvalidInputException;
 import io.peerlift.profile.domain.Names;
 import io.peerlift.support.problem.NotFoundException;
 import io.peerlift.profile.domain.ProfileAssignment;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -18,9 +19,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /** The folder tree: creating, renaming, moving and deleting folders, and moving devices between them. */
 @ApplicationScoped
@@ -138,25 +138,54 @@ public class FolderService {
         return Device.list("folderId = ?1 order by id", folderId);
     }
 
-    /** Moves all the devices into the folder, or none when one of them does not exist. */
-    @Transactional
+    /**
+     * Moves the devices into the folder, or none when one of them does not exist (404 naming it). The devices
+     * are checked first, then moved in batches of {@code folders.device-move-batch}, each in a transaction of its
+     * own that holds the configuration lock briefly and publishes its devices' configurations: moving a whole
+     * fleet needs neither one transaction past its timeout nor one query past the driver's parameter limit.
+     * Called within a transaction, the whole move joins it (and is rolled back with it).
+     */
     public List<Device> moveDevices(long folderId, List<String> deviceIds) {
-        publisher.lockConfiguration();
-        get(folderId);
         if (deviceIds == null || deviceIds.isEmpty()) {
             throw new InvalidInputException("deviceIds must list at least one device");
         }
-        Set<String> wanted = new LinkedHashSet<>(deviceIds);
-        Map<String, Device> found = Device.<Device>list("id in ?1", wanted).stream()
-                .collect(Collectors.toMap(d -> d.id, Function.identity()));
-        List<String> missing = wanted.stream().filter(id -> !found.containsKey(id)).toList();
-        if (!missing.isEmpty()) {
-            throw new NotFoundException("no device moved: unknown device(s) " + String.join(", ", missing));
+        QuarkusTransaction.joiningExisting().run(() -> get(folderId));
+        List<List<String>> batches = batches(new ArrayList<>(new LinkedHashSet<>(deviceIds)));
+        List<String> missing = new ArrayList<>();
+        for (List<String> batch : batches) {
+            Set<String> known = QuarkusTransaction.joiningExisting().call(() -> Device.versions(batch).keySet());
+            batch.stream().filter(id -> !known.contains(id)).forEach(missing::add);
         }
-        List<Device> moved = wanted.stream().map(found::get).toList();
-        moved.forEach(device -> device.folderId = folderId);
-        publisher.publish(moved);
+        if (!missing.isEmpty()) {
+            throw new NotFoundException("no device moved: unknown device(s) "
+                    + String.join(", ", missing.subList(0, Math.min(missing.size(), NAMED_IN_A_REFUSAL)))
+                    + (missing.size() > NAMED_IN_A_REFUSAL ? " and " + (missing.size() - NAMED_IN_A_REFUSAL) + " more" : ""));
+        }
+        List<Device> moved = new ArrayList<>();
+        for (List<String> batch : batches) {
+            moved.addAll(QuarkusTransaction.joiningExisting().call(() -> moveBatch(folderId, batch)));
+        }
         return moved;
+    }
+
+    private List<Device> moveBatch(long folderId, List<String> deviceIds) {
+        publisher.lockConfiguration();
+        get(folderId);
+        Map<String, Device> locked = Device.lock(deviceIds);
+        // A device deleted since the check is no longer there to move.
+        List<Device> devices = deviceIds.stream().map(locked::get).filter(Objects::nonNull).toList();
+        devices.forEach(device -> device.folderId = folderId);
+        publisher.publish(devices);
+        return devices;
+    }
+
+    private List<List<String>> batches(List<String> ids) {
+        int size = config.folders().deviceMoveBatch();
+        List<List<String>> batches = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += size) {
+            batches.add(ids.subList(from, Math.min(ids.size(), from + size)));
+        }
+        return batches;
     }
 
     private static void requireFreeName(long parentId, String name, Long except) {

@@ -10,14 +10,22 @@ import io.peerlift.profile.domain.EffectiveConfig;
 import io.peerlift.profile.domain.Folder;
 import io.peerlift.support.problem.InvalidInputException;
 import io.peerlift.support.problem.NotFoundException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Parameters;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.faulttolerance.Retry;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /** The device inventory: kept current from device events, read by operators. */
 @ApplicationScoped
@@ -57,80 +65,137 @@ public class InventoryService {
         return new RevisedConfig(ConfigurationSnapshot.load(List.of(device)).resolve(device), publisher.currentRevision(deviceId));
     }
 
+    /** What a poll of events did to the inventory. */
+    public record Applied(int applied, int skipped) {
+    }
+
     /**
-     * Applies a device event at most once: an event whose seq is not above the last applied one of its device is
-     * a re-delivery (or stale) and changes nothing. Events other than announcements and completed upgrades do
-     * not concern the inventory.
+     * Applies a poll of device events in this transaction, each at most once: an event whose seq is not above
+     * the last applied one of its device is a re-delivery (or stale) and changes nothing. Only announcements and
+     * completed upgrades concern the inventory. A heartbeat that changes nothing costs one row update; the
+     * configuration lock is taken only when an event changes a configuration (a new device, another OS
+     * version), and then before the devices' rows, the order every configuration change takes them in.
      *
-     * @return whether the event changed the inventory
-     * @throws IllegalArgumentException when the event's content is invalid (it will never apply)
+     * In a transaction of its own, retried when it fails for a reason that may pass (a concurrent change of the
+     * same device, a lock, the database).
+     *
+     * @throws IllegalArgumentException when an event's content is invalid (it will never apply)
      */
-    @Transactional
-    public boolean apply(DeviceEvent event) {
-        if (event instanceof DeviceAnnounced || event instanceof UpgradeCompleted) {
+    @Retry(maxRetries = 5, delay = 50, jitter = 25, maxDuration = 30_000, abortOn = IllegalArgumentException.class)
+    @ExponentialBackoff(maxDelay = 5_000)
+    public Applied apply(List<DeviceEvent> events) {
+        return QuarkusTransaction.requiringNew().call(() -> applyInTransaction(events));
+    }
+
+    private Applied applyInTransaction(List<DeviceEvent> events) {
+        List<DeviceEvent> relevant = events.stream()
+                .filter(e -> e instanceof DeviceAnnounced || e instanceof UpgradeCompleted)
+                .toList();
+        relevant.forEach(InventoryService::validate);
+        if (relevant.isEmpty()) {
+            return new Applied(0, events.size());
+        }
+        Set<String> ids = relevant.stream().map(DeviceEvent::deviceId).collect(Collectors.toCollection(TreeSet::new));
+        boolean changesConfigurations = changesConfigurations(relevant, Device.versions(ids));
+        if (changesConfigurations) {
             publisher.lockConfiguration();
         }
-        if (event instanceof DeviceAnnounced announced) {
-            return announce(announced);
+        Map<String, Device> devices = Device.lock(ids);
+        List<Device> changed = new ArrayList<>();
+        int applied = 0;
+        for (DeviceEvent event : relevant) {
+            Device device = devices.get(event.deviceId());
+            boolean configChanged;
+            if (event instanceof DeviceAnnounced announced) {
+                if (device != null && announced.seq() <= device.lastSeq) {
+                    continue;
+                }
+                configChanged = device == null || !normalised(announced.osVersion()).equals(device.osVersion);
+                device = announce(device, announced);
+                devices.put(device.id, device);
+            } else {
+                UpgradeCompleted upgraded = (UpgradeCompleted) event;
+                if (device == null) {
+                    LOG.warnf("ignoring %s of unknown device %s: it has not announced itself",
+                            event.getClass().getSimpleName(), event.deviceId());
+                    continue;
+                }
+                if (upgraded.seq() <= device.lastSeq) {
+                    continue;
+                }
+                configChanged = !normalised(upgraded.newOsVersion()).equals(device.osVersion);
+                device.osVersion = normalised(upgraded.newOsVersion());
+                device.lastSeen = upgraded.occurredAt();
+                device.lastSeq = upgraded.seq();
+            }
+            applied++;
+            if (configChanged) {
+                if (!changesConfigurations) {
+                    // Another transaction changed the device since it was read: take the locks in order again.
+                    throw new ConcurrentChangeException("device " + device.id + " changed while its events were applied");
+                }
+                changed.add(device);
+            }
         }
-        if (event instanceof UpgradeCompleted upgraded) {
-            return upgrade(upgraded);
+        if (changed.isEmpty()) {
+            Device.flush();
+        } else {
+            publisher.publish(changed);
+        }
+        return new Applied(applied, events.size() - applied);
+    }
+
+    /** Whether an event creates a device or changes its OS version, and so its configuration. */
+    private static boolean changesConfigurations(List<DeviceEvent> events, Map<String, String> versions) {
+        Map<String, String> seen = new HashMap<>(versions);
+        for (DeviceEvent event : events) {
+            String version = event instanceof DeviceAnnounced a ? a.osVersion() : ((UpgradeCompleted) event).newOsVersion();
+            String before = seen.put(event.deviceId(), normalised(version));
+            if (before == null && event instanceof DeviceAnnounced || before != null && !before.equals(normalised(version))) {
+                return true;
+            }
         }
         return false;
     }
 
-    private boolean announce(DeviceAnnounced event) {
-        String subnet = Subnet.parse(event.subnet()).toString();
-        String osVersion = OsVersion.parse(event.osVersion()).toString();
-        require(event.ip(), "ip", event);
-        Device device = Device.findById(requireDeviceId(event));
-        boolean created = device == null;
-        if (created) {
+    private static Device announce(Device known, DeviceAnnounced event) {
+        Device device = known;
+        if (device == null) {
             device = new Device();
             device.id = event.deviceId();
             device.folderId = Folder.ROOT_ID;
-        } else if (event.seq() <= device.lastSeq) {
-            return false;
         }
-        boolean configChanged = created || !osVersion.equals(device.osVersion);
         device.ip = event.ip();
-        device.subnet = subnet;
-        device.osVersion = osVersion;
+        device.subnet = Subnet.parse(event.subnet()).toString();
+        device.osVersion = normalised(event.osVersion());
         device.lastSeen = event.occurredAt();
         device.lastSeq = event.seq();
-        if (created) {
+        if (known == null) {
             device.persist();
-            LOG.infof("device %s (%s, OS %s) joined folder %d", device.id, device.ip, osVersion, Folder.ROOT_ID);
+            LOG.infof("device %s (%s, OS %s) joined folder %d", device.id, device.ip, device.osVersion, Folder.ROOT_ID);
         }
-        publishIf(configChanged, device);
-        return true;
+        return device;
     }
 
-    private boolean upgrade(UpgradeCompleted event) {
-        String osVersion = OsVersion.parse(event.newOsVersion()).toString();
-        Device device = Device.findById(requireDeviceId(event));
-        if (device == null) {
-            LOG.warnf("ignoring %s of unknown device %s: it has not announced itself", event.getClass().getSimpleName(),
-                    event.deviceId());
-            return false;
+    private static void validate(DeviceEvent event) {
+        requireDeviceId(event);
+        if (event instanceof DeviceAnnounced announced) {
+            Subnet.parse(announced.subnet());
+            OsVersion.parse(announced.osVersion());
+            require(announced.ip(), "ip", event);
+        } else if (event instanceof UpgradeCompleted upgraded) {
+            OsVersion.parse(upgraded.newOsVersion());
         }
-        if (event.seq() <= device.lastSeq) {
-            return false;
-        }
-        boolean configChanged = !osVersion.equals(device.osVersion);
-        device.osVersion = osVersion;
-        device.lastSeen = event.occurredAt();
-        device.lastSeq = event.seq();
-        publishIf(configChanged, device);
-        return true;
     }
 
-    /** Publishes the new configuration, or flushes so a concurrent change of the device fails here, not at commit. */
-    private void publishIf(boolean configChanged, Device device) {
-        if (configChanged) {
-            publisher.publish(List.of(device));
-        } else {
-            Device.flush();
+    private static String normalised(String osVersion) {
+        return OsVersion.parse(osVersion).toString();
+    }
+
+    /** A device changed between reading it and locking it; the transaction is retried. */
+    public static final class ConcurrentChangeException extends RuntimeException {
+        ConcurrentChangeException(String message) {
+            super(message);
         }
     }
 

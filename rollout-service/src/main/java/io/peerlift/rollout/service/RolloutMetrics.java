@@ -2,6 +2,7 @@ package io.peerlift.rollout.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peerlift.events.SourcePolicy;
+import io.peerlift.rollout.domain.DeviceProgress;
 import io.peerlift.rollout.domain.RolloutState;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,6 +23,20 @@ public class RolloutMetrics {
 
     public void cancelCommanded() {
         registry.counter("peerlift.rollout.cancel.commands").increment();
+    }
+
+    /** A device of a rollout changed from {@code before} to {@code after}: its state, the bytes it downloaded. */
+    public void deviceChanged(DeviceProgress before, DeviceProgress after) {
+        if (before.state() != after.state()) {
+            registry.counter("peerlift.rollout.device.transitions", "state", after.state().name()).increment();
+        }
+        if (after.wanBytes() > before.wanBytes()) {
+            registry.counter("peerlift.rollout.download.bytes", "source", "WAN").increment(after.wanBytes() - before.wanBytes());
+        }
+        if (after.peerBytes() > before.peerBytes()) {
+            registry.counter("peerlift.rollout.download.bytes", "source", "PEER")
+                    .increment(after.peerBytes() - before.peerBytes());
+        }
     }
 
     public void rolloutReached(RolloutState state) {

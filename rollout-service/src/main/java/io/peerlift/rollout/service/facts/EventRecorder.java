@@ -166,6 +166,7 @@ public class EventRecorder {
             if (!after.equals(before)) {
                 row.set(after);
                 subnets.get(row.subnetKey()).deviceChanged(before, after, now);
+                metrics.deviceChanged(before, after);
                 touched.add(row.rolloutId);
             }
         }

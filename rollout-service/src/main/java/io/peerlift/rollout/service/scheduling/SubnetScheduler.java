@@ -11,6 +11,7 @@ import io.peerlift.rollout.domain.RolloutDevice;
 import io.peerlift.rollout.domain.RolloutState;
 import io.peerlift.rollout.domain.RolloutSubnet;
 import io.peerlift.rollout.domain.SubnetPlanner;
+import io.peerlift.rollout.service.RolloutMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -32,10 +33,12 @@ public class SubnetScheduler {
 
     private final CommandOutbox outbox;
     private final RolloutConfig config;
+    private final RolloutMetrics metrics;
 
-    SubnetScheduler(CommandOutbox outbox, RolloutConfig config) {
+    SubnetScheduler(CommandOutbox outbox, RolloutConfig config, RolloutMetrics metrics) {
         this.outbox = outbox;
         this.config = config;
+        this.metrics = metrics;
     }
 
     /**
@@ -128,6 +131,7 @@ public class SubnetScheduler {
         if (!after.equals(before)) {
             row.set(after);
             subnet.deviceChanged(before, after, now);
+            metrics.deviceChanged(before, after);
         }
     }
 
