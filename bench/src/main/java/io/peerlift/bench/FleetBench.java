@@ -174,7 +174,7 @@ public final class FleetBench {
         System.out.println("before this issue (issue #11): 1,000 devices held 1.1 GB and 1,600 threads");
     }
 
-    private static String option(String[] args, String name, String fallback) {
+    static String option(String[] args, String name, String fallback) {
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals(name)) {
                 return args[i + 1];
