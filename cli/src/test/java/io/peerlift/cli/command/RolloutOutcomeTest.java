@@ -1,0 +1,56 @@
+package io.peerlift.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.peerlift.cli.ExitCode;
+import io.peerlift.events.EventCodec;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RolloutOutcomeTest {
+
+    private static JsonNode rollout(String state, int failed) {
+        return EventCodec.mapper().valueToTree(Map.of("state", state, "deviceCounts", Map.of("UPGRADED", 5, "FAILED", failed)));
+    }
+
+    @Test
+    void completionIsZeroOnlyWhenNoDeviceFailed() {
+        assertThat(RolloutOutcome.COMPLETION.judge(rollout("COMPLETED", 0))).contains(ExitCode.OK);
+        assertThat(RolloutOutcome.COMPLETION.judge(rollout("COMPLETED", 2))).contains(ExitCode.ROLLOUT_FAILED);
+    }
+
+    @Test
+    void aRolloutThatMovesOnByItselfIsWaitedFor() {
+        for (String moving : new String[]{"CREATING", "RUNNING", "CANCELLING"}) {
+            assertThat(RolloutOutcome.COMPLETION.judge(rollout(moving, 0))).as(moving).isEmpty();
+        }
+        assertThat(RolloutOutcome.PAUSE.judge(rollout("RUNNING", 0))).isEmpty();
+        assertThat(RolloutOutcome.CANCELLATION.judge(rollout("CANCELLING", 0))).isEmpty();
+        assertThat(RolloutOutcome.TAKEN_IN.judge(rollout("CREATING", 0))).isEmpty();
+    }
+
+    @Test
+    void aRestingRolloutIsJudgedAgainstWhatWasAsked() {
+        assertThat(RolloutOutcome.COMPLETION.judge(rollout("PAUSED_ON_ERRORS", 4))).contains(ExitCode.PAUSED_ON_ERRORS);
+        assertThat(RolloutOutcome.COMPLETION.judge(rollout("PAUSED", 0))).contains(ExitCode.PAUSED);
+        assertThat(RolloutOutcome.COMPLETION.judge(rollout("CANCELLED", 0))).contains(ExitCode.CANCELLED);
+        assertThat(RolloutOutcome.COMPLETION.judge(rollout("CREATED", 0))).contains(ExitCode.NOT_STARTED);
+        assertThat(RolloutOutcome.PAUSE.judge(rollout("PAUSED", 0))).contains(ExitCode.OK);
+        assertThat(RolloutOutcome.PAUSE.judge(rollout("COMPLETED", 0))).contains(ExitCode.OK);
+        assertThat(RolloutOutcome.PAUSE.judge(rollout("PAUSED_ON_ERRORS", 3))).contains(ExitCode.PAUSED_ON_ERRORS);
+        assertThat(RolloutOutcome.CANCELLATION.judge(rollout("CANCELLED", 0))).contains(ExitCode.OK);
+        assertThat(RolloutOutcome.CANCELLATION.judge(rollout("COMPLETED", 1))).contains(ExitCode.ROLLOUT_FAILED);
+        assertThat(RolloutOutcome.TAKEN_IN.judge(rollout("CREATED", 0))).contains(ExitCode.OK);
+        assertThat(RolloutOutcome.TAKEN_IN.judge(rollout("CANCELLED", 0))).contains(ExitCode.CANCELLED);
+    }
+
+    @Test
+    void exitCodesAreDistinct() {
+        assertThat(java.util.Arrays.stream(ExitCode.values()).map(ExitCode::code).distinct().count())
+                .isEqualTo(ExitCode.values().length);
+        assertThat(Optional.of(ExitCode.OK.code())).contains(0);
+    }
+}
