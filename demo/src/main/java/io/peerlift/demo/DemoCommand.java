@@ -5,6 +5,7 @@ import io.peerlift.events.AppManifest;
 import io.peerlift.events.EventCodec;
 import io.peerlift.events.SettingKeys;
 import io.peerlift.localstack.LocalStack;
+import io.peerlift.localstack.ServiceProcesses;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,4 +1,4 @@
-package io.peerlift.demo;
+package io.peerlift.localstack;
 
 import java.io.IOException;
 import java.net.URI;
@@ -14,14 +14,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The three services as child JVMs, each started from its own Quarkus build with the demo's configuration,
- * logging to its own file. Closing stops them all (gracefully, then forcibly), so nothing is left running.
+ * Peerlift's services as child JVMs, each started from its own Quarkus build ({@code <module>/target/quarkus-app})
+ * with the given configuration, logging to its own file: how the demo and the CLI's end-to-end test run them.
+ * Closing stops them all (gracefully, then forcibly), so nothing is left running.
  */
-final class ServiceProcesses implements AutoCloseable {
+public final class ServiceProcesses implements AutoCloseable {
 
     /** One service to start: its module, HTTP port and system properties. */
-    record Service(String module, int httpPort, String maxHeap, Map<String, String> properties) {
-        String baseUrl() {
+    public record Service(String module, int httpPort, String maxHeap, Map<String, String> properties) {
+        public String baseUrl() {
             return "http://127.0.0.1:" + httpPort;
         }
     }
@@ -31,12 +32,12 @@ final class ServiceProcesses implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    ServiceProcesses(Path repoDir, Path logDir) {
+    public ServiceProcesses(Path repoDir, Path logDir) {
         this.repoDir = repoDir;
         this.logDir = logDir;
     }
 
-    void start(Service service) throws IOException {
+    public void start(Service service) throws IOException {
         Path jar = repoDir.resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build first with ./mvnw -B install -DskipTests");
@@ -63,7 +64,7 @@ final class ServiceProcesses implements AutoCloseable {
     }
 
     /** Waits until the service reports ready on /q/health/ready, or fails naming its log. */
-    void awaitReady(Service service, Duration timeout) throws InterruptedException {
+    public void awaitReady(Service service, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         URI ready = URI.create(service.baseUrl() + "/q/health/ready");
         while (System.nanoTime() < deadline) {
