@@ -5,8 +5,10 @@ import io.peerlift.events.AppManifest;
 import io.peerlift.events.AppRef;
 import io.peerlift.events.EventCodec;
 import io.peerlift.events.Topics;
+import io.peerlift.localstack.FreePorts;
 import io.peerlift.localstack.LocalIssuer;
 import io.peerlift.localstack.LocalStack;
+import io.peerlift.localstack.ServiceProcesses;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -48,6 +50,7 @@ public final class ControlPlaneBench {
     private static final String SECOND = "12.7.5";
     private static final int PACKAGE_BYTES = 1 << 20;
     private static final Duration PHASE_LIMIT = Duration.ofMinutes(90);
+    private static final Duration READY_LIMIT = Duration.ofMinutes(3);
 
     private ControlPlaneBench() {
     }
@@ -70,16 +73,21 @@ public final class ControlPlaneBench {
             LocalIssuer issuer = LocalIssuer.create(work.resolve("issuer"));
             String admin = issuer.token("bench-admin", "admin", Duration.ofHours(24));
             Map<String, String> trust = issuer.quarkusConfig();
-            try (ServiceProcess profile = ServiceProcess.start(repo, "profile-service", "512m", work,
+            var profileService = new ServiceProcesses.Service("profile-service", FreePorts.pick(), "512m",
                     with(stack.quarkusConfig("profile"), trust, Map.of("kafka.bootstrap.servers", stack.kafkaBootstrapServers())));
-                 ServiceProcess rollout = ServiceProcess.start(repo, "rollout-service", "512m", work,
-                         with(stack.quarkusConfig("rollout"), trust, Map.of(
-                                 "kafka.bootstrap.servers", stack.kafkaBootstrapServers(),
-                                 "peerlift.rollout.repository.storage-dir", work.resolve("repository").toString())));
+            var rolloutService = new ServiceProcesses.Service("rollout-service", FreePorts.pick(), "512m",
+                    with(stack.quarkusConfig("rollout"), trust, Map.of(
+                            "kafka.bootstrap.servers", stack.kafkaBootstrapServers(),
+                            "peerlift.rollout.repository.storage-dir", work.resolve("repository").toString())));
+            ServiceApi profile = new ServiceApi(profileService);
+            ServiceApi rollout = new ServiceApi(rolloutService);
+            try (ServiceProcesses services = new ServiceProcesses(repo, work);
                  StatusRecords statuses = new StatusRecords(stack.kafkaBootstrapServers());
                  HeapSampler heap = new HeapSampler(List.of(rollout, profile))) {
-                profile.awaitReady();
-                rollout.awaitReady();
+                services.start(profileService);
+                services.start(rolloutService);
+                services.awaitReady(profileService, READY_LIMIT);
+                services.awaitReady(rolloutService, READY_LIMIT);
                 AppRef first = upload(rollout, FIRST);
                 AppRef second = upload(rollout, SECOND);
                 try (SyntheticFleet fleet = new SyntheticFleet(stack.kafkaBootstrapServers(), devices, subnets, FIRST,
@@ -109,7 +117,7 @@ public final class ControlPlaneBench {
 
     // ---- the phases ----
 
-    private static long announceAndMove(SyntheticFleet fleet, ServiceProcess profile, ServiceProcess rollout,
+    private static long announceAndMove(SyntheticFleet fleet, ServiceApi profile, ServiceApi rollout,
                                         String admin, Map<String, Object> figures) throws Exception {
         long start = System.nanoTime();
         fleet.announceAll();
@@ -133,7 +141,7 @@ public final class ControlPlaneBench {
         return folderId;
     }
 
-    private static void heartbeats(SyntheticFleet fleet, ServiceProcess profile, ServiceProcess rollout,
+    private static void heartbeats(SyntheticFleet fleet, ServiceApi profile, ServiceApi rollout,
                                    Map<String, Object> figures) throws Exception {
         double profileBefore = profile.counter("peerlift_profile_device_events_total", "outcome=\"applied\"");
         double rolloutBefore = rollout.counter("peerlift_rollout_events_total", "topic=\"peerlift.device-events\"");
@@ -150,7 +158,7 @@ public final class ControlPlaneBench {
                 "rolloutServiceEventsPerSecond", round(fleet.size() / rolloutSeconds)));
     }
 
-    private static Map<String, Object> saturation(SyntheticFleet fleet, ServiceProcess rollout, long folderId)
+    private static Map<String, Object> saturation(SyntheticFleet fleet, ServiceApi rollout, long folderId)
             throws Exception {
         fleet.limitRate(0);
         double before = rollout.counter("peerlift_rollout_events_total", "topic=\"peerlift.device-events\"");
@@ -171,7 +179,7 @@ public final class ControlPlaneBench {
         return figures;
     }
 
-    private static Map<String, Object> atRate(SyntheticFleet fleet, ServiceProcess rollout, long folderId, double rate,
+    private static Map<String, Object> atRate(SyntheticFleet fleet, ServiceApi rollout, long folderId, double rate,
                                               int seconds) throws Exception {
         fleet.limitRate(rate);
         String id = createRollout(rollout, folderId, SECOND);
@@ -232,7 +240,7 @@ public final class ControlPlaneBench {
 
     // ---- helpers ----
 
-    private static AppRef upload(ServiceProcess rollout, String version) throws IOException, InterruptedException {
+    private static AppRef upload(ServiceApi rollout, String version) throws IOException, InterruptedException {
         byte[] payload = new byte[PACKAGE_BYTES];
         new Random(version.hashCode()).nextBytes(payload);
         rollout.put("/api/apps/" + APP + "/" + version, payload);
@@ -241,7 +249,7 @@ public final class ControlPlaneBench {
         return new AppRef(APP, version, manifest.manifestSha256());
     }
 
-    private static String createRollout(ServiceProcess rollout, long folderId, String version)
+    private static String createRollout(ServiceApi rollout, long folderId, String version)
             throws IOException, InterruptedException {
         return rollout.post("/api/rollouts", Map.of("folderId", folderId, "app", APP, "version", version,
                 "deviceTimeoutSeconds", 3600), null).get("id").asText();
@@ -301,11 +309,11 @@ public final class ControlPlaneBench {
 
     /** Samples the heap of the services every second: the largest heap used is the figure. */
     private static final class HeapSampler implements AutoCloseable {
-        private final Map<ServiceProcess, AtomicLong> maxBytes = new LinkedHashMap<>();
+        private final Map<ServiceApi, AtomicLong> maxBytes = new LinkedHashMap<>();
         private final Thread sampler;
         private volatile boolean running = true;
 
-        HeapSampler(List<ServiceProcess> services) {
+        HeapSampler(List<ServiceApi> services) {
             services.forEach(service -> maxBytes.put(service, new AtomicLong()));
             sampler = new Thread(() -> {
                 while (running) {
@@ -328,7 +336,7 @@ public final class ControlPlaneBench {
             sampler.start();
         }
 
-        double maxMiB(ServiceProcess service) {
+        double maxMiB(ServiceApi service) {
             return round(maxBytes.get(service).get() / (1024.0 * 1024.0));
         }
 

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Peerlift's services as child JVMs, each started from its own Quarkus build ({@code <module>/target/quarkus-app})
- * with the given configuration, logging to its own file: how the demo and the CLI's end-to-end test run them.
+ * with the given configuration, logging to its own file: how the demo, the benchmarks and the CLI's end-to-end test
+ * run them.
  * Closing stops them all (gracefully, then forcibly), so nothing is left running.
  */
 public final class ServiceProcesses implements AutoCloseable {
@@ -59,7 +60,7 @@ public final class ServiceProcesses implements AutoCloseable {
     }
 
     /** Whether every service started is still running. */
-    boolean allAlive() {
+    public boolean allAlive() {
         return processes.stream().allMatch(Process::isAlive);
     }
 
