@@ -92,7 +92,7 @@ class FleetKafkaTest {
     private DeviceCommand.Upgrade upgrade(String deviceId) {
         return new DeviceCommand.Upgrade(UUID.randomUUID(), deviceId, SUBNET_1, Instant.now(), "fleet-rollout",
                 "base-system", "12.7.4", FleetProfile.SEED_MANIFEST.manifestSha256(), SourcePolicy.PEER_ONLY,
-                "http://127.0.0.1:9/unused", 1);
+                "http://127.0.0.1:9/unused", 1, null);
     }
 
     private void publish(DeviceCommand command) {

@@ -84,7 +84,7 @@ class GatewayTest {
 
     private DeviceCommand.Upgrade upgrade(String deviceId, int attempt) {
         return new DeviceCommand.Upgrade(UUID.randomUUID(), deviceId, SUBNET, Instant.now(), "gw-rollout", "base-system",
-                "12.7.4", "a".repeat(64), SourcePolicy.PEER_THEN_WAN, "http://repo/api/apps", attempt);
+                "12.7.4", "a".repeat(64), SourcePolicy.PEER_THEN_WAN, "http://repo/api/apps", attempt, null);
     }
 
     private DeviceConfig config(String deviceId, long revision) {

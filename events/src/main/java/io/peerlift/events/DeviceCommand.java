@@ -33,11 +33,15 @@ public sealed interface DeviceCommand {
 
     /**
      * Fetch, verify and install {@code app} {@code version}. {@code attempt} starts at 1 and rises with each
-     * counted retry, so a device can tell a re-delivered command from a retry.
+     * counted retry, so a device can tell a re-delivered command from a retry. {@code signature} is the release
+     * key's signature the repository accepted with the upload: a device installs only a release that a key of its
+     * own configuration signed ({@link TrustedReleaseKeys#verify(AppRef, ReleaseSignature)} over {@code app},
+     * {@code version} and {@code manifestSha256}), so whoever writes this topic cannot choose what it installs;
+     * null (unsigned) is refused.
      */
     record Upgrade(UUID commandId, String deviceId, String subnet, Instant issuedAt, String rolloutId,
                    String app, String version, String manifestSha256, SourcePolicy sourcePolicy,
-                   String repositoryUrl, int attempt) implements DeviceCommand {
+                   String repositoryUrl, int attempt, ReleaseSignature signature) implements DeviceCommand {
         public Upgrade {
             Limits.requireDeviceId(deviceId);
         }

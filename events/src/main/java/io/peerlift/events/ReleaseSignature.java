@@ -43,7 +43,12 @@ public record ReleaseSignature(String keyId, String minimumVersion, String signa
      * version, one per line. App names and versions hold no line breaks, so no two statements share their bytes.
      */
     public static byte[] signedBytes(AppManifest manifest, String minimumVersion) {
-        return (STATEMENT_PREFIX + manifest.app() + "\n" + manifest.version() + "\n" + manifest.manifestSha256()
+        return signedBytes(AppRef.of(manifest), minimumVersion);
+    }
+
+    /** The same bytes for a release named by its identity (what an Upgrade command names). */
+    public static byte[] signedBytes(AppRef release, String minimumVersion) {
+        return (STATEMENT_PREFIX + release.app() + "\n" + release.version() + "\n" + release.manifestSha256()
                 + "\n" + minimumVersion + "\n").getBytes(StandardCharsets.UTF_8);
     }
 

@@ -49,30 +49,40 @@ public final class TrustedReleaseKeys {
      * @throws UntrustedReleaseException saying why: no signature, an unknown key, or a signature that does not verify
      */
     public void verify(AppManifest manifest, ReleaseSignature signature) {
-        String release = manifest.app() + " " + manifest.version();
+        verify(AppRef.of(manifest), signature);
+    }
+
+    /**
+     * The same check for a release named by its manifest's identity, before its manifest is fetched: a manifest
+     * whose SHA-256 is {@code release.manifestSha256()} is then the signed one, and its chunk digests with it.
+     *
+     * @throws UntrustedReleaseException saying why: no signature, an unknown key, or a signature that does not verify
+     */
+    public void verify(AppRef release, ReleaseSignature signature) {
+        String name = release.app() + " " + release.version();
         if (signature == null) {
-            throw new UntrustedReleaseException(release + " is not signed");
+            throw new UntrustedReleaseException(name + " is not signed");
         }
         PublicKey key = byId.get(signature.keyId());
         if (key == null) {
-            throw new UntrustedReleaseException(release + " is signed by key " + signature.keyId()
+            throw new UntrustedReleaseException(name + " is signed by key " + signature.keyId()
                     + ", which is not a trusted release key (trusted: " + String.join(", ", byId.keySet()) + ")");
         }
-        if (OsVersion.parse(signature.minimumVersion()).compareTo(OsVersion.parse(manifest.version())) > 0) {
-            throw new UntrustedReleaseException(release + " names a minimum version " + signature.minimumVersion()
+        if (OsVersion.parse(signature.minimumVersion()).compareTo(OsVersion.parse(release.version())) > 0) {
+            throw new UntrustedReleaseException(name + " names a minimum version " + signature.minimumVersion()
                     + " above its own");
         }
         try {
             Signature ed25519 = Signature.getInstance(ReleaseKeys.ALGORITHM);
             ed25519.initVerify(key);
-            ed25519.update(ReleaseSignature.signedBytes(manifest, signature.minimumVersion()));
+            ed25519.update(ReleaseSignature.signedBytes(release, signature.minimumVersion()));
             if (!ed25519.verify(signature.signatureBytes())) {
-                throw new UntrustedReleaseException("the signature of " + release + " by key " + signature.keyId()
-                        + " does not match this manifest (manifest " + manifest.manifestSha256()
+                throw new UntrustedReleaseException("the signature of " + name + " by key " + signature.keyId()
+                        + " does not match this manifest (manifest " + release.manifestSha256()
                         + "): the payload or the signature was changed");
             }
         } catch (java.security.SignatureException e) {
-            throw new UntrustedReleaseException("the signature of " + release + " is malformed: " + e.getMessage());
+            throw new UntrustedReleaseException("the signature of " + name + " is malformed: " + e.getMessage());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot verify Ed25519 signatures: " + e.getMessage(), e);
         }

@@ -90,7 +90,8 @@ class EventCodecTest {
     @Test
     void commandsSurviveTheRoundTrip() {
         DeviceCommand upgrade = new DeviceCommand.Upgrade(id(), "d1", SUBNET, AT, "r1", "base-system", "12.7.4", HASH,
-                SourcePolicy.PEER_THEN_WAN, "http://repo:8083", 2);
+                SourcePolicy.PEER_THEN_WAN, "http://repo:8083", 2,
+                new ReleaseSignature("0123456789abcdef", "12.7.0", "c2lnbmF0dXJl"));
         DeviceCommand cancel = new DeviceCommand.Cancel(id(), "d1", SUBNET, AT, "r1", 2);
 
         assertThat(EventCodec.decodeCommand(EventCodec.encode(upgrade))).isEqualTo(upgrade);

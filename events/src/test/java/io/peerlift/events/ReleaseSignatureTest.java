@@ -31,6 +31,19 @@ class ReleaseSignatureTest {
     }
 
     @Test
+    void theSignatureVerifiesOverTheReleasesIdentityAsACommandNamesIt() throws IOException {
+        AppManifest manifest = manifest("12.7.4", 7);
+        ReleaseSignature signature = signer.sign(manifest, "12.7.0");
+        AppRef named = new AppRef("base-system", "12.7.4", manifest.manifestSha256());
+
+        assertThatCode(() -> trusted.verify(named, signature)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> trusted.verify(new AppRef("base-system", "12.9.0", manifest.manifestSha256()),
+                signature)).hasMessageContaining("does not match this manifest");
+        assertThatThrownBy(() -> trusted.verify(new AppRef("base-system", "12.7.4", manifest("12.7.4", 8)
+                .manifestSha256()), signature)).hasMessageContaining("does not match this manifest");
+    }
+
+    @Test
     void aSignatureOfOnePayloadDoesNotVouchForAnother() throws IOException {
         ReleaseSignature signature = signer.sign(manifest("12.7.4", 7), "12.7.4");
 

@@ -35,7 +35,7 @@ public class CommandOutbox {
     public void queueUpgrade(Rollout rollout, RolloutDevice row, Instant now) {
         SourcePolicy policy = row.commandPolicy;
         queue(new DeviceCommand.Upgrade(row.commandId, row.deviceId, row.subnet, now, rollout.id, rollout.app,
-                rollout.version, rollout.manifestSha256, policy, config.repository().publicUrl(), row.attempts),
+                rollout.version, rollout.manifestSha256, policy, config.repository().publicUrl(), row.attempts, null),
                 OutboxCommand.UPGRADE);
         metrics.upgradeCommanded(policy, row.attempts);
     }
