@@ -1,5 +1,10 @@
 package io.peerlift.device;
 
+import com.sun.net.httpserver.HttpServer;
+import io.peerlift.events.AppManifest;
+import io.peerlift.events.ReleaseKeys;
+import io.peerlift.events.ReleaseSignature;
+import io.peerlift.events.ReleaseSigner;
 import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DeviceConfig;
 import io.peerlift.events.DeviceEvent;
@@ -25,18 +30,28 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import static io.peerlift.localstack.TestTokens.asViewer;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -48,6 +63,7 @@ import static org.hamcrest.Matchers.hasSize;
 class FleetKafkaTest {
 
     private static final String SUBNET_1 = "127.10.1.0/24";
+    private static final String SUBNET_2 = "127.10.2.0/24";
 
     private KafkaProducer<String, String> producer;
     private KafkaConsumer<String, String> consumer;
@@ -92,7 +108,23 @@ class FleetKafkaTest {
     private DeviceCommand.Upgrade upgrade(String deviceId) {
         return new DeviceCommand.Upgrade(UUID.randomUUID(), deviceId, SUBNET_1, Instant.now(), "fleet-rollout",
                 "base-system", "12.7.4", FleetProfile.SEED_MANIFEST.manifestSha256(), SourcePolicy.PEER_ONLY,
-                "http://127.0.0.1:9/unused", 1, null);
+                "http://127.0.0.1:9/unused", 1, TestReleaseKey.sign(FleetProfile.SEED_MANIFEST));
+    }
+
+    private static DeviceCommand.Upgrade upgrade(String deviceId, String subnet, AppManifest release,
+                                                 String repositoryUrl, ReleaseSignature signature) {
+        return new DeviceCommand.Upgrade(UUID.randomUUID(), deviceId, subnet, Instant.now(), "forged-rollout",
+                release.app(), release.version(), release.manifestSha256(), SourcePolicy.WAN_SEED, repositoryUrl, 3,
+                signature);
+    }
+
+    private static AppManifest release(String version, byte[] payload) {
+        try {
+            return AppManifest.compute("base-system", version, AppManifest.DEFAULT_CHUNK_SIZE,
+                    new ByteArrayInputStream(payload));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void publish(DeviceCommand command) {
@@ -152,5 +184,65 @@ class FleetKafkaTest {
         }
         assertThat(records).filteredOn(r -> r.topic().equals(Topics.DEVICE_EVENTS) && r.value().contains("\"s1-d02\""))
                 .allSatisfy(r -> assertThat(r.key()).isEqualTo(SUBNET_1));
+    }
+
+    @Test
+    void forgedTamperedUntrustedAndRollbackUpgradesFromTheTopicInstallNothing() throws Exception {
+        // A repository of the attacker's, counting every request a device makes to it.
+        AtomicInteger foreignRequests = new AtomicInteger();
+        HttpServer foreign = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        foreign.createContext("/", exchange -> {
+            foreignRequests.incrementAndGet();
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        foreign.start();
+        try {
+            String foreignUrl = "http://127.0.0.1:" + foreign.getAddress().getPort() + "/api/apps";
+            byte[] evil = new byte[3 * AppManifest.DEFAULT_CHUNK_SIZE];
+            new Random(7).nextBytes(evil);
+            AppManifest evilRelease = release("12.9.0", evil);
+            byte[] tampered = Files.readAllBytes(FleetProfile.SEED);
+            tampered[tampered.length / 2] ^= 1;
+            AppManifest tamperedRelease = release("12.7.4", tampered);
+            AppManifest older = release("12.5.0", evil);
+
+            DeviceCommand.Upgrade unsigned = upgrade("s2-d01", SUBNET_2, evilRelease, foreignUrl, null);
+            DeviceCommand.Upgrade untrusted = upgrade("s2-d01", SUBNET_2, evilRelease, foreignUrl,
+                    new ReleaseSigner(ReleaseKeys.generate()).sign(evilRelease, "12.9.0"));
+            DeviceCommand.Upgrade genuineSignatureOtherBytes = upgrade("s2-d02", SUBNET_2, tamperedRelease, foreignUrl,
+                    TestReleaseKey.sign(FleetProfile.SEED_MANIFEST));
+            DeviceCommand.Upgrade rollback = upgrade("s1-d01", SUBNET_1, older, foreignUrl, TestReleaseKey.sign(older));
+            Map<DeviceCommand.Upgrade, String> expected = Map.of(
+                    unsigned, "base-system 12.9.0 is not signed",
+                    untrusted, "which is not a trusted release key",
+                    genuineSignatureOtherBytes, "does not match this manifest (manifest "
+                            + tamperedRelease.manifestSha256() + "): the payload or the signature was changed",
+                    rollback, "target 12.5.0 is older than the running OS 12.7.4: a device never goes back");
+            expected.keySet().forEach(this::publish);
+
+            await().atMost(60, TimeUnit.SECONDS).until(() -> events().stream()
+                    .filter(DeviceEvent.UpgradeFailed.class::isInstance).map(DeviceEvent.UpgradeFailed.class::cast)
+                    .filter(failed -> failed.rolloutId().equals("forged-rollout")).count() == expected.size());
+            expected.forEach((command, reason) -> assertThat(events(command.deviceId(), DeviceEvent.UpgradeFailed.class))
+                    .as("the answer to the command naming %s", command.version())
+                    .filteredOn(failed -> command.commandId().equals(failed.commandId()))
+                    .singleElement()
+                    .satisfies(failed -> assertThat(failed.attempt()).isEqualTo(3))
+                    .satisfies(failed -> assertThat(failed.reason()).contains(reason)));
+            Set<UUID> refused = expected.keySet().stream().map(DeviceCommand::commandId).collect(Collectors.toSet());
+            assertThat(events()).as("no refused command was acted upon")
+                    .filteredOn(event -> event instanceof DeviceEvent.Answer answer && refused.contains(answer.commandId()))
+                    .allSatisfy(event -> assertThat(event).isInstanceOf(DeviceEvent.UpgradeFailed.class));
+            assertThat(foreignRequests).as("requests to the foreign repository").hasValue(0);
+            for (String device : List.of("s2-d01", "s2-d02")) {
+                asViewer().get("/api/devices/" + device).then().statusCode(200)
+                        .body("osVersion", equalTo("11.11.150")).body("apps", hasSize(0));
+            }
+            asViewer().get("/api/devices/s1-d01").then().statusCode(200).body("osVersion", equalTo("12.7.4"))
+                    .body("apps.version", contains("12.7.4"));
+        } finally {
+            foreign.stop(0);
+        }
     }
 }

@@ -56,6 +56,7 @@ public class FleetProfile implements QuarkusTestProfile {
                 Map.entry("peerlift.fleet.initial-peers-per-subnet", "1"),
                 Map.entry("peerlift.fleet.subnets-without-peers", "1"),
                 Map.entry("peerlift.fleet.ineligible-per-subnet", "1"),
-                Map.entry("peerlift.fleet.seed-package.file", SEED.toString()));
+                Map.entry("peerlift.fleet.seed-package.file", SEED.toString()),
+                Map.entry("peerlift.device.trusted-release-keys", TestReleaseKey.publicKeyFile().toString()));
     }
 }

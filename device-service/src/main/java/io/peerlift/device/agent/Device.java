@@ -159,7 +159,8 @@ public final class Device {
 
     private void startUpgrade(DeviceCommand.Upgrade command) {
         UpgradeReport report = new UpgradeReport(command, events, this, context.metrics());
-        Optional<String> refusal = UpgradeEligibility.refusal(osVersion(), isBaseSystem(command.app()), command.version());
+        Optional<String> refusal = UpgradeEligibility.refusal(osVersion(), isBaseSystem(command.app()), command,
+                context.releaseKeys());
         if (refusal.isPresent()) {
             events.emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.UpgradeFailed(eventId, deviceId, cidr,
                     at, seq, command.rolloutId(), command.commandId(), command.attempt(), command.app(),

@@ -8,16 +8,20 @@ import io.peerlift.device.domain.DeviceMetrics;
 import io.peerlift.device.download.ChunkStore;
 import io.peerlift.device.peer.PayloadClient;
 import io.peerlift.device.peer.PeerServers;
+import io.peerlift.events.TrustedReleaseKeys;
 import io.vertx.core.Vertx;
 
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * What the devices of one process share: the event loops, the peer servers and discovery sockets (one per port),
- * the HTTP client, the chunk store, the event sink, the metrics and the configuration. A device adds only its own
- * state to it: an idle device holds no thread and no socket.
+ * the HTTP client, the chunk store, the event sink, the metrics, the configuration and the release keys the
+ * devices trust (none provisioned: signatures are not checked). A device adds only its own state to it: an idle
+ * device holds no thread and no socket.
  */
-public record DeviceContext(Vertx vertx, DeviceServiceConfig config, PeerServers peerServers,
-                            DiscoveryHub discoveryHub, DiscoveryClient discoveryClient, PayloadClient payloads,
-                            ChunkStore store, DeviceEventSink events, DeviceMetrics metrics, Clock clock) {
+public record DeviceContext(Vertx vertx, DeviceServiceConfig config, Optional<TrustedReleaseKeys> releaseKeys,
+                            PeerServers peerServers, DiscoveryHub discoveryHub, DiscoveryClient discoveryClient,
+                            PayloadClient payloads, ChunkStore store, DeviceEventSink events, DeviceMetrics metrics,
+                            Clock clock) {
 }

@@ -7,6 +7,7 @@ import io.peerlift.device.download.DownloadTask;
 import io.peerlift.device.download.StoredPackage;
 import io.peerlift.events.AppRef;
 import io.peerlift.events.DeviceCommand;
+import io.peerlift.events.TrustedReleaseKeys;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -64,9 +65,11 @@ final class UpgradeJob {
                 .compose(held -> install())
                 .recover(failure -> {
                     device.lifecycle(DeviceState.FAILED);
-                    String reason = failure instanceof DownloadTask.Failure ? failure.getMessage()
+                    boolean expected = failure instanceof DownloadTask.Failure
+                            || failure instanceof TrustedReleaseKeys.UntrustedReleaseException;
+                    String reason = expected ? failure.getMessage()
                             : failure.getClass().getSimpleName() + ": " + failure.getMessage();
-                    if (!(failure instanceof DownloadTask.Failure)) {
+                    if (!expected) {
                         LOG.errorf(failure, "%s: upgrade to %s %s failed", device.id(), command.app(), command.version());
                     }
                     report.downloadFailed(reason, download.verifiedBytes());
@@ -75,6 +78,9 @@ final class UpgradeJob {
     }
 
     private Future<Void> downloaded(StoredPackage pkg) {
+        // The command's signature was checked over the identity this manifest hashes to; check it over the manifest
+        // itself too before the package counts as held, so what is installed and served is exactly what was signed.
+        device.context().releaseKeys().ifPresent(trusted -> trusted.verify(pkg.manifest(), command.signature()));
         report.downloadCompleted(pkg.manifest().size());
         AppRef app = new AppRef(pkg.manifest().app(), pkg.manifest().version(), pkg.manifest().manifestSha256());
         return context.executeBlocking(() -> device.hold(app)).compose(serving -> serving);

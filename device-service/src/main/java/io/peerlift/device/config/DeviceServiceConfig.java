@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** {@code peerlift.device.*}: the mode, the agent's identity, and how every hosted device behaves. */
@@ -142,6 +143,14 @@ public interface DeviceServiceConfig {
      */
     @WithDefault("8")
     int peerServerConnectionsBeyondSlots();
+
+    /**
+     * The release public keys (PEM files as {@code openssl pkey -pubout} writes them, comma-separated) by which every
+     * release this device installs must be signed. They come with the device's provisioning, never from a command
+     * or a repository. Unset, signatures are not checked at all (the start warns): set it wherever the command topic
+     * is not fully trusted.
+     */
+    Optional<List<Path>> trustedReleaseKeys();
 
     /** The app whose installation switches the OS version and reboots. */
     @WithDefault("base-system")

@@ -14,18 +14,24 @@ import io.peerlift.device.domain.DeviceMetrics;
 import io.peerlift.device.download.ChunkStore;
 import io.peerlift.device.peer.PayloadClient;
 import io.peerlift.device.peer.PeerServers;
+import io.peerlift.events.TrustedReleaseKeys;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /** Builds what the hosted devices share, from configuration and the platform's Vert.x and metrics. */
 @ApplicationScoped
 public class DeviceRuntime {
+
+    private static final Logger LOG = Logger.getLogger(DeviceRuntime.class);
 
     private GatewayLink gatewayLink;
 
@@ -61,8 +67,29 @@ public class DeviceRuntime {
         // A fleet's devices share one listener per port (on 0.0.0.0, told apart by address); an agent binds its own.
         PeerServers peerServers = new PeerServers(vertx, config.peerServerIdleTimeout(),
                 config.mode() == DeviceServiceConfig.Mode.FLEET);
-        return new DeviceContext(vertx, config, peerServers, new DiscoveryHub(vertx, metrics),
-                new DiscoveryClient(vertx, metrics), new PayloadClient(vertx, config.requestTimeout()),
-                new ChunkStore(config.dataDir().resolve("store")), events, metrics, Clock.systemUTC());
+        return new DeviceContext(vertx, config, trustedReleaseKeys(config), peerServers,
+                new DiscoveryHub(vertx, metrics), new DiscoveryClient(vertx, metrics),
+                new PayloadClient(vertx, config.requestTimeout()), new ChunkStore(config.dataDir().resolve("store")),
+                events, metrics, Clock.systemUTC());
+    }
+
+    /**
+     * The release keys of the device's provisioning, empty when none is configured (signatures are then not
+     * checked); a file that cannot be read stops the start, naming it.
+     */
+    public static Optional<TrustedReleaseKeys> trustedReleaseKeys(DeviceServiceConfig config) {
+        List<Path> files = config.trustedReleaseKeys().orElse(List.of());
+        if (files.isEmpty()) {
+            if (config.mode() != DeviceServiceConfig.Mode.GATEWAY) {
+                LOG.warn("peerlift.device.trusted-release-keys is not set: release signatures are NOT checked, the "
+                        + "devices install whatever an Upgrade names");
+            }
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(TrustedReleaseKeys.fromFiles(files));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot read the trusted release keys " + files + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.peerlift.device.agent;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.peerlift.device.TestReleaseKey;
 import io.peerlift.device.config.DeviceServiceConfig;
 import io.peerlift.device.discovery.DiscoveryClient;
 import io.peerlift.device.discovery.DiscoveryHub;
@@ -9,6 +10,7 @@ import io.peerlift.device.download.ChunkStore;
 import io.peerlift.device.peer.PayloadClient;
 import io.peerlift.device.peer.PeerServers;
 import io.peerlift.device.peer.ServedDevice;
+import io.peerlift.device.service.DeviceRuntime;
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DeviceEvent;
@@ -81,10 +83,12 @@ public final class TestRig implements AutoCloseable {
                 "wan-attempts", "2", "progress-interval", "200ms", "request-timeout", "5s",
                 "peer-server-idle-timeout", "5s"));
         keys.putAll(Map.of("discovery-port", String.valueOf(discoveryPort), "peer-server-port", "0",
-                "peer-server-limit", "2", "data-dir", root.toString()));
+                "peer-server-limit", "2", "data-dir", root.toString(),
+                "trusted-release-keys", TestReleaseKey.publicKeyFile().toString()));
         keys.putAll(overrides);
         DeviceServiceConfig config = config(keys);
-        context = new DeviceContext(vertx, config, new PeerServers(vertx, config.peerServerIdleTimeout(), false),
+        context = new DeviceContext(vertx, config, DeviceRuntime.trustedReleaseKeys(config),
+                new PeerServers(vertx, config.peerServerIdleTimeout(), false),
                 new DiscoveryHub(vertx, metrics), new DiscoveryClient(vertx, metrics),
                 new PayloadClient(vertx, config.requestTimeout()), new ChunkStore(root.resolve("store")), this::record,
                 metrics, Clock.systemUTC());
@@ -154,7 +158,8 @@ public final class TestRig implements AutoCloseable {
 
     static DeviceCommand.Upgrade upgrade(Device device, AppManifest manifest, SourcePolicy policy, String repositoryUrl) {
         return new DeviceCommand.Upgrade(UUID.randomUUID(), device.id(), device.subnet().toString(), Instant.now(),
-                "rollout-1", manifest.app(), manifest.version(), manifest.manifestSha256(), policy, repositoryUrl, 1, null);
+                "rollout-1", manifest.app(), manifest.version(), manifest.manifestSha256(), policy, repositoryUrl, 1,
+                TestReleaseKey.sign(manifest));
     }
 
     <T extends DeviceEvent> List<T> eventsOf(String deviceId, Class<T> type) {

@@ -1,5 +1,6 @@
 package io.peerlift.device.agent;
 
+import io.peerlift.device.TestReleaseKey;
 import io.peerlift.device.domain.DeviceState;
 import io.peerlift.device.download.StoredPackage;
 import io.peerlift.device.peer.ServedPackage;
@@ -220,14 +221,15 @@ class UpgradeTest {
         waiting.accept(upgrade);
         await().until(() -> rig.eventsOf("waiting", DeviceEvent.DiscoveryAnswered.class).size() >= 2);
         waiting.accept(new DeviceCommand.Upgrade(UUID.randomUUID(), "waiting", subnet.toString(), Instant.now(),
-                "rollout-2", APP, TARGET, manifest.manifestSha256(), SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/x", 1, null));
+                "rollout-2", APP, TARGET, manifest.manifestSha256(), SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/x", 1,
+                TestReleaseKey.sign(manifest)));
         assertThat(rig.eventsOf("waiting", DeviceEvent.UpgradeFailed.class)).singleElement()
                 .satisfies(failed -> assertThat(failed.rolloutId()).isEqualTo("rollout-2"))
                 .satisfies(failed -> assertThat(failed.reason()).contains("busy with the upgrade of rollout rollout-1"));
         // The rollout retries while the first attempt still runs: the running download answers the retry from now on.
         DeviceCommand.Upgrade retry = new DeviceCommand.Upgrade(UUID.randomUUID(), "waiting", subnet.toString(),
                 Instant.now(), upgrade.rolloutId(), APP, TARGET, manifest.manifestSha256(), SourcePolicy.PEER_ONLY,
-                "http://127.0.0.1:9/x", 2, null);
+                "http://127.0.0.1:9/x", 2, TestReleaseKey.sign(manifest));
         waiting.accept(retry);
         await().until(() -> rig.eventsOf("waiting", DeviceEvent.DiscoveryRequested.class).stream()
                 .anyMatch(requested -> requested.attempt() == 2 && retry.commandId().equals(requested.commandId())));
