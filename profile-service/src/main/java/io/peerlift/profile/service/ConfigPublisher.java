@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
@@ -118,7 +119,10 @@ public class ConfigPublisher {
     }
 
     private OptionalLong nextRevisionIfChanged(String deviceId, String content) {
+        // COMMIT: the statement reads no mapped entity, so the session need not be flushed before it. An automatic
+        // flush per device would dirty-check every entity of the poll each time: quadratic in the poll's size.
         List<?> rows = entityManager.createNativeQuery(NEXT_REVISION_IF_CHANGED)
+                .setFlushMode(FlushModeType.COMMIT)
                 .setParameter("deviceId", deviceId)
                 .setParameter("content", content)
                 .getResultList();
