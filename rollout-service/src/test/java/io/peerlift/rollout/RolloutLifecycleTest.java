@@ -1,6 +1,7 @@
 package io.peerlift.rollout;
 
 import io.peerlift.events.DeviceCommand;
+import io.peerlift.events.Topics;
 import io.peerlift.localstack.LocalStackTestResource;
 import io.peerlift.rollout.domain.Device;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -200,6 +201,22 @@ class RolloutLifecycleTest extends FleetDrivenTest {
         // Moved into a sub-folder of the rollout's folder.
         fleet.publishConfig(late, List.of(1L, folder(n), folder(n) + 500_000));
         await().until(() -> devicesIn(rolloutId, "PENDING").contains(id(n, 4)));
+        act(rolloutId, "cancel", 200);
+    }
+
+    @Test
+    void aDeviceDeletedFromTheInventoryLeavesTheRolloutsThatHaveNotCommandedIt() {
+        int n = unique();
+        subnetWithOnePeerAndThreeDevices(n);
+        String rolloutId = createRollout(folder(n), Map.of("start", false));
+        assertThat(count(rolloutId, "PENDING")).isEqualTo(3);
+
+        // profile-service deleted it: the tombstone of its config, keyed by its id.
+        fleet.sendRaw(Topics.DEVICE_CONFIG, id(n, 2), null);
+        await().until(() -> count(rolloutId, "PENDING") == 2);
+        assertThat(devicesIn(rolloutId, "PENDING")).doesNotContain(id(n, 2));
+        given().queryParam("folderId", folder(n)).get("/api/devices/count").then().statusCode(200)
+                .body(equalTo("2"));
         act(rolloutId, "cancel", 200);
     }
 

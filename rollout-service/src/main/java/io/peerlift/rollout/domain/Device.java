@@ -198,6 +198,18 @@ public class Device extends PanacheEntityBase {
                 !Arrays.equals(previousPath, folderPath));
     }
 
+    /**
+     * The device was deleted from the inventory (its config's tombstone): it belongs to no folder any more, so
+     * no rollout takes it in. Its revision stays, so that a config published before the deletion is still old.
+     */
+    public Change remove(Instant now) {
+        boolean wasInFolder = folderPath != null && folderPath.length > 0;
+        folderId = null;
+        folderPath = new Long[0];
+        updatedAt = now;
+        return new Change(subnet, false, false, wasInFolder);
+    }
+
     public boolean isInFolderTree(long folder) {
         return folderPath != null && Arrays.asList(folderPath).contains(folder);
     }

@@ -5,6 +5,9 @@ import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.EventCodec;
 import io.peerlift.events.Subnet;
 import io.peerlift.rollout.service.facts.ConfigRecorder;
+import io.peerlift.rollout.service.facts.ConfigRecorder.ConfigFact;
+import io.peerlift.rollout.service.facts.ConfigRecorder.Configured;
+import io.peerlift.rollout.service.facts.ConfigRecorder.Removed;
 import io.peerlift.rollout.service.facts.EventRecorder;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -47,25 +50,27 @@ public class DeviceTopicsConsumer {
         return consume(poll, DeviceTopicsConsumer::decodeEvent, events::record);
     }
 
-    /** Compacted and keyed by device id; a tombstone carries nothing to apply. */
+    /** Compacted and keyed by device id; a tombstone (no value) says the device was deleted. */
     @Incoming("device-config")
     @Blocking
     public CompletionStage<Void> deviceConfigs(KafkaRecordBatch<String, String> poll) {
         return consume(poll, DeviceTopicsConsumer::decodeConfig, configs::record);
     }
 
-    private static <T> CompletionStage<Void> consume(KafkaRecordBatch<String, String> poll, Function<String, T> decode,
+    private static <T> CompletionStage<Void> consume(KafkaRecordBatch<String, String> poll,
+                                                     Function<KafkaRecord<String, String>, T> decode,
                                                      Consumer<List<T>> record) {
         List<CompletionStage<Void>> acks = new ArrayList<>();
         List<KafkaRecord<String, String>> decoded = new ArrayList<>();
         List<T> values = new ArrayList<>();
         for (KafkaRecord<String, String> kafkaRecord : poll.getRecords()) {
-            if (kafkaRecord.getPayload() == null) {
-                acks.add(kafkaRecord.ack());
-                continue;
-            }
             try {
-                values.add(decode.apply(kafkaRecord.getPayload()));
+                T value = decode.apply(kafkaRecord);
+                if (value == null) {
+                    acks.add(kafkaRecord.ack());
+                    continue;
+                }
+                values.add(value);
                 decoded.add(kafkaRecord);
             } catch (RuntimeException malformed) {
                 acks.add(kafkaRecord.nack(malformed));
@@ -91,17 +96,25 @@ public class DeviceTopicsConsumer {
                 .toArray(CompletableFuture[]::new));
     }
 
-    private static DeviceEvent decodeEvent(String json) {
-        DeviceEvent event = EventCodec.decodeEvent(json);
+    /** An event, or null for a record without value (nothing was said). */
+    private static DeviceEvent decodeEvent(KafkaRecord<String, String> kafkaRecord) {
+        if (kafkaRecord.getPayload() == null) {
+            return null;
+        }
+        DeviceEvent event = EventCodec.decodeEvent(kafkaRecord.getPayload());
         requireDevice(event.deviceId(), "device event " + event.eventId());
         Subnet.parse(event.subnet());
         return event;
     }
 
-    private static DeviceConfig decodeConfig(String json) {
-        DeviceConfig config = EventCodec.decode(json, DeviceConfig.class);
+    private static ConfigFact decodeConfig(KafkaRecord<String, String> kafkaRecord) {
+        if (kafkaRecord.getPayload() == null) {
+            requireDevice(kafkaRecord.getKey(), "a device config tombstone");
+            return new Removed(kafkaRecord.getKey());
+        }
+        DeviceConfig config = EventCodec.decode(kafkaRecord.getPayload(), DeviceConfig.class);
         requireDevice(config.deviceId(), "device config " + config.eventId());
-        return config;
+        return new Configured(config);
     }
 
     private static void requireDevice(String deviceId, String what) {

@@ -48,26 +48,48 @@ public class ConfigRecorder {
     /** In a transaction of its own, retried when it fails for a reason that may pass (a lock, the database). */
     @Retry(maxRetries = 5, delay = 50, jitter = 25, maxDuration = 30_000)
     @ExponentialBackoff(maxDelay = 5_000)
-    public void record(List<DeviceConfig> configs) {
+    public void record(List<ConfigFact> configs) {
         QuarkusTransaction.requiringNew().run(() -> recordInTransaction(configs));
+    }
+
+    /** What the config topic says about one device: its configuration, or that it was deleted. */
+    public sealed interface ConfigFact {
+        String deviceId();
+    }
+
+    /** A configuration published by profile-service. */
+    public record Configured(DeviceConfig config) implements ConfigFact {
+        @Override
+        public String deviceId() {
+            return config.deviceId();
+        }
+    }
+
+    /** The tombstone of a deleted device: a record keyed by its id, without a value. */
+    public record Removed(String deviceId) implements ConfigFact {
     }
 
     private record Decision(Rollout rollout, Device device, RolloutDevice member, Membership.Change change) {
     }
 
-    private void recordInTransaction(List<DeviceConfig> configs) {
+    private void recordInTransaction(List<ConfigFact> configs) {
         Instant now = Instant.now();
         Map<String, Device> devices = Device.lockOrCreate(
-                configs.stream().map(DeviceConfig::deviceId).collect(Collectors.toCollection(TreeSet::new)), now);
+                configs.stream().map(ConfigFact::deviceId).collect(Collectors.toCollection(TreeSet::new)), now);
         Map<String, Boolean> changed = new LinkedHashMap<>();
         int duplicates = 0;
-        for (DeviceConfig deviceConfig : configs) {
-            Device device = devices.get(deviceConfig.deviceId());
-            if (deviceConfig.revision() <= device.configRevision) {
-                duplicates++;
-                continue;
+        for (ConfigFact fact : configs) {
+            Device device = devices.get(fact.deviceId());
+            Device.Change change;
+            if (fact instanceof Configured configured) {
+                if (configured.config().revision() <= device.configRevision) {
+                    duplicates++;
+                    continue;
+                }
+                change = device.apply(configured.config(), now);
+            } else {
+                change = device.remove(now);
             }
-            Device.Change change = device.apply(deviceConfig, now);
             if (change.folderChanged() || change.versionChanged()) {
                 changed.merge(device.deviceId, change.versionChanged(), Boolean::logicalOr);
             }
