@@ -14,6 +14,7 @@ import io.peerlift.rollout.domain.RolloutSubnet;
 import io.peerlift.rollout.domain.RolloutSubnet.Key;
 import io.peerlift.rollout.service.RolloutMetrics;
 import io.peerlift.rollout.service.membership.Membership;
+import io.peerlift.rollout.service.scheduling.SubnetScheduler;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,9 +35,12 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Records one poll of device events in one transaction, and nothing more: the inventory rows of the devices,
- * the rows of the rollouts their events answer (moved by {@link DeviceLifecycle}) and the counts of those rows'
- * subnets, which it marks for planning. Scheduling is the reconciler's job.
+ * Records one poll of device events in one transaction: the inventory rows of the devices, the rows of the
+ * rollouts their events answer (moved by {@link DeviceLifecycle}) and the counts of those rows' subnets. The
+ * subnets of a running rollout that the events made due are then planned ({@link SubnetScheduler#plan}) in the
+ * same transaction, under the locks it already holds: events are keyed by subnet, so the consumer of a subnet's
+ * partition is the one that plans it after its events, and neither waits for the other's locks. The reconciler
+ * plans what the clock makes due and makes the rollout-wide decisions.
  * <p>
  * Locks are taken devices first (in id order, so a duplicate or stale event is recognised by its seq), then
  * the subnets concerned, then their rows. A heartbeat that changes nothing costs one row update.
@@ -46,11 +50,14 @@ public class EventRecorder {
 
     private final RolloutConfig config;
     private final RolloutMetrics metrics;
+    private final SubnetScheduler scheduler;
     private final Event<FactsRecorded> recorded;
 
-    EventRecorder(RolloutConfig config, RolloutMetrics metrics, Event<FactsRecorded> recorded) {
+    EventRecorder(RolloutConfig config, RolloutMetrics metrics, SubnetScheduler scheduler,
+                  Event<FactsRecorded> recorded) {
         this.config = config;
         this.metrics = metrics;
+        this.scheduler = scheduler;
         this.recorded = recorded;
     }
 
@@ -184,6 +191,13 @@ public class EventRecorder {
                 // Peers came or went: the subnet's capacity changed, and its planning counts them.
                 subnet.planRequested = true;
                 touched.add(key.rolloutId());
+            }
+        }
+        for (RolloutSubnet subnet : subnets.values()) {
+            Rollout rollout = rollouts.get(subnet.rolloutId);
+            if (subnet.planRequested && subnet.subnet != null && rollout != null
+                    && rollout.state == RolloutState.RUNNING) {
+                scheduler.plan(rollout, subnet, now);
             }
         }
         if (!touched.isEmpty()) {
