@@ -161,6 +161,7 @@ public final class ControlPlaneBench {
     private static Map<String, Object> saturation(SyntheticFleet fleet, ServiceApi rollout, long folderId)
             throws Exception {
         fleet.limitRate(0);
+        fleet.startMeasuring();
         double before = rollout.counter("peerlift_rollout_events_total", "topic=\"peerlift.device-events\"");
         long start = System.nanoTime();
         String id = createRollout(rollout, folderId, FIRST);
@@ -184,17 +185,21 @@ public final class ControlPlaneBench {
         fleet.limitRate(rate);
         String id = createRollout(rollout, folderId, SECOND);
         Thread.sleep(5_000); // past the start, where every subnet's first commands have no slot event before them
-        fleet.takeLatencies();
+        fleet.startMeasuring();
         double before = rollout.counter("peerlift_rollout_events_total", "topic=\"peerlift.device-events\"");
         long start = System.nanoTime();
         Thread.sleep(seconds * 1000L);
         double events = rollout.counter("peerlift_rollout_events_total", "topic=\"peerlift.device-events\"") - before;
         double elapsed = seconds(start);
         Histogram latency = fleet.takeLatencies();
-        rollout.post("/api/rollouts/" + id + "/cancel", Map.of(), null);
+        String state = rollout.get("/api/rollouts/" + id).path("state").asText();
+        if (!"COMPLETED".equals(state)) { // a small fleet finishes within the window; a large one is stopped here
+            rollout.post("/api/rollouts/" + id + "/cancel", Map.of(), null);
+        }
         fleet.limitRate(0);
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("offeredEventsPerSecond", rate);
+        figures.put("rolloutStateAtEnd", state);
         figures.put("seconds", round(elapsed));
         figures.put("eventsPerSecond", round(events / elapsed));
         figures.putAll(latencies(latency));

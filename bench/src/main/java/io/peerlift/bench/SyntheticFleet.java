@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,8 +64,13 @@ final class SyntheticFleet implements AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong upgradesReceived = new AtomicLong();
     private final Recorder latency = new Recorder(3);
-    /** Per subnet, when each not yet answered slot-freeing event was sent (read and written by the sender). */
+    /**
+     * Per subnet, when each slot-freeing event not yet followed by an Upgrade was sent, at most one per device
+     * still waiting for its command: a slot no device can take measures nothing (read and written by the sender).
+     */
     private final Map<Integer, ArrayDeque<Long>> freedSlots = new HashMap<>();
+    /** The version each device was last commanded to, written by the command reader as the Upgrade arrives. */
+    private final Map<String, String> commandedTo = new ConcurrentHashMap<>();
     private volatile RateLimiter rate;
     private volatile boolean running = true;
 
@@ -156,6 +162,12 @@ final class SyntheticFleet implements AutoCloseable {
         return latency.getIntervalHistogram();
     }
 
+    /** Forgets the free slots of an earlier rollout: the next one's latencies pair only with its own events. */
+    void startMeasuring() {
+        emissions.add(freedSlots::clear);
+        latency.reset();
+    }
+
     /** Waits until every event asked for so far has been handed to the producer and acknowledged. */
     void flush() throws InterruptedException {
         while (!emissions.isEmpty()) {
@@ -174,6 +186,7 @@ final class SyntheticFleet implements AutoCloseable {
                 for (ConsumerRecord<String, String> record : commands.poll(POLL)) {
                     if (EventCodec.decodeCommand(record.value()) instanceof DeviceCommand.Upgrade upgrade) {
                         long received = System.nanoTime();
+                        commandedTo.put(upgrade.deviceId(), upgrade.version());
                         upgradesReceived.incrementAndGet();
                         emissions.add(() -> answer(upgrade, received));
                     }
@@ -231,7 +244,7 @@ final class SyntheticFleet implements AutoCloseable {
                 rollout, command, attempt, target.app(), target.version(), packageBytes, source,
                 fromPeer ? packageBytes : 0, fromPeer ? 0 : packageBytes, 0));
         if (fromPeer) {
-            slotFreed(device.subnetIndex);
+            slotFreed(device.subnetIndex, target.version());
             emit(peer, (id, at, seq) -> new DeviceEvent.UploadCompleted(UUID.randomUUID(), id, peer.subnet, at, seq,
                     device.id, target.app(), target.version(), packageBytes));
         }
@@ -248,7 +261,7 @@ final class SyntheticFleet implements AutoCloseable {
         announce(device);
         emit(device, (id, at, seq) -> new DeviceEvent.PeerServerStarted(UUID.randomUUID(), id, device.subnet, at, seq,
                 device.ip, 22335, 1, device.apps));
-        slotFreed(device.subnetIndex);
+        slotFreed(device.subnetIndex, target.version());
     }
 
     /**
@@ -264,8 +277,14 @@ final class SyntheticFleet implements AutoCloseable {
         return null;
     }
 
-    private void slotFreed(int subnetIndex) {
-        freedSlots.computeIfAbsent(subnetIndex, s -> new ArrayDeque<>()).add(System.nanoTime());
+    private void slotFreed(int subnetIndex, String version) {
+        ArrayDeque<Long> freed = freedSlots.computeIfAbsent(subnetIndex, s -> new ArrayDeque<>());
+        long waiting = subnets.get(subnetIndex).stream()
+                .filter(d -> !version.equals(d.osVersion) && !version.equals(commandedTo.get(d.id)))
+                .count();
+        if (freed.size() < waiting) {
+            freed.add(System.nanoTime());
+        }
     }
 
     private void announce(Device device) {
