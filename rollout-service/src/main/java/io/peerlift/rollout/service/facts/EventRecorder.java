@@ -193,13 +193,16 @@ public class EventRecorder {
                 touched.add(key.rolloutId());
             }
         }
+        int planned = 0;
         for (RolloutSubnet subnet : subnets.values()) {
             Rollout rollout = rollouts.get(subnet.rolloutId);
             if (subnet.planRequested && subnet.subnet != null && rollout != null
                     && rollout.state == RolloutState.RUNNING) {
                 scheduler.plan(rollout, subnet, now);
+                planned++;
             }
         }
+        metrics.subnetsPlanned(planned);
         if (!touched.isEmpty()) {
             recorded.fire(new FactsRecorded(touched));
         }
