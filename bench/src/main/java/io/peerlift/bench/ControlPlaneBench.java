@@ -79,8 +79,8 @@ public final class ControlPlaneBench {
                     with(stack.quarkusConfig("rollout"), trust, Map.of(
                             "kafka.bootstrap.servers", stack.kafkaBootstrapServers(),
                             "peerlift.rollout.repository.storage-dir", work.resolve("repository").toString())));
-            ServiceApi profile = new ServiceApi(profileService);
-            ServiceApi rollout = new ServiceApi(rolloutService);
+            ServiceApi profile = new ServiceApi(profileService, admin);
+            ServiceApi rollout = new ServiceApi(rolloutService, admin);
             try (ServiceProcesses services = new ServiceProcesses(repo, work);
                  StatusRecords statuses = new StatusRecords(stack.kafkaBootstrapServers());
                  HeapSampler heap = new HeapSampler(List.of(rollout, profile))) {
@@ -93,7 +93,7 @@ public final class ControlPlaneBench {
                 try (SyntheticFleet fleet = new SyntheticFleet(stack.kafkaBootstrapServers(), devices, subnets, FIRST,
                         List.of(first, second), PACKAGE_BYTES)) {
                     Map<String, Object> profileFigures = new LinkedHashMap<>();
-                    long folderId = announceAndMove(fleet, profile, rollout, admin, profileFigures);
+                    long folderId = announceAndMove(fleet, profile, rollout, profileFigures);
                     heartbeats(fleet, profile, rollout, profileFigures);
                     summary.put("saturation", saturation(fleet, rollout, folderId));
                     summary.put("atRate", atRate(fleet, rollout, folderId, rate, atRateSeconds));
@@ -118,7 +118,7 @@ public final class ControlPlaneBench {
     // ---- the phases ----
 
     private static long announceAndMove(SyntheticFleet fleet, ServiceApi profile, ServiceApi rollout,
-                                        String admin, Map<String, Object> figures) throws Exception {
+                                        Map<String, Object> figures) throws Exception {
         long start = System.nanoTime();
         fleet.announceAll();
         awaitUntil(() -> profile.counter("peerlift_profile_device_events_total", "outcome=\"applied\"") >= fleet.size(),
@@ -129,10 +129,10 @@ public final class ControlPlaneBench {
         figures.put("announcements", Map.of("devices", fleet.size(), "seconds", round(announced),
                 "eventsPerSecond", round(fleet.size() / announced)));
 
-        JsonNode folder = profile.post("/api/folders", Map.of("name", "bench " + UUID.randomUUID()), admin);
+        JsonNode folder = profile.post("/api/folders", Map.of("name", "bench " + UUID.randomUUID()));
         long folderId = folder.get("id").asLong();
         start = System.nanoTime();
-        profile.post("/api/folders/" + folderId + "/devices", Map.of("deviceIds", fleet.deviceIds()), admin);
+        profile.post("/api/folders/" + folderId + "/devices", Map.of("deviceIds", fleet.deviceIds()));
         double moved = seconds(start);
         awaitUntil(() -> rollout.getLong("/api/devices/count?folderId=" + folderId) >= fleet.size(),
                 "rollout-service saw the move of every device");
@@ -191,7 +191,7 @@ public final class ControlPlaneBench {
         double events = rollout.counter("peerlift_rollout_events_total", "topic=\"peerlift.device-events\"") - before;
         double elapsed = seconds(start);
         Histogram latency = fleet.takeLatencies();
-        rollout.post("/api/rollouts/" + id + "/cancel", Map.of(), null);
+        rollout.post("/api/rollouts/" + id + "/cancel", Map.of());
         fleet.limitRate(0);
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("offeredEventsPerSecond", rate);
@@ -252,7 +252,7 @@ public final class ControlPlaneBench {
     private static String createRollout(ServiceApi rollout, long folderId, String version)
             throws IOException, InterruptedException {
         return rollout.post("/api/rollouts", Map.of("folderId", folderId, "app", APP, "version", version,
-                "deviceTimeoutSeconds", 3600), null).get("id").asText();
+                "deviceTimeoutSeconds", 3600)).get("id").asText();
     }
 
     private static Map<String, String> with(Map<String, String> a, Map<String, String> b, Map<String, String> c) {

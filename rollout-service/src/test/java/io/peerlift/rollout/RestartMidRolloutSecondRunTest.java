@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 
+import static io.peerlift.localstack.TestTokens.asViewer;
 import static io.peerlift.rollout.PeerSpreadTest.id;
 import static io.peerlift.rollout.RolloutFixtures.devicesIn;
 import static io.peerlift.rollout.RolloutFixtures.state;
 import static io.peerlift.rollout.RolloutFixtures.subnet;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -70,7 +70,7 @@ class RestartMidRolloutSecondRunTest {
     }
 
     private static long lastSeq(String deviceId) {
-        JsonPath device = given().get("/api/devices/{id}", deviceId).then().statusCode(200).extract().jsonPath();
+        JsonPath device = asViewer().get("/api/devices/{id}", deviceId).then().statusCode(200).extract().jsonPath();
         return device.getLong("lastSeq");
     }
 }

@@ -5,6 +5,8 @@ import io.peerlift.events.AppRef;
 import io.restassured.http.ContentType;
 import org.eclipse.microprofile.config.ConfigProvider;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,7 +18,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.restassured.RestAssured.given;
+import static io.peerlift.localstack.TestTokens.asAdmin;
+import static io.peerlift.localstack.TestTokens.asOperator;
+import static io.peerlift.localstack.TestTokens.asViewer;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.is;
@@ -54,10 +58,13 @@ final class RolloutFixtures {
 
     /** Uploads the package (again, harmlessly: the same bytes are accepted) and returns what peers hold. */
     static AppRef uploadPackage() {
-        given().contentType(ContentType.BINARY).body(PAYLOAD)
-                .when().put("/api/apps/{app}/{version}", APP, SimulatedFleet.TARGET)
-                .then().statusCode(anyOf(is(201), is(200)));
+        upload(asAdmin(), APP, SimulatedFleet.TARGET, PAYLOAD).then().statusCode(anyOf(is(201), is(200)));
         return new AppRef(APP, SimulatedFleet.TARGET, manifest().manifestSha256());
+    }
+
+    /** Uploads {@code payload} as {@code app} {@code version} with the caller's token. */
+    static Response upload(RequestSpecification caller, String app, String version, byte[] payload) {
+        return caller.contentType(ContentType.BINARY).body(payload).put("/api/apps/{app}/{version}", app, version);
     }
 
     static AppManifest manifest() {
@@ -95,7 +102,7 @@ final class RolloutFixtures {
     static void awaitInventory(SimulatedFleet fleet, String... deviceIds) {
         for (String id : deviceIds) {
             SimulatedFleet.SimDevice device = fleet.device(id);
-            await().atMost(INVENTORY_LIMIT).untilAsserted(() -> given().get("/api/devices/{id}", id)
+            await().atMost(INVENTORY_LIMIT).untilAsserted(() -> asViewer().get("/api/devices/{id}", id)
                     .then().statusCode(200)
                     .body("lastSeq", is((int) device.seq))
                     .body("configRevision", is((int) device.configRevision)));
@@ -107,14 +114,14 @@ final class RolloutFixtures {
         body.put("folderId", folderId);
         body.put("app", APP);
         body.put("version", SimulatedFleet.TARGET);
-        return given().contentType(ContentType.JSON).body(body)
+        return asOperator().contentType(ContentType.JSON).body(body)
                 .when().post("/api/rollouts")
                 .then().statusCode(201)
                 .extract().path("id");
     }
 
     static JsonPath rollout(String id) {
-        return given().get("/api/rollouts/{id}", id).then().statusCode(200).extract().jsonPath();
+        return asViewer().get("/api/rollouts/{id}", id).then().statusCode(200).extract().jsonPath();
     }
 
     static String state(String id) {
@@ -126,12 +133,12 @@ final class RolloutFixtures {
     }
 
     static List<String> devicesIn(String id, String deviceState) {
-        return given().queryParam("state", deviceState).get("/api/rollouts/{id}/devices", id)
+        return asViewer().queryParam("state", deviceState).get("/api/rollouts/{id}/devices", id)
                 .then().statusCode(200).extract().jsonPath().getList("deviceId", String.class);
     }
 
     static JsonPath subnetStatus(String id, String subnet) {
-        List<Map<String, Object>> subnets = given().get("/api/rollouts/{id}/subnets", id)
+        List<Map<String, Object>> subnets = asViewer().get("/api/rollouts/{id}/subnets", id)
                 .then().statusCode(200).extract().jsonPath().getList("$");
         Map<String, Object> found = subnets.stream().filter(s -> subnet.equals(s.get("subnet"))).findFirst()
                 .orElseThrow(() -> new AssertionError("rollout " + id + " has no subnet " + subnet + ": " + subnets));
@@ -139,6 +146,6 @@ final class RolloutFixtures {
     }
 
     static void act(String id, String action, int expectedStatus) {
-        given().post("/api/rollouts/{id}/{action}", id, action).then().statusCode(expectedStatus);
+        asOperator().post("/api/rollouts/{id}/{action}", id, action).then().statusCode(expectedStatus);
     }
 }

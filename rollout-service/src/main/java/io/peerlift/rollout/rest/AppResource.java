@@ -5,6 +5,10 @@ import io.peerlift.rollout.domain.AppPackage;
 import io.peerlift.rollout.service.RolloutMetrics;
 import io.peerlift.rollout.service.management.RolloutQueries;
 import io.peerlift.rollout.service.repository.AppRepository;
+import io.peerlift.support.audit.Audited;
+import io.peerlift.support.security.Roles;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -24,8 +28,12 @@ import java.util.List;
 
 /**
  * The app repository, the WAN source of every rollout: {@code PUT} stores a payload, devices fetch the manifest
- * and (ranges of) the payload. Every byte served here is a WAN byte and counted as such.
+ * and (ranges of) the payload. Every byte served here is a WAN byte and counted as such. Devices fetch without a
+ * person's token, so what they fetch is open; what they install is vouched for by the release signature, not by
+ * this route.
  */
+@RolesAllowed(Roles.VIEWER)
+@Audited
 @Path("/api/apps")
 public class AppResource {
 
@@ -57,6 +65,7 @@ public class AppResource {
     }
 
     /** 201 with the stored app; 200 when the identical payload was already stored; 409 for a different one. */
+    @RolesAllowed(Roles.ADMIN)
     @PUT
     @Path("/{app}/{version}")
     @Consumes(MediaType.WILDCARD)
@@ -68,6 +77,7 @@ public class AppResource {
                 .build();
     }
 
+    @PermitAll
     @GET
     @Path("/{app}/{version}/manifest")
     @Produces(MediaType.APPLICATION_JSON)
@@ -81,6 +91,7 @@ public class AppResource {
     }
 
     /** The payload, or the one range asked for (206); what {@link ByteRange} cannot serve is a 416. */
+    @PermitAll
     @GET
     @Path("/{app}/{version}/payload")
     @Produces(OCTETS)
@@ -88,6 +99,7 @@ public class AppResource {
         return payload(app, version, range, true);
     }
 
+    @PermitAll
     @HEAD
     @Path("/{app}/{version}/payload")
     @Produces(OCTETS)

@@ -1,11 +1,12 @@
 package io.peerlift.rollout.service.repository;
 
-import io.peerlift.rollout.service.ProblemException;
-
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.OsVersion;
 import io.peerlift.rollout.config.RolloutConfig;
 import io.peerlift.rollout.domain.AppPackage;
+import io.peerlift.support.problem.ConflictException;
+import io.peerlift.support.problem.InvalidInputException;
+import io.peerlift.support.problem.NotFoundException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.PersistenceException;
@@ -79,7 +80,7 @@ public class AppRepository {
     public AppPackage require(String app, String version) {
         AppPackage pkg = find(app, version);
         if (pkg == null) {
-            throw ProblemException.notFound("app " + app + " version " + version + " is not in the repository");
+            throw new NotFoundException("app " + app + " version " + version + " is not in the repository");
         }
         return pkg;
     }
@@ -98,7 +99,7 @@ public class AppRepository {
 
     private static Stored same(AppPackage existing, AppManifest uploaded) {
         if (!existing.manifestSha256.equals(uploaded.manifestSha256())) {
-            throw ProblemException.conflict("app " + existing.app + " version " + existing.version
+            throw new ConflictException("app " + existing.app + " version " + existing.version
                     + " already exists with a different payload (sha256 " + existing.sha256 + ", uploaded "
                     + uploaded.sha256() + "); publish changed content under a new version");
         }
@@ -124,7 +125,7 @@ public class AppRepository {
             AppManifest.requireAppName(app);
             OsVersion.parse(version);
         } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest(e.getMessage());
+            throw new InvalidInputException(e.getMessage());
         }
     }
 
