@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.AppRef;
 import io.peerlift.events.EventCodec;
+import io.peerlift.events.ReleaseKeys;
+import io.peerlift.events.ReleaseSigner;
 import io.peerlift.events.Topics;
 import io.peerlift.localstack.FreePorts;
 import io.peerlift.localstack.LocalIssuer;
@@ -19,6 +21,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,12 +76,16 @@ public final class ControlPlaneBench {
             LocalIssuer issuer = LocalIssuer.create(work.resolve("issuer"));
             String admin = issuer.token("bench-admin", "admin", Duration.ofHours(24));
             Map<String, String> trust = issuer.quarkusConfig();
+            KeyPair release = ReleaseKeys.generate();
+            ReleaseSigner signer = new ReleaseSigner(release);
+            Path releasePublicKey = Files.writeString(work.resolve("release-public.pem"), ReleaseKeys.toPem(release.getPublic()));
             var profileService = new ServiceProcesses.Service("profile-service", FreePorts.pick(), "512m",
                     with(stack.quarkusConfig("profile"), trust, Map.of("kafka.bootstrap.servers", stack.kafkaBootstrapServers())));
             var rolloutService = new ServiceProcesses.Service("rollout-service", FreePorts.pick(), "512m",
                     with(stack.quarkusConfig("rollout"), trust, Map.of(
                             "kafka.bootstrap.servers", stack.kafkaBootstrapServers(),
-                            "peerlift.rollout.repository.storage-dir", work.resolve("repository").toString())));
+                            "peerlift.rollout.repository.storage-dir", work.resolve("repository").toString(),
+                            "peerlift.rollout.repository.trusted-release-keys", releasePublicKey.toString())));
             ServiceApi profile = new ServiceApi(profileService, admin);
             ServiceApi rollout = new ServiceApi(rolloutService, admin);
             try (ServiceProcesses services = new ServiceProcesses(repo, work);
@@ -88,8 +95,8 @@ public final class ControlPlaneBench {
                 services.start(rolloutService);
                 services.awaitReady(profileService, READY_LIMIT);
                 services.awaitReady(rolloutService, READY_LIMIT);
-                AppRef first = upload(rollout, FIRST);
-                AppRef second = upload(rollout, SECOND);
+                AppRef first = upload(rollout, signer, FIRST);
+                AppRef second = upload(rollout, signer, SECOND);
                 try (SyntheticFleet fleet = new SyntheticFleet(stack.kafkaBootstrapServers(), devices, subnets, FIRST,
                         List.of(first, second), PACKAGE_BYTES)) {
                     Map<String, Object> profileFigures = new LinkedHashMap<>();
@@ -240,12 +247,13 @@ public final class ControlPlaneBench {
 
     // ---- helpers ----
 
-    private static AppRef upload(ServiceApi rollout, String version) throws IOException, InterruptedException {
+    private static AppRef upload(ServiceApi rollout, ReleaseSigner signer, String version)
+            throws IOException, InterruptedException {
         byte[] payload = new byte[PACKAGE_BYTES];
         new Random(version.hashCode()).nextBytes(payload);
-        rollout.put("/api/apps/" + APP + "/" + version, payload);
         AppManifest manifest = AppManifest.compute(APP, version, AppManifest.DEFAULT_CHUNK_SIZE,
                 new ByteArrayInputStream(payload));
+        rollout.put("/api/apps/" + APP + "/" + version, payload, signer.sign(manifest, version));
         return new AppRef(APP, version, manifest.manifestSha256());
     }
 

@@ -2,6 +2,7 @@ package io.peerlift.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.peerlift.events.EventCodec;
+import io.peerlift.events.ReleaseSignature;
 import io.peerlift.localstack.ServiceProcesses;
 
 import java.io.IOException;
@@ -44,8 +45,10 @@ final class ServiceApi {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(EventCodec.mapper().writeValueAsBytes(body))).build());
     }
 
-    JsonNode put(String path, byte[] body) throws IOException, InterruptedException {
+    /** Uploads a release, signed. */
+    JsonNode put(String path, byte[] body, ReleaseSignature signature) throws IOException, InterruptedException {
         return send(request(path).header("Content-Type", "application/octet-stream")
+                .header(ReleaseSignature.HEADER, signature.toHeader())
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 

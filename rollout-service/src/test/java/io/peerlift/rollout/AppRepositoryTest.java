@@ -1,6 +1,7 @@
 package io.peerlift.rollout;
 
 import io.peerlift.events.AppManifest;
+import io.peerlift.events.ReleaseSignature;
 import io.peerlift.localstack.LocalStackTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -10,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,6 +34,8 @@ import static org.hamcrest.Matchers.hasItem;
 class AppRepositoryTest {
 
     private static final int MIB = AppManifest.DEFAULT_CHUNK_SIZE;
+    /** %test.peerlift.rollout.repository.storage-dir */
+    private static final Path REPOSITORY = Path.of("target/test-repository");
 
     private final String version = "12.9." + ThreadLocalRandom.current().nextInt(1, 1_000_000);
     private final String app = "repo-test";
@@ -91,11 +96,50 @@ class AppRepositoryTest {
     }
 
     @Test
+    void onlyAReleaseSignedByATrustedKeyOverExactlyItsPayloadIsStored() throws IOException {
+        ReleaseSignature signature = RolloutFixtures.sign(RolloutFixtures.TRUSTED_SIGNING_KEY, app, version, payload);
+
+        asAdmin().contentType(ContentType.BINARY).body(payload).put("/api/apps/{app}/{version}", app, version)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("Peerlift-Release-Signature is required: keyId=...; minimumVersion=...; signature=..."));
+        asAdmin().contentType(ContentType.BINARY).body(payload).header(ReleaseSignature.HEADER, "keyId=abc; signature=x")
+                .put("/api/apps/{app}/{version}", app, version)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("lacks minimumVersion="));
+
+        ReleaseSignature foreign = RolloutFixtures.sign(RolloutFixtures.UNTRUSTED_SIGNING_KEY, app, version, payload);
+        signedUpload(payload, foreign).then().statusCode(403).contentType("application/problem+json")
+                .body("type", equalTo("urn:peerlift:problem:untrusted-release-key"))
+                .body("detail", containsString("is signed by key " + foreign.keyId() + ", which is not a trusted release key"));
+
+        byte[] tampered = payload.clone();
+        tampered[MIB + 7] ^= 1;
+        signedUpload(tampered, signature).then().statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo("urn:peerlift:problem:release-signature-mismatch"))
+                .body("detail", containsString("does not match this manifest"));
+
+        asViewer().get("/api/apps/{app}/{version}/manifest", app, version).then().statusCode(404);
+        String tamperedSha256 = AppManifest.compute(app, version, MIB, new ByteArrayInputStream(tampered)).sha256();
+        assertThat(REPOSITORY.resolve("payloads").resolve(tamperedSha256)).as("the refused payload").doesNotExist();
+        try (var leftovers = Files.list(REPOSITORY.resolve("incoming"))) {
+            assertThat(leftovers).as("partial uploads left behind").isEmpty();
+        }
+
+        signedUpload(payload, signature).then().statusCode(201)
+                .body("signature.keyId", equalTo(signature.keyId()));
+        asViewer().get("/api/apps/{app}/{version}/signature", app, version).then().statusCode(200)
+                .body("keyId", equalTo(signature.keyId()))
+                .body("minimumVersion", equalTo(version))
+                .body("signature", equalTo(signature.signature()));
+    }
+
+    @Test
     void invalidNamesAndMissingPackagesAreRefused() {
-        asAdmin().contentType(ContentType.BINARY).body(new byte[]{1})
+        String signature = RolloutFixtures.sign(RolloutFixtures.TRUSTED_SIGNING_KEY, app, "12.8.0", new byte[]{1}).toHeader();
+        asAdmin().contentType(ContentType.BINARY).body(new byte[]{1}).header(ReleaseSignature.HEADER, signature)
                 .put("/api/apps/{app}/{version}", "Bad Name", "12.8.0").then().statusCode(400)
                 .body("detail", containsString("app name"));
-        asAdmin().contentType(ContentType.BINARY).body(new byte[]{1})
+        asAdmin().contentType(ContentType.BINARY).body(new byte[]{1}).header(ReleaseSignature.HEADER, signature)
                 .put("/api/apps/{app}/{version}", app, "twelve").then().statusCode(400);
         asViewer().get("/api/apps/{app}/{version}/manifest", app, "12.0.404").then().statusCode(404)
                 .contentType("application/problem+json");
@@ -118,6 +162,11 @@ class AppRepositoryTest {
         String metrics = given().get("/q/metrics").then().extract().asString();
         assertThat(metrics).contains("peerlift_repository_served_bytes_total{app=\"" + app + "\",version=\"" + version + "\"}");
         asOperator().post("/api/rollouts/{id}/cancel", rolloutId).then().statusCode(200);
+    }
+
+    private io.restassured.response.Response signedUpload(byte[] body, ReleaseSignature signature) {
+        return asAdmin().contentType(ContentType.BINARY).body(body).header(ReleaseSignature.HEADER, signature.toHeader())
+                .put("/api/apps/{app}/{version}", app, version);
     }
 
     private io.restassured.response.Response upload(byte[] body) {

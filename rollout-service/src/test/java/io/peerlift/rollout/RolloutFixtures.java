@@ -2,6 +2,8 @@ package io.peerlift.rollout;
 
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.AppRef;
+import io.peerlift.events.ReleaseSignature;
+import io.peerlift.events.ReleaseSigner;
 import io.restassured.http.ContentType;
 import org.eclipse.microprofile.config.ConfigProvider;
 import io.restassured.path.json.JsonPath;
@@ -11,6 +13,7 @@ import io.restassured.specification.RequestSpecification;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +45,11 @@ final class RolloutFixtures {
     /** Events of many devices pass the broker and a transaction each: generous, as the machine may be loaded. */
     private static final Duration INVENTORY_LIMIT = Duration.ofSeconds(60);
 
+    /** The release key the service under test trusts (%test.peerlift.rollout.repository.trusted-release-keys). */
+    static final Path TRUSTED_SIGNING_KEY = Path.of("src/test/resources/release-keys/trusted-signing.key");
+    /** A valid release key the service does not trust. */
+    static final Path UNTRUSTED_SIGNING_KEY = Path.of("src/test/resources/release-keys/untrusted-signing.key");
+
     private RolloutFixtures() {
     }
 
@@ -62,9 +70,22 @@ final class RolloutFixtures {
         return new AppRef(APP, SimulatedFleet.TARGET, manifest().manifestSha256());
     }
 
-    /** Uploads {@code payload} as {@code app} {@code version} with the caller's token. */
+    /** Uploads {@code payload} as {@code app} {@code version} with the caller's token, signed by a trusted key. */
     static Response upload(RequestSpecification caller, String app, String version, byte[] payload) {
-        return caller.contentType(ContentType.BINARY).body(payload).put("/api/apps/{app}/{version}", app, version);
+        return caller.contentType(ContentType.BINARY).body(payload)
+                .header(ReleaseSignature.HEADER, sign(TRUSTED_SIGNING_KEY, app, version, payload).toHeader())
+                .put("/api/apps/{app}/{version}", app, version);
+    }
+
+    /** The release signature of {@code payload} by the key in {@code signingKeyFile}, with no minimum version. */
+    static ReleaseSignature sign(Path signingKeyFile, String app, String version, byte[] payload) {
+        try {
+            AppManifest manifest = AppManifest.compute(app, version, AppManifest.DEFAULT_CHUNK_SIZE,
+                    new ByteArrayInputStream(payload));
+            return ReleaseSigner.fromKeyFile(signingKeyFile).sign(manifest, version);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static AppManifest manifest() {

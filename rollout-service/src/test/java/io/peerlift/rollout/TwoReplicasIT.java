@@ -155,6 +155,8 @@ class TwoReplicasIT {
                 "-Dquarkus.http.port=" + port,
                 "-Dkafka.bootstrap.servers=" + stack.kafkaBootstrapServers(),
                 "-Dpeerlift.rollout.repository.storage-dir=" + work.resolve("repository"),
+                "-Dpeerlift.rollout.repository.trusted-release-keys="
+                        + Path.of("src/test/resources/release-keys/trusted-public.pem").toAbsolutePath(),
                 "-Dquarkus.log.category.\"org.apache.kafka\".level=WARN"));
         stack.quarkusConfig("rollout").forEach((key, value) -> command.add("-D" + key + "=" + value));
         TestTokens.issuer().quarkusConfig().forEach((key, value) -> command.add("-D" + key + "=" + value));

@@ -1,11 +1,15 @@
 package io.peerlift.rollout.rest;
 
 import io.peerlift.events.ByteRange;
+import io.peerlift.events.ReleaseSignature;
 import io.peerlift.rollout.domain.AppPackage;
 import io.peerlift.rollout.service.RolloutMetrics;
 import io.peerlift.rollout.service.management.RolloutQueries;
 import io.peerlift.rollout.service.repository.AppRepository;
 import io.peerlift.support.audit.Audited;
+import io.peerlift.support.audit.LongRunning;
+import io.peerlift.support.problem.InvalidInputException;
+import io.peerlift.support.problem.NotFoundException;
 import io.peerlift.support.security.Roles;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -38,6 +42,8 @@ import java.util.List;
 public class AppResource {
 
     private static final String OCTETS = MediaType.APPLICATION_OCTET_STREAM;
+    /** The longest upload: 16 GiB (quarkus.http.limits.max-body-size) at about 4 MiB/s. */
+    private static final int UPLOAD_TIMEOUT_SECONDS = 4 * 3600;
 
     private final AppRepository repository;
     private final RolloutQueries rollouts;
@@ -49,12 +55,13 @@ public class AppResource {
         this.metrics = metrics;
     }
 
-    /** An app version as listed. */
+    /** An app version as listed, with the release signature it was accepted with. */
     public record AppView(String app, String version, long size, String sha256, int chunkSize, int chunkCount,
-                          String manifestSha256, Instant createdAt) {
+                          String manifestSha256, ReleaseSignature signature, Instant createdAt) {
         static AppView of(AppPackage p) {
             return new AppView(p.app, p.version, p.size, p.sha256, p.chunkSize,
-                    (int) ((p.size + p.chunkSize - 1) / p.chunkSize), p.manifestSha256, p.createdAt);
+                    (int) ((p.size + p.chunkSize - 1) / p.chunkSize), p.manifestSha256,
+                    p.releaseSignature().orElse(null), p.createdAt);
         }
     }
 
@@ -64,17 +71,33 @@ public class AppResource {
         return repository.list().stream().map(AppView::of).toList();
     }
 
-    /** 201 with the stored app; 200 when the identical payload was already stored; 409 for a different one. */
+    /**
+     * Stores a signed release: 201 with the stored app; 200 when the identical payload was already stored; 409 for a
+     * different one. The {@value ReleaseSignature#HEADER} header is required (400 without it or when malformed),
+     * signed by a trusted release key (403) over exactly this payload's manifest (422).
+     */
     @RolesAllowed(Roles.ADMIN)
+    @LongRunning(seconds = UPLOAD_TIMEOUT_SECONDS)
     @PUT
     @Path("/{app}/{version}")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response upload(@RestPath String app, @RestPath String version, InputStream body) {
-        AppRepository.Stored stored = repository.store(app, version, body);
+    public Response upload(@RestPath String app, @RestPath String version,
+                           @HeaderParam(ReleaseSignature.HEADER) String signature, InputStream body) {
+        AppRepository.Stored stored = repository.store(app, version, parse(signature), body);
         return Response.status(stored.created() ? Response.Status.CREATED : Response.Status.OK)
                 .entity(AppView.of(stored.pkg()))
                 .build();
+    }
+
+    /** The release signature the upload was accepted with: what a device verifies before it installs. */
+    @PermitAll
+    @GET
+    @Path("/{app}/{version}/signature")
+    @Produces(MediaType.APPLICATION_JSON)
+    public ReleaseSignature signature(@RestPath String app, @RestPath String version) {
+        return repository.require(app, version).releaseSignature().orElseThrow(() -> new NotFoundException(
+                "app " + app + " version " + version + " was stored before uploads had to be signed: it has no signature"));
     }
 
     @PermitAll
@@ -127,6 +150,14 @@ public class AppResource {
         served(pkg, requested.length());
         return response.entity(new PathPart(repository.payloadPath(pkg.sha256), requested.start(), requested.length()))
                 .build();
+    }
+
+    private static ReleaseSignature parse(String header) {
+        try {
+            return ReleaseSignature.fromHeader(header);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
     }
 
     private void served(AppPackage pkg, long bytes) {

@@ -47,7 +47,12 @@ public class AuditInterceptor {
         String subject = caller.getPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null
                 ? jwt.getSubject() : caller.getPrincipal().getName();
         String target = http.query() == null ? http.path() : http.path() + "?" + http.query();
-        return QuarkusTransaction.joiningExisting().call(() -> {
+        LongRunning longRunning = invocation.getMethod().getAnnotation(LongRunning.class);
+        var transaction = QuarkusTransaction.joiningExisting();
+        if (longRunning != null) {
+            transaction = transaction.timeout(longRunning.seconds());
+        }
+        return transaction.call(() -> {
             Object result = invocation.proceed();
             trail.record(subject, caller.getPrincipal().getName(), String.join(",", new TreeSet<>(caller.getRoles())),
                     http.method().name(), target);

@@ -2,6 +2,7 @@ package io.peerlift.rollout.service.repository;
 
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.OsVersion;
+import io.peerlift.events.ReleaseSignature;
 import io.peerlift.rollout.config.RolloutConfig;
 import io.peerlift.rollout.domain.AppPackage;
 import io.peerlift.support.problem.ConflictException;
@@ -25,24 +26,32 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The WAN source: app packages stored once, by content. An upload streams to a temp file while the manifest
- * is computed over the same bytes, so no payload is ever held in memory.
+ * The WAN source: signed app packages stored once, by content. An upload streams to a temp file while the manifest
+ * is computed over the same bytes, so no payload is ever held in memory; only a release whose signature by a
+ * trusted key matches that manifest is kept, with its signature.
  */
 @ApplicationScoped
 public class AppRepository {
 
     private final RolloutConfig config;
+    private final ReleaseTrust trust;
 
-    AppRepository(RolloutConfig config) {
+    AppRepository(RolloutConfig config, ReleaseTrust trust) {
         this.config = config;
+        this.trust = trust;
     }
 
     /** The stored package and whether this call created it (false: the identical payload was already there). */
     public record Stored(AppPackage pkg, boolean created) {
     }
 
-    public Stored store(String app, String version, InputStream body) {
+    /**
+     * Stores the payload signed by {@code signature}. The name and the signing key are checked before a byte is
+     * read; the signature against the manifest once the payload is in. Nothing is kept of a refused upload.
+     */
+    public Stored store(String app, String version, ReleaseSignature signature, InputStream body) {
         validate(app, version);
+        trust.requireTrustedKey(app, version, signature);
         Path incoming = directory("incoming").resolve(UUID.randomUUID() + ".part");
         try {
             AppManifest manifest;
@@ -50,6 +59,7 @@ public class AppRepository {
                  InputStream tee = new CopyingInputStream(body, file)) {
                 manifest = AppManifest.compute(app, version, AppManifest.DEFAULT_CHUNK_SIZE, tee);
             }
+            trust.verify(manifest, signature);
             AppPackage existing = find(app, version);
             if (existing != null) {
                 return same(existing, manifest);
@@ -61,7 +71,7 @@ public class AppRepository {
                 Files.move(incoming, payload, StandardCopyOption.ATOMIC_MOVE);
             }
             try {
-                return new Stored(QuarkusTransaction.requiringNew().call(() -> persist(manifest)), true);
+                return new Stored(QuarkusTransaction.requiringNew().call(() -> persist(manifest, signature)), true);
             } catch (PersistenceException raced) {
                 // Another upload of the same app version committed first.
                 return same(find(app, version), manifest);
@@ -106,7 +116,7 @@ public class AppRepository {
         return new Stored(existing, false);
     }
 
-    private static AppPackage persist(AppManifest manifest) {
+    private static AppPackage persist(AppManifest manifest, ReleaseSignature signature) {
         AppPackage pkg = new AppPackage();
         pkg.app = manifest.app();
         pkg.version = manifest.version();
@@ -115,6 +125,7 @@ public class AppRepository {
         pkg.chunkSize = manifest.chunkSize();
         pkg.manifestSha256 = manifest.manifestSha256();
         pkg.manifest = new String(manifest.canonicalBytes(), StandardCharsets.UTF_8);
+        pkg.signature = signature.toHeader();
         pkg.createdAt = Instant.now();
         pkg.persistAndFlush();
         return pkg;
