@@ -131,7 +131,8 @@ class AccessTest {
         Set<String> paths = given().get("/q/openapi?format=json").then().statusCode(200)
                 .extract().jsonPath().<String, Object>getMap("paths").keySet();
         assertThat(paths).contains("/api/rollouts", "/api/apps", "/api/audit");
-        Set<String> devicesFetch = Set.of("/api/apps/{app}/{version}/manifest", "/api/apps/{app}/{version}/payload");
+        Set<String> devicesFetch = Set.of("/api/apps/{app}/{version}/manifest", "/api/apps/{app}/{version}/payload",
+                "/api/apps/{app}/{version}/signature");
         for (String path : paths) {
             String concrete = path.replace("{action}", "pause").replaceAll("\\{[^}]+}", "1");
             if (devicesFetch.contains(path)) {
