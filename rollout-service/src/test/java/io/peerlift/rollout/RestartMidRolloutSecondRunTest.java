@@ -2,6 +2,7 @@ package io.peerlift.rollout;
 
 import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DownloadSource;
+import io.peerlift.localstack.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static io.peerlift.localstack.TestTokens.asViewer;
 import static io.peerlift.rollout.PeerSpreadTest.id;
@@ -28,8 +30,15 @@ import static org.awaitility.Awaitility.await;
 @TestProfile(RestartMidRolloutSecondRunTest.SecondRun.class)
 class RestartMidRolloutSecondRunTest {
 
-    /** Its own profile: a fresh instance, configured by the system properties the first run handed over. */
+    /**
+     * Its own profile: a fresh instance, configured by the system properties the first run handed over, trusting
+     * the test issuer.
+     */
     public static class SecondRun implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return TestTokens.issuer().quarkusConfig();
+        }
     }
 
     @Test

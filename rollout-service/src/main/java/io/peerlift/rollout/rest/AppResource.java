@@ -7,7 +7,6 @@ import io.peerlift.rollout.service.RolloutMetrics;
 import io.peerlift.rollout.service.management.RolloutQueries;
 import io.peerlift.rollout.service.repository.AppRepository;
 import io.peerlift.support.audit.Audited;
-import io.peerlift.support.audit.LongRunning;
 import io.peerlift.support.problem.InvalidInputException;
 import io.peerlift.support.problem.NotFoundException;
 import io.peerlift.support.security.Roles;
@@ -37,13 +36,11 @@ import java.util.List;
  * this route.
  */
 @RolesAllowed(Roles.VIEWER)
-@Audited
+@Audited(sharedTransaction = false)
 @Path("/api/apps")
 public class AppResource {
 
     private static final String OCTETS = MediaType.APPLICATION_OCTET_STREAM;
-    /** The longest upload: 16 GiB (quarkus.http.limits.max-body-size) at about 4 MiB/s. */
-    private static final int UPLOAD_TIMEOUT_SECONDS = 4 * 3600;
 
     private final AppRepository repository;
     private final RolloutQueries rollouts;
@@ -77,7 +74,6 @@ public class AppResource {
      * signed by a trusted release key (403) over exactly this payload's manifest (422).
      */
     @RolesAllowed(Roles.ADMIN)
-    @LongRunning(seconds = UPLOAD_TIMEOUT_SECONDS)
     @PUT
     @Path("/{app}/{version}")
     @Consumes(MediaType.WILDCARD)

@@ -26,7 +26,7 @@ import java.util.List;
 
 /** Rollouts: create, watch, and steer them through their lifecycle. */
 @RolesAllowed(Roles.VIEWER)
-@Audited
+@Audited(sharedTransaction = false)
 @Path("/api/rollouts")
 @Produces(MediaType.APPLICATION_JSON)
 public class RolloutResource {
