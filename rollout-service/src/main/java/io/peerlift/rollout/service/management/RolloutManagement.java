@@ -119,6 +119,7 @@ public class RolloutManagement {
         rollout.app = pkg.app;
         rollout.version = pkg.version;
         rollout.manifestSha256 = pkg.manifestSha256;
+        rollout.releaseSignature = pkg.signature;
         rollout.packageBytes = pkg.size;
         rollout.minSourceVersion = request.minSourceVersionOrDefault();
         rollout.sourcePolicy = request.sourcePolicyOrDefault();
