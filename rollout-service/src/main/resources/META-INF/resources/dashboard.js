@@ -34,21 +34,94 @@
 
   const $ = (id) => document.getElementById(id);
 
+  // ---- the token ----
+
+  /*
+   * Every API call carries a bearer token: a viewer's reads the stream, an operator's also steers rollouts. It comes
+   * in the link's fragment (#token=..., which never reaches a server or a log), moves to this tab's session storage,
+   * and leaves the address bar at once.
+   */
+  const TOKEN_KEY = 'peerlift.token';
+
+  /* True when the address brought a (new) token. */
+  function takeTokenFromLink() {
+    const match = /^#token=([^&]+)$/.exec(location.hash);
+    if (match) {
+      sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
+      history.replaceState(null, '', location.pathname + location.search);
+    }
+    return Boolean(match);
+  }
+
+  function authorized(headers) {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    return token ? {...headers, Authorization: `Bearer ${token}`} : headers;
+  }
+
   // ---- the stream ----
 
-  function connect() {
-    const source = new EventSource(STREAM_URL);
-    source.onopen = () => setConnection('live', 'Live');
-    source.onmessage = (event) => accept(JSON.parse(event.data));
-    source.onerror = () => {
-      if (source.readyState === EventSource.CLOSED) {
-        // The browser gives up on an HTTP error; try again later, the server replays the latest snapshots.
-        setConnection('down', 'Disconnected, retrying…');
-        setTimeout(connect, RECONNECT_MILLIS);
+  let stream = null;               // the open stream's AbortController
+  let reconnectTimer = null;
+
+  /* EventSource cannot send a header, so the stream is a fetch whose body is read as Server-Sent Events. */
+  async function connect() {
+    if (stream) {
+      stream.abort(); // a new token: stream with it
+    }
+    clearTimeout(reconnectTimer);
+    if (!sessionStorage.getItem(TOKEN_KEY)) {
+      setConnection('down', 'No token: open the link with #token=… that bin/demo printed (var/demo/viewer.token).');
+      return;
+    }
+    const current = new AbortController();
+    stream = current;
+    let retry = true;
+    try {
+      const response = await fetch(STREAM_URL,
+          {headers: authorized({Accept: 'text/event-stream'}), signal: current.signal});
+      if (!response.ok) {
+        retry = response.status !== 401 && response.status !== 403;
+        setConnection('down', `Stream refused: ${await problemDetail(response)}`);
       } else {
-        setConnection('down', 'Reconnecting…');
+        setConnection('live', 'Live');
+        await readEvents(response.body, (data) => accept(JSON.parse(data)));
+        throw new Error('the stream ended');
       }
-    };
+    } catch (error) {
+      if (stream === current) {
+        setConnection('down', 'Disconnected, retrying…');
+      }
+    }
+    if (retry && stream === current) {
+      // The server replays the latest snapshots on reconnecting.
+      reconnectTimer = setTimeout(connect, RECONNECT_MILLIS);
+    }
+  }
+
+  /* Calls onData with the data of each event of a text/event-stream body until it ends. */
+  async function readEvents(body, onData) {
+    const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffered = '';
+    let data = [];
+    for (;;) {
+      const {value, done} = await reader.read();
+      if (done) {
+        return;
+      }
+      buffered += value;
+      const lines = buffered.split(/\r\n|\r|\n/);
+      buffered = lines.pop();
+      for (const line of lines) {
+        if (line === '') {
+          if (data.length) {
+            onData(data.join('\n'));
+          }
+          data = [];
+        } else if (line.startsWith('data:')) {
+          data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
+        }
+      }
+    }
   }
 
   function accept(record) {
@@ -390,7 +463,7 @@
     scheduleRender();
     try {
       const response = await fetch(`api/rollouts/${encodeURIComponent(id)}/${button.dataset.action}`, {
-        method: 'POST', headers: {Accept: 'application/json, application/problem+json, */*;q=0.5'},
+        method: 'POST', headers: authorized({Accept: 'application/json, application/problem+json, */*;q=0.5'}),
       });
       notices.set(id, response.ok
           ? {kind: 'ok', text: `${action}: accepted.`}
@@ -495,6 +568,12 @@
     notices.delete(selectedId);
     scheduleRender();
   });
-  window.addEventListener('hashchange', scheduleRender);
+  window.addEventListener('hashchange', () => {
+    if (takeTokenFromLink()) {
+      connect();
+    }
+    scheduleRender();
+  });
+  takeTokenFromLink();
   connect();
 })();

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.AppRef;
 import io.peerlift.events.EventCodec;
+import io.peerlift.events.ReleaseKeys;
+import io.peerlift.events.ReleaseSigner;
 import io.peerlift.events.Topics;
 import io.peerlift.localstack.FreePorts;
 import io.peerlift.localstack.LocalIssuer;
@@ -19,6 +21,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,14 +76,18 @@ public final class ControlPlaneBench {
             LocalIssuer issuer = LocalIssuer.create(work.resolve("issuer"));
             String admin = issuer.token("bench-admin", "admin", Duration.ofHours(24));
             Map<String, String> trust = issuer.quarkusConfig();
+            KeyPair release = ReleaseKeys.generate();
+            ReleaseSigner signer = new ReleaseSigner(release);
+            Path releasePublicKey = Files.writeString(work.resolve("release-public.pem"), ReleaseKeys.toPem(release.getPublic()));
             var profileService = new ServiceProcesses.Service("profile-service", FreePorts.pick(), "512m",
                     with(stack.quarkusConfig("profile"), trust, Map.of("kafka.bootstrap.servers", stack.kafkaBootstrapServers())));
             var rolloutService = new ServiceProcesses.Service("rollout-service", FreePorts.pick(), "512m",
                     with(stack.quarkusConfig("rollout"), trust, Map.of(
                             "kafka.bootstrap.servers", stack.kafkaBootstrapServers(),
-                            "peerlift.rollout.repository.storage-dir", work.resolve("repository").toString())));
-            ServiceApi profile = new ServiceApi(profileService);
-            ServiceApi rollout = new ServiceApi(rolloutService);
+                            "peerlift.rollout.repository.storage-dir", work.resolve("repository").toString(),
+                            "peerlift.rollout.repository.trusted-release-keys", releasePublicKey.toString())));
+            ServiceApi profile = new ServiceApi(profileService, admin);
+            ServiceApi rollout = new ServiceApi(rolloutService, admin);
             try (ServiceProcesses services = new ServiceProcesses(repo, work);
                  StatusRecords statuses = new StatusRecords(stack.kafkaBootstrapServers());
                  HeapSampler heap = new HeapSampler(List.of(rollout, profile))) {
@@ -88,12 +95,12 @@ public final class ControlPlaneBench {
                 services.start(rolloutService);
                 services.awaitReady(profileService, READY_LIMIT);
                 services.awaitReady(rolloutService, READY_LIMIT);
-                AppRef first = upload(rollout, FIRST);
-                AppRef second = upload(rollout, SECOND);
+                AppRef first = upload(rollout, signer, FIRST);
+                AppRef second = upload(rollout, signer, SECOND);
                 try (SyntheticFleet fleet = new SyntheticFleet(stack.kafkaBootstrapServers(), devices, subnets, FIRST,
                         List.of(first, second), PACKAGE_BYTES)) {
                     Map<String, Object> profileFigures = new LinkedHashMap<>();
-                    long folderId = announceAndMove(fleet, profile, rollout, admin, profileFigures);
+                    long folderId = announceAndMove(fleet, profile, rollout, profileFigures);
                     heartbeats(fleet, profile, rollout, profileFigures);
                     summary.put("saturation", saturation(fleet, rollout, folderId));
                     summary.put("atRate", atRate(fleet, rollout, folderId, rate, atRateSeconds));
@@ -118,7 +125,7 @@ public final class ControlPlaneBench {
     // ---- the phases ----
 
     private static long announceAndMove(SyntheticFleet fleet, ServiceApi profile, ServiceApi rollout,
-                                        String admin, Map<String, Object> figures) throws Exception {
+                                        Map<String, Object> figures) throws Exception {
         long start = System.nanoTime();
         fleet.announceAll();
         awaitUntil(() -> profile.counter("peerlift_profile_device_events_total", "outcome=\"applied\"") >= fleet.size(),
@@ -129,10 +136,10 @@ public final class ControlPlaneBench {
         figures.put("announcements", Map.of("devices", fleet.size(), "seconds", round(announced),
                 "eventsPerSecond", round(fleet.size() / announced)));
 
-        JsonNode folder = profile.post("/api/folders", Map.of("name", "bench " + UUID.randomUUID()), admin);
+        JsonNode folder = profile.post("/api/folders", Map.of("name", "bench " + UUID.randomUUID()));
         long folderId = folder.get("id").asLong();
         start = System.nanoTime();
-        profile.post("/api/folders/" + folderId + "/devices", Map.of("deviceIds", fleet.deviceIds()), admin);
+        profile.post("/api/folders/" + folderId + "/devices", Map.of("deviceIds", fleet.deviceIds()));
         double moved = seconds(start);
         awaitUntil(() -> rollout.getLong("/api/devices/count?folderId=" + folderId) >= fleet.size(),
                 "rollout-service saw the move of every device");
@@ -194,7 +201,7 @@ public final class ControlPlaneBench {
         Histogram latency = fleet.takeLatencies();
         String state = rollout.get("/api/rollouts/" + id).path("state").asText();
         if (!"COMPLETED".equals(state)) { // a small fleet finishes within the window; a large one is stopped here
-            rollout.post("/api/rollouts/" + id + "/cancel", Map.of(), null);
+            rollout.post("/api/rollouts/" + id + "/cancel", Map.of());
         }
         fleet.limitRate(0);
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -245,19 +252,20 @@ public final class ControlPlaneBench {
 
     // ---- helpers ----
 
-    private static AppRef upload(ServiceApi rollout, String version) throws IOException, InterruptedException {
+    private static AppRef upload(ServiceApi rollout, ReleaseSigner signer, String version)
+            throws IOException, InterruptedException {
         byte[] payload = new byte[PACKAGE_BYTES];
         new Random(version.hashCode()).nextBytes(payload);
-        rollout.put("/api/apps/" + APP + "/" + version, payload);
         AppManifest manifest = AppManifest.compute(APP, version, AppManifest.DEFAULT_CHUNK_SIZE,
                 new ByteArrayInputStream(payload));
+        rollout.put("/api/apps/" + APP + "/" + version, payload, signer.sign(manifest, version));
         return new AppRef(APP, version, manifest.manifestSha256());
     }
 
     private static String createRollout(ServiceApi rollout, long folderId, String version)
             throws IOException, InterruptedException {
         return rollout.post("/api/rollouts", Map.of("folderId", folderId, "app", APP, "version", version,
-                "deviceTimeoutSeconds", 3600), null).get("id").asText();
+                "deviceTimeoutSeconds", 3600)).get("id").asText();
     }
 
     private static Map<String, String> with(Map<String, String> a, Map<String, String> b, Map<String, String> c) {

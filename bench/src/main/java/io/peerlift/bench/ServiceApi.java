@@ -2,6 +2,7 @@ package io.peerlift.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.peerlift.events.EventCodec;
+import io.peerlift.events.ReleaseSignature;
 import io.peerlift.localstack.ServiceProcesses;
 
 import java.io.IOException;
@@ -22,10 +23,13 @@ final class ServiceApi {
     private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(30);
 
     private final ServiceProcesses.Service service;
+    /** The bearer token every request carries (health and metrics need none, but ignore it). */
+    private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    ServiceApi(ServiceProcesses.Service service) {
+    ServiceApi(ServiceProcesses.Service service, String token) {
         this.service = service;
+        this.token = token;
     }
 
     JsonNode get(String path) throws IOException, InterruptedException {
@@ -36,17 +40,15 @@ final class ServiceApi {
         return get(path).asLong();
     }
 
-    JsonNode post(String path, Object body, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder request = request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(EventCodec.mapper().writeValueAsBytes(body)));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return send(request.build());
+    JsonNode post(String path, Object body) throws IOException, InterruptedException {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(EventCodec.mapper().writeValueAsBytes(body))).build());
     }
 
-    JsonNode put(String path, byte[] body) throws IOException, InterruptedException {
+    /** Uploads a release, signed. */
+    JsonNode put(String path, byte[] body, ReleaseSignature signature) throws IOException, InterruptedException {
         return send(request(path).header("Content-Type", "application/octet-stream")
+                .header(ReleaseSignature.HEADER, signature.toHeader())
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
@@ -64,7 +66,8 @@ final class ServiceApi {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(service.baseUrl() + path)).timeout(REQUEST_TIMEOUT);
+        return HttpRequest.newBuilder(URI.create(service.baseUrl() + path)).timeout(REQUEST_TIMEOUT)
+                .header("Authorization", "Bearer " + token);
     }
 
     private JsonNode send(HttpRequest request) throws IOException, InterruptedException {

@@ -77,6 +77,7 @@ class SeedProcedureIT {
         viewer = issuer.token("cli-viewer", "viewer", Duration.ofHours(1));
         KeyPair release = ReleaseKeys.generate();
         signingKey = Files.writeString(work.resolve("release-signing.key"), ReleaseKeys.toSigningKeyPem(release));
+        Path releasePublicKey = Files.writeString(work.resolve("release-public.pem"), ReleaseKeys.toPem(release.getPublic()));
         payload = work.resolve("base-system-12.7.4.bin");
         byte[] bytes = new byte[3 << 20];
         new Random(15).nextBytes(bytes);
@@ -89,7 +90,8 @@ class SeedProcedureIT {
         var rollout = new ServiceProcesses.Service("rollout-service", rolloutPort, "512m",
                 with(stack.quarkusConfig("rollout"), issuer.quarkusConfig(), Map.of(
                         "peerlift.rollout.repository.storage-dir", work.resolve("repository").toString(),
-                        "peerlift.rollout.repository.public-url", "http://127.0.0.1:" + rolloutPort + "/api/apps")));
+                        "peerlift.rollout.repository.public-url", "http://127.0.0.1:" + rolloutPort + "/api/apps",
+                        "peerlift.rollout.repository.trusted-release-keys", releasePublicKey.toString())));
         Map<String, String> fleet = new LinkedHashMap<>(with(stack.quarkusConfig(null), issuer.quarkusConfig()));
         fleet.put("peerlift.device.mode", "fleet");
         fleet.put("peerlift.device.data-dir", work.resolve("devices").toString());

@@ -197,7 +197,8 @@ public class DemoCommand implements Callable<Integer> {
                 withDatabase(stack, "rollout", Map.of(
                         "kafka.bootstrap.servers", kafka,
                         "peerlift.rollout.repository.storage-dir", work.resolve("repository").toString(),
-                        "peerlift.rollout.repository.public-url", "http://127.0.0.1:" + ROLLOUT_PORT + "/api/apps"))));
+                        "peerlift.rollout.repository.public-url", "http://127.0.0.1:" + ROLLOUT_PORT + "/api/apps",
+                        "peerlift.rollout.repository.trusted-release-keys", credentials.releasePublicKey().toAbsolutePath().toString()))));
         Map<String, String> fleet = new LinkedHashMap<>(credentials.issuerConfig());
         fleet.put("kafka.bootstrap.servers", kafka);
         fleet.put("peerlift.device.mode", "fleet");

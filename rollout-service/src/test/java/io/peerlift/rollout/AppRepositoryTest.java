@@ -1,6 +1,7 @@
 package io.peerlift.rollout;
 
 import io.peerlift.events.AppManifest;
+import io.peerlift.events.ReleaseSignature;
 import io.peerlift.localstack.LocalStackTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -10,10 +11,15 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import static io.peerlift.localstack.TestTokens.asAdmin;
+import static io.peerlift.localstack.TestTokens.asOperator;
+import static io.peerlift.localstack.TestTokens.asViewer;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,6 +34,8 @@ import static org.hamcrest.Matchers.hasItem;
 class AppRepositoryTest {
 
     private static final int MIB = AppManifest.DEFAULT_CHUNK_SIZE;
+    /** %test.peerlift.rollout.repository.storage-dir */
+    private static final Path REPOSITORY = Path.of("target/test-repository");
 
     private final String version = "12.9." + ThreadLocalRandom.current().nextInt(1, 1_000_000);
     private final String app = "repo-test";
@@ -42,35 +50,35 @@ class AppRepositoryTest {
                 .body("chunkSize", equalTo(MIB))
                 .body("chunkCount", equalTo(3))
                 .body("manifestSha256", equalTo(expected.manifestSha256()));
-        given().get("/api/apps").then().statusCode(200).body("version", hasItem(version));
+        asViewer().get("/api/apps").then().statusCode(200).body("version", hasItem(version));
 
-        byte[] manifest = given().get("/api/apps/{app}/{version}/manifest", app, version)
+        byte[] manifest = asViewer().get("/api/apps/{app}/{version}/manifest", app, version)
                 .then().statusCode(200).contentType(ContentType.JSON).extract().asByteArray();
         assertThat(manifest).isEqualTo(expected.canonicalBytes());
         assertThat(AppManifest.verifyAndParse(manifest, expected.manifestSha256())).isEqualTo(expected);
 
-        byte[] whole = given().get("/api/apps/{app}/{version}/payload", app, version)
+        byte[] whole = asViewer().get("/api/apps/{app}/{version}/payload", app, version)
                 .then().statusCode(200).header("Accept-Ranges", "bytes").extract().asByteArray();
         assertThat(whole).isEqualTo(payload);
 
         // The second chunk, as a device fetches it.
-        byte[] chunk = given().header("Range", "bytes=" + MIB + "-" + (2 * MIB - 1))
+        byte[] chunk = asViewer().header("Range", "bytes=" + MIB + "-" + (2 * MIB - 1))
                 .get("/api/apps/{app}/{version}/payload", app, version)
                 .then().statusCode(206)
                 .header("Content-Range", "bytes " + MIB + "-" + (2 * MIB - 1) + "/" + payload.length)
                 .extract().asByteArray();
         assertThat(chunk).isEqualTo(Arrays.copyOfRange(payload, MIB, 2 * MIB));
-        byte[] tail = given().header("Range", "bytes=-100").get("/api/apps/{app}/{version}/payload", app, version)
+        byte[] tail = asViewer().header("Range", "bytes=-100").get("/api/apps/{app}/{version}/payload", app, version)
                 .then().statusCode(206).extract().asByteArray();
         assertThat(tail).isEqualTo(Arrays.copyOfRange(payload, payload.length - 100, payload.length));
-        byte[] open = given().header("Range", "bytes=" + (payload.length - 7) + "-")
+        byte[] open = asViewer().header("Range", "bytes=" + (payload.length - 7) + "-")
                 .get("/api/apps/{app}/{version}/payload", app, version)
                 .then().statusCode(206).extract().asByteArray();
         assertThat(open).isEqualTo(Arrays.copyOfRange(payload, payload.length - 7, payload.length));
-        given().header("Range", "bytes=" + payload.length + "-").get("/api/apps/{app}/{version}/payload", app, version)
+        asViewer().header("Range", "bytes=" + payload.length + "-").get("/api/apps/{app}/{version}/payload", app, version)
                 .then().statusCode(416).header("Content-Range", "bytes */" + payload.length);
 
-        given().head("/api/apps/{app}/{version}/payload", app, version)
+        asViewer().head("/api/apps/{app}/{version}/payload", app, version)
                 .then().statusCode(200).header("Content-Length", String.valueOf(payload.length));
     }
 
@@ -83,18 +91,57 @@ class AppRepositoryTest {
         upload(changed).then().statusCode(409)
                 .contentType("application/problem+json")
                 .body("detail", containsString("different payload"));
-        byte[] served = given().get("/api/apps/{app}/{version}/payload", app, version).then().extract().asByteArray();
+        byte[] served = asViewer().get("/api/apps/{app}/{version}/payload", app, version).then().extract().asByteArray();
         assertThat(served).isEqualTo(payload);
     }
 
     @Test
+    void onlyAReleaseSignedByATrustedKeyOverExactlyItsPayloadIsStored() throws IOException {
+        ReleaseSignature signature = RolloutFixtures.sign(RolloutFixtures.TRUSTED_SIGNING_KEY, app, version, payload);
+
+        asAdmin().contentType(ContentType.BINARY).body(payload).put("/api/apps/{app}/{version}", app, version)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("Peerlift-Release-Signature is required: keyId=...; minimumVersion=...; signature=..."));
+        asAdmin().contentType(ContentType.BINARY).body(payload).header(ReleaseSignature.HEADER, "keyId=abc; signature=x")
+                .put("/api/apps/{app}/{version}", app, version)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("lacks minimumVersion="));
+
+        ReleaseSignature foreign = RolloutFixtures.sign(RolloutFixtures.UNTRUSTED_SIGNING_KEY, app, version, payload);
+        signedUpload(payload, foreign).then().statusCode(403).contentType("application/problem+json")
+                .body("type", equalTo("urn:peerlift:problem:untrusted-release-key"))
+                .body("detail", containsString("is signed by key " + foreign.keyId() + ", which is not a trusted release key"));
+
+        byte[] tampered = payload.clone();
+        tampered[MIB + 7] ^= 1;
+        signedUpload(tampered, signature).then().statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo("urn:peerlift:problem:release-signature-mismatch"))
+                .body("detail", containsString("does not match this manifest"));
+
+        asViewer().get("/api/apps/{app}/{version}/manifest", app, version).then().statusCode(404);
+        String tamperedSha256 = AppManifest.compute(app, version, MIB, new ByteArrayInputStream(tampered)).sha256();
+        assertThat(REPOSITORY.resolve("payloads").resolve(tamperedSha256)).as("the refused payload").doesNotExist();
+        try (var leftovers = Files.list(REPOSITORY.resolve("incoming"))) {
+            assertThat(leftovers).as("partial uploads left behind").isEmpty();
+        }
+
+        signedUpload(payload, signature).then().statusCode(201)
+                .body("signature.keyId", equalTo(signature.keyId()));
+        asViewer().get("/api/apps/{app}/{version}/signature", app, version).then().statusCode(200)
+                .body("keyId", equalTo(signature.keyId()))
+                .body("minimumVersion", equalTo(version))
+                .body("signature", equalTo(signature.signature()));
+    }
+
+    @Test
     void invalidNamesAndMissingPackagesAreRefused() {
-        given().contentType(ContentType.BINARY).body(new byte[]{1})
+        String signature = RolloutFixtures.sign(RolloutFixtures.TRUSTED_SIGNING_KEY, app, "12.8.0", new byte[]{1}).toHeader();
+        asAdmin().contentType(ContentType.BINARY).body(new byte[]{1}).header(ReleaseSignature.HEADER, signature)
                 .put("/api/apps/{app}/{version}", "Bad Name", "12.8.0").then().statusCode(400)
                 .body("detail", containsString("app name"));
-        given().contentType(ContentType.BINARY).body(new byte[]{1})
+        asAdmin().contentType(ContentType.BINARY).body(new byte[]{1}).header(ReleaseSignature.HEADER, signature)
                 .put("/api/apps/{app}/{version}", app, "twelve").then().statusCode(400);
-        given().get("/api/apps/{app}/{version}/manifest", app, "12.0.404").then().statusCode(404)
+        asViewer().get("/api/apps/{app}/{version}/manifest", app, "12.0.404").then().statusCode(404)
                 .contentType("application/problem+json");
     }
 
@@ -102,22 +149,27 @@ class AppRepositoryTest {
     void bytesServedAreWanBytesChargedToTheOpenRolloutOfThatVersion() {
         upload(payload).then().statusCode(201);
         // A folder without devices: the rollout stays RUNNING with nothing to do.
-        String rolloutId = given().contentType(ContentType.JSON)
+        String rolloutId = asOperator().contentType(ContentType.JSON)
                 .body(Map.of("folderId", 999_999_999L, "app", app, "version", version))
                 .post("/api/rollouts").then().statusCode(201).extract().path("id");
 
-        given().header("Range", "bytes=0-999").get("/api/apps/{app}/{version}/payload", app, version)
+        asViewer().header("Range", "bytes=0-999").get("/api/apps/{app}/{version}/payload", app, version)
                 .then().statusCode(206);
-        given().get("/api/apps/{app}/{version}/payload", app, version).then().statusCode(200);
+        asViewer().get("/api/apps/{app}/{version}/payload", app, version).then().statusCode(200);
 
-        await().untilAsserted(() -> given().get("/api/rollouts/{id}", rolloutId).then()
+        await().untilAsserted(() -> asViewer().get("/api/rollouts/{id}", rolloutId).then()
                 .body("repositoryBytes", equalTo(1000 + payload.length)));
         String metrics = given().get("/q/metrics").then().extract().asString();
         assertThat(metrics).contains("peerlift_repository_served_bytes_total{app=\"" + app + "\",version=\"" + version + "\"}");
-        given().post("/api/rollouts/{id}/cancel", rolloutId).then().statusCode(200);
+        asOperator().post("/api/rollouts/{id}/cancel", rolloutId).then().statusCode(200);
+    }
+
+    private io.restassured.response.Response signedUpload(byte[] body, ReleaseSignature signature) {
+        return asAdmin().contentType(ContentType.BINARY).body(body).header(ReleaseSignature.HEADER, signature.toHeader())
+                .put("/api/apps/{app}/{version}", app, version);
     }
 
     private io.restassured.response.Response upload(byte[] body) {
-        return given().contentType(ContentType.BINARY).body(body).put("/api/apps/{app}/{version}", app, version);
+        return RolloutFixtures.upload(asAdmin(), app, version, body);
     }
 }

@@ -4,6 +4,7 @@ import io.peerlift.events.RolloutStatus;
 import io.peerlift.events.RolloutStatus.PeerSample;
 import io.peerlift.events.RolloutStatus.SubnetStatus;
 import io.peerlift.localstack.LocalStackTestResource;
+import io.peerlift.localstack.TestTokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -73,7 +74,7 @@ class DashboardBrowserTest {
     @Test
     void showsARolloutProgressingLiveAndSendsTheButtonsRequests() throws Exception {
         publish(snapshot(1, "RUNNING", 2, null));
-        browser.get(dashboard.toString());
+        page.open(dashboard, TestTokens.viewer());
         browser.executeScript("window.loadedOnce = true");
 
         eventually(() -> assertThat(text("#rollouts tr[data-rollout-id='" + rolloutId + "']"))
@@ -126,7 +127,15 @@ class DashboardBrowserTest {
         assertThat(page.consoleErrors()).as("console errors").isEmpty();
         page.screenshot("dashboard.png");
 
-        // The rollout is not one the service manages, so the button's request is refused, and the page says why.
+        // A viewer's token reads the stream but may not steer: the page says which role the button needs.
+        browser.findElement(By.id("pause")).click();
+        eventually(() -> assertThat(text("#action-notice")).startsWith("Pause failed: this needs the role operator;"
+                + " the token of 'test-viewer' has [viewer] (HTTP 403 Forbidden)"));
+
+        // An operator's token gets the request through; the rollout is not one the service manages, so it is
+        // refused by the service itself, and the page says why.
+        page.open(dashboard, TestTokens.operator());
+        eventually(() -> page.click("#rollouts tr[data-rollout-id='" + rolloutId + "']"));
         browser.findElement(By.id("pause")).click();
         eventually(() -> assertThat(text("#action-notice")).contains("Pause failed").contains("HTTP 404"));
 

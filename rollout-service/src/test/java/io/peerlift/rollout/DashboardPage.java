@@ -9,6 +9,7 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 
 import java.io.IOException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.logging.Level;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -40,6 +42,18 @@ final class DashboardPage implements AutoCloseable {
     static DashboardPage openBrowser() throws IOException {
         HeadlessChromium.ensureInstalled(TARGET);
         return new DashboardPage(HeadlessChromium.start(Files.createTempDirectory("dashboard-chromium-"), 1440, 1280));
+    }
+
+    /**
+     * Opens the dashboard as a link from bin/demo does, with the token in the fragment, and checks the page moved it
+     * out of the address bar into the tab's session storage.
+     */
+    void open(URL dashboard, String token) {
+        browser.get(dashboard + "#token=" + token);
+        await().atMost(REDRAW_LIMIT).untilAsserted(() -> {
+            assertThat(browser.getCurrentUrl()).as("the address bar keeps no token").doesNotContain("token");
+            assertThat(browser.executeScript("return sessionStorage.getItem('peerlift.token')")).isEqualTo(token);
+        });
     }
 
     ChromeDriver browser() {

@@ -4,6 +4,7 @@ import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DownloadSource;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.localstack.LocalStackTestResource;
+import io.peerlift.localstack.TestTokens;
 import io.peerlift.rollout.SimulatedFleet.SimDevice;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -88,7 +89,7 @@ class LiveRolloutBrowserTest {
     }
 
     @Test
-    void anAdminWatchesARolloutSpreadPausesItAndResumesItToTheEnd() throws IOException {
+    void anOperatorWatchesARolloutSpreadPausesItAndResumesItToTheEnd() throws IOException {
         int n = unique();
         // Served: an initial peer already on the target (one upload slot), three devices, one too old to upgrade.
         String served = subnet(n, 1);
@@ -108,7 +109,7 @@ class LiveRolloutBrowserTest {
         }
         awaitInventory(fleet, ids.toArray(String[]::new));
 
-        page.browser().get(dashboard.toString());
+        page.open(dashboard, TestTokens.operator());
         rolloutId = createRollout(folder(n), Map.of());
 
         String row = "#rollouts tr[data-rollout-id='" + rolloutId + "']";

@@ -119,6 +119,9 @@ class PeerSpreadTest {
             assertThat(u.manifestSha256()).isEqualTo(app.manifestSha256());
             assertThat(u.repositoryUrl()).isEqualTo("http://127.0.0.1:8083/api/apps");
             assertThat(u.subnet()).isEqualTo(subnet);
+            assertThat(u.signature()).as("the signature the repository accepted the package with")
+                    .isEqualTo(RolloutFixtures.sign(RolloutFixtures.TRUSTED_SIGNING_KEY, RolloutFixtures.APP,
+                            SimulatedFleet.TARGET, RolloutFixtures.PAYLOAD));
         });
         // The last device's peer server starts after the rollout completed, and still counts.
         await().until(() -> subnetStatus(rolloutId, subnet).getInt("peers") == pending + 1);

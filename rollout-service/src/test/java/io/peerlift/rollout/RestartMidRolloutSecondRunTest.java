@@ -2,6 +2,7 @@ package io.peerlift.rollout;
 
 import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DownloadSource;
+import io.peerlift.localstack.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -10,12 +11,13 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
+import static io.peerlift.localstack.TestTokens.asViewer;
 import static io.peerlift.rollout.PeerSpreadTest.id;
 import static io.peerlift.rollout.RolloutFixtures.devicesIn;
 import static io.peerlift.rollout.RolloutFixtures.state;
 import static io.peerlift.rollout.RolloutFixtures.subnet;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -28,8 +30,15 @@ import static org.awaitility.Awaitility.await;
 @TestProfile(RestartMidRolloutSecondRunTest.SecondRun.class)
 class RestartMidRolloutSecondRunTest {
 
-    /** Its own profile: a fresh instance, configured by the system properties the first run handed over. */
+    /**
+     * Its own profile: a fresh instance, configured by the system properties the first run handed over, trusting
+     * the test issuer.
+     */
     public static class SecondRun implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return TestTokens.issuer().quarkusConfig();
+        }
     }
 
     @Test
@@ -70,7 +79,7 @@ class RestartMidRolloutSecondRunTest {
     }
 
     private static long lastSeq(String deviceId) {
-        JsonPath device = given().get("/api/devices/{id}", deviceId).then().statusCode(200).extract().jsonPath();
+        JsonPath device = asViewer().get("/api/devices/{id}", deviceId).then().statusCode(200).extract().jsonPath();
         return device.getLong("lastSeq");
     }
 }

@@ -2,13 +2,18 @@ package io.peerlift.rollout;
 
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.AppRef;
+import io.peerlift.events.ReleaseSignature;
+import io.peerlift.events.ReleaseSigner;
 import io.restassured.http.ContentType;
 import org.eclipse.microprofile.config.ConfigProvider;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +21,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.restassured.RestAssured.given;
+import static io.peerlift.localstack.TestTokens.asAdmin;
+import static io.peerlift.localstack.TestTokens.asOperator;
+import static io.peerlift.localstack.TestTokens.asViewer;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.is;
@@ -38,6 +45,11 @@ final class RolloutFixtures {
     /** Events of many devices pass the broker and a transaction each: generous, as the machine may be loaded. */
     private static final Duration INVENTORY_LIMIT = Duration.ofSeconds(60);
 
+    /** The release key the service under test trusts (%test.peerlift.rollout.repository.trusted-release-keys). */
+    static final Path TRUSTED_SIGNING_KEY = Path.of("src/test/resources/release-keys/trusted-signing.key");
+    /** A valid release key the service does not trust. */
+    static final Path UNTRUSTED_SIGNING_KEY = Path.of("src/test/resources/release-keys/untrusted-signing.key");
+
     private RolloutFixtures() {
     }
 
@@ -54,10 +66,26 @@ final class RolloutFixtures {
 
     /** Uploads the package (again, harmlessly: the same bytes are accepted) and returns what peers hold. */
     static AppRef uploadPackage() {
-        given().contentType(ContentType.BINARY).body(PAYLOAD)
-                .when().put("/api/apps/{app}/{version}", APP, SimulatedFleet.TARGET)
-                .then().statusCode(anyOf(is(201), is(200)));
+        upload(asAdmin(), APP, SimulatedFleet.TARGET, PAYLOAD).then().statusCode(anyOf(is(201), is(200)));
         return new AppRef(APP, SimulatedFleet.TARGET, manifest().manifestSha256());
+    }
+
+    /** Uploads {@code payload} as {@code app} {@code version} with the caller's token, signed by a trusted key. */
+    static Response upload(RequestSpecification caller, String app, String version, byte[] payload) {
+        return caller.contentType(ContentType.BINARY).body(payload)
+                .header(ReleaseSignature.HEADER, sign(TRUSTED_SIGNING_KEY, app, version, payload).toHeader())
+                .put("/api/apps/{app}/{version}", app, version);
+    }
+
+    /** The release signature of {@code payload} by the key in {@code signingKeyFile}, with no minimum version. */
+    static ReleaseSignature sign(Path signingKeyFile, String app, String version, byte[] payload) {
+        try {
+            AppManifest manifest = AppManifest.compute(app, version, AppManifest.DEFAULT_CHUNK_SIZE,
+                    new ByteArrayInputStream(payload));
+            return ReleaseSigner.fromKeyFile(signingKeyFile).sign(manifest, version);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static AppManifest manifest() {
@@ -95,7 +123,7 @@ final class RolloutFixtures {
     static void awaitInventory(SimulatedFleet fleet, String... deviceIds) {
         for (String id : deviceIds) {
             SimulatedFleet.SimDevice device = fleet.device(id);
-            await().atMost(INVENTORY_LIMIT).untilAsserted(() -> given().get("/api/devices/{id}", id)
+            await().atMost(INVENTORY_LIMIT).untilAsserted(() -> asViewer().get("/api/devices/{id}", id)
                     .then().statusCode(200)
                     .body("lastSeq", is((int) device.seq))
                     .body("configRevision", is((int) device.configRevision)));
@@ -107,14 +135,14 @@ final class RolloutFixtures {
         body.put("folderId", folderId);
         body.put("app", APP);
         body.put("version", SimulatedFleet.TARGET);
-        return given().contentType(ContentType.JSON).body(body)
+        return asOperator().contentType(ContentType.JSON).body(body)
                 .when().post("/api/rollouts")
                 .then().statusCode(201)
                 .extract().path("id");
     }
 
     static JsonPath rollout(String id) {
-        return given().get("/api/rollouts/{id}", id).then().statusCode(200).extract().jsonPath();
+        return asViewer().get("/api/rollouts/{id}", id).then().statusCode(200).extract().jsonPath();
     }
 
     static String state(String id) {
@@ -126,12 +154,12 @@ final class RolloutFixtures {
     }
 
     static List<String> devicesIn(String id, String deviceState) {
-        return given().queryParam("state", deviceState).get("/api/rollouts/{id}/devices", id)
+        return asViewer().queryParam("state", deviceState).get("/api/rollouts/{id}/devices", id)
                 .then().statusCode(200).extract().jsonPath().getList("deviceId", String.class);
     }
 
     static JsonPath subnetStatus(String id, String subnet) {
-        List<Map<String, Object>> subnets = given().get("/api/rollouts/{id}/subnets", id)
+        List<Map<String, Object>> subnets = asViewer().get("/api/rollouts/{id}/subnets", id)
                 .then().statusCode(200).extract().jsonPath().getList("$");
         Map<String, Object> found = subnets.stream().filter(s -> subnet.equals(s.get("subnet"))).findFirst()
                 .orElseThrow(() -> new AssertionError("rollout " + id + " has no subnet " + subnet + ": " + subnets));
@@ -139,6 +167,6 @@ final class RolloutFixtures {
     }
 
     static void act(String id, String action, int expectedStatus) {
-        given().post("/api/rollouts/{id}/{action}", id, action).then().statusCode(expectedStatus);
+        asOperator().post("/api/rollouts/{id}/{action}", id, action).then().statusCode(expectedStatus);
     }
 }

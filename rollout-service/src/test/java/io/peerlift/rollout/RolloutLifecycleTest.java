@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
+import static io.peerlift.localstack.TestTokens.asOperator;
+import static io.peerlift.localstack.TestTokens.asViewer;
 import static io.peerlift.rollout.PeerSpreadTest.id;
 import static io.peerlift.rollout.RolloutFixtures.act;
 import static io.peerlift.rollout.RolloutFixtures.awaitInventory;
@@ -29,7 +31,6 @@ import static io.peerlift.rollout.RolloutFixtures.subnet;
 import static io.peerlift.rollout.RolloutFixtures.unique;
 import static io.peerlift.rollout.SimulatedFleet.SOURCE;
 import static io.peerlift.rollout.SimulatedFleet.TARGET;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -96,7 +97,7 @@ class RolloutLifecycleTest extends FleetDrivenTest {
         await().until(() -> "PAUSED_ON_ERRORS".equals(state(rolloutId)));
         assertThat(rollout(rolloutId).getString("stateReason")).contains("error threshold of 30%");
         assertThat(devicesIn(rolloutId, "FAILED")).containsExactly(id(n, 1));
-        given().post("/api/rollouts/{id}/pause", rolloutId).then().statusCode(409)
+        asOperator().post("/api/rollouts/{id}/pause", rolloutId).then().statusCode(409)
                 .contentType("application/problem+json")
                 .body("detail", containsString("it is PAUSED_ON_ERRORS"));
 
@@ -124,7 +125,7 @@ class RolloutLifecycleTest extends FleetDrivenTest {
         awaitUpgrades(rolloutId, 1);
 
         await().until(() -> devicesIn(rolloutId, "FAILED").contains(id(n, 1)));
-        String reason = given().queryParam("state", "FAILED").get("/api/rollouts/{id}/devices", rolloutId)
+        String reason = asViewer().queryParam("state", "FAILED").get("/api/rollouts/{id}/devices", rolloutId)
                 .then().extract().path("[0].failureReason");
         assertThat(reason).startsWith("timed out: no event for 1 s");
         // Its slot is free again: the next device is commanded.
@@ -167,7 +168,7 @@ class RolloutLifecycleTest extends FleetDrivenTest {
         assertThat(commands.cancels(rolloutId).get(0).deviceId()).isEqualTo(id(n, 1));
 
         // A cancelled rollout is final, and what its devices still report commands nobody.
-        given().post("/api/rollouts/{id}/resume", rolloutId).then().statusCode(409)
+        asOperator().post("/api/rollouts/{id}/resume", rolloutId).then().statusCode(409)
                 .body("detail", containsString("it is CANCELLED"));
         act(rolloutId, "cancel", 409);
         fleet.upgradeWave(rolloutId, List.of(id(n, 1)), 1);
@@ -222,27 +223,27 @@ class RolloutLifecycleTest extends FleetDrivenTest {
 
     @Test
     void invalidRequestsAreRefusedWithAProblem() {
-        given().contentType(ContentType.JSON)
+        asOperator().contentType(ContentType.JSON)
                 .body(Map.of("folderId", 1, "app", RolloutFixtures.APP, "version", "12.5.0"))
                 .post("/api/rollouts").then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("status", equalTo(400))
                 .body("detail", containsString("below 12.7.4"));
-        given().contentType(ContentType.JSON)
+        asOperator().contentType(ContentType.JSON)
                 .body(Map.of("folderId", 1, "app", "unknown-app", "version", "12.8.0"))
                 .post("/api/rollouts").then().statusCode(400)
                 .body("detail", containsString("not in the repository"));
-        given().contentType(ContentType.JSON)
+        asOperator().contentType(ContentType.JSON)
                 .body(Map.of("app", RolloutFixtures.APP, "version", TARGET))
                 .post("/api/rollouts").then().statusCode(400)
                 .body("detail", containsString("folderId"));
-        given().contentType(ContentType.JSON)
+        asOperator().contentType(ContentType.JSON)
                 .body(Map.of("folderId", 1, "app", RolloutFixtures.APP, "version", TARGET, "sourcePolicy", "WAN_SEED"))
                 .post("/api/rollouts").then().statusCode(400)
                 .body("detail", containsString("PEER_THEN_WAN or PEER_ONLY"));
-        given().get("/api/rollouts/{id}", "no-such-rollout").then().statusCode(404)
+        asViewer().get("/api/rollouts/{id}", "no-such-rollout").then().statusCode(404)
                 .body("instance", equalTo("/api/rollouts/no-such-rollout"));
-        given().post("/api/rollouts/{id}/pause", "no-such-rollout").then().statusCode(404);
+        asOperator().post("/api/rollouts/{id}/pause", "no-such-rollout").then().statusCode(404);
     }
 
     private static void awaitUpgrades(String rolloutId, int count) {

@@ -4,6 +4,7 @@ import io.peerlift.events.EventCodec;
 import io.peerlift.events.RolloutStatus;
 import io.peerlift.events.Topics;
 import io.peerlift.localstack.LocalStackTestResource;
+import io.peerlift.localstack.TestTokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -110,7 +111,8 @@ class RolloutStreamResourceTest {
     /** Opens the stream; its snapshots arrive in the returned queue. */
     private BlockingQueue<RolloutStatus> subscribe() {
         BlockingQueue<RolloutStatus> received = new LinkedBlockingQueue<>();
-        HttpRequest request = HttpRequest.newBuilder(stream).header("Accept", "text/event-stream").build();
+        HttpRequest request = HttpRequest.newBuilder(stream).header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + TestTokens.viewer()).build();
         http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(response -> {
             openStreams.add(response.body());
             try (Stream<String> lines = response.body()) {

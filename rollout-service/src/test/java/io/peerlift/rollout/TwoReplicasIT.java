@@ -4,6 +4,7 @@ import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DownloadSource;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.localstack.LocalStack;
+import io.peerlift.localstack.TestTokens;
 import io.restassured.RestAssured;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,8 +155,11 @@ class TwoReplicasIT {
                 "-Dquarkus.http.port=" + port,
                 "-Dkafka.bootstrap.servers=" + stack.kafkaBootstrapServers(),
                 "-Dpeerlift.rollout.repository.storage-dir=" + work.resolve("repository"),
+                "-Dpeerlift.rollout.repository.trusted-release-keys="
+                        + Path.of("src/test/resources/release-keys/trusted-public.pem").toAbsolutePath(),
                 "-Dquarkus.log.category.\"org.apache.kafka\".level=WARN"));
         stack.quarkusConfig("rollout").forEach((key, value) -> command.add("-D" + key + "=" + value));
+        TestTokens.issuer().quarkusConfig().forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(Path.of(System.getProperty("rollout-service.jar", "target/quarkus-app/quarkus-run.jar"))
                 .toAbsolutePath().toString());

@@ -5,6 +5,8 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** Configuration of the rollout service, under {@code peerlift.rollout}. */
 @ConfigMapping(prefix = "peerlift.rollout")
@@ -23,6 +25,13 @@ public interface RolloutConfig {
         /** The repository's base URL as devices reach it; put into every Upgrade command. */
         @WithDefault("http://127.0.0.1:8083/api/apps")
         String publicUrl();
+
+        /**
+         * The public keys (PEM files, as {@code openssl pkey -pubout} writes them) of the release keys whose
+         * signatures the repository accepts: an upload signed by any other key is refused, and so is every upload
+         * while none is configured.
+         */
+        Optional<List<Path>> trustedReleaseKeys();
     }
 
     interface Scheduler {

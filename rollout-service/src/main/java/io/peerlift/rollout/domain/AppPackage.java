@@ -1,5 +1,6 @@
 package io.peerlift.rollout.domain;
 
+import io.peerlift.events.ReleaseSignature;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -32,11 +33,22 @@ public class AppPackage extends PanacheEntityBase {
     /** The manifest's canonical bytes as UTF-8: what is served and what manifestSha256 hashes. */
     @Column(columnDefinition = "text")
     public String manifest;
+    /**
+     * The release signature accepted with the upload, in its header form ({@link ReleaseSignature#toHeader()});
+     * null for a package stored before uploads had to be signed.
+     */
+    @Column(name = "release_signature", columnDefinition = "text")
+    public String signature;
     @Column(name = "created_at")
     public Instant createdAt;
 
     public static Optional<AppPackage> find(String app, String version) {
         return find("app = ?1 and version = ?2", app, version).firstResultOptional();
+    }
+
+    /** The accepted signature, or empty for a package stored before uploads had to be signed. */
+    public Optional<ReleaseSignature> releaseSignature() {
+        return Optional.ofNullable(signature).map(ReleaseSignature::fromHeader);
     }
 
     public static List<AppPackage> listInOrder() {

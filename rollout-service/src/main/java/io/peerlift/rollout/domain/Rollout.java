@@ -27,6 +27,9 @@ public class Rollout extends PanacheEntityBase {
     public String version;
     @Column(name = "manifest_sha256")
     public String manifestSha256;
+    /** The release signature the repository accepted the package with (header form); every Upgrade carries it. */
+    @Column(name = "release_signature", columnDefinition = "text")
+    public String releaseSignature;
     @Column(name = "package_bytes")
     public long packageBytes;
     @Column(name = "min_source_version")

@@ -1,10 +1,17 @@
 package io.peerlift.rollout.rest;
 
 import io.peerlift.events.ByteRange;
+import io.peerlift.events.ReleaseSignature;
 import io.peerlift.rollout.domain.AppPackage;
 import io.peerlift.rollout.service.RolloutMetrics;
 import io.peerlift.rollout.service.management.RolloutQueries;
 import io.peerlift.rollout.service.repository.AppRepository;
+import io.peerlift.support.audit.Audited;
+import io.peerlift.support.problem.InvalidInputException;
+import io.peerlift.support.problem.NotFoundException;
+import io.peerlift.support.security.Roles;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -24,8 +31,12 @@ import java.util.List;
 
 /**
  * The app repository, the WAN source of every rollout: {@code PUT} stores a payload, devices fetch the manifest
- * and (ranges of) the payload. Every byte served here is a WAN byte and counted as such.
+ * and (ranges of) the payload. Every byte served here is a WAN byte and counted as such. Devices fetch without a
+ * person's token, so what they fetch is open; what they install is vouched for by the release signature, not by
+ * this route.
  */
+@RolesAllowed(Roles.VIEWER)
+@Audited(sharedTransaction = false)
 @Path("/api/apps")
 public class AppResource {
 
@@ -41,12 +52,13 @@ public class AppResource {
         this.metrics = metrics;
     }
 
-    /** An app version as listed. */
+    /** An app version as listed, with the release signature it was accepted with. */
     public record AppView(String app, String version, long size, String sha256, int chunkSize, int chunkCount,
-                          String manifestSha256, Instant createdAt) {
+                          String manifestSha256, ReleaseSignature signature, Instant createdAt) {
         static AppView of(AppPackage p) {
             return new AppView(p.app, p.version, p.size, p.sha256, p.chunkSize,
-                    (int) ((p.size + p.chunkSize - 1) / p.chunkSize), p.manifestSha256, p.createdAt);
+                    (int) ((p.size + p.chunkSize - 1) / p.chunkSize), p.manifestSha256,
+                    p.releaseSignature().orElse(null), p.createdAt);
         }
     }
 
@@ -56,18 +68,35 @@ public class AppResource {
         return repository.list().stream().map(AppView::of).toList();
     }
 
-    /** 201 with the stored app; 200 when the identical payload was already stored; 409 for a different one. */
+    /**
+     * Stores a signed release: 201 with the stored app; 200 when the identical payload was already stored; 409 for a
+     * different one. The {@value ReleaseSignature#HEADER} header is required (400 without it or when malformed),
+     * signed by a trusted release key (403) over exactly this payload's manifest (422).
+     */
+    @RolesAllowed(Roles.ADMIN)
     @PUT
     @Path("/{app}/{version}")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response upload(@RestPath String app, @RestPath String version, InputStream body) {
-        AppRepository.Stored stored = repository.store(app, version, body);
+    public Response upload(@RestPath String app, @RestPath String version,
+                           @HeaderParam(ReleaseSignature.HEADER) String signature, InputStream body) {
+        AppRepository.Stored stored = repository.store(app, version, parse(signature), body);
         return Response.status(stored.created() ? Response.Status.CREATED : Response.Status.OK)
                 .entity(AppView.of(stored.pkg()))
                 .build();
     }
 
+    /** The release signature the upload was accepted with: what a device verifies before it installs. */
+    @PermitAll
+    @GET
+    @Path("/{app}/{version}/signature")
+    @Produces(MediaType.APPLICATION_JSON)
+    public ReleaseSignature signature(@RestPath String app, @RestPath String version) {
+        return repository.require(app, version).releaseSignature().orElseThrow(() -> new NotFoundException(
+                "app " + app + " version " + version + " was stored before uploads had to be signed: it has no signature"));
+    }
+
+    @PermitAll
     @GET
     @Path("/{app}/{version}/manifest")
     @Produces(MediaType.APPLICATION_JSON)
@@ -81,6 +110,7 @@ public class AppResource {
     }
 
     /** The payload, or the one range asked for (206); what {@link ByteRange} cannot serve is a 416. */
+    @PermitAll
     @GET
     @Path("/{app}/{version}/payload")
     @Produces(OCTETS)
@@ -88,6 +118,7 @@ public class AppResource {
         return payload(app, version, range, true);
     }
 
+    @PermitAll
     @HEAD
     @Path("/{app}/{version}/payload")
     @Produces(OCTETS)
@@ -115,6 +146,14 @@ public class AppResource {
         served(pkg, requested.length());
         return response.entity(new PathPart(repository.payloadPath(pkg.sha256), requested.start(), requested.length()))
                 .build();
+    }
+
+    private static ReleaseSignature parse(String header) {
+        try {
+            return ReleaseSignature.fromHeader(header);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
     }
 
     private void served(AppPackage pkg, long bytes) {

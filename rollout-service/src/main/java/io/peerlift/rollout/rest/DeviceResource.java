@@ -2,6 +2,8 @@ package io.peerlift.rollout.rest;
 
 import io.peerlift.rollout.service.inventory.Inventory;
 import io.peerlift.rollout.service.inventory.InventoryView;
+import io.peerlift.support.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -12,6 +14,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 import java.util.List;
 
 /** The device inventory as the rollout service sees it (peers and candidates, whichever folder). */
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/devices")
 @Produces(MediaType.APPLICATION_JSON)
 public class DeviceResource {

@@ -6,6 +6,9 @@ import io.peerlift.rollout.service.management.RolloutManagement;
 import io.peerlift.rollout.service.management.RolloutQueries;
 import io.peerlift.rollout.service.management.RolloutRequest;
 import io.peerlift.rollout.service.management.RolloutView;
+import io.peerlift.support.audit.Audited;
+import io.peerlift.support.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -22,6 +25,8 @@ import java.net.URI;
 import java.util.List;
 
 /** Rollouts: create, watch, and steer them through their lifecycle. */
+@RolesAllowed(Roles.VIEWER)
+@Audited(sharedTransaction = false)
 @Path("/api/rollouts")
 @Produces(MediaType.APPLICATION_JSON)
 public class RolloutResource {
@@ -38,6 +43,7 @@ public class RolloutResource {
      * Creates the rollout and takes in its folder's devices (a large folder continues in the background while
      * the rollout is CREATING); starts it unless {@code start} is false.
      */
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(@Valid @NotNull RolloutRequest request) {
@@ -79,6 +85,7 @@ public class RolloutResource {
      * Moves the rollout through its lifecycle: {@code start} (CREATED), {@code pause} (RUNNING), {@code resume}
      * (PAUSED, PAUSED_ON_ERRORS), {@code cancel} (any open state); otherwise 409 naming the states it needs.
      */
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{id}/{action: start|pause|resume|cancel}")
     public RolloutView act(@RestPath String id, @RestPath String action) {

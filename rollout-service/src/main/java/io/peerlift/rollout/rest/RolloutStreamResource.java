@@ -2,7 +2,9 @@ package io.peerlift.rollout.rest;
 
 import io.peerlift.events.RolloutStatus;
 import io.peerlift.rollout.messaging.RolloutStatusFeed;
+import io.peerlift.support.security.Roles;
 import io.smallrye.mutiny.Multi;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -11,6 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /** Rollout snapshots as Server-Sent Events, what the dashboard at {@code /} listens to. */
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/rollouts/stream")
 public class RolloutStreamResource {
 

@@ -47,10 +47,17 @@ public class AuditInterceptor {
         String subject = caller.getPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null
                 ? jwt.getSubject() : caller.getPrincipal().getName();
         String target = http.query() == null ? http.path() : http.path() + "?" + http.query();
+        Runnable entry = () -> trail.record(subject, caller.getPrincipal().getName(),
+                String.join(",", new TreeSet<>(caller.getRoles())), http.method().name(), target);
+        Audited audited = invocation.getMethod().getDeclaringClass().getAnnotation(Audited.class);
+        if (audited != null && !audited.sharedTransaction()) {
+            Object result = invocation.proceed();
+            QuarkusTransaction.requiringNew().run(entry);
+            return result;
+        }
         return QuarkusTransaction.joiningExisting().call(() -> {
             Object result = invocation.proceed();
-            trail.record(subject, caller.getPrincipal().getName(), String.join(",", new TreeSet<>(caller.getRoles())),
-                    http.method().name(), target);
+            entry.run();
             return result;
         });
     }

@@ -1,7 +1,8 @@
 package io.peerlift.rollout.service.inventory;
 
 import io.peerlift.rollout.domain.Device;
-import io.peerlift.rollout.service.ProblemException;
+import io.peerlift.support.problem.InvalidInputException;
+import io.peerlift.support.problem.NotFoundException;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -24,11 +25,11 @@ public class Inventory {
     public List<InventoryView> list(String subnet, Long folderId, String after, Integer limit) {
         int pageSize = limit == null ? 1000 : limit;
         if (pageSize < 1 || pageSize > MAX_PAGE) {
-            throw ProblemException.badRequest("limit must be 1.." + MAX_PAGE + ", got " + pageSize);
+            throw new InvalidInputException("limit must be 1.." + MAX_PAGE + ", got " + pageSize);
         }
         if (folderId != null) {
             if (subnet != null) {
-                throw ProblemException.badRequest("give folderId or subnet, not both");
+                throw new InvalidInputException("give folderId or subnet, not both");
             }
             return Device.inFolderTree(folderId, after, pageSize, false).stream().map(InventoryView::of).toList();
         }
@@ -55,7 +56,7 @@ public class Inventory {
     public InventoryView get(String deviceId) {
         Device device = Device.findById(deviceId);
         if (device == null) {
-            throw ProblemException.notFound("device " + deviceId + " is not in the inventory: neither an event nor"
+            throw new NotFoundException("device " + deviceId + " is not in the inventory: neither an event nor"
                     + " a config of it has arrived");
         }
         return InventoryView.of(device);

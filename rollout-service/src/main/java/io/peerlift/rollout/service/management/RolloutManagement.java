@@ -7,10 +7,12 @@ import io.peerlift.rollout.domain.Rollout;
 import io.peerlift.rollout.domain.RolloutState;
 import io.peerlift.rollout.domain.RolloutSubnet;
 import io.peerlift.rollout.domain.RolloutTransition;
-import io.peerlift.rollout.service.ProblemException;
 import io.peerlift.rollout.service.RolloutMetrics;
 import io.peerlift.rollout.service.scheduling.RolloutChanged;
 import io.peerlift.rollout.service.scheduling.RolloutExecutor;
+import io.peerlift.support.problem.ConflictException;
+import io.peerlift.support.problem.InvalidInputException;
+import io.peerlift.support.problem.NotFoundException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -80,10 +82,10 @@ public class RolloutManagement {
     private void guard(String rolloutId, RolloutTransition transition) {
         Rollout rollout = Rollout.lock(rolloutId);
         if (rollout == null) {
-            throw ProblemException.notFound("rollout " + rolloutId + " does not exist");
+            throw new NotFoundException("rollout " + rolloutId + " does not exist");
         }
         if (!transition.appliesTo(rollout.state)) {
-            throw ProblemException.conflict(transition.refusal(rolloutId, rollout.state));
+            throw new ConflictException(transition.refusal(rolloutId, rollout.state));
         }
         if (transition == RolloutTransition.RESUME && rollout.state == RolloutState.PAUSED_ON_ERRORS) {
             rollout.failuresAcknowledged = RolloutSubnet.totals(rolloutId).failed;
@@ -99,16 +101,16 @@ public class RolloutManagement {
     private String persist(RolloutRequest request) {
         OsVersion target = parseVersion("version", request.version());
         if (target.isBelow(OsVersion.MIN_OS12_TARGET)) {
-            throw ProblemException.badRequest("target version " + request.version() + " is below "
+            throw new InvalidInputException("target version " + request.version() + " is below "
                     + OsVersion.MIN_OS12_TARGET + ", the oldest OS 12 that can be rolled out and serve as a peer");
         }
         parseVersion("minSourceVersion", request.minSourceVersionOrDefault());
         if (request.sourcePolicyOrDefault() == SourcePolicy.WAN_SEED) {
-            throw ProblemException.badRequest("sourcePolicy must be PEER_THEN_WAN or PEER_ONLY; WAN_SEED is chosen "
+            throw new InvalidInputException("sourcePolicy must be PEER_THEN_WAN or PEER_ONLY; WAN_SEED is chosen "
                     + "by the scheduler for the wanSeedsPerSubnet seeds of a subnet without a peer");
         }
         AppPackage pkg = AppPackage.find(request.app(), request.version()).orElseThrow(() ->
-                ProblemException.badRequest("app " + request.app() + " version " + request.version()
+                new InvalidInputException("app " + request.app() + " version " + request.version()
                         + " is not in the repository; upload it first with PUT /api/apps/" + request.app() + "/"
                         + request.version()));
         Rollout rollout = new Rollout();
@@ -117,6 +119,7 @@ public class RolloutManagement {
         rollout.app = pkg.app;
         rollout.version = pkg.version;
         rollout.manifestSha256 = pkg.manifestSha256;
+        rollout.releaseSignature = pkg.signature;
         rollout.packageBytes = pkg.size;
         rollout.minSourceVersion = request.minSourceVersionOrDefault();
         rollout.sourcePolicy = request.sourcePolicyOrDefault();
@@ -139,7 +142,7 @@ public class RolloutManagement {
         try {
             return OsVersion.parse(text);
         } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest(field + ": " + e.getMessage());
+            throw new InvalidInputException(field + ": " + e.getMessage());
         }
     }
 }

@@ -6,8 +6,9 @@ import io.peerlift.rollout.domain.Rollout;
 import io.peerlift.rollout.domain.RolloutDevice;
 import io.peerlift.rollout.domain.RolloutState;
 import io.peerlift.rollout.domain.RolloutSubnet;
-import io.peerlift.rollout.service.ProblemException;
 import io.peerlift.rollout.service.status.StatusRecords;
+import io.peerlift.support.problem.InvalidInputException;
+import io.peerlift.support.problem.NotFoundException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -53,14 +54,14 @@ public class RolloutQueries {
         require(id);
         int pageSize = limit == null ? 1000 : limit;
         if (pageSize < 1 || pageSize > MAX_DEVICE_PAGE) {
-            throw ProblemException.badRequest("limit must be 1.." + MAX_DEVICE_PAGE + ", got " + pageSize);
+            throw new InvalidInputException("limit must be 1.." + MAX_DEVICE_PAGE + ", got " + pageSize);
         }
         Set<DeviceState> states = EnumSet.allOf(DeviceState.class);
         if (state != null && !state.isBlank()) {
             try {
                 states = EnumSet.of(DeviceState.valueOf(state.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw ProblemException.badRequest("state '" + state + "' is not a device state; use one of "
+                throw new InvalidInputException("state '" + state + "' is not a device state; use one of "
                         + EnumSet.allOf(DeviceState.class));
             }
         }
@@ -81,7 +82,7 @@ public class RolloutQueries {
     private static Rollout require(String id) {
         Rollout rollout = Rollout.findById(id);
         if (rollout == null) {
-            throw ProblemException.notFound("rollout " + id + " does not exist");
+            throw new NotFoundException("rollout " + id + " does not exist");
         }
         return rollout;
     }

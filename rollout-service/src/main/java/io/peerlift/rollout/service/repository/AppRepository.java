@@ -1,11 +1,13 @@
 package io.peerlift.rollout.service.repository;
 
-import io.peerlift.rollout.service.ProblemException;
-
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.OsVersion;
+import io.peerlift.events.ReleaseSignature;
 import io.peerlift.rollout.config.RolloutConfig;
 import io.peerlift.rollout.domain.AppPackage;
+import io.peerlift.support.problem.ConflictException;
+import io.peerlift.support.problem.InvalidInputException;
+import io.peerlift.support.problem.NotFoundException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.PersistenceException;
@@ -24,24 +26,32 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The WAN source: app packages stored once, by content. An upload streams to a temp file while the manifest
- * is computed over the same bytes, so no payload is ever held in memory.
+ * The WAN source: signed app packages stored once, by content. An upload streams to a temp file while the manifest
+ * is computed over the same bytes, so no payload is ever held in memory; only a release whose signature by a
+ * trusted key matches that manifest is kept, with its signature.
  */
 @ApplicationScoped
 public class AppRepository {
 
     private final RolloutConfig config;
+    private final ReleaseTrust trust;
 
-    AppRepository(RolloutConfig config) {
+    AppRepository(RolloutConfig config, ReleaseTrust trust) {
         this.config = config;
+        this.trust = trust;
     }
 
     /** The stored package and whether this call created it (false: the identical payload was already there). */
     public record Stored(AppPackage pkg, boolean created) {
     }
 
-    public Stored store(String app, String version, InputStream body) {
+    /**
+     * Stores the payload signed by {@code signature}. The name and the signing key are checked before a byte is
+     * read; the signature against the manifest once the payload is in. Nothing is kept of a refused upload.
+     */
+    public Stored store(String app, String version, ReleaseSignature signature, InputStream body) {
         validate(app, version);
+        trust.requireTrustedKey(app, version, signature);
         Path incoming = directory("incoming").resolve(UUID.randomUUID() + ".part");
         try {
             AppManifest manifest;
@@ -49,6 +59,7 @@ public class AppRepository {
                  InputStream tee = new CopyingInputStream(body, file)) {
                 manifest = AppManifest.compute(app, version, AppManifest.DEFAULT_CHUNK_SIZE, tee);
             }
+            trust.verify(manifest, signature);
             AppPackage existing = find(app, version);
             if (existing != null) {
                 return same(existing, manifest);
@@ -60,7 +71,7 @@ public class AppRepository {
                 Files.move(incoming, payload, StandardCopyOption.ATOMIC_MOVE);
             }
             try {
-                return new Stored(QuarkusTransaction.requiringNew().call(() -> persist(manifest)), true);
+                return new Stored(QuarkusTransaction.requiringNew().call(() -> persist(manifest, signature)), true);
             } catch (PersistenceException raced) {
                 // Another upload of the same app version committed first.
                 return same(find(app, version), manifest);
@@ -79,7 +90,7 @@ public class AppRepository {
     public AppPackage require(String app, String version) {
         AppPackage pkg = find(app, version);
         if (pkg == null) {
-            throw ProblemException.notFound("app " + app + " version " + version + " is not in the repository");
+            throw new NotFoundException("app " + app + " version " + version + " is not in the repository");
         }
         return pkg;
     }
@@ -98,14 +109,14 @@ public class AppRepository {
 
     private static Stored same(AppPackage existing, AppManifest uploaded) {
         if (!existing.manifestSha256.equals(uploaded.manifestSha256())) {
-            throw ProblemException.conflict("app " + existing.app + " version " + existing.version
+            throw new ConflictException("app " + existing.app + " version " + existing.version
                     + " already exists with a different payload (sha256 " + existing.sha256 + ", uploaded "
                     + uploaded.sha256() + "); publish changed content under a new version");
         }
         return new Stored(existing, false);
     }
 
-    private static AppPackage persist(AppManifest manifest) {
+    private static AppPackage persist(AppManifest manifest, ReleaseSignature signature) {
         AppPackage pkg = new AppPackage();
         pkg.app = manifest.app();
         pkg.version = manifest.version();
@@ -114,6 +125,7 @@ public class AppRepository {
         pkg.chunkSize = manifest.chunkSize();
         pkg.manifestSha256 = manifest.manifestSha256();
         pkg.manifest = new String(manifest.canonicalBytes(), StandardCharsets.UTF_8);
+        pkg.signature = signature.toHeader();
         pkg.createdAt = Instant.now();
         pkg.persistAndFlush();
         return pkg;
@@ -124,7 +136,7 @@ public class AppRepository {
             AppManifest.requireAppName(app);
             OsVersion.parse(version);
         } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest(e.getMessage());
+            throw new InvalidInputException(e.getMessage());
         }
     }
 

@@ -2,6 +2,7 @@ package io.peerlift.rollout.service.scheduling;
 
 import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.EventCodec;
+import io.peerlift.events.ReleaseSignature;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.rollout.config.RolloutConfig;
 import io.peerlift.rollout.domain.OutboxCommand;
@@ -35,7 +36,8 @@ public class CommandOutbox {
     public void queueUpgrade(Rollout rollout, RolloutDevice row, Instant now) {
         SourcePolicy policy = row.commandPolicy;
         queue(new DeviceCommand.Upgrade(row.commandId, row.deviceId, row.subnet, now, rollout.id, rollout.app,
-                rollout.version, rollout.manifestSha256, policy, config.repository().publicUrl(), row.attempts, null),
+                rollout.version, rollout.manifestSha256, policy, config.repository().publicUrl(), row.attempts,
+                rollout.releaseSignature == null ? null : ReleaseSignature.fromHeader(rollout.releaseSignature)),
                 OutboxCommand.UPGRADE);
         metrics.upgradeCommanded(policy, row.attempts);
     }
