@@ -77,7 +77,8 @@ class SeedProcedureIT {
         viewer = issuer.token("cli-viewer", "viewer", Duration.ofHours(1));
         KeyPair release = ReleaseKeys.generate();
         signingKey = Files.writeString(work.resolve("release-signing.key"), ReleaseKeys.toSigningKeyPem(release));
-        Path releasePublicKey = Files.writeString(work.resolve("release-public.pem"), ReleaseKeys.toPem(release.getPublic()));
+        Path releasePublicKey = Files.writeString(work.resolve("release-public.pem"),
+                ReleaseKeys.toPem(release.getPublic()));
         payload = work.resolve("base-system-12.7.4.bin");
         byte[] bytes = new byte[3 << 20];
         new Random(15).nextBytes(bytes);
@@ -97,6 +98,7 @@ class SeedProcedureIT {
         fleet.put("peerlift.device.data-dir", work.resolve("devices").toString());
         fleet.put("peerlift.device.install-duration", "1s");
         fleet.put("peerlift.device.reboot-delay", "1s");
+        fleet.put("peerlift.device.trusted-release-keys", releasePublicKey.toString());
         fleet.put("peerlift.fleet.subnets", String.valueOf(SUBNETS));
         fleet.put("peerlift.fleet.devices-per-subnet", String.valueOf(DEVICES_PER_SUBNET));
         fleet.put("peerlift.fleet.initial-peers-per-subnet", "1");

@@ -215,6 +215,8 @@ public class DemoCommand implements Callable<Integer> {
         fleet.put("peerlift.fleet.seed-package.file", payload.toString());
         fleet.put("peerlift.fleet.seed-package.app", APP);
         fleet.put("peerlift.fleet.seed-package.version", TARGET_VERSION);
+        // The fleet's provisioning: the devices install only releases this key signed, whatever a command names.
+        fleet.put("peerlift.device.trusted-release-keys", credentials.releasePublicKey().toString());
         var devices = new ServiceProcesses.Service("device-service", DEVICE_PORT, "1g", fleet);
         for (var service : List.of(profile, rollout, devices)) {
             services.start(service);

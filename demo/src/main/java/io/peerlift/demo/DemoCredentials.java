@@ -84,7 +84,8 @@ final class DemoCredentials {
         return "tokens (valid " + TOKEN_LIFETIME.toHours() + " h): " + shown.resolve("admin.token") + " (admin), "
                 + shown.resolve("operator.token") + " (operator), " + shown.resolve("viewer.token") + " (viewer); "
                 + "release signing key " + shown.resolve("release-signing.key") + " (key "
-                + releaseSigner.keyId() + ")";
+                + releaseSigner.keyId() + "), its public half " + shown.resolve("release-public.pem")
+                + " provisioned into the fleet";
     }
 
     private static void writeSecret(Path file, String content) throws IOException {
