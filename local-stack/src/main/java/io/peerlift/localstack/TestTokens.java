@@ -8,6 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
 
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
 /**
  * Real tokens for tests, from one {@link LocalIssuer} per test JVM that {@link LocalStackTestResource} makes every
  * service under test trust. {@code asAdmin().get(...)} reads like the caller it is.
@@ -60,5 +63,30 @@ public final class TestTokens {
 
     public static RequestSpecification as(String token) {
         return RestAssured.given().auth().oauth2(token);
+    }
+
+    /**
+     * Asserts that a GET of {@code path} is refused with 401 problem+json (and a Bearer challenge) without a token,
+     * with a token that is not a JWT, and with an admin's token signed by a key the service does not trust.
+     */
+    public static void assertRefusedWithoutAValidToken(String path) {
+        RestAssured.given().get(path).then().statusCode(401)
+                .contentType("application/problem+json")
+                .header("WWW-Authenticate", "Bearer")
+                .body("type", equalTo("urn:peerlift:problem:unauthenticated"))
+                .body("detail", containsString("a bearer token is required"));
+        as("not.a.token").get(path).then().statusCode(401)
+                .contentType("application/problem+json")
+                .body("detail", containsString("the bearer token was refused"));
+        as(foreignAdminToken()).get(path).then().statusCode(401).contentType("application/problem+json");
+    }
+
+    private static String foreignAdminToken() {
+        try {
+            return LocalIssuer.create(Files.createTempDirectory("foreign-issuer"))
+                    .token("mallory", "admin", Duration.ofMinutes(5));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a foreign issuer's key", e);
+        }
     }
 }

@@ -1,6 +1,5 @@
 package io.peerlift.profile;
 
-import io.peerlift.localstack.LocalIssuer;
 import io.peerlift.localstack.LocalStackTestResource;
 import io.peerlift.localstack.TestTokens;
 import io.quarkus.test.common.ResourceArg;
@@ -9,10 +8,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -38,16 +33,7 @@ class AccessTest {
 
     @Test
     void aRequestWithoutAValidTokenIsRefusedWith401ProblemJson() {
-        given().get("/api/folders").then().statusCode(401)
-                .contentType("application/problem+json")
-                .header("WWW-Authenticate", "Bearer")
-                .body("type", equalTo("urn:peerlift:problem:unauthenticated"))
-                .body("detail", containsString("a bearer token is required"));
-        as("not.a.token").get("/api/folders").then().statusCode(401)
-                .contentType("application/problem+json")
-                .body("detail", containsString("the bearer token was refused"));
-        // Signed by a key the service does not trust.
-        as(otherIssuerToken()).get("/api/folders").then().statusCode(401).contentType("application/problem+json");
+        TestTokens.assertRefusedWithoutAValidToken("/api/folders");
     }
 
     @Test
@@ -109,14 +95,5 @@ class AccessTest {
             given().get(concrete).then().statusCode(oneOf(401, 405));
         }
         given().get("/q/openapi?format=json").then().body("components.securitySchemes.keySet()", hasItem("SecurityScheme"));
-    }
-
-    private static String otherIssuerToken() {
-        try {
-            return LocalIssuer.create(Files.createTempDirectory("foreign")).token("mallory", "admin",
-                    Duration.ofMinutes(5));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
