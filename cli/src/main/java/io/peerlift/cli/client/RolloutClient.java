@@ -39,7 +39,7 @@ public final class RolloutClient {
         return api.post("/api/rollouts", request);
     }
 
-    /** An operator's action: start, pause, resume, cancel or retry-failed. */
+    /** An operator's action: start, pause, resume or cancel. */
     public JsonNode act(String id, String action) {
         return api.post("/api/rollouts/" + segment(id) + "/" + action, Map.of());
     }

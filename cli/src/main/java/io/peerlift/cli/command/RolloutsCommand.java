@@ -166,11 +166,6 @@ public final class RolloutsCommand {
         return act(ref, "cancel", RolloutOutcome.CANCELLATION, wait);
     }
 
-    @Command(name = "retry-failed", description = "Gives the rollout's FAILED devices another chance.")
-    int retryFailed(@Parameters(paramLabel = "ROLLOUT") String ref, @Mixin WaitOptions wait) throws InterruptedException {
-        return act(ref, "retry-failed", RolloutOutcome.COMPLETION, wait);
-    }
-
     private int act(String ref, String action, RolloutOutcome outcome, WaitOptions wait) throws InterruptedException {
         RolloutClient rollouts = peerlift.rollouts();
         String id = resolve(rollouts, ref);
