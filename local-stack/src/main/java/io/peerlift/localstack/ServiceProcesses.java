@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,8 @@ public final class ServiceProcesses implements AutoCloseable {
     private final Path repoDir;
     private final Path logDir;
     private final List<Process> processes = new ArrayList<>();
+    /** Each service's log: {@code <module>.log}, and {@code <module>-<n>.log} for its n-th replica. */
+    private final Map<Service, Path> logs = new HashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public ServiceProcesses(Path repoDir, Path logDir) {
@@ -50,7 +53,9 @@ public final class ServiceProcesses implements AutoCloseable {
         service.properties().forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar.toString());
-        Path log = logDir.resolve(service.module() + ".log");
+        long replicas = logs.keySet().stream().filter(s -> s.module().equals(service.module())).count();
+        Path log = logDir.resolve(service.module() + (replicas == 0 ? "" : "-" + (replicas + 1)) + ".log");
+        logs.put(service, log);
         Process process = new ProcessBuilder(command)
                 .directory(repoDir.toFile())
                 .redirectErrorStream(true)
@@ -84,7 +89,7 @@ public final class ServiceProcesses implements AutoCloseable {
             Thread.sleep(250);
         }
         throw new IllegalStateException(service.module() + " did not become ready within " + timeout.toSeconds()
-                + " s; see " + logDir.resolve(service.module() + ".log"));
+                + " s; see " + logs.get(service));
     }
 
     /**

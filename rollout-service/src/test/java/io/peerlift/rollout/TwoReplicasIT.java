@@ -3,7 +3,9 @@ package io.peerlift.rollout;
 import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DownloadSource;
 import io.peerlift.events.SourcePolicy;
+import io.peerlift.localstack.FreePorts;
 import io.peerlift.localstack.LocalStack;
+import io.peerlift.localstack.ServiceProcesses;
 import io.peerlift.localstack.TestTokens;
 import io.restassured.RestAssured;
 import org.junit.jupiter.api.AfterAll;
@@ -11,7 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,11 +21,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,7 +41,6 @@ import static io.peerlift.rollout.RolloutFixtures.unique;
 import static io.peerlift.rollout.SimulatedFleet.SOURCE;
 import static io.peerlift.rollout.SimulatedFleet.TARGET;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Two rollout-service processes, the packaged application twice, on one Kafka and one PostgreSQL, finish one
@@ -55,37 +55,32 @@ class TwoReplicasIT {
     private static final Pattern COUNTER = Pattern.compile("(?m)^%s(\\{[^}]*})? ([0-9.E]+)$");
 
     private static LocalStack stack;
-    private static final List<Replica> replicas = new ArrayList<>();
+    private static final List<ServiceProcesses.Service> replicas = new ArrayList<>();
+    private static ServiceProcesses processes;
 
-    /** One rollout-service process and the port it serves. */
-    private record Replica(Process process, int port, Path log) {
-        String url(String path) {
-            return "http://127.0.0.1:" + port + path;
-        }
-    }
 
     @BeforeAll
     static void startTwoReplicas() throws Exception {
         Path work = Files.createTempDirectory("two-replicas");
         stack = LocalStack.start(work.resolve("stack"), 0, 0);
         System.setProperty("kafka.bootstrap.servers", stack.kafkaBootstrapServers());
+        // The module's own packaged application, started from the repository root as the demo does.
+        processes = new ServiceProcesses(Path.of("..").toAbsolutePath().normalize(), work);
         for (int i = 1; i <= 2; i++) {
-            replicas.add(start(work, i));
+            replicas.add(replica(work));
+            processes.start(replicas.get(i - 1));
         }
-        for (Replica replica : replicas) {
-            awaitReady(replica);
+        for (ServiceProcesses.Service replica : replicas) {
+            processes.awaitReady(replica, Duration.ofMinutes(2));
         }
         RestAssured.baseURI = "http://127.0.0.1";
-        RestAssured.port = replicas.get(0).port();
+        RestAssured.port = replicas.get(0).httpPort();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (Replica replica : replicas) {
-            replica.process().destroy();
-            if (!replica.process().waitFor(30, TimeUnit.SECONDS)) {
-                replica.process().destroyForcibly();
-            }
+        if (processes != null) {
+            processes.close();
         }
         if (stack != null) {
             stack.close();
@@ -108,17 +103,17 @@ class TwoReplicasIT {
                     ids.add(id(n, s * 10 + d));
                 }
             }
-            for (Replica replica : replicas) {
-                RestAssured.port = replica.port();
+            for (ServiceProcesses.Service replica : replicas) {
+                RestAssured.port = replica.httpPort();
                 awaitInventory(fleet, ids.toArray(String[]::new));
             }
-            RestAssured.port = replicas.get(0).port();
+            RestAssured.port = replicas.get(0).httpPort();
             String rolloutId = createRollout(folder(n), Map.of());
 
             // The fleet answers every Upgrade as a device would, whichever replica sent it.
             Set<String> answered = new HashSet<>();
             long deadline = System.nanoTime() + ROLLOUT_LIMIT.toNanos();
-            RestAssured.port = replicas.get(1).port();
+            RestAssured.port = replicas.get(1).httpPort();
             while (!"COMPLETED".equals(state(rolloutId))) {
                 assertThat(System.nanoTime()).as("the rollout completes within " + ROLLOUT_LIMIT).isLessThan(deadline);
                 for (DeviceCommand.Upgrade upgrade : commands.upgrades(rolloutId)) {
@@ -134,49 +129,26 @@ class TwoReplicasIT {
             assertThat(upgrades).extracting(DeviceCommand::deviceId).doesNotHaveDuplicates()
                     .hasSize(SUBNETS * DEVICES_PER_SUBNET);
             assertThat(upgrades).extracting(DeviceCommand.Upgrade::attempt).containsOnly(1);
-            for (Replica replica : replicas) {
-                String metrics = get(replica.url("/q/metrics"));
+            for (ServiceProcesses.Service replica : replicas) {
+                String metrics = get(replica.baseUrl() + "/q/metrics");
                 assertThat(counter(metrics, "peerlift_rollout_events_total", "outcome=\"applied\",topic=\"peerlift.device-events\""))
-                        .as("events recorded by the replica on port " + replica.port()).isPositive();
+                        .as("events recorded by the replica on port " + replica.httpPort()).isPositive();
                 assertThat(counter(metrics, "peerlift_rollout_subnets_planned_total", null))
-                        .as("subnets planned by the replica on port " + replica.port()).isPositive();
+                        .as("subnets planned by the replica on port " + replica.httpPort()).isPositive();
             }
         }
     }
 
-    private static Replica start(Path work, int number) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Path log = work.resolve("replica-" + number + ".log");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
-                "-Dquarkus.http.port=" + port,
-                "-Dkafka.bootstrap.servers=" + stack.kafkaBootstrapServers(),
-                "-Dpeerlift.rollout.repository.storage-dir=" + work.resolve("repository"),
-                "-Dpeerlift.rollout.repository.trusted-release-keys="
-                        + Path.of("src/test/resources/release-keys/trusted-public.pem").toAbsolutePath(),
-                "-Dquarkus.log.category.\"org.apache.kafka\".level=WARN"));
-        stack.quarkusConfig("rollout").forEach((key, value) -> command.add("-D" + key + "=" + value));
-        TestTokens.issuer().quarkusConfig().forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.add("-jar");
-        command.add(Path.of(System.getProperty("rollout-service.jar", "target/quarkus-app/quarkus-run.jar"))
-                .toAbsolutePath().toString());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new Replica(process, port, log);
-    }
-
-    private static void awaitReady(Replica replica) {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            assertThat(replica.process().isAlive()).as("replica alive, see " + replica.log()).isTrue();
-            try {
-                return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(replica.url("/q/health/ready")))
-                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException notYet) {
-                return false;
-            }
-        });
+    private static ServiceProcesses.Service replica(Path work) {
+        Map<String, String> properties = new HashMap<>(Map.of(
+                "kafka.bootstrap.servers", stack.kafkaBootstrapServers(),
+                "peerlift.rollout.repository.storage-dir", work.resolve("repository").toString(),
+                "peerlift.rollout.repository.trusted-release-keys",
+                Path.of("src/test/resources/release-keys/trusted-public.pem").toAbsolutePath().toString(),
+                "quarkus.log.category.\"org.apache.kafka\".level", "WARN"));
+        properties.putAll(stack.quarkusConfig("rollout"));
+        properties.putAll(TestTokens.issuer().quarkusConfig());
+        return new ServiceProcesses.Service("rollout-service", FreePorts.pick(), "384m", properties);
     }
 
     private static String get(String url) throws IOException, InterruptedException {
