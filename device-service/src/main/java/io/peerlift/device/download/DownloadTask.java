@@ -155,6 +155,11 @@ public final class DownloadTask {
                 .onSuccess(offers -> {
                     report.discoveryAnswered(thisRound, offers);
                     List<PeerOffer> usable = SourceSelection.usable(offers, command, banned);
+                    if (usable.isEmpty() && SourceSelection.anyHolder(offers, command, banned)) {
+                        // Every holder is busy: one frees a slot within a transfer, so ask again soon, not the WAN.
+                        later(1);
+                        return;
+                    }
                     if (usable.isEmpty()) {
                         emptyRounds++;
                         emptyStreak++;
