@@ -60,14 +60,17 @@ public final class TrustedReleaseKeys {
      */
     public void verify(AppRef release, ReleaseSignature signature) {
         String name = release.app() + " " + release.version();
+        if (byId.isEmpty()) {
+            throw new UntrustedReleaseException("no release key is trusted here (none is provisioned), so " + name
+                    + " cannot be checked and is refused");
+        }
         if (signature == null) {
             throw new UntrustedReleaseException(name + " is not signed");
         }
         PublicKey key = byId.get(signature.keyId());
         if (key == null) {
             throw new UntrustedReleaseException(name + " is signed by key " + signature.keyId()
-                    + ", which is not a trusted release key (" + (byId.isEmpty() ? "no release key is trusted here"
-                    : "trusted: " + String.join(", ", byId.keySet())) + ")");
+                    + ", which is not a trusted release key (trusted: " + String.join(", ", byId.keySet()) + ")");
         }
         if (OsVersion.parse(signature.minimumVersion()).compareTo(OsVersion.parse(release.version())) > 0) {
             throw new UntrustedReleaseException(name + " names a minimum version " + signature.minimumVersion()

@@ -12,15 +12,14 @@ import io.peerlift.events.TrustedReleaseKeys;
 import io.vertx.core.Vertx;
 
 import java.time.Clock;
-import java.util.Optional;
 
 /**
  * What the devices of one process share: the event loops, the peer servers and discovery sockets (one per port),
  * the HTTP client, the chunk store, the event sink, the metrics, the configuration and the release keys the
- * devices trust (none provisioned: signatures are not checked). A device adds only its own state to it: an idle
+ * devices trust (none provisioned: they install nothing). A device adds only its own state to it: an idle
  * device holds no thread and no socket.
  */
-public record DeviceContext(Vertx vertx, DeviceServiceConfig config, Optional<TrustedReleaseKeys> releaseKeys,
+public record DeviceContext(Vertx vertx, DeviceServiceConfig config, TrustedReleaseKeys releaseKeys,
                             PeerServers peerServers, DiscoveryHub discoveryHub, DiscoveryClient discoveryClient,
                             PayloadClient payloads, ChunkStore store, DeviceEventSink events, DeviceMetrics metrics,
                             Clock clock) {

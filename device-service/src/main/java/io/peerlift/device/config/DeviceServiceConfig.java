@@ -147,8 +147,8 @@ public interface DeviceServiceConfig {
     /**
      * The release public keys (PEM files as {@code openssl pkey -pubout} writes them, comma-separated) by which every
      * release this device installs must be signed. They come with the device's provisioning, never from a command
-     * or a repository. Unset, signatures are not checked at all (the start warns): set it wherever the command topic
-     * is not fully trusted.
+     * or a repository. Unset, the devices install no release at all (the start warns): a device that cannot check a
+     * release never takes one.
      */
     Optional<List<Path>> trustedReleaseKeys();
 

@@ -18,18 +18,18 @@ public final class UpgradeEligibility {
     }
 
     /**
-     * Why the device refuses {@code command}, or empty when it takes it. The signature is checked first, when the
-     * device was provisioned with release keys ({@code trusted} present), over the command's app, version and
+     * Why the device refuses {@code command}, or empty when it takes it. The signature is checked first (a device
+     * provisioned with no release key takes nothing), over the command's app, version and
      * manifest identity: the manifest it then fetches must hash to that identity and every chunk to the manifest,
      * so no source, command or repository can slip in other bytes. Passing it, the command's version is the signed
      * one, and going below the running OS is refused; that running OS came from a signed release at or above its
      * signed minimum version, so no release below that minimum is taken either.
      */
     public static Optional<String> refusal(String runningOs, boolean baseSystem, DeviceCommand.Upgrade command,
-                                           Optional<TrustedReleaseKeys> trusted) {
+                                           TrustedReleaseKeys trusted) {
         try {
             AppRef release = new AppRef(command.app(), command.version(), command.manifestSha256());
-            trusted.ifPresent(keys -> keys.verify(release, command.signature()));
+            trusted.verify(release, command.signature());
         } catch (TrustedReleaseKeys.UntrustedReleaseException untrusted) {
             return Optional.of(untrusted.getMessage());
         }

@@ -74,20 +74,17 @@ public class DeviceRuntime {
     }
 
     /**
-     * The release keys of the device's provisioning, empty when none is configured (signatures are then not
-     * checked); a file that cannot be read stops the start, naming it.
+     * The release keys of the device's provisioning, none when none is configured (the devices then refuse every
+     * release); a file that cannot be read stops the start, naming it.
      */
-    public static Optional<TrustedReleaseKeys> trustedReleaseKeys(DeviceServiceConfig config) {
+    public static TrustedReleaseKeys trustedReleaseKeys(DeviceServiceConfig config) {
         List<Path> files = config.trustedReleaseKeys().orElse(List.of());
-        if (files.isEmpty()) {
-            if (config.mode() != DeviceServiceConfig.Mode.GATEWAY) {
-                LOG.warn("peerlift.device.trusted-release-keys is not set: release signatures are NOT checked, the "
-                        + "devices install whatever an Upgrade names");
-            }
-            return Optional.empty();
+        if (files.isEmpty() && config.mode() != DeviceServiceConfig.Mode.GATEWAY) {
+            LOG.warn("peerlift.device.trusted-release-keys is not set: the devices refuse every release until they "
+                    + "are provisioned with the release public key");
         }
         try {
-            return Optional.of(TrustedReleaseKeys.fromFiles(files));
+            return TrustedReleaseKeys.fromFiles(files);
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("cannot read the trusted release keys " + files + ": " + e.getMessage(), e);
         }
