@@ -38,6 +38,8 @@ class ReadmeTest {
         String readme = readme();
 
         Overlays.names().forEach(overlay -> assertThat(readme).contains("kubectl apply -k deploy/k8s/overlays/" + overlay));
+        assertThat(readme).as("the release key ConfigMap the pods mount")
+                .contains("kubectl -n peerlift-dev create configmap peerlift-release-keys --from-file=release-public.pem=");
     }
 
     @Test

@@ -33,6 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The Deployments of every overlay against the services' code: images, ports, probes, configuration keys. */
 class ServiceManifestTest {
 
+    /** Created by the admin from the release key's public half (deploy/README.md), like the Ingress's TLS Secret. */
+    private static final String RELEASE_KEYS_CONFIG_MAP = "peerlift-release-keys";
+
     private static final Pattern JDBC_URL = Pattern.compile("^jdbc:postgresql://([^:/]+):5432/(\\w+)$");
     private static final Pattern WRITABLE_DIRECTORY_KEY = Pattern.compile(".*[.-](dir|directory)$");
 
@@ -274,6 +277,22 @@ class ServiceManifestTest {
                         assertThat(init.getVolumeMounts()).anySatisfy(mount -> assertThat(mount.getName()).isEqualTo(seedVolume));
                         assertThat(String.join(" ", init.getCommand())).contains(seed.getFileName().toString());
                     });
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(OVERLAYS)
+    void theRepositoryAndTheSimulatedDevicesTrustTheOneReleaseKeyOfTheReleaseKeysConfigMap(String overlay) {
+        Manifests manifests = Overlays.rendered(overlay);
+        List<ServicePod> verifying = ServicePod.all(manifests).stream()
+                .filter(pod -> pod.module().name().equals("rollout-service") || pod.isFleetSimulator()).toList();
+        assertThat(verifying).as("rollout-service and the fleet simulators").isNotEmpty();
+        for (ServicePod pod : verifying) {
+            String variable = pod.isFleetSimulator() ? "PEERLIFT_DEVICE_TRUSTED_RELEASE_KEYS"
+                    : "PEERLIFT_ROLLOUT_REPOSITORY_TRUSTED_RELEASE_KEYS";
+            String file = pod.literal(variable);
+            assertThat(pod.configMapFileAt(file)).as("%s: what provides %s=%s", pod.describe(), variable, file)
+                    .contains(new ServicePod.MountedFile(RELEASE_KEYS_CONFIG_MAP, "release-public.pem"));
         }
     }
 

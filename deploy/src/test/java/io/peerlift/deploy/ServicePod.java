@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -106,19 +108,38 @@ record ServicePod(Deployment deployment, Container container, ServiceModule modu
 
     /** The Secret and key that provide the file at {@code path}, through a mounted Secret volume. */
     Optional<SecretKeySelector> secretFileAt(String path) {
+        return fileAt(path, volume -> volume.getSecret() == null ? null
+                : new MountedKeys(volume.getSecret().getSecretName(), volume.getSecret().getItems()))
+                .map(file -> new SecretKeySelector(file.key(), file.source(), false));
+    }
+
+    /** The ConfigMap and key that provide the file at {@code path}, through a mounted ConfigMap volume. */
+    Optional<MountedFile> configMapFileAt(String path) {
+        return fileAt(path, volume -> volume.getConfigMap() == null ? null
+                : new MountedKeys(volume.getConfigMap().getName(), volume.getConfigMap().getItems()));
+    }
+
+    /** A file of a mounted Secret or ConfigMap: its source's name and key. */
+    record MountedFile(String source, String key) {
+    }
+
+    private record MountedKeys(String source, List<KeyToPath> items) {
+    }
+
+    private Optional<MountedFile> fileAt(String path, Function<Volume, MountedKeys> keysOf) {
         for (VolumeMount mount : container.getVolumeMounts()) {
             Volume volume = deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
                     .filter(candidate -> candidate.getName().equals(mount.getName())).findFirst()
                     .orElseThrow(() -> new AssertionError(describe() + " mounts the undefined volume " + mount.getName()));
-            if (volume.getSecret() == null || !path.startsWith(mount.getMountPath() + "/")) {
+            MountedKeys keys = keysOf.apply(volume);
+            if (keys == null || !path.startsWith(mount.getMountPath() + "/")) {
                 continue;
             }
             String file = Path.of(mount.getMountPath()).relativize(Path.of(path)).toString();
-            var items = volume.getSecret().getItems();
-            Optional<String> key = items.isEmpty() ? Optional.of(file)
-                    : items.stream().filter(item -> item.getPath().equals(file)).map(item -> item.getKey()).findFirst();
+            Optional<String> key = keys.items().isEmpty() ? Optional.of(file)
+                    : keys.items().stream().filter(item -> item.getPath().equals(file)).map(KeyToPath::getKey).findFirst();
             if (key.isPresent()) {
-                return Optional.of(new SecretKeySelector(key.get(), volume.getSecret().getSecretName(), false));
+                return Optional.of(new MountedFile(keys.source(), key.get()));
             }
         }
         return Optional.empty();

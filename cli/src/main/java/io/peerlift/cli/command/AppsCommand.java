@@ -9,6 +9,7 @@ import io.peerlift.cli.client.RepositoryClient;
 import io.peerlift.cli.output.Output;
 import io.peerlift.cli.output.Progress;
 import io.peerlift.events.AppManifest;
+import io.peerlift.events.ReleaseKeys;
 import io.peerlift.events.ReleaseSignature;
 import io.peerlift.events.ReleaseSigner;
 import picocli.CommandLine.Command;
@@ -20,8 +21,12 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -102,6 +107,38 @@ public final class AppsCommand {
         out.result(stored, () -> out.line("uploaded " + app + " " + version + ": " + manifest.size() + " bytes, "
                 + manifest.chunkCount() + " chunks, manifest " + manifest.manifestSha256().substring(0, 16)
                 + "…, signed with key " + signer.keyId() + " (minimum version " + signature.minimumVersion() + ")"));
+        return ExitCode.OK.code();
+    }
+
+    @Command(name = "keygen", description = {"Creates a release key pair: DIR/release-signing.key (owner-only; "
+            + "keep it offline, it signs every upload) and DIR/release-public.pem (what the repository and the "
+            + "devices are provisioned with).", "Existing files are never overwritten."})
+    int keygen(@Parameters(paramLabel = "DIR") Path dir) throws IOException {
+        Path signingKey = dir.resolve("release-signing.key");
+        Path publicKey = dir.resolve("release-public.pem");
+        for (Path existing : List.of(signingKey, publicKey)) {
+            if (Files.exists(existing)) {
+                throw new CliException(ExitCode.USAGE, existing + " exists: a release key is never overwritten here");
+            }
+        }
+        Files.createDirectories(dir);
+        KeyPair keys = ReleaseKeys.generate();
+        try {
+            Files.writeString(Files.createFile(signingKey, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------"))), ReleaseKeys.toSigningKeyPem(keys), StandardCharsets.US_ASCII);
+            Files.writeString(Files.createFile(publicKey), ReleaseKeys.toPem(keys.getPublic()), StandardCharsets.US_ASCII);
+        } catch (FileAlreadyExistsException raced) {
+            throw new CliException(ExitCode.USAGE, raced.getFile() + " exists: a release key is never overwritten here");
+        }
+        String keyId = ReleaseKeys.keyId(keys.getPublic());
+        Output out = output();
+        out.result(out.mapper().createObjectNode().put("keyId", keyId).put("signingKey", signingKey.toString())
+                .put("publicKey", publicKey.toString()), () -> {
+            out.line("release key " + keyId + ": signing key " + signingKey + ", public key " + publicKey);
+            out.note("provision " + publicKey + " as peerlift.rollout.repository.trusted-release-keys and as every"
+                    + " device's peerlift.device.trusted-release-keys (Kubernetes: the peerlift-release-keys"
+                    + " ConfigMap), then sign uploads with --signing-key " + signingKey);
+        });
         return ExitCode.OK.code();
     }
 
