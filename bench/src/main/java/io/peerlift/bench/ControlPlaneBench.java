@@ -54,6 +54,7 @@ public final class ControlPlaneBench {
     private static final int PACKAGE_BYTES = 1 << 20;
     private static final Duration PHASE_LIMIT = Duration.ofMinutes(90);
     private static final Duration READY_LIMIT = Duration.ofMinutes(3);
+    private static final String FORCE_REASON = "benchmark";
 
     private ControlPlaneBench() {
     }
@@ -84,6 +85,7 @@ public final class ControlPlaneBench {
             var rolloutService = new ServiceProcesses.Service("rollout-service", FreePorts.pick(), "512m",
                     with(stack.quarkusConfig("rollout"), trust, Map.of(
                             "kafka.bootstrap.servers", stack.kafkaBootstrapServers(),
+                            "peerlift.rollout.profile-service.url", profileService.baseUrl(),
                             "peerlift.rollout.repository.storage-dir", work.resolve("repository").toString(),
                             "peerlift.rollout.repository.trusted-release-keys", releasePublicKey.toString())));
             ServiceApi profile = new ServiceApi(profileService, admin);
@@ -264,8 +266,9 @@ public final class ControlPlaneBench {
 
     private static String createRollout(ServiceApi rollout, long folderId, String version)
             throws IOException, InterruptedException {
-        return rollout.post("/api/rollouts", Map.of("folderId", folderId, "app", APP, "version", version,
-                "deviceTimeoutSeconds", 3600)).get("id").asText();
+        // The synthetic fleet has no discovery configuration to check: the start is forced past the folder's report.
+        return rollout.post("/api/rollouts?force=true&reason=" + FORCE_REASON, Map.of("folderId", folderId, "app", APP,
+                "version", version, "deviceTimeoutSeconds", 3600)).get("id").asText();
     }
 
     private static Map<String, String> with(Map<String, String> a, Map<String, String> b, Map<String, String> c) {

@@ -15,6 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +94,7 @@ class SeedProcedureIT {
         int rolloutPort = FreePorts.pick();
         var rollout = new ServiceProcesses.Service("rollout-service", rolloutPort, "512m",
                 with(stack.quarkusConfig("rollout"), issuer.quarkusConfig(), Map.of(
+                        "peerlift.rollout.profile-service.url", profile.baseUrl(),
                         "peerlift.rollout.repository.storage-dir", work.resolve("repository").toString(),
                         "peerlift.rollout.repository.public-url", "http://127.0.0.1:" + rolloutPort + "/api/apps",
                         "peerlift.rollout.repository.trusted-release-keys", releasePublicKey.toString())));
@@ -194,12 +199,14 @@ class SeedProcedureIT {
         assertThat(peerlift("profiles", "create", "Discovery on 22403", "--os", "OS11", "--based-on", "11.11.150",
                 "--set", "update.discovery.enabled=true", "--set", "update.discovery.port=22403").exit()).isZero();
         assertThat(peerlift("profiles", "assign", "Discovery on 22403", "--folder", FOLDER + "/Wrong port").exit()).isZero();
-        assertThat(peerlift("devices", "move", "--to", FOLDER + "/Wrong port", "s1-d02").exit()).isZero();
+        assertThat(peerlift("devices", "move", "--to", FOLDER + "/Wrong port", "s1-d02", "--wait").exit()).isZero();
 
         Run check = peerlift("folders", "check", FOLDER, "-o", "json");
         assertThat(check.exit()).isEqualTo(ExitCode.INCONSISTENT.code());
         assertThat(check.json().path("problems").findValuesAsText("code")).contains("DISCOVERY_PORT_MISMATCH");
         assertThat(check.err()).contains("the folder has 1 consistency errors");
+
+        theRolloutGuardsRefuseWhatWouldNeverFinish();
 
         Run notEmpty = peerlift("folders", "delete", FOLDER + "/Wrong port");
         assertThat(notEmpty.exit()).isEqualTo(ExitCode.CONFLICT.code());
@@ -210,6 +217,72 @@ class SeedProcedureIT {
         assertThat(peerlift("folders", "delete", "/Wrong port").exit()).isZero();
         assertThat(peerlift("profiles", "delete", "Discovery on 22403").exit()).isZero();
         assertThat(peerlift("folders", "check", FOLDER).exit()).isZero();
+    }
+
+    /**
+     * rollout-service asks profile-service before a start: the folder's consistency errors block it unless
+     * forced with a reason; an unfinished rollout over the same devices, an empty or unknown folder are refused.
+     * Runs while the sub-folder "Wrong port" holds s1-d02 and makes the folder inconsistent; commands no device.
+     */
+    private static void theRolloutGuardsRefuseWhatWouldNeverFinish() throws Exception {
+        Run blocked = peerlift("rollouts", "create", "--folder", FOLDER, "--app", APP, "--version", VERSION);
+        assertThat(blocked.exit()).as(blocked.err()).isEqualTo(ExitCode.CONFLICT.code());
+        assertThat(blocked.err()).contains("(409)", "1 consistency error", "DISCOVERY_PORT_MISMATCH",
+                "force=true and a reason");
+
+        Run created = peerlift("rollouts", "create", "--folder", FOLDER, "--app", APP, "--version", VERSION,
+                "--no-start", "--wait", "--timeout", "60s", "-o", "json");
+        assertThat(created.exit()).as(created.err()).isZero();
+        String waiting = created.json().path("id").asText();
+        Run start = peerlift("rollouts", "start", waiting);
+        assertThat(start.exit()).isEqualTo(ExitCode.CONFLICT.code());
+        assertThat(start.err()).contains("DISCOVERY_PORT_MISMATCH");
+        Run overlapping = peerlift("rollouts", "create", "--folder", FOLDER + "/Wrong port", "--app", APP,
+                "--version", VERSION, "--no-start");
+        assertThat(overlapping.exit()).isEqualTo(ExitCode.CONFLICT.code());
+        assertThat(overlapping.err()).contains("rollout " + waiting + " is not finished");
+        assertThat(peerlift("rollouts", "cancel", waiting, "--wait", "--timeout", "60s").exit()).isZero();
+
+        Run noReason = peerlift("rollouts", "create", "--folder", FOLDER + "/Wrong port", "--app", APP,
+                "--version", VERSION, "--force");
+        assertThat(noReason.exit()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(noReason.err()).contains("--force needs --reason");
+        // Forced on the sub-folder, with a minimum source version that leaves its one device out: nothing is
+        // commanded, the rollout completes at once and keeps what it was forced past.
+        Run forced = peerlift("rollouts", "create", "--folder", FOLDER + "/Wrong port", "--app", APP,
+                "--version", VERSION, "--min-source-version", "11.12.0", "--force", "--reason", "s1-d02 stays for now",
+                "--wait", "--timeout", "60s", "-o", "json");
+        assertThat(forced.exit()).as(forced.err()).isZero();
+        String forcedId = forced.json().path("id").asText();
+        assertThat(forced.json().path("state").asText()).isEqualTo("COMPLETED");
+        assertThat(forced.json().path("forcedStart").asText())
+                .startsWith("forced past 1 consistency error (DISCOVERY_PORT_MISMATCH")
+                .endsWith(": s1-d02 stays for now");
+        Run ineligible = peerlift("rollouts", "show", forcedId, "--devices", "INELIGIBLE");
+        assertThat(ineligible.out()).contains("s1-d02", "is below the rollout's minimum source version 11.12.0");
+
+        Run retry = peerlift("rollouts", "retry-failed", forcedId);
+        assertThat(retry.exit()).isEqualTo(ExitCode.CONFLICT.code());
+        assertThat(retry.err()).contains("has no FAILED devices");
+        assertThat(peerlift("rollouts", "archive", forcedId).exit()).isZero();
+        assertThat(peerlift("rollouts", "list").out()).doesNotContain(forcedId);
+        assertThat(peerlift("rollouts", "list", "--archived").out()).contains(forcedId);
+
+        Run emptyFolder = peerlift("folders", "create", "Empty", "-o", "json");
+        assertThat(emptyFolder.exit()).as(emptyFolder.err()).isZero();
+        long emptyId = emptyFolder.json().path("id").asLong();
+        Run empty = peerlift("rollouts", "create", "--folder", "/Empty", "--app", APP, "--version", VERSION);
+        assertThat(empty.exit()).isEqualTo(ExitCode.CONFLICT.code());
+        assertThat(empty.err()).contains("folder " + emptyId + " has no devices");
+        assertThat(peerlift("folders", "delete", "/Empty").exit()).isZero();
+        HttpResponse<String> unknown = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(environment.get("PEERLIFT_ROLLOUT_URL") + "/api/rollouts"))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"folderId\": " + emptyId + ", \"app\": \"" + APP
+                        + "\", \"version\": \"" + VERSION + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(unknown.body()).contains("folder " + emptyId + " does not exist");
     }
 
     @Test

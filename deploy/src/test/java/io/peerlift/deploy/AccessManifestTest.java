@@ -14,6 +14,7 @@ import io.strimzi.api.kafka.model.kafka.Kafka;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -92,12 +93,16 @@ class AccessManifestTest {
             if (pod.environment().containsKey("QUARKUS_DATASOURCE_JDBC_URL")) {
                 expected.add(5432);
             }
+            if (pod.environment().containsKey("PEERLIFT_ROLLOUT_PROFILE_SERVICE_URL")) {
+                expected.add(URI.create(pod.literal("PEERLIFT_ROLLOUT_PROFILE_SERVICE_URL")).getPort());
+            }
             assertThat(egressPorts).as("ports %s connects to", pod.describe()).containsExactlyInAnyOrderElementsOf(expected);
             for (NetworkPolicyEgressRule rule : policy.getSpec().getEgress()) {
                 boolean internal = rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == kafkaPort
-                        || p.getPort().getIntVal() == 5432);
+                        || p.getPort().getIntVal() == 5432 || p.getPort().getIntVal() == 8081);
                 if (internal) {
-                    assertThat(rule.getTo()).as("Kafka and PostgreSQL rules of %s name their pods", pod.describe())
+                    assertThat(rule.getTo()).as("Kafka, PostgreSQL and profile-service rules of %s name their pods",
+                                    pod.describe())
                             .isNotEmpty();
                 }
             }

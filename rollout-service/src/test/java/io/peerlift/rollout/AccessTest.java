@@ -35,8 +35,6 @@ import static org.hamcrest.Matchers.oneOf;
         initArgs = @ResourceArg(name = LocalStackTestResource.DATABASE_ARG, value = "rollout"))
 class AccessTest {
 
-    private static final String NO_DEVICES_FOLDER = "999999998";
-
     private final String version = "12.9." + ThreadLocalRandom.current().nextInt(1, 1_000_000);
 
     @Test
@@ -131,7 +129,9 @@ class AccessTest {
         given().get("/q/openapi?format=json").then().body("components.securitySchemes.keySet()", hasItem("SecurityScheme"));
     }
 
+    /** A rollout request over a folder of its own holding one device (a rollout over no devices is refused). */
     private Map<String, Object> rollout() {
-        return Map.of("folderId", Long.parseLong(NO_DEVICES_FOLDER), "app", "access", "version", version);
+        long folder = RolloutFixtures.folderWithOneDevice();
+        return Map.of("folderId", folder, "app", "access", "version", version);
     }
 }

@@ -148,9 +148,9 @@ class AppRepositoryTest {
     @Test
     void bytesServedAreWanBytesChargedToTheOpenRolloutOfThatVersion() {
         upload(payload).then().statusCode(201);
-        // A folder without devices: the rollout stays RUNNING with nothing to do.
+        // A folder whose one device never answers: the rollout stays RUNNING.
         String rolloutId = asOperator().contentType(ContentType.JSON)
-                .body(Map.of("folderId", 999_999_999L, "app", app, "version", version))
+                .body(Map.of("folderId", RolloutFixtures.folderWithOneDevice(), "app", app, "version", version))
                 .post("/api/rollouts").then().statusCode(201).extract().path("id");
 
         asViewer().header("Range", "bytes=0-999").get("/api/apps/{app}/{version}/payload", app, version)

@@ -4,6 +4,8 @@ import io.peerlift.events.AppManifest;
 import io.peerlift.events.AppRef;
 import io.peerlift.events.ReleaseSignature;
 import io.peerlift.events.ReleaseSigner;
+import io.peerlift.rollout.domain.Device;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.restassured.http.ContentType;
 import org.eclipse.microprofile.config.ConfigProvider;
 import io.restassured.path.json.JsonPath;
@@ -15,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +108,26 @@ final class RolloutFixtures {
     static String subnet(int n, int index) {
         int network = n * 4 + index;
         return "10." + network / 250 % 250 + "." + network % 250 + ".0/24";
+    }
+
+    /**
+     * A folder of its own with one OS 11 device in the inventory that no simulated device stands behind (it never
+     * answers): for tests about something else than the fleet, since a rollout over no devices is refused.
+     */
+    static long folderWithOneDevice() {
+        long folder = 200_000L + unique();
+        QuarkusTransaction.requiringNew().run(() -> {
+            Device device = new Device();
+            device.deviceId = "quiet-" + folder;
+            device.subnet = "10.251." + folder % 250 + ".0/24";
+            device.ip = "10.251." + folder % 250 + ".10";
+            device.osVersion = SimulatedFleet.SOURCE;
+            device.folderId = folder;
+            device.folderPath = new Long[]{1L, folder};
+            device.updatedAt = Instant.now();
+            device.persist();
+        });
+        return folder;
     }
 
     static long folder(int n) {

@@ -145,6 +145,7 @@ class TwoReplicasIT {
                 "peerlift.rollout.repository.storage-dir", work.resolve("repository").toString(),
                 "peerlift.rollout.repository.trusted-release-keys",
                 Path.of("src/test/resources/release-keys/trusted-public.pem").toAbsolutePath().toString(),
+                "peerlift.rollout.profile-service.url", "", // rollout-service on its own: folders are not checked
                 "quarkus.log.category.\"org.apache.kafka\".level", "WARN"));
         properties.putAll(stack.quarkusConfig("rollout"));
         properties.putAll(TestTokens.issuer().quarkusConfig());

@@ -16,8 +16,9 @@ public final class RolloutClient {
         this.api = api;
     }
 
-    public JsonNode list() {
-        return api.get("/api/rollouts");
+    /** Newest first; the archived ones only with {@code includeArchived}. */
+    public JsonNode list(boolean includeArchived) {
+        return api.get("/api/rollouts" + query("includeArchived", includeArchived ? true : null));
     }
 
     public JsonNode get(String id) {
@@ -34,12 +35,27 @@ public final class RolloutClient {
                 + query("state", state, "after", after, "limit", limit));
     }
 
-    /** {@code request} is rollout-service's RolloutRequest: folderId, app, version and the optional tuning. */
-    public JsonNode create(Map<String, Object> request) {
-        return api.post("/api/rollouts", request);
+    /**
+     * {@code request} is rollout-service's RolloutRequest: folderId, app, version and the optional tuning;
+     * {@code force} starts it past the folder's consistency errors for {@code reason}.
+     */
+    public JsonNode create(Map<String, Object> request, boolean force, String reason) {
+        return api.post("/api/rollouts" + forced(force, reason), request);
     }
 
-    /** An operator's action: start, pause, resume or cancel. */
+    public JsonNode start(String id, boolean force, String reason) {
+        return api.post("/api/rollouts/" + segment(id) + "/start" + forced(force, reason), Map.of());
+    }
+
+    public JsonNode archive(String id) {
+        return api.post("/api/rollouts/" + segment(id) + "/archive", Map.of());
+    }
+
+    private static String forced(boolean force, String reason) {
+        return force ? query("force", true, "reason", reason) : "";
+    }
+
+    /** An operator's action: pause, resume, cancel or retry-failed. */
     public JsonNode act(String id, String action) {
         return api.post("/api/rollouts/" + segment(id) + "/" + action, Map.of());
     }

@@ -11,7 +11,7 @@ import java.util.Optional;
  * CANCELLING) is waited for; one that rests is judged against what the operator asked for.
  */
 enum RolloutOutcome {
-    /** create, start, resume, show: until the rollout completes or stops. */
+    /** create, start, resume, retry-failed, show: until the rollout completes or stops. */
     COMPLETION,
     /** create --no-start: until the folder's devices are taken in. */
     TAKEN_IN,

@@ -48,9 +48,25 @@ public final class RolloutsCommand {
         String timeout;
     }
 
-    @Command(name = "list", description = "Lists the rollouts.")
-    int list() {
-        JsonNode rollouts = peerlift.rollouts().list();
+    /** {@code --force} and {@code --reason}: a start past the folder's consistency errors, and why. */
+    public static final class ForceOptions {
+        @Option(names = "--force", description = "Start even though the folder's consistency report has errors "
+                + "(needs --reason; the rollout and the audit trail keep it).")
+        boolean force;
+        @Option(names = "--reason", paramLabel = "TEXT", description = "Why --force is right here.")
+        String reason;
+
+        void check() {
+            if (force && (reason == null || reason.isBlank())) {
+                throw new CliException(ExitCode.USAGE, "--force needs --reason: say why the folder's consistency "
+                        + "errors may be ignored");
+            }
+        }
+    }
+
+    @Command(name = "list", description = "Lists the rollouts, newest first, without the archived ones.")
+    int list(@Option(names = "--archived", description = "Include the archived rollouts.") boolean archived) {
+        JsonNode rollouts = peerlift.rollouts().list(archived);
         Output out = output();
         out.result(rollouts, () -> {
             List<List<String>> rows = new ArrayList<>();
@@ -101,7 +117,8 @@ public final class RolloutsCommand {
                 for (JsonNode d : devices) {
                     rows.add(List.of(d.path("deviceId").asText(), d.path("state").asText(), Output.cell(d, "subnet"),
                             Output.cell(d, "osVersion"), Output.cell(d, "source"), Output.cell(d, "attempts"),
-                            Output.cell(d, "failureReason")));
+                            d.hasNonNull("ineligibleReason") ? Output.cell(d, "ineligibleReason")
+                                    : Output.cell(d, "failureReason")));
                 }
                 out.table(List.of("DEVICE", "STATE", "SUBNET", "OS", "SOURCE", "ATTEMPTS", "REASON"), rows);
             }
@@ -123,7 +140,9 @@ public final class RolloutsCommand {
                @Option(names = "--retry-limit", paramLabel = "N") Integer retryLimit,
                @Option(names = "--device-timeout", paramLabel = "SECONDS") Integer deviceTimeout,
                @Option(names = "--no-start", description = "Create it only; start it later with rollouts start.") boolean noStart,
+               @Mixin ForceOptions force,
                @Mixin WaitOptions wait) throws InterruptedException {
+        force.check();
         ProfileClient profiles = peerlift.profiles();
         long folderId = new FolderTree(profiles.folders()).resolve(folder);
         Map<String, Object> request = new LinkedHashMap<>();
@@ -139,16 +158,23 @@ public final class RolloutsCommand {
         putIfSet(request, "deviceTimeoutSeconds", deviceTimeout);
         request.put("start", !noStart);
         RolloutClient rollouts = peerlift.rollouts();
-        JsonNode created = rollouts.create(request);
+        JsonNode created = rollouts.create(request, force.force, force.reason);
         String id = created.path("id").asText();
         Output out = output();
         out.note("rollout " + id + " created on folder " + folderId + (noStart ? "" : " and started"));
         return settle(rollouts, created, noStart ? RolloutOutcome.TAKEN_IN : RolloutOutcome.COMPLETION, wait);
     }
 
-    @Command(name = "start", description = "Starts a created rollout.")
-    int start(@Parameters(paramLabel = "ROLLOUT") String ref, @Mixin WaitOptions wait) throws InterruptedException {
-        return act(ref, "start", RolloutOutcome.COMPLETION, wait);
+    @Command(name = "start", description = "Starts a created rollout, unless its folder's consistency report has "
+            + "errors (then --force --reason).")
+    int start(@Parameters(paramLabel = "ROLLOUT") String ref, @Mixin ForceOptions force, @Mixin WaitOptions wait)
+            throws InterruptedException {
+        force.check();
+        RolloutClient rollouts = peerlift.rollouts();
+        String id = resolve(rollouts, ref);
+        JsonNode rollout = rollouts.start(id, force.force, force.reason);
+        output().note("start: rollout " + id + " is " + rollout.path("state").asText());
+        return settle(rollouts, rollout, RolloutOutcome.COMPLETION, wait);
     }
 
     @Command(name = "pause", description = "Pauses a running rollout: no new device is commanded; running downloads finish.")
@@ -164,6 +190,23 @@ public final class RolloutsCommand {
     @Command(name = "cancel", description = "Cancels an open rollout: its devices that have not upgraded are cancelled.")
     int cancel(@Parameters(paramLabel = "ROLLOUT") String ref, @Mixin WaitOptions wait) throws InterruptedException {
         return act(ref, "cancel", RolloutOutcome.CANCELLATION, wait);
+    }
+
+    @Command(name = "retry-failed", description = "Gives each FAILED device of a finished rollout one new attempt; "
+            + "the rollout runs again.")
+    int retryFailed(@Parameters(paramLabel = "ROLLOUT") String ref, @Mixin WaitOptions wait) throws InterruptedException {
+        return act(ref, "retry-failed", RolloutOutcome.COMPLETION, wait);
+    }
+
+    @Command(name = "archive", description = "Hides a finished rollout from rollouts list (see --archived).")
+    int archive(@Parameters(paramLabel = "ROLLOUT") String ref) {
+        RolloutClient rollouts = peerlift.rollouts();
+        String id = resolve(rollouts, ref);
+        JsonNode rollout = rollouts.archive(id);
+        Output out = output();
+        out.note("rollout " + id + " archived");
+        out.result(rollout, () -> out.line(RolloutLines.summary(rollout)));
+        return ExitCode.OK.code();
     }
 
     private int act(String ref, String action, RolloutOutcome outcome, WaitOptions wait) throws InterruptedException {
@@ -228,7 +271,7 @@ public final class RolloutsCommand {
             return prefix;
         }
         List<String> matches = new ArrayList<>();
-        for (JsonNode rollout : rollouts.list()) {
+        for (JsonNode rollout : rollouts.list(true)) {
             if (rollout.path("id").asText().startsWith(prefix)) {
                 matches.add(rollout.path("id").asText());
             }

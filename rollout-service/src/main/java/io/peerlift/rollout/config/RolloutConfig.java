@@ -3,6 +3,7 @@ package io.peerlift.rollout.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +18,8 @@ public interface RolloutConfig {
     Scheduler scheduler();
 
     Status status();
+
+    ProfileService profileService();
 
     interface Repository {
         /** Where payloads (named by their SHA-256) and upload temp files live. */
@@ -82,5 +85,18 @@ public interface RolloutConfig {
          */
         @WithDefault("1s")
         Duration minInterval();
+    }
+
+    interface ProfileService {
+        /**
+         * profile-service's base URL. Before a rollout is created or started, rollout-service asks it whether the
+         * folder exists and for the errors of its consistency report, forwarding the operator's token. Absent,
+         * neither is checked: only for tests of rollout-service on its own.
+         */
+        Optional<URI> url();
+
+        /** How long one call to profile-service may take before the rollout is refused as unchecked (503). */
+        @WithDefault("10s")
+        Duration timeout();
     }
 }

@@ -93,6 +93,17 @@ public final class DeviceLifecycle {
         }
     }
 
+    /**
+     * An operator retries the FAILED devices of a finished rollout: each is commanded again with a new attempt
+     * (and, its retries spent, fails for good if that one fails too).
+     */
+    public record Retry() implements Input {
+        @Override
+        public DeviceProgress applyTo(DeviceProgress device, Rules rules) {
+            return device.state() == DeviceState.FAILED ? device.retried() : device;
+        }
+    }
+
     /** The device's OS version as the inventory now knows it, and what it makes of a device not yet commanded. */
     public record VersionSeen(String osVersion, DeviceState byVersion) implements Input {
         @Override

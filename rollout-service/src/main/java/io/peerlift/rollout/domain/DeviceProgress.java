@@ -95,6 +95,12 @@ public record DeviceProgress(DeviceState state, int attempts, UUID commandId, So
                 failedAttempts + 1, transferMillis, installMillis, rebootMillis);
     }
 
+    DeviceProgress retried() {
+        return new DeviceProgress(DeviceState.PENDING, attempts, commandId, commandPolicy, source, round, osVersion,
+                commandedAt, lastActivityAt, null, null, failureReason, wanBytes, peerBytes, wanDownloads,
+                peerDownloads, failedAttempts, transferMillis, installMillis, rebootMillis);
+    }
+
     DeviceProgress finished(DeviceState next, Instant at) {
         return new DeviceProgress(next, attempts, commandId, commandPolicy, source, round, osVersion, commandedAt,
                 lastActivityAt, retryAt, at, failureReason, wanBytes, peerBytes, wanDownloads, peerDownloads,

@@ -24,4 +24,22 @@ public final class Eligibility {
         }
         return version.isBelow(OsVersion.parse(minSourceVersion)) ? DeviceState.INELIGIBLE : DeviceState.PENDING;
     }
+
+    /**
+     * Why a device on {@code osVersion} is INELIGIBLE for a rollout with {@code minSourceVersion}, in words for the
+     * operator; null when it is not.
+     */
+    public static String ineligibleReason(String osVersion, String targetVersion, String minSourceVersion) {
+        if (of(osVersion, targetVersion, minSourceVersion) != DeviceState.INELIGIBLE) {
+            return null;
+        }
+        try {
+            OsVersion.parse(osVersion);
+        } catch (IllegalArgumentException unparsable) {
+            return "its OS version '" + osVersion + "' cannot be read";
+        }
+        return "OS " + osVersion + " is below the rollout's minimum source version " + minSourceVersion
+                + (OsVersion.parse(osVersion).isBelow(OsVersion.MIN_OS11_SOURCE)
+                ? " (IGEL OS " + OsVersion.MIN_OS11_SOURCE + " or later is needed to upgrade from a peer)" : "");
+    }
 }

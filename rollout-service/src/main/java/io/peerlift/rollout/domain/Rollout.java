@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /** A rollout of one app version to the devices of a folder tree. */
 @Entity
@@ -70,6 +71,12 @@ public class Rollout extends PanacheEntityBase {
     public boolean statusChanged = true;
     @Column(name = "status_version")
     public long statusVersion;
+    /** What a start forced past the folder's consistency errors went past, and the operator's reason. */
+    @Column(name = "forced_start")
+    public String forcedStart;
+    /** When an operator archived the finished rollout: it leaves the default list. */
+    @Column(name = "archived_at")
+    public Instant archivedAt;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "started_at")
@@ -111,6 +118,29 @@ public class Rollout extends PanacheEntityBase {
                 .setParameter(1, id)
                 .getResultList();
         return found.isEmpty() ? null : (Rollout) found.get(0);
+    }
+
+    /** Serialises creating and starting rollouts until the transaction ends, so two never pass the overlap check together. */
+    public static void lockStarts() {
+        getEntityManager().createNativeQuery("select pg_advisory_xact_lock(15150001)").getSingleResult();
+    }
+
+    /**
+     * The oldest unfinished rollout other than {@code exceptId} that covers a device of folder {@code folderId}'s
+     * tree (a device whose folder path holds both folders), if any.
+     */
+    @SuppressWarnings("unchecked")
+    public static Optional<String> unfinishedOverlapping(long folderId, String exceptId) {
+        List<String> ids = getEntityManager().createNativeQuery("""
+                        select r.id from rollout r
+                        where r.state not in ('COMPLETED', 'CANCELLED') and r.id <> ?2
+                          and exists (select 1 from device d
+                                      where d.folder_path @> array[r.folder_id, cast(?1 as bigint)])
+                        order by r.created_at limit 1""", String.class)
+                .setParameter(1, folderId)
+                .setParameter(2, exceptId == null ? "" : exceptId)
+                .getResultList();
+        return ids.stream().findFirst();
     }
 
     /** Ids of the rollouts in {@code states}, or finished less than {@code finishedWithin} ago. */

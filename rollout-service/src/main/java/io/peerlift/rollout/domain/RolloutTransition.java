@@ -7,7 +7,8 @@ import java.util.stream.Collectors;
 
 /**
  * Every move of a rollout between states, declared once: where it may start and where it leads. Operators ask
- * for {@link #START}, {@link #PAUSE}, {@link #RESUME} and {@link #CANCEL} ({@link #operatorAction}); the
+ * for {@link #START}, {@link #PAUSE}, {@link #RESUME}, {@link #CANCEL} and {@link #RETRY_FAILED}
+ * ({@link #operatorAction}); the
  * reconciler makes the others.
  */
 public enum RolloutTransition {
@@ -19,9 +20,12 @@ public enum RolloutTransition {
     COMPLETE(EnumSet.of(RolloutState.RUNNING, RolloutState.PAUSED, RolloutState.PAUSED_ON_ERRORS),
             RolloutState.COMPLETED),
     CANCEL(RolloutState.open(), RolloutState.CANCELLING),
+    /** A finished rollout gives its FAILED devices a new attempt. */
+    RETRY_FAILED(EnumSet.of(RolloutState.COMPLETED, RolloutState.CANCELLED), RolloutState.RUNNING),
     CANCELLED(EnumSet.of(RolloutState.CANCELLING), RolloutState.CANCELLED);
 
-    private static final Set<RolloutTransition> OPERATOR_ACTIONS = EnumSet.of(START, PAUSE, RESUME, CANCEL);
+    private static final Set<RolloutTransition> OPERATOR_ACTIONS = EnumSet.of(START, PAUSE, RESUME, CANCEL,
+            RETRY_FAILED);
 
     private final Set<RolloutState> from;
     private final RolloutState to;
@@ -39,9 +43,9 @@ public enum RolloutTransition {
         return from.contains(state);
     }
 
-    /** The transition an operator's action (start, pause, resume, cancel) names. */
+    /** The transition an operator's action (start, pause, resume, cancel, retry-failed) names. */
     public static RolloutTransition operatorAction(String action) {
-        RolloutTransition transition = valueOf(action.toUpperCase(Locale.ROOT));
+        RolloutTransition transition = valueOf(action.toUpperCase(Locale.ROOT).replace('-', '_'));
         if (!OPERATOR_ACTIONS.contains(transition)) {
             throw new IllegalArgumentException(action + " is not an operator action");
         }
@@ -50,7 +54,7 @@ public enum RolloutTransition {
 
     /** Why the transition does not apply to a rollout in {@code state}, in words for the operator. */
     public String refusal(String rolloutId, RolloutState state) {
-        String action = name().toLowerCase(Locale.ROOT);
+        String action = name().toLowerCase(Locale.ROOT).replace('_', '-');
         return "cannot " + action + " rollout " + rolloutId + ": it is " + state + ", and " + action
                 + " applies only to a rollout that is "
                 + from.stream().map(Enum::name).sorted().collect(Collectors.joining(" or "));

@@ -13,11 +13,14 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -46,18 +49,28 @@ public class RolloutResource {
     @RolesAllowed(Roles.OPERATOR)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(@Valid @NotNull RolloutRequest request) {
-        RolloutView created = management.create(request);
+    @Operation(summary = "Create a rollout over a folder's devices",
+            description = "Refused with 404 when profile-service knows no such folder, 409 when the folder holds no "
+                    + "devices, when an unfinished rollout covers some of them (the problem names it), or when the "
+                    + "rollout starts now and the folder's consistency report has errors; force=true with a reason "
+                    + "starts past those errors, and the rollout keeps both (forcedStart). 400 for an unknown "
+                    + "package, a target below 12.7.4 or a minSourceVersion below 11.11.150.")
+    public Response create(@Valid @NotNull RolloutRequest request, @RestQuery boolean force, @RestQuery String reason,
+                           @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        RolloutView created = management.create(request, new RolloutManagement.Start(force, reason, authorization));
         return Response.created(URI.create("/api/rollouts/" + created.id())).entity(created).build();
     }
 
     @GET
-    public List<RolloutView> list() {
-        return queries.list();
+    @Operation(summary = "List the rollouts, newest first",
+            description = "Archived rollouts only with includeArchived=true.")
+    public List<RolloutView> list(@RestQuery boolean includeArchived) {
+        return queries.list(includeArchived);
     }
 
     @GET
     @Path("/{id}")
+    @Operation(summary = "One rollout: its settings, state and device counts")
     public RolloutView get(@RestPath String id) {
         return queries.get(id);
     }
@@ -65,6 +78,7 @@ public class RolloutResource {
     /** Every subnet of the rollout, as the status topic carries it. */
     @GET
     @Path("/{id}/subnets")
+    @Operation(summary = "The rollout's subnets, as its status topic carries them")
     public List<RolloutStatus.SubnetStatus> subnets(@RestPath String id) {
         return queries.subnets(id);
     }
@@ -76,19 +90,51 @@ public class RolloutResource {
      */
     @GET
     @Path("/{id}/devices")
+    @Operation(summary = "A page of the rollout's devices in id order",
+            description = "All, or those in state (PENDING, INELIGIBLE, CURRENT, COMMANDED, DOWNLOADING, INSTALLING, "
+                    + "UPGRADED, FAILED, CANCELLED); after is the last device id of the previous page, limit at most "
+                    + "10000 (default 1000). An INELIGIBLE device says why in ineligibleReason, a failed attempt in "
+                    + "failureReason.")
     public List<DeviceView> devices(@RestPath String id, @RestQuery String state, @RestQuery String after,
                                     @RestQuery Integer limit) {
         return queries.devices(id, state, after, limit);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
+    @POST
+    @Path("/{id}/start")
+    @Operation(summary = "Start a CREATED rollout",
+            description = "The same checks as a create that starts: 409 when the rollout has no devices, overlaps "
+                    + "an unfinished rollout or its folder's consistency report has errors (unless force=true with a "
+                    + "reason); 409 too when it is not CREATED.")
+    public RolloutView start(@RestPath String id, @RestQuery boolean force, @RestQuery String reason,
+                             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return management.start(id, new RolloutManagement.Start(force, reason, authorization));
+    }
+
     /**
-     * Moves the rollout through its lifecycle: {@code start} (CREATED), {@code pause} (RUNNING), {@code resume}
-     * (PAUSED, PAUSED_ON_ERRORS), {@code cancel} (any open state); otherwise 409 naming the states it needs.
+     * Moves the rollout through its lifecycle: {@code pause} (RUNNING), {@code resume} (PAUSED,
+     * PAUSED_ON_ERRORS), {@code cancel} (any open state), {@code retry-failed} (COMPLETED, CANCELLED: one new
+     * attempt for each FAILED device); otherwise 409 naming the states it needs.
      */
     @RolesAllowed(Roles.OPERATOR)
     @POST
-    @Path("/{id}/{action: start|pause|resume|cancel}")
+    @Path("/{id}/{action: pause|resume|cancel|retry-failed}")
+    @Operation(summary = "Pause, resume, cancel, or retry the failed devices of a finished rollout",
+            description = "pause: RUNNING; resume: PAUSED or PAUSED_ON_ERRORS; cancel: any unfinished state; "
+                    + "retry-failed: COMPLETED or CANCELLED with FAILED devices, each gets one new attempt and the "
+                    + "rollout runs again. Otherwise 409 naming the states the action needs.")
     public RolloutView act(@RestPath String id, @RestPath String action) {
         return management.act(id, action);
+    }
+
+    @RolesAllowed(Roles.OPERATOR)
+    @POST
+    @Path("/{id}/archive")
+    @Operation(summary = "Archive a finished rollout",
+            description = "Hides a COMPLETED or CANCELLED rollout from the default list (409 otherwise); it stays "
+                    + "readable by id and in the list with includeArchived=true.")
+    public RolloutView archive(@RestPath String id) {
+        return management.archive(id);
     }
 }

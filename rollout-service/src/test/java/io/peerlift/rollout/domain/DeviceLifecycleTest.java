@@ -89,6 +89,33 @@ class DeviceLifecycleTest {
     }
 
     @Test
+    void anOperatorsRetryGivesAFailedDeviceOneNewAttemptAndNoOtherDeviceChanges() {
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        DeviceProgress failedOnce = fail(next(pending, new DeviceLifecycle.Command(first, SourcePolicy.PEER_ONLY, T0)),
+                first, 1);
+        DeviceProgress failed = fail(next(failedOnce, new DeviceLifecycle.Command(second, SourcePolicy.PEER_ONLY,
+                T0.plusSeconds(6))), second, 2);
+        assertThat(failed.state()).isEqualTo(DeviceState.FAILED);
+
+        DeviceProgress retried = next(failed, new DeviceLifecycle.Retry());
+        assertThat(retried.state()).isEqualTo(DeviceState.PENDING);
+        assertThat(retried.retryAt()).as("due at once").isNull();
+        assertThat(retried.finishedAt()).isNull();
+        assertThat(retried.attempts()).isEqualTo(2);
+
+        UUID third = UUID.randomUUID();
+        DeviceProgress commanded = next(retried, new DeviceLifecycle.Command(third, SourcePolicy.PEER_ONLY,
+                T0.plusSeconds(60)));
+        assertThat(commanded.attempts()).as("a new attempt").isEqualTo(3);
+        assertThat(fail(commanded, third, 3).state()).as("its retries spent: failed for good at once")
+                .isEqualTo(DeviceState.FAILED);
+
+        assertThat(next(pending, new DeviceLifecycle.Retry())).isEqualTo(pending);
+        assertThat(next(failedOnce, new DeviceLifecycle.Retry())).as("waiting for its own retry").isEqualTo(failedOnce);
+    }
+
+    @Test
     void theBackoffDoublesUpToItsMaximum() {
         DeviceLifecycle.Rules rules = new DeviceLifecycle.Rules(30, Duration.ofSeconds(5), Duration.ofMinutes(1));
         assertThat(rules.backoff(1)).isEqualTo(Duration.ofSeconds(5));

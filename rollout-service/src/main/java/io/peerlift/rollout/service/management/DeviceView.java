@@ -3,21 +3,28 @@ package io.peerlift.rollout.service.management;
 import io.peerlift.events.DownloadSource;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.rollout.domain.DeviceState;
+import io.peerlift.rollout.domain.Eligibility;
+import io.peerlift.rollout.domain.Rollout;
 import io.peerlift.rollout.domain.RolloutDevice;
 
 import java.time.Instant;
 import java.util.UUID;
 
-/** One device of a rollout as the REST API shows it. */
+/**
+ * One device of a rollout as the REST API shows it; {@code ineligibleReason} says why an INELIGIBLE device is
+ * left out.
+ */
 public record DeviceView(String deviceId, String subnet, DeviceState state, String osVersion,
                          SourcePolicy commandPolicy, DownloadSource source, int attempts, UUID commandId, int round,
                          Instant commandedAt, Instant lastActivityAt, Instant retryAt, Instant finishedAt,
                          long wanBytes, long peerBytes, Long transferMillis, Long installMillis, Long rebootMillis,
-                         String failureReason) {
+                         String failureReason, String ineligibleReason) {
 
-    static DeviceView of(RolloutDevice d) {
+    static DeviceView of(RolloutDevice d, Rollout rollout) {
         return new DeviceView(d.deviceId, d.subnet, d.state, d.osVersion, d.commandPolicy, d.source, d.attempts,
                 d.commandId, d.round, d.commandedAt, d.lastActivityAt, d.retryAt, d.finishedAt, d.wanBytes,
-                d.peerBytes, d.transferMillis, d.installMillis, d.rebootMillis, d.failureReason);
+                d.peerBytes, d.transferMillis, d.installMillis, d.rebootMillis, d.failureReason,
+                d.state == DeviceState.INELIGIBLE
+                        ? Eligibility.ineligibleReason(d.osVersion, rollout.version, rollout.minSourceVersion) : null);
     }
 }

@@ -2,14 +2,18 @@ package io.peerlift.rollout.service.management;
 
 import io.peerlift.events.OsVersion;
 import io.peerlift.events.SourcePolicy;
+import io.peerlift.rollout.client.ProfileService;
 import io.peerlift.rollout.domain.AppPackage;
 import io.peerlift.rollout.domain.Rollout;
 import io.peerlift.rollout.domain.RolloutState;
 import io.peerlift.rollout.domain.RolloutSubnet;
 import io.peerlift.rollout.domain.RolloutTransition;
+import io.peerlift.rollout.domain.StartGate;
 import io.peerlift.rollout.service.RolloutMetrics;
+import io.peerlift.rollout.service.inventory.Inventory;
 import io.peerlift.rollout.service.scheduling.RolloutChanged;
 import io.peerlift.rollout.service.scheduling.RolloutExecutor;
+import io.peerlift.rollout.service.scheduling.SubnetScheduler;
 import io.peerlift.support.problem.ConflictException;
 import io.peerlift.support.problem.InvalidInputException;
 import io.peerlift.support.problem.NotFoundException;
@@ -18,13 +22,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * What operators do to rollouts: create one, and start, pause, resume or cancel it. Each is one guard in a
- * short transaction under the rollout's lock; the reconciler does the rest, here at once for the caller to see
- * its result, otherwise at its next pass.
+ * What operators do to rollouts: create one; start, pause, resume or cancel it; retry its failed devices once
+ * it is finished; archive it. Each is one guard in a short transaction under the rollout's lock; the reconciler
+ * does the rest, here at once for the caller to see its result, otherwise at its next pass. Creating and
+ * starting pass the {@link StartGate} first: the folder as profile-service reports it, its devices, and the
+ * other unfinished rollouts.
  */
 @ApplicationScoped
 public class RolloutManagement {
@@ -33,7 +41,8 @@ public class RolloutManagement {
             RolloutTransition.START, "started by operator",
             RolloutTransition.PAUSE, "paused by operator",
             RolloutTransition.RESUME, "resumed by operator",
-            RolloutTransition.CANCEL, "cancelled by operator");
+            RolloutTransition.CANCEL, "cancelled by operator",
+            RolloutTransition.RETRY_FAILED, "retrying the failed devices, by operator");
 
     /** Passes a request runs the reconciler for: take in, start, plan. */
     private static final int SETTLING_PASSES = 3;
@@ -42,27 +51,82 @@ public class RolloutManagement {
     private final RolloutQueries queries;
     private final RolloutMetrics metrics;
     private final Event<RolloutChanged> changed;
+    private final ProfileService profileService;
+    private final Inventory inventory;
+    private final SubnetScheduler subnets;
 
     RolloutManagement(RolloutExecutor executor, RolloutQueries queries, RolloutMetrics metrics,
-                      Event<RolloutChanged> changed) {
+                      Event<RolloutChanged> changed, ProfileService profileService, Inventory inventory,
+                      SubnetScheduler subnets) {
         this.executor = executor;
         this.queries = queries;
         this.metrics = metrics;
         this.changed = changed;
+        this.profileService = profileService;
+        this.inventory = inventory;
+        this.subnets = subnets;
     }
 
-    /** Validates the request against the repository and takes in the folder's devices; starts if asked. */
-    public RolloutView create(RolloutRequest request) {
-        String id = QuarkusTransaction.requiringNew().call(() -> persist(request));
+    /**
+     * An operator's start: {@code force} goes past the folder's consistency errors, {@code reason} says why;
+     * {@code authorization} is the operator's token, forwarded to profile-service.
+     */
+    public record Start(boolean force, String reason, String authorization) {
+    }
+
+    /**
+     * Validates the request against the repository and the {@link StartGate}, and takes in the folder's
+     * devices; starts if asked.
+     */
+    public RolloutView create(RolloutRequest request, Start start) {
+        validate(request);
+        Optional<StartGate.FolderReport> folder = profileService.folder(request.folderId(), start.authorization());
+        String id = QuarkusTransaction.requiringNew().call(() -> persist(request, folder, start));
         settle(id);
         return queries.get(id);
     }
 
-    /** {@code action}: start, pause, resume or cancel. */
+    /** Starts a CREATED rollout once it passes the {@link StartGate}. */
+    public RolloutView start(String rolloutId, Start start) {
+        long folderId = queries.get(rolloutId).folderId();
+        Optional<StartGate.FolderReport> folder = profileService.folder(folderId, start.authorization());
+        QuarkusTransaction.requiringNew().run(() -> {
+            Rollout.lockStarts();
+            Rollout rollout = lockExisting(rolloutId);
+            if (RolloutTransition.START.appliesTo(rollout.state)) {
+                StartGate.Facts facts = new StartGate.Facts(folderId, folder, RolloutSubnet.totals(rolloutId).total(),
+                        Rollout.unfinishedOverlapping(folderId, rolloutId));
+                rollout.forcedStart = passGate(facts, new StartGate.Request(true, start.force(), start.reason()));
+            }
+            guard(rollout, RolloutTransition.START);
+        });
+        settle(rolloutId);
+        return queries.get(rolloutId);
+    }
+
+    /** {@code action}: pause, resume, cancel or retry-failed. */
     public RolloutView act(String rolloutId, String action) {
         RolloutTransition transition = RolloutTransition.operatorAction(action);
-        QuarkusTransaction.requiringNew().run(() -> guard(rolloutId, transition));
+        if (transition == RolloutTransition.START) {
+            return start(rolloutId, new Start(false, null, null));
+        }
+        QuarkusTransaction.requiringNew().run(() -> guard(lockExisting(rolloutId), transition));
         settle(rolloutId);
+        return queries.get(rolloutId);
+    }
+
+    /** Hides a finished rollout from the default list; archiving it again changes nothing. */
+    public RolloutView archive(String rolloutId) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Rollout rollout = lockExisting(rolloutId);
+            if (!rollout.state.isFinished()) {
+                throw new ConflictException("cannot archive rollout " + rolloutId + ": it is " + rollout.state
+                        + ", and only a COMPLETED or CANCELLED rollout is archived");
+            }
+            if (rollout.archivedAt == null) {
+                rollout.archivedAt = Instant.now();
+            }
+        });
         return queries.get(rolloutId);
     }
 
@@ -79,18 +143,29 @@ public class RolloutManagement {
         } while (++passes < SETTLING_PASSES && queries.stateOf(rolloutId) != before);
     }
 
-    private void guard(String rolloutId, RolloutTransition transition) {
+    private static Rollout lockExisting(String rolloutId) {
         Rollout rollout = Rollout.lock(rolloutId);
         if (rollout == null) {
             throw new NotFoundException("rollout " + rolloutId + " does not exist");
         }
+        return rollout;
+    }
+
+    private void guard(Rollout rollout, RolloutTransition transition) {
+        String rolloutId = rollout.id;
         if (!transition.appliesTo(rollout.state)) {
             throw new ConflictException(transition.refusal(rolloutId, rollout.state));
         }
         if (transition == RolloutTransition.RESUME && rollout.state == RolloutState.PAUSED_ON_ERRORS) {
             rollout.failuresAcknowledged = RolloutSubnet.totals(rolloutId).failed;
         }
-        rollout.moveTo(transition, REASONS.get(transition), Instant.now());
+        String reason = REASONS.get(transition);
+        if (transition == RolloutTransition.RETRY_FAILED) {
+            reason = retryFailed(rollout);
+        } else if (transition == RolloutTransition.START && rollout.forcedStart != null) {
+            reason += ", " + rollout.forcedStart;
+        }
+        rollout.moveTo(transition, reason, Instant.now());
         if (rollout.state == RolloutState.RUNNING) {
             RolloutSubnet.requestPlanning(rolloutId);
         }
@@ -98,21 +173,67 @@ public class RolloutManagement {
         changed.fire(new RolloutChanged(rolloutId));
     }
 
-    private String persist(RolloutRequest request) {
+    /** A new attempt for every FAILED device; the reason the rollout runs again. */
+    private String retryFailed(Rollout rollout) {
+        List<RolloutSubnet.Key> failing = RolloutSubnet.ofRollout(rollout.id).stream()
+                .filter(subnet -> subnet.counts.failed > 0).map(RolloutSubnet::key).toList();
+        if (failing.isEmpty()) {
+            throw new ConflictException("rollout " + rollout.id + " has no FAILED devices to retry");
+        }
+        Instant now = Instant.now();
+        int retried = RolloutSubnet.lock(failing, List.of()).values().stream()
+                .mapToInt(subnet -> subnets.retryFailed(rollout, subnet, now)).sum();
+        rollout.failuresAcknowledged = 0;
+        rollout.finishedAt = null;
+        rollout.archivedAt = null;
+        return "retrying " + retried + " failed device" + (retried == 1 ? "" : "s") + ", by operator";
+    }
+
+    /** The request on its own: versions, policy, and the package in the repository. */
+    private static void validate(RolloutRequest request) {
         OsVersion target = parseVersion("version", request.version());
         if (target.isBelow(OsVersion.MIN_OS12_TARGET)) {
             throw new InvalidInputException("target version " + request.version() + " is below "
                     + OsVersion.MIN_OS12_TARGET + ", the oldest OS 12 that can be rolled out and serve as a peer");
         }
-        parseVersion("minSourceVersion", request.minSourceVersionOrDefault());
+        OsVersion minSource = parseVersion("minSourceVersion", request.minSourceVersionOrDefault());
+        if (minSource.isBelow(OsVersion.MIN_OS11_SOURCE)) {
+            throw new InvalidInputException("minSourceVersion " + request.minSourceVersion() + " is below "
+                    + OsVersion.MIN_OS11_SOURCE + ", the oldest IGEL OS 11 that can upgrade from a peer");
+        }
+        if (!minSource.isBelow(target)) {
+            throw new InvalidInputException("minSourceVersion " + request.minSourceVersion()
+                    + " must be below the target version " + request.version());
+        }
         if (request.sourcePolicyOrDefault() == SourcePolicy.WAN_SEED) {
             throw new InvalidInputException("sourcePolicy must be PEER_THEN_WAN or PEER_ONLY; WAN_SEED is chosen "
                     + "by the scheduler for the wanSeedsPerSubnet seeds of a subnet without a peer");
         }
+    }
+
+    /** The gate's verdict: a refusal thrown as its problem, or what a forced start went past (null if nothing). */
+    private static String passGate(StartGate.Facts facts, StartGate.Request request) {
+        StartGate.Verdict verdict = StartGate.decide(facts, request);
+        if (verdict instanceof StartGate.Refused refused) {
+            throw switch (refused.refusal()) {
+                case UNKNOWN_FOLDER -> new NotFoundException(refused.detail());
+                case FORCE_WITHOUT_REASON -> new InvalidInputException(refused.detail());
+                case EMPTY_FOLDER, OVERLAPPING_ROLLOUT, CONSISTENCY_ERRORS -> new ConflictException(refused.detail());
+            };
+        }
+        return ((StartGate.Allowed) verdict).forcedPast();
+    }
+
+    private String persist(RolloutRequest request, Optional<StartGate.FolderReport> folder, Start start) {
         AppPackage pkg = AppPackage.find(request.app(), request.version()).orElseThrow(() ->
                 new InvalidInputException("app " + request.app() + " version " + request.version()
                         + " is not in the repository; upload it first with PUT /api/apps/" + request.app() + "/"
                         + request.version()));
+        Rollout.lockStarts();
+        StartGate.Facts facts = new StartGate.Facts(request.folderId(), folder,
+                inventory.countInFolderTree(request.folderId()), Rollout.unfinishedOverlapping(request.folderId(), null));
+        String forcedStart = passGate(facts, new StartGate.Request(request.startOrDefault(), start.force(),
+                start.reason()));
         Rollout rollout = new Rollout();
         rollout.id = UUID.randomUUID().toString();
         rollout.folderId = request.folderId();
@@ -129,6 +250,7 @@ public class RolloutManagement {
         rollout.retryLimit = request.retryLimitOrDefault();
         rollout.deviceTimeoutSeconds = request.deviceTimeoutSecondsOrDefault();
         rollout.startWhenReady = request.startOrDefault();
+        rollout.forcedStart = forcedStart;
         rollout.state = RolloutState.CREATING;
         rollout.stateReason = "taking in the devices of folder " + request.folderId();
         rollout.createdAt = Instant.now();

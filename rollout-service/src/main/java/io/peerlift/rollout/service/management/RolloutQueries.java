@@ -26,8 +26,8 @@ public class RolloutQueries {
     public static final int MAX_DEVICE_PAGE = 10_000;
 
     @Transactional
-    public List<RolloutView> list() {
-        return Rollout.<Rollout>list("order by createdAt desc").stream()
+    public List<RolloutView> list(boolean includeArchived) {
+        return Rollout.<Rollout>list((includeArchived ? "" : "archivedAt is null ") + "order by createdAt desc").stream()
                 .map(r -> RolloutView.of(r, RolloutSubnet.totals(r.id))).toList();
     }
 
@@ -51,7 +51,7 @@ public class RolloutQueries {
     /** A page of the rollout's devices in id order, after {@code after}, all or those in {@code state}. */
     @Transactional
     public List<DeviceView> devices(String id, String state, String after, Integer limit) {
-        require(id);
+        Rollout rollout = require(id);
         int pageSize = limit == null ? 1000 : limit;
         if (pageSize < 1 || pageSize > MAX_DEVICE_PAGE) {
             throw new InvalidInputException("limit must be 1.." + MAX_DEVICE_PAGE + ", got " + pageSize);
@@ -65,7 +65,7 @@ public class RolloutQueries {
                         + EnumSet.allOf(DeviceState.class));
             }
         }
-        return RolloutDevice.page(id, states, after, pageSize).stream().map(DeviceView::of).toList();
+        return RolloutDevice.page(id, states, after, pageSize).stream().map(d -> DeviceView.of(d, rollout)).toList();
     }
 
     /**

@@ -14,13 +14,14 @@ public record RolloutView(String id, long folderId, String app, String version, 
                           int wanSeedsPerSubnet, int maxConcurrentWanDownloads, int errorThresholdPercent,
                           int retryLimit, int deviceTimeoutSeconds, RolloutState state, String stateReason,
                           int devices, Map<String, Integer> deviceCounts, long wanBytes, long peerBytes,
-                          long repositoryBytes, Instant createdAt, Instant startedAt, Instant finishedAt) {
+                          long repositoryBytes, Instant createdAt, Instant startedAt, Instant finishedAt,
+                          String forcedStart, Instant archivedAt) {
 
     static RolloutView of(Rollout r, DeviceCounts totals) {
         return new RolloutView(r.id, r.folderId, r.app, r.version, r.manifestSha256, r.packageBytes,
                 r.minSourceVersion, r.sourcePolicy, r.wanSeedsPerSubnet, r.maxConcurrentWanDownloads,
                 r.errorThresholdPercent, r.retryLimit, r.deviceTimeoutSeconds, r.state, r.stateReason,
                 totals.total(), totals.byState(), totals.wanBytes, totals.peerBytes, r.repositoryBytes, r.createdAt,
-                r.startedAt, r.finishedAt);
+                r.startedAt, r.finishedAt, r.forcedStart, r.archivedAt);
     }
 }

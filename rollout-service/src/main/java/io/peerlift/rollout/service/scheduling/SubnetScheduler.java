@@ -115,6 +115,17 @@ public class SubnetScheduler {
         subnet.planRequested = false;
     }
 
+    /** Gives the subnet's FAILED devices a new attempt, to be planned at once; returns how many. */
+    public int retryFailed(Rollout rollout, RolloutSubnet subnet, Instant now) {
+        List<RolloutDevice> failed = RolloutDevice.inSubnet(rollout.id, subnet.subnet, List.of(DeviceState.FAILED));
+        for (RolloutDevice row : failed) {
+            move(rollout, subnet, row, new DeviceLifecycle.Retry(), now);
+        }
+        subnet.planRequested = true;
+        subnet.wakeAt = null;
+        return failed.size();
+    }
+
     private void command(Rollout rollout, RolloutSubnet subnet, RolloutDevice row, SourcePolicy policy, Instant now) {
         move(rollout, subnet, row, new DeviceLifecycle.Command(UUID.randomUUID(), policy, now), now);
         if (subnet.startedAt == null) {
