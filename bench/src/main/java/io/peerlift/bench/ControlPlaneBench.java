@@ -87,7 +87,9 @@ public final class ControlPlaneBench {
                             "kafka.bootstrap.servers", stack.kafkaBootstrapServers(),
                             "peerlift.rollout.profile-service.url", profileService.baseUrl(),
                             "peerlift.rollout.repository.storage-dir", work.resolve("repository").toString(),
-                            "peerlift.rollout.repository.trusted-release-keys", releasePublicKey.toString())));
+                            "peerlift.rollout.repository.trusted-release-keys", releasePublicKey.toString(),
+                            // The synthetic fleet sends no heartbeats: its peers must not expire as silent.
+                            "peerlift.rollout.stalls.peer-silence", "24h")));
             ServiceApi profile = new ServiceApi(profileService, admin);
             ServiceApi rollout = new ServiceApi(rolloutService, admin);
             try (ServiceProcesses services = new ServiceProcesses(repo, work);

@@ -151,6 +151,12 @@ final class SimulatedFleet implements AutoCloseable {
         }
 
         void finishUpgrade(String rolloutId, int peerSlots) {
+            install(rolloutId);
+            startPeerServer(peerSlots);
+        }
+
+        /** Installs the downloaded target, reboots into it and announces itself, without serving. */
+        void install(String rolloutId) {
             DeviceCommand.Upgrade command = upgradeOf(rolloutId, id);
             send(new DeviceEvent.UpgradeStarted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId,
                     command.commandId(), command.attempt(), app.app(), app.version(), osVersion));
@@ -158,7 +164,6 @@ final class SimulatedFleet implements AutoCloseable {
             send(new DeviceEvent.UpgradeCompleted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId,
                     command.commandId(), command.attempt(), app.app(), app.version(), TARGET, 1000, 2000));
             announce();
-            startPeerServer(peerSlots);
         }
     }
 

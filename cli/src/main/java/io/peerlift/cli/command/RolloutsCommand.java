@@ -111,14 +111,17 @@ public final class RolloutsCommand {
                     + rollout.path("minSourceVersion").asText() + ", error threshold "
                     + rollout.path("errorThresholdPercent").asText() + " %");
             out.line("  devices by state: " + rollout.path("deviceCounts"));
+            if (rollout.path("seedsExpired").asInt() > 0) {
+                out.line("  WAN seeds replaced: " + rollout.path("seedsExpired").asInt()
+                        + " upgraded but did not serve their subnet (see --devices UPGRADED)");
+            }
             subnets.forEach(subnet -> out.line(RolloutLines.subnet(subnet)));
             if (devices != null) {
                 List<List<String>> rows = new ArrayList<>();
                 for (JsonNode d : devices) {
                     rows.add(List.of(d.path("deviceId").asText(), d.path("state").asText(), Output.cell(d, "subnet"),
                             Output.cell(d, "osVersion"), Output.cell(d, "source"), Output.cell(d, "attempts"),
-                            d.hasNonNull("ineligibleReason") ? Output.cell(d, "ineligibleReason")
-                                    : Output.cell(d, "failureReason")));
+                            deviceReason(d)));
                 }
                 out.table(List.of("DEVICE", "STATE", "SUBNET", "OS", "SOURCE", "ATTEMPTS", "REASON"), rows);
             }
@@ -207,6 +210,16 @@ public final class RolloutsCommand {
         out.note("rollout " + id + " archived");
         out.result(rollout, () -> out.line(RolloutLines.summary(rollout)));
         return ExitCode.OK.code();
+    }
+
+    /** Why a device is where it is: left out, replaced as a seed, or its last failure. */
+    private static String deviceReason(JsonNode device) {
+        for (String field : List.of("ineligibleReason", "seedExpiry")) {
+            if (device.hasNonNull(field)) {
+                return Output.cell(device, field);
+            }
+        }
+        return Output.cell(device, "failureReason");
     }
 
     private int act(String ref, String action, RolloutOutcome outcome, WaitOptions wait) throws InterruptedException {

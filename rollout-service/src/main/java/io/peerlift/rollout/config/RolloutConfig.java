@@ -21,6 +21,8 @@ public interface RolloutConfig {
 
     ProfileService profileService();
 
+    Stalls stalls();
+
     interface Repository {
         /** Where payloads (named by their SHA-256) and upload temp files live. */
         Path storageDir();
@@ -98,5 +100,23 @@ public interface RolloutConfig {
         /** How long one call to profile-service may take before the rollout is refused as unchecked (503). */
         @WithDefault("10s")
         Duration timeout();
+    }
+
+    /** The stall guards: peers and WAN seeds that stop serving are expired, so that their subnet moves on. */
+    interface Stalls {
+        /**
+         * A device that has sent no event for this long no longer counts as a peer (it crashed, lost power or its
+         * network): agents announce themselves every 60 s, so this is three missed heartbeats. Its next event
+         * counts it again.
+         */
+        @WithDefault("3m")
+        Duration peerSilence();
+
+        /**
+         * How long a WAN seed has, after its upgrade, to serve the target in its subnet. A seed that does not (its
+         * peer server is off, or it fell silent) no longer holds its subnet's seeding: another device is seeded.
+         */
+        @WithDefault("2m")
+        Duration seedServesWithin();
     }
 }

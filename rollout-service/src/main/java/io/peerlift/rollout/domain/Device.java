@@ -59,6 +59,12 @@ public class Device extends PanacheEntityBase {
     public String[] served = new String[0];
     @Column(name = "updated_at")
     public Instant updatedAt;
+    /** When the service last received an event of the device: a peer silent for too long is expired. */
+    @Column(name = "last_event_at")
+    public Instant lastEventAt;
+    /** Since when the device no longer counts as a peer because it fell silent; null while it is heard from. */
+    @Column(name = "peer_expired_at")
+    public Instant peerExpiredAt;
 
     /**
      * The devices locked for this transaction, in id order (so that concurrent transactions never deadlock),
@@ -153,6 +159,8 @@ public class Device extends PanacheEntityBase {
         subnet = event.subnet();
         lastSeq = event.seq();
         updatedAt = now;
+        lastEventAt = now;
+        peerExpiredAt = null;
         if (event instanceof DeviceEvent.DeviceAnnounced e) {
             ip = e.ip();
             osVersion = e.osVersion();
@@ -179,6 +187,33 @@ public class Device extends PanacheEntityBase {
         boolean servingChanged = !Arrays.equals(previousServed, served)
                 || served.length > 0 && previousCapacity != peerCapacity;
         return new Change(previousSubnet, servingChanged, !Objects.equals(previousVersion, osVersion), false);
+    }
+
+    /**
+     * Devices that serve something and have sent no event since {@code silentSince}, in id order, locked (those
+     * another transaction holds are left for the next sweep).
+     */
+    @SuppressWarnings("unchecked")
+    public static List<Device> silentPeers(Instant silentSince, int limit) {
+        return getEntityManager().createNativeQuery("""
+                        select * from device where cardinality(served) > 0 and last_event_at < ?1
+                        order by device_id limit ?2 for update skip locked""", Device.class)
+                .setParameter(1, silentSince)
+                .setParameter(2, limit)
+                .getResultList();
+    }
+
+    /** The device fell silent: it serves nothing until its next event says what it serves. */
+    public Change expirePeer(Instant now) {
+        served = new String[0];
+        peerExpiredAt = now;
+        updatedAt = now;
+        return new Change(subnet, true, false, false);
+    }
+
+    /** Whether the device serves the manifest right now. */
+    public boolean serves(String manifestSha256) {
+        return Arrays.asList(served).contains(manifestSha256);
     }
 
     /** Applies a config the caller checked is newer than {@link #configRevision}. */

@@ -31,6 +31,9 @@ public class DeviceCounts {
     /** WAN seeds commanded and not failed: the subnet gets no further seed while one is on its way. */
     @Column(name = "seeds_outstanding")
     public int seedsOutstanding;
+    /** Upgraded WAN seeds that did not serve in time and were replaced: the stall guard's doing. */
+    @Column(name = "seeds_expired")
+    public int seedsExpired;
     /** WAN seeds still downloading, against the rollout's maxConcurrentWanDownloads. */
     @Column(name = "seeds_downloading")
     public int seedsDownloading;
@@ -61,6 +64,7 @@ public class DeviceCounts {
         cancelled += other.cancelled;
         peerSlotsTaken += other.peerSlotsTaken;
         seedsOutstanding += other.seedsOutstanding;
+        seedsExpired += other.seedsExpired;
         seedsDownloading += other.seedsDownloading;
         wanDownloads += other.wanDownloads;
         peerDownloads += other.peerDownloads;
@@ -93,6 +97,7 @@ public class DeviceCounts {
         }
         peerSlotsTaken += device.occupiesPeerSlot() ? sign : 0;
         seedsOutstanding += device.isOutstandingSeed() ? sign : 0;
+        seedsExpired += device.isExpiredSeed() ? sign : 0;
         seedsDownloading += device.isSeedDownloading() ? sign : 0;
         wanDownloads += sign * device.wanDownloads();
         peerDownloads += sign * device.peerDownloads();

@@ -1,6 +1,7 @@
 package io.peerlift.rollout.domain;
 
 import io.peerlift.events.DeviceEvent;
+import io.peerlift.events.SettingKeys;
 import io.peerlift.events.SourcePolicy;
 
 import java.time.Duration;
@@ -101,6 +102,32 @@ public final class DeviceLifecycle {
         @Override
         public DeviceProgress applyTo(DeviceProgress device, Rules rules) {
             return device.state() == DeviceState.FAILED ? device.retried() : device;
+        }
+    }
+
+    /**
+     * An upgraded WAN seed did not serve the target in time (its peer server is off, or it fell silent): it no
+     * longer holds its subnet's seeding, so that another device of the subnet is seeded.
+     */
+    public record SeedExpired(String reason) implements Input {
+
+        /**
+         * @param within        how long the seed had to serve after its upgrade
+         * @param silentSince   when the seed's last event arrived, if it fell silent (expired as a peer)
+         * @param serverRunning whether its peer server runs, as its last event said
+         */
+        public static SeedExpired after(Duration within, Instant silentSince, boolean serverRunning) {
+            String why = silentSince != null ? "no event from it since " + silentSince + " (crashed or cut off?)"
+                    : serverRunning ? "its peer server does not offer the target"
+                    : "its peer server is not running (is " + SettingKeys.PEER_SERVER_ENABLED + " off?)";
+            return new SeedExpired("upgraded from the WAN but not serving the subnet " + within.toSeconds()
+                    + " s later: " + why + "; another device seeds the subnet");
+        }
+
+        @Override
+        public DeviceProgress applyTo(DeviceProgress device, Rules rules) {
+            return device.state() == DeviceState.UPGRADED && device.isOutstandingSeed() ? device.seedExpired(reason)
+                    : device;
         }
     }
 

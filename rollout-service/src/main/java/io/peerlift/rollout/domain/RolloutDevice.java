@@ -75,6 +75,8 @@ public class RolloutDevice extends PanacheEntityBase {
     public Long installMillis;
     @Column(name = "reboot_millis")
     public Long rebootMillis;
+    @Column(name = "seed_expiry")
+    public String seedExpiry;
 
     /** A device in a rollout. */
     public record Member(String rolloutId, String deviceId) {
@@ -138,6 +140,27 @@ public class RolloutDevice extends PanacheEntityBase {
                 rolloutId, DeviceState.ACTIVE, silentSince).project(Place.class).page(0, limit).list();
     }
 
+    /**
+     * WAN seeds of the rollout that upgraded before {@code upgradedBefore}, still count as their subnet's seed and
+     * do not serve the rollout's manifest now, by their subnet.
+     */
+    @SuppressWarnings("unchecked")
+    public static List<Place> idleSeeds(String rolloutId, String manifestSha256, Instant upgradedBefore, int limit) {
+        List<Object[]> rows = getEntityManager().createNativeQuery("""
+                        select r.rollout_id, r.device_id, r.subnet from rollout_device r
+                        join device d on d.device_id = r.device_id
+                        where r.rollout_id = ?1 and r.command_policy = 'WAN_SEED' and r.state = 'UPGRADED'
+                        and r.seed_expiry is null and r.finished_at < ?3
+                        and not (cast(?2 as varchar) = any(d.served))
+                        order by r.finished_at limit ?4""")
+                .setParameter(1, rolloutId)
+                .setParameter(2, manifestSha256)
+                .setParameter(3, upgradedBefore)
+                .setParameter(4, limit)
+                .getResultList();
+        return rows.stream().map(row -> new Place((String) row[0], (String) row[1], (String) row[2])).toList();
+    }
+
     /** The rows of a subnet in {@code states}; {@code subnet} null for the members without one. */
     public static List<RolloutDevice> inSubnet(String rolloutId, String subnet, Collection<DeviceState> states) {
         return subnet == null
@@ -189,7 +212,7 @@ public class RolloutDevice extends PanacheEntityBase {
     public DeviceProgress progress() {
         return new DeviceProgress(state, attempts, commandId, commandPolicy, source, round, osVersion, commandedAt,
                 lastActivityAt, retryAt, finishedAt, failureReason, wanBytes, peerBytes, wanDownloads, peerDownloads,
-                failedAttempts, transferMillis, installMillis, rebootMillis);
+                failedAttempts, transferMillis, installMillis, rebootMillis, seedExpiry);
     }
 
     public void set(DeviceProgress p) {
@@ -213,5 +236,6 @@ public class RolloutDevice extends PanacheEntityBase {
         transferMillis = p.transferMillis();
         installMillis = p.installMillis();
         rebootMillis = p.rebootMillis();
+        seedExpiry = p.seedExpiry();
     }
 }

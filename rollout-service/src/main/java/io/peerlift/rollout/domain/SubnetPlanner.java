@@ -20,12 +20,14 @@ public final class SubnetPlanner {
      * @param peerSlots           their summed upload capacity
      * @param peerDownloads       this rollout's commanded downloads that occupy a peer slot
      * @param seedsOutstanding    WAN seeds commanded and not yet finished or failed for good
+     * @param seedsExpired        WAN seeds that upgraded but did not serve in time (no longer outstanding)
      * @param ready               pending devices that may be commanded now
      * @param wanSlotsFree        WAN seed downloads the rollout may still start (global cap)
      * @param wanSeedsPerSubnet   seeds a peerless subnet gets
      * @param policy              the rollout's source policy for local downloads
      */
-    public record Situation(int peers, int peerSlots, int peerDownloads, int seedsOutstanding, int ready,
+    public record Situation(int peers, int peerSlots, int peerDownloads, int seedsOutstanding, int seedsExpired,
+                            int ready,
                             int wanSlotsFree, int wanSeedsPerSubnet, SourcePolicy policy) {
     }
 
@@ -52,7 +54,9 @@ public final class SubnetPlanner {
         int outstanding = s.seedsOutstanding() + seeds;
         if (outstanding > 0) {
             String waiting = s.ready() > seeds ? "no peer in the subnet serves the target yet: waiting for its "
-                    + outstanding + " WAN seed(s) to download and start serving" : null;
+                    + outstanding + " WAN seed(s) to download and start serving"
+                    + (s.seedsExpired() > 0 ? " (" + s.seedsExpired() + " earlier seed(s) upgraded but did not serve:"
+                    + " replaced)" : "") : null;
             return new Plan(seeds, 0, waiting);
         }
         if (s.wanSeedsPerSubnet() == 0) {

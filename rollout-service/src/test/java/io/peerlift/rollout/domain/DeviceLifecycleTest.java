@@ -188,6 +188,38 @@ class DeviceLifecycleTest {
     }
 
     @Test
+    void anUpgradedSeedThatDoesNotServeIsExpiredOnceAndStopsHoldingItsSubnetsSeeding() {
+        UUID seedCommand = UUID.randomUUID();
+        DeviceProgress commanded = next(pending, new DeviceLifecycle.Command(seedCommand, SourcePolicy.WAN_SEED, T0));
+        DeviceProgress seeded = answer(answer(commanded, completed(seedCommand, 1, DownloadSource.WAN), 0),
+                upgradeCompleted(seedCommand, 1), 0);
+        DeviceLifecycle.SeedExpired off = DeviceLifecycle.SeedExpired.after(Duration.ofSeconds(120), null, false);
+        assertThat(off.reason()).isEqualTo("upgraded from the WAN but not serving the subnet 120 s later: its peer"
+                + " server is not running (is peerlift.buddy_server.enabled off?); another device seeds the subnet");
+        assertThat(DeviceLifecycle.SeedExpired.after(Duration.ofSeconds(120), T0, true).reason())
+                .contains("no event from it since 2026-12-01T10:00:00Z");
+
+        DeviceCounts counts = new DeviceCounts();
+        counts.move(null, seeded);
+        assertThat(counts.seedsOutstanding).isEqualTo(1);
+        DeviceProgress expired = next(seeded, off);
+        counts.move(seeded, expired);
+        assertThat(expired.state()).as("it did upgrade").isEqualTo(DeviceState.UPGRADED);
+        assertThat(expired.seedExpiry()).isEqualTo(off.reason());
+        assertThat(counts.seedsOutstanding).isZero();
+        assertThat(counts.seedsExpired).isEqualTo(1);
+        assertThat(counts.upgraded).isEqualTo(1);
+
+        assertThat(next(expired, DeviceLifecycle.SeedExpired.after(Duration.ofSeconds(1), T0, false)))
+                .as("expired once, with its first reason").isEqualTo(expired);
+        assertThat(next(commanded, off)).as("a seed on its way is the timeout's business").isEqualTo(commanded);
+        DeviceProgress local = answer(answer(next(pending, new DeviceLifecycle.Command(seedCommand,
+                SourcePolicy.PEER_THEN_WAN, T0)), completed(seedCommand, 1, DownloadSource.PEER), 0),
+                upgradeCompleted(seedCommand, 1), 0);
+        assertThat(next(local, off)).as("only WAN seeds hold a subnet's seeding").isEqualTo(local);
+    }
+
+    @Test
     void theErrorThresholdCountsOnlyTheFailuresNotAcknowledged() {
         DeviceCounts counts = new DeviceCounts();
         counts.failed = 1;

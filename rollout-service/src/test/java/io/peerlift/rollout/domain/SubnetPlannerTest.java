@@ -12,8 +12,8 @@ class SubnetPlannerTest {
 
     private static Plan plan(int peers, int peerSlots, int peerDownloads, int seedsOutstanding, int ready,
                              int wanSlotsFree, int wanSeeds, SourcePolicy policy) {
-        return SubnetPlanner.plan(new Situation(peers, peerSlots, peerDownloads, seedsOutstanding, ready, wanSlotsFree,
-                wanSeeds, policy));
+        return SubnetPlanner.plan(new Situation(peers, peerSlots, peerDownloads, seedsOutstanding, 0, ready,
+                wanSlotsFree, wanSeeds, policy));
     }
 
     @Test
@@ -42,6 +42,15 @@ class SubnetPlannerTest {
         assertThat(plan(0, 0, 0, 2, 3, 10, 2, SourcePolicy.PEER_THEN_WAN).seeds()).isZero();
         // A seed that failed for good is replaced.
         assertThat(plan(0, 0, 0, 1, 3, 10, 2, SourcePolicy.PEER_THEN_WAN).seeds()).isEqualTo(1);
+    }
+
+    @Test
+    void aSeedThatUpgradedButDidNotServeIsReplacedAndTheWaitingSaysSo() {
+        // The expired seed no longer counts as outstanding: the subnet gets a new one.
+        Plan reseeded = SubnetPlanner.plan(new Situation(0, 0, 0, 0, 1, 4, 10, 1, SourcePolicy.PEER_THEN_WAN));
+        assertThat(reseeded.seeds()).isEqualTo(1);
+        assertThat(reseeded.waiting()).isEqualTo("no peer in the subnet serves the target yet: waiting for its 1 WAN"
+                + " seed(s) to download and start serving (1 earlier seed(s) upgraded but did not serve: replaced)");
     }
 
     @Test

@@ -12,19 +12,20 @@ import java.util.UUID;
 
 /**
  * One device of a rollout as the REST API shows it; {@code ineligibleReason} says why an INELIGIBLE device is
- * left out.
+ * left out, {@code seedExpiry} why an upgraded WAN seed was replaced as its subnet's seed.
  */
 public record DeviceView(String deviceId, String subnet, DeviceState state, String osVersion,
                          SourcePolicy commandPolicy, DownloadSource source, int attempts, UUID commandId, int round,
                          Instant commandedAt, Instant lastActivityAt, Instant retryAt, Instant finishedAt,
                          long wanBytes, long peerBytes, Long transferMillis, Long installMillis, Long rebootMillis,
-                         String failureReason, String ineligibleReason) {
+                         String failureReason, String ineligibleReason, String seedExpiry) {
 
     static DeviceView of(RolloutDevice d, Rollout rollout) {
         return new DeviceView(d.deviceId, d.subnet, d.state, d.osVersion, d.commandPolicy, d.source, d.attempts,
                 d.commandId, d.round, d.commandedAt, d.lastActivityAt, d.retryAt, d.finishedAt, d.wanBytes,
                 d.peerBytes, d.transferMillis, d.installMillis, d.rebootMillis, d.failureReason,
                 d.state == DeviceState.INELIGIBLE
-                        ? Eligibility.ineligibleReason(d.osVersion, rollout.version, rollout.minSourceVersion) : null);
+                        ? Eligibility.ineligibleReason(d.osVersion, rollout.version, rollout.minSourceVersion) : null,
+                d.seedExpiry);
     }
 }

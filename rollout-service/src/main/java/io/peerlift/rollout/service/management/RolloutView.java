@@ -8,12 +8,16 @@ import io.peerlift.rollout.domain.RolloutState;
 import java.time.Instant;
 import java.util.Map;
 
-/** A rollout as the REST API shows it. */
+/**
+ * A rollout as the REST API shows it; {@code seedsExpired} counts the WAN seeds that upgraded but did not serve
+ * their subnet in time and were replaced (each device's {@code seedExpiry} says why).
+ */
 public record RolloutView(String id, long folderId, String app, String version, String manifestSha256,
                           long packageBytes, String minSourceVersion, SourcePolicy sourcePolicy,
                           int wanSeedsPerSubnet, int maxConcurrentWanDownloads, int errorThresholdPercent,
                           int retryLimit, int deviceTimeoutSeconds, RolloutState state, String stateReason,
-                          int devices, Map<String, Integer> deviceCounts, long wanBytes, long peerBytes,
+                          int devices, Map<String, Integer> deviceCounts, int seedsExpired, long wanBytes,
+                          long peerBytes,
                           long repositoryBytes, Instant createdAt, Instant startedAt, Instant finishedAt,
                           String forcedStart, Instant archivedAt) {
 
@@ -21,7 +25,7 @@ public record RolloutView(String id, long folderId, String app, String version, 
         return new RolloutView(r.id, r.folderId, r.app, r.version, r.manifestSha256, r.packageBytes,
                 r.minSourceVersion, r.sourcePolicy, r.wanSeedsPerSubnet, r.maxConcurrentWanDownloads,
                 r.errorThresholdPercent, r.retryLimit, r.deviceTimeoutSeconds, r.state, r.stateReason,
-                totals.total(), totals.byState(), totals.wanBytes, totals.peerBytes, r.repositoryBytes, r.createdAt,
+                totals.total(), totals.byState(), totals.seedsExpired, totals.wanBytes, totals.peerBytes, r.repositoryBytes, r.createdAt,
                 r.startedAt, r.finishedAt, r.forcedStart, r.archivedAt);
     }
 }

@@ -32,8 +32,8 @@ public class RolloutExecutor {
 
     /** How long one pass keeps taking in pages of a new rollout before the next pass goes on. */
     private static final Duration TAKE_IN_BUDGET = Duration.ofSeconds(2);
-    /** Silent devices timed out per pass. */
-    private static final int TIMEOUTS_PER_PASS = 500;
+    /** Devices a sweep (silent devices timed out, idle seeds expired) moves per pass. */
+    private static final int PER_PASS = 500;
 
     private final SubnetScheduler subnets;
     private final TakeIn takeIn;
@@ -103,6 +103,7 @@ public class RolloutExecutor {
         int moved = 0;
         if (pass.tick()) {
             moved += timeOutSilentDevices(rolloutId);
+            moved += expireIdleSeeds(rolloutId);
             takeIn.audit(rolloutId, Instant.now());
         }
         moved += planDue(rolloutId, pass);
@@ -152,23 +153,55 @@ public class RolloutExecutor {
 
     /** Fails devices that have been silent for the rollout's device timeout, in the subnets free right now. */
     private int timeOutSilentDevices(String rolloutId) {
+        return sweep(rolloutId,
+                (rollout, now) -> RolloutDevice.silentSince(rolloutId, silentSince(rollout, now), PER_PASS),
+                (rollout, subnet, rows, now) -> subnets.timeOut(rollout, subnet, rows, silentSince(rollout, now), now));
+    }
+
+    private static Instant silentSince(Rollout rollout, Instant now) {
+        return now.minusSeconds(rollout.deviceTimeoutSeconds);
+    }
+
+    /**
+     * Expires the WAN seeds that upgraded but do not serve their subnet in time, in the subnets free right now;
+     * their subnets are planned in this pass, so the next seed is commanded at once.
+     */
+    private int expireIdleSeeds(String rolloutId) {
+        Duration within = config.stalls().seedServesWithin();
+        return sweep(rolloutId,
+                (rollout, now) -> RolloutDevice.idleSeeds(rolloutId, rollout.manifestSha256, now.minus(within),
+                        PER_PASS),
+                (rollout, subnet, rows, now) -> subnets.expireIdleSeeds(rollout, subnet, rows, within, now));
+    }
+
+    /** Devices of a rollout that the clock made due for a step. */
+    private interface Due {
+        List<RolloutDevice.Place> find(Rollout rollout, Instant now);
+    }
+
+    /** What a sweep does to the due devices of one subnet it holds the lock of. */
+    private interface SweepStep {
+        void apply(Rollout rollout, RolloutSubnet subnet, List<RolloutDevice> rows, Instant now);
+    }
+
+    /** In one transaction, applies {@code step} to the due devices of each subnet free right now; returns how many. */
+    private int sweep(String rolloutId, Due due, SweepStep step) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = Instant.now();
             Rollout rollout = Rollout.share(rolloutId);
-            Instant silentSince = now.minusSeconds(rollout.deviceTimeoutSeconds);
-            Map<String, List<RolloutDevice.Place>> silent = RolloutDevice.silentSince(rolloutId, silentSince,
-                    TIMEOUTS_PER_PASS).stream().collect(Collectors.groupingBy(p -> String.valueOf(p.subnet())));
-            int timedOut = 0;
-            for (List<RolloutDevice.Place> places : silent.values()) {
+            Map<String, List<RolloutDevice.Place>> bySubnet = due.find(rollout, now).stream()
+                    .collect(Collectors.groupingBy(p -> String.valueOf(p.subnet())));
+            int swept = 0;
+            for (List<RolloutDevice.Place> places : bySubnet.values()) {
                 RolloutSubnet subnet = RolloutSubnet.tryLock(rolloutId, places.get(0).subnet());
                 if (subnet != null) {
                     var rows = RolloutDevice.of(places.stream().map(RolloutDevice.Place::deviceId).toList(),
                             List.of(rolloutId)).values();
-                    subnets.timeOut(rollout, subnet, List.copyOf(rows), silentSince, now);
-                    timedOut += rows.size();
+                    step.apply(rollout, subnet, List.copyOf(rows), now);
+                    swept += rows.size();
                 }
             }
-            return timedOut;
+            return swept;
         });
     }
 

@@ -17,8 +17,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * What the reconciler does to one subnet it holds the lock of: plan it with {@link SubnetPlanner} from its
@@ -64,6 +66,7 @@ public class SubnetScheduler {
                 peers.slots(),
                 subnet.counts.peerSlotsTaken,
                 subnet.counts.seedsOutstanding,
+                subnet.counts.seedsExpired,
                 ready.size(),
                 seeding ? wanSlotsFree(rollout) : 0,
                 rollout.wanSeedsPerSubnet,
@@ -95,6 +98,27 @@ public class SubnetScheduler {
             if (Objects.equals(row.subnet, subnet.subnet) && row.state.isActive() && row.lastActivityAt != null
                     && row.lastActivityAt.isBefore(silentSince)) {
                 move(rollout, subnet, row, timeout, now);
+            }
+        }
+    }
+
+    /**
+     * Expires the subnet's upgraded WAN seeds that still do not serve the target {@code within} after their
+     * upgrade, and plans the subnet again at once: the next seed is commanded in the same pass.
+     */
+    public void expireIdleSeeds(Rollout rollout, RolloutSubnet subnet, List<RolloutDevice> candidates,
+                                Duration within, Instant now) {
+        Map<String, Device> inventory = Device.<Device>list("deviceId in ?1",
+                candidates.stream().map(row -> row.deviceId).toList()).stream()
+                .collect(Collectors.toMap(d -> d.deviceId, d -> d));
+        for (RolloutDevice row : candidates) {
+            Device device = inventory.get(row.deviceId);
+            if (Objects.equals(row.subnet, subnet.subnet) && row.finishedAt != null
+                    && row.finishedAt.isBefore(now.minus(within)) && device != null
+                    && !device.serves(rollout.manifestSha256)) {
+                move(rollout, subnet, row, DeviceLifecycle.SeedExpired.after(within,
+                        device.peerExpiredAt == null ? null : device.lastEventAt, device.peerRunning), now);
+                subnet.planRequested = true;
             }
         }
     }
