@@ -1,455 +1,447 @@
-'use strict';
-
 /*
- * The rollout dashboard. rollout-service streams the latest status record of every key, then each new one, as
- * Server-Sent Events: a Summary per rollout and a SubnetStatus per subnet of a rollout. A record is complete for
- * its key, so the page keeps the highest version per key and redraws.
- * Plain DOM and inline SVG: no framework, nothing fetched from outside this service.
+ * The fleet view. One stream (GET /api/rollouts/stream) carries what the page shows and nothing more: the list
+ * of rollouts and, for the selected rollout, its summary, its ratio to the ideal, the growth chart, the page of
+ * subnets that the table's sort, filters and pager select, and the subnet in detail. The server sorts, filters
+ * and pages; when the table's view changes the page opens the stream again with the new view. Each frame holds
+ * only what changed. The address keeps the selection (#rollout=…&subnet=…) and the viewer's token (#token=…),
+ * which never reaches a server as part of a URL: it goes in the Authorization header.
  */
 (() => {
-  // Relative, so the page also works behind a path prefix (an ingress).
-  const STREAM_URL = 'api/rollouts/stream';
-  const RECONNECT_MILLIS = 3000;
-  const TERMINAL_STATES = new Set(['COMPLETED', 'CANCELLED']);
-  const PAUSED_STATES = new Set(['PAUSED', 'PAUSED_ON_ERRORS']);
-  const IN_FLIGHT_STATES = ['COMMANDED', 'DOWNLOADING', 'INSTALLING'];
+  'use strict';
+
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+  const PAGE_SIZE = 25;
+  const DEVICE_PAGE = 20;
+  const TOKEN = new URLSearchParams(location.hash.slice(1)).get('token');
   /* How the reason for the rollout's state is shown: a warning only where it asks for the admin's attention. */
   const REASON_KINDS = {PAUSED: 'warn', PAUSED_ON_ERRORS: 'error', CANCELLED: 'warn', COMPLETED: 'ok'};
-  /* Segments of a subnet's progress bar, in drawing order; PENDING is the empty rest. */
-  const SEGMENTS = [
-    {key: 'current', label: 'already on target', states: ['CURRENT']},
-    {key: 'upgraded', label: 'upgraded', states: ['UPGRADED']},
-    {key: 'in-flight', label: 'in progress', states: IN_FLIGHT_STATES},
-    {key: 'failed', label: 'failed', states: ['FAILED']},
-    {key: 'cancelled', label: 'cancelled', states: ['CANCELLED']},
-    {key: 'ineligible', label: 'ineligible', states: ['INELIGIBLE']},
-  ];
-  const SVG_NS = 'http://www.w3.org/2000/svg';
 
-  const rollouts = new Map();      // rollout id -> latest summary
-  const subnetsOf = new Map();     // rollout id -> (subnet -> latest subnet record)
-  const notices = new Map();       // rollout id -> {kind, text} of the last action
-  let selectedId = null;
-  let renderQueued = false;
+  const state = {rollouts: [], summary: null, ideal: null, growth: null, page: null, rows: new Map(), detail: null};
+  const table = {sort: null, dir: null, state: '', stalled: false, failed: false, q: '', minRatio: '', offset: 0};
+  const devices = {subnet: null, cursors: [null], index: 0, list: [], more: false, error: null};
+  const notices = new Map();
+  /* What the stream delivered, for tests and the curious: bytes of the response body, frames, the largest. */
+  const received = window.peerliftStream = {bytes: 0, frames: 0, largestFrame: 0};
 
-  const $ = (id) => document.getElementById(id);
+  // ---- the address ----
 
-  // ---- the token ----
-
-  /*
-   * Every API call carries a bearer token: a viewer's reads the stream, an operator's also steers rollouts. It comes
-   * in the link's fragment (#token=..., which never reaches a server or a log), moves to this tab's session storage,
-   * and leaves the address bar at once.
-   */
-  const TOKEN_KEY = 'peerlift.token';
-
-  /* True when the address brought a (new) token. */
-  function takeTokenFromLink() {
-    const match = /^#token=([^&]+)$/.exec(location.hash);
-    if (match) {
-      sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
-      history.replaceState(null, '', location.pathname + location.search);
-    }
-    return Boolean(match);
+  function hashParams() {
+    return new URLSearchParams(location.hash.slice(1));
   }
 
-  function authorized(headers) {
-    const token = sessionStorage.getItem(TOKEN_KEY);
-    return token ? {...headers, Authorization: `Bearer ${token}`} : headers;
+  function selected() {
+    const params = hashParams();
+    return {rollout: params.get('rollout'), subnet: params.get('subnet')};
+  }
+
+  function select(changes) {
+    const params = hashParams();
+    Object.entries(changes).forEach(([name, value]) => value == null ? params.delete(name) : params.set(name, value));
+    location.hash = params.toString();
+  }
+
+  function headers(accept) {
+    const result = {Accept: accept};
+    if (TOKEN) {
+      result.Authorization = `Bearer ${TOKEN}`;
+    }
+    return result;
   }
 
   // ---- the stream ----
 
-  let stream = null;               // the open stream's AbortController
-  let reconnectTimer = null;
+  let stream = null;
+  let streamKey = null;
+  let failures = 0;
 
-  /* EventSource cannot send a header, so the stream is a fetch whose body is read as Server-Sent Events. */
-  async function connect() {
-    if (stream) {
-      stream.abort(); // a new token: stream with it
+  function streamUrl() {
+    const {rollout, subnet} = selected();
+    const query = new URLSearchParams();
+    if (rollout) {
+      query.set('rollout', rollout);
+      Object.entries({sort: table.sort, dir: table.dir, state: table.state, q: table.q, minRatio: table.minRatio})
+          .forEach(([name, value]) => value && query.set(name, value));
+      if (table.stalled) query.set('stalled', 'true');
+      if (table.failed) query.set('failed', 'true');
+      query.set('offset', table.offset);
+      query.set('limit', PAGE_SIZE);
+      if (subnet) query.set('subnet', subnet);
     }
-    clearTimeout(reconnectTimer);
-    if (!sessionStorage.getItem(TOKEN_KEY)) {
-      setConnection('down', 'No token: open the link with #token=… that bin/demo printed (var/demo/viewer.token).');
+    return `api/rollouts/stream?${query}`;
+  }
+
+  /* Opens the stream for the current view, unless it is open already. */
+  function follow() {
+    const url = streamUrl();
+    if (url === streamKey && stream) {
       return;
     }
-    const current = new AbortController();
-    stream = current;
-    let retry = true;
-    try {
-      const response = await fetch(STREAM_URL,
-          {headers: authorized({Accept: 'text/event-stream'}), signal: current.signal});
-      if (!response.ok) {
-        retry = response.status !== 401 && response.status !== 403;
-        setConnection('down', `Stream refused: ${await problemDetail(response)}`);
-      } else {
-        setConnection('live', 'Live');
-        await readEvents(response.body, (data) => accept(JSON.parse(data)));
-        throw new Error('the stream ended');
-      }
-    } catch (error) {
-      if (stream === current) {
-        setConnection('down', 'Disconnected, retrying…');
-      }
+    if (stream) {
+      stream.abort();
     }
-    if (retry && stream === current) {
-      // The server replays the latest snapshots on reconnecting.
-      reconnectTimer = setTimeout(connect, RECONNECT_MILLIS);
-    }
+    streamKey = url;
+    stream = new AbortController();
+    read(url, stream);
   }
 
-  /* Calls onData with the data of each event of a text/event-stream body until it ends. */
-  async function readEvents(body, onData) {
-    const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffered = '';
-    let data = [];
-    for (;;) {
-      const {value, done} = await reader.read();
-      if (done) {
-        return;
+  async function read(url, controller) {
+    try {
+      const response = await fetch(url, {headers: headers('text/event-stream'), signal: controller.signal, cache: 'no-store'});
+      if (!response.ok) {
+        setConnection('down', `Stream refused: ${await problemDetail(response)}`);
+        throw new Error(`HTTP ${response.status}`);
       }
-      buffered += value;
-      const lines = buffered.split(/\r\n|\r|\n/);
-      buffered = lines.pop();
-      for (const line of lines) {
-        if (line === '') {
-          if (data.length) {
-            onData(data.join('\n'));
+      setConnection('live', 'Live');
+      failures = 0;
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for (;;) {
+        const {value, done} = await reader.read();
+        if (done) {
+          break;
+        }
+        received.bytes += value.length;
+        buffer += decoder.decode(value, {stream: true}).replaceAll('\r', '');
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const data = buffer.slice(0, end).split('\n').filter((line) => line.startsWith('data:'))
+              .map((line) => line.slice(5).replace(/^ /, '')).join('\n');
+          buffer = buffer.slice(end + 2);
+          if (data) {
+            received.frames++;
+            received.largestFrame = Math.max(received.largestFrame, data.length);
+            accept(JSON.parse(data));
           }
-          data = [];
-        } else if (line.startsWith('data:')) {
-          data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
         }
       }
+    } catch (error) {
+      if (controller.signal.aborted) {
+        return;
+      }
     }
+    if (controller.signal.aborted || controller !== stream) {
+      return;
+    }
+    failures = Math.min(failures + 1, 5);
+    if (document.getElementById('connection').dataset.state !== 'down') {
+      setConnection('down', 'Disconnected, reconnecting…');
+    }
+    setTimeout(() => {
+      if (controller === stream) {
+        stream = null;
+        follow();
+      }
+    }, failures * 1000);
   }
 
-  function accept(record) {
-    const byKey = record.type === 'SubnetStatus' ? subnetsFor(record.rolloutId) : rollouts;
-    const key = record.type === 'SubnetStatus' ? record.subnet : record.rolloutId;
-    const known = byKey.get(key);
-    if (known && known.version >= record.version) {
-      return; // a replay after reconnecting
-    }
-    byKey.set(key, record);
-    $('last-update').textContent = `Last update ${clock(record.publishedAt)}.`;
+  function accept(frame) {
+    if (frame.rollouts) state.rollouts = frame.rollouts;
+    if (frame.summary) state.summary = frame.summary;
+    if (frame.ideal) state.ideal = frame.ideal;
+    if (frame.growth) state.growth = frame.growth;
+    if (frame.page) state.page = frame.page;
+    if (frame.rows) frame.rows.forEach((row) => state.rows.set(row.subnet, row));
+    if (frame.detail) state.detail = frame.detail;
+    document.getElementById('last-update').textContent = `Last update ${clock(Date.now())}.`;
     scheduleRender();
   }
 
-  function subnetsFor(rolloutId) {
-    if (!subnetsOf.has(rolloutId)) {
-      subnetsOf.set(rolloutId, new Map());
-    }
-    return subnetsOf.get(rolloutId);
-  }
-
-  function setConnection(state, text) {
-    const element = $('connection');
-    element.dataset.state = state;
+  function setConnection(kind, text) {
+    const element = document.getElementById('connection');
+    element.dataset.state = kind;
     element.textContent = text;
   }
 
+  // ---- rendering ----
+
+  let renderPending = false;
+
   function scheduleRender() {
-    if (!renderQueued) {
-      renderQueued = true;
+    if (!renderPending) {
+      renderPending = true;
       requestAnimationFrame(() => {
-        renderQueued = false;
+        renderPending = false;
         render();
       });
     }
   }
 
-  // ---- selection ----
-
-  function selectionFromHash() {
-    const match = /^#rollout=(.+)$/.exec(location.hash);
-    return match ? decodeURIComponent(match[1]) : null;
-  }
-
-  function newestFirst() {
-    const created = (status) => Date.parse(status.createdAt) || 0;
-    return [...rollouts.values()].sort((a, b) => created(b) - created(a) || a.rolloutId.localeCompare(b.rolloutId));
-  }
-
-  function select(id) {
-    location.hash = `rollout=${encodeURIComponent(id)}`;
-  }
-
-  // ---- rendering ----
-
   function render() {
-    const ordered = newestFirst();
-    const wanted = selectionFromHash();
-    selectedId = wanted && rollouts.has(wanted) ? wanted : ordered.length ? ordered[0].rolloutId : null;
-    renderList(ordered);
-    renderRollout(selectedId ? rollouts.get(selectedId) : null);
-  }
-
-  function renderList(ordered) {
-    $('no-rollouts').hidden = ordered.length > 0;
-    $('rollouts').hidden = ordered.length === 0;
-    const body = $('rollouts').tBodies[0];
-    body.replaceChildren(...ordered.map((status) => {
-      const counts = status.deviceCounts;
-      const row = el('tr', {
-        'data-rollout-id': status.rolloutId, tabindex: '0',
-        'aria-current': status.rolloutId === selectedId ? 'true' : '',
-        class: status.rolloutId === selectedId ? 'selected' : '',
-      }, [
-        el('td', {}, [el('span', {class: 'app'}, `${status.app} ${status.targetVersion}`),
-          el('span', {class: 'rollout-id'}, status.rolloutId)]),
-        el('td', {}, [stateBadge(status.state)]),
-        el('td', {class: 'num'}, String(total(counts))),
-        el('td', {class: 'num'}, String(count(counts, 'UPGRADED'))),
-        el('td', {class: 'num' + (count(counts, 'FAILED') ? ' bad' : '')}, String(count(counts, 'FAILED'))),
-        el('td', {class: 'num'}, String(count(counts, 'INELIGIBLE'))),
-        el('td', {class: 'num'}, bytes(status.wanBytes)),
-        el('td', {class: 'num'}, bytes(status.peerBytes)),
-        el('td', {}, status.startedAt ? clock(status.startedAt) : 'not started'),
-      ]);
-      row.addEventListener('click', () => select(status.rolloutId));
-      row.addEventListener('keydown', (event) => {
-        if (event.key === 'Enter' || event.key === ' ') {
-          event.preventDefault();
-          select(status.rolloutId);
-        }
-      });
-      return row;
-    }));
-  }
-
-  function renderRollout(status) {
-    const section = $('rollout');
-    section.hidden = !status;
-    if (!status) {
+    const {rollout, subnet} = selected();
+    renderRollouts(rollout);
+    const shown = rollout && state.summary && state.summary.rolloutId === rollout;
+    document.getElementById('rollout').hidden = !shown;
+    document.getElementById('subnet').hidden = !(shown && subnet && state.detail && state.detail.row.subnet === subnet);
+    if (!shown) {
       return;
     }
-    section.dataset.rolloutId = status.rolloutId;
-    $('rollout-title').textContent = `${status.app} ${status.targetVersion}`;
-    $('rollout-meta').textContent = [
-      `Rollout ${status.rolloutId}`, `folder ${status.folderId}`, `source ${status.sourcePolicy}`,
-      status.startedAt ? `started ${clock(status.startedAt)}` : 'not started yet',
-      status.startedAt ? `${status.finishedAt ? 'took' : 'running for'} ${duration(elapsedSeconds(status))}` : null,
-    ].filter(Boolean).join(' · ');
-    const badge = $('rollout-state');
-    badge.className = `badge state-${status.state}`;
-    badge.textContent = label(status.state);
-
-    const notice = notices.get(status.rolloutId);
-    const sending = notice && notice.kind === 'info';
-    $('pause').disabled = sending || status.state !== 'RUNNING';
-    $('resume').disabled = sending || !PAUSED_STATES.has(status.state);
-    $('cancel').disabled = sending || TERMINAL_STATES.has(status.state);
-
-    $('action-notice').hidden = !notice;
-    if (notice) {
-      $('action-notice').className = `notice ${notice.kind}`;
-      $('action-notice').querySelector('.notice-text').textContent = notice.text;
+    renderRollout();
+    renderTable();
+    if (!document.getElementById('subnet').hidden) {
+      renderDetail();
     }
-    $('rollout-reason').className = `notice ${REASON_KINDS[status.state] || 'info'}`;
-    $('rollout-reason').hidden = !status.stateReason;
-    $('rollout-reason').textContent = status.stateReason || '';
-
-    $('rollout-summary').replaceChildren(summary(status));
-    $('subnets').replaceChildren(...[...subnetsFor(status.rolloutId).values()]
-        .sort((a, b) => a.subnet.localeCompare(b.subnet, undefined, {numeric: true}))
-        .map((subnet) => subnetCard(subnet, status)));
+    if (state.page && !document.body.dataset.renderedMs) {
+      // navigation start to the first complete picture of the rollout, for the render-time test
+      document.body.dataset.renderedMs = String(Math.round(performance.now()));
+    }
   }
 
-  function summary(status) {
-    const counts = status.deviceCounts;
-    const devices = total(counts);
-    const inFlight = IN_FLIGHT_STATES.reduce((sum, state) => sum + count(counts, state), 0);
-    const tiles = el('div', {class: 'tiles'}, [
-      tile('Upgraded', `${count(counts, 'UPGRADED')} of ${devices}`, 'upgraded'),
-      tile('In progress', String(inFlight), 'in-flight'),
-      tile('Failed', String(count(counts, 'FAILED')), count(counts, 'FAILED') ? 'failed' : ''),
-      tile('Ineligible', String(count(counts, 'INELIGIBLE')), 'ineligible'),
-      tile('From WAN', bytes(status.wanBytes), 'wan'),
-      tile('From peers', bytes(status.peerBytes), 'peer'),
-    ]);
-    const wanNote = status.packageBytes > 0
-        ? `Package ${bytes(status.packageBytes)}; WAN carried ${(status.wanBytes / status.packageBytes).toFixed(2)}× the package.`
-        : '';
-    return el('div', {}, [tiles, bytesBar(status.wanBytes, status.peerBytes, 'Downloaded', wanNote)]);
+  function renderRollouts(selectedId) {
+    const body = document.querySelector('#rollouts tbody');
+    body.replaceChildren(...state.rollouts.map((r) => {
+      const row = el('tr', {'data-rollout-id': r.rolloutId, tabindex: 0, class: r.rolloutId === selectedId ? 'selected' : ''}, [
+        el('td', {}, `${r.app} ${r.targetVersion}`),
+        el('td', {}, stateBadge(r.state)),
+        el('td', {class: 'num'}, number(r.subnets)),
+        el('td', {class: 'num'}, number(r.devices)),
+        el('td', {class: 'num'}, number(r.upgraded)),
+        el('td', {class: 'num'}, number(r.failed)),
+        el('td', {}, r.createdAt ? clock(r.createdAt) : '–'),
+      ]);
+      const open = () => selectRollout(r.rolloutId);
+      row.addEventListener('click', open);
+      row.addEventListener('keydown', (event) => event.key === 'Enter' && open());
+      return row;
+    }));
+    document.getElementById('no-rollouts').hidden = state.rollouts.length > 0;
+  }
+
+  function selectRollout(id) {
+    if (id === selected().rollout) {
+      return;
+    }
+    Object.assign(state, {summary: null, ideal: null, growth: null, page: null, detail: null});
+    state.rows.clear();
+    table.offset = 0;
+    select({rollout: id, subnet: null});
+  }
+
+  function renderRollout() {
+    const s = state.summary;
+    const ideal = state.ideal || {};
+    const section = document.getElementById('rollout');
+    section.dataset.rolloutId = s.rolloutId;
+    document.getElementById('rollout-title').textContent = `${s.app} ${s.targetVersion}`;
+    document.getElementById('rollout-meta').textContent =
+        `${s.rolloutId} · folder ${s.folderId} · ${label(s.sourcePolicy)}` + (s.startedAt ? ` · started ${clock(s.startedAt)}` : '');
+    const badge = document.getElementById('rollout-state');
+    badge.className = `badge state-${s.state}`;
+    badge.textContent = label(s.state);
+    const reason = document.getElementById('rollout-reason');
+    reason.className = `notice ${REASON_KINDS[s.state] || 'info'}`;
+    reason.hidden = !s.stateReason;
+    reason.textContent = s.stateReason || '';
+    const notice = notices.get(s.rolloutId);
+    const sending = notice && notice.kind === 'info';
+    document.getElementById('pause').disabled = sending || s.state !== 'RUNNING';
+    document.getElementById('resume').disabled = sending || !['PAUSED', 'PAUSED_ON_ERRORS'].includes(s.state);
+    document.getElementById('cancel').disabled = sending || ['COMPLETED', 'CANCELLED'].includes(s.state);
+    renderNotice(s.rolloutId);
+
+    const counts = s.deviceCounts;
+    const all = total(counts);
+    const target = all - count(counts, 'INELIGIBLE') - count(counts, 'CURRENT');
+    const tiles = [
+      tile('Upgraded', `${number(count(counts, 'UPGRADED'))} of ${number(target)}`),
+      tile('Failed', number(count(counts, 'FAILED')), count(counts, 'FAILED') ? 'bad' : ''),
+      tile('Subnets', number(s.subnets)),
+      tile('Stalled subnets', number(ideal.stalledSubnets || 0), ideal.stalledSubnets ? 'bad' : ''),
+      tile('Ratio to ideal', ratioText(ideal.ratio), ratioKind(ideal.ratio)),
+      tile('Elapsed / ideal', `${ideal.elapsedSeconds == null ? '–' : duration(ideal.elapsedSeconds)} / `
+          + `${ideal.idealSeconds == null ? '–' : duration(ideal.idealSeconds)}`),
+      tile('Round (median)', ideal.roundMillis == null ? '–' : duration(ideal.roundMillis / 1000)),
+      tile('WAN', `${bytes(s.wanBytes)}${s.packageBytes ? ` · ${(s.wanBytes / s.packageBytes).toFixed(2)}× package` : ''}`),
+      tile('From peers', bytes(s.peerBytes)),
+    ];
+    if (ideal.swarmIdealSeconds != null) {
+      tiles.splice(6, 0, tile('T* (swarming)', duration(ideal.swarmIdealSeconds)));
+    }
+    document.getElementById('rollout-tiles').replaceChildren(...tiles);
+
+    const growth = state.growth;
+    if (growth) {
+      chart(document.getElementById('growth-chart'), [
+        {points: growth.ideal, cls: 'ideal', name: 'ideal'},
+        {points: growth.measured, cls: 'measured', name: 'measured'},
+      ], Math.max(growth.target, 1), 'devices upgraded');
+      const last = growth.measured.length ? growth.measured[growth.measured.length - 1][1] : 0;
+      document.getElementById('growth-caption').textContent = `Devices upgraded over time (solid) against the ideal `
+          + `(dashed): every subnet spreading from its start as fast as its peers allow, a round being the median `
+          + `transfer + install + reboot its devices measured. ${number(last)} of ${number(growth.target)} now.`;
+    }
   }
 
   function tile(name, value, kind) {
-    return el('div', {class: `tile ${kind}`, 'data-tile': name}, [
+    return el('div', {class: `tile ${kind || ''}`, 'data-tile': name}, [
       el('div', {class: 'tile-value'}, value), el('div', {class: 'tile-name'}, name)]);
   }
 
-  /* WAN against peer bytes as one stacked bar: the less orange, the better the peers did. */
-  function bytesBar(wanBytes, peerBytes, caption, note) {
-    const all = wanBytes + peerBytes;
-    const share = (part) => (all > 0 ? (100 * part) / all : 0);
-    return el('div', {class: 'bytes'}, [
-      el('div', {class: 'bytes-text'}, [
-        el('span', {}, `${caption}: `),
-        el('span', {class: 'key wan'}, ''), `WAN ${bytes(wanBytes)} (${share(wanBytes).toFixed(0)}%)`,
-        el('span', {class: 'sep'}, ' · '),
-        el('span', {class: 'key peer'}, ''), `peers ${bytes(peerBytes)} (${share(peerBytes).toFixed(0)}%)`,
-        note ? el('span', {class: 'note'}, ` ${note}`) : '',
-      ]),
-      el('div', {class: 'bar bytes-bar', 'aria-hidden': 'true'}, [
-        el('span', {class: 'segment wan', style: `width:${share(wanBytes)}%`}, ''),
-        el('span', {class: 'segment peer', style: `width:${share(peerBytes)}%`}, ''),
-      ]),
-    ]);
-  }
-
-  function subnetCard(subnet, status) {
-    const counts = subnet.deviceCounts;
-    const upgraded = count(counts, 'UPGRADED');
-    const pending = count(counts, 'PENDING');
-    const bar = el('div', {
-      class: 'bar progress', role: 'progressbar', 'aria-valuemin': '0',
-      'aria-valuemax': String(subnet.devices), 'aria-valuenow': String(upgraded),
-      'aria-label': `Devices upgraded in ${subnet.subnet}`,
-    }, SEGMENTS.map((segment) => {
-      const n = segment.states.reduce((sum, state) => sum + count(counts, state), 0);
-      return el('span', {
-        class: `segment ${segment.key}`, 'data-segment': segment.key, 'data-count': String(n),
-        style: `width:${subnet.devices > 0 ? (100 * n) / subnet.devices : 0}%`, title: `${n} ${segment.label}`,
-      }, '');
+  function renderTable() {
+    const page = state.page;
+    const body = document.querySelector('#subnets tbody');
+    if (!page) {
+      return;
+    }
+    const current = selected().subnet;
+    body.replaceChildren(...page.subnets.map((subnet) => state.rows.get(subnet)).filter(Boolean).map((row) => {
+      const tr = el('tr', {'data-subnet': row.subnet, tabindex: 0, class: row.subnet === current ? 'selected' : ''}, [
+        el('td', {'data-col': 'subnet'}, row.subnet),
+        el('td', {'data-col': 'state', title: row.waiting ? `Waiting: ${row.waiting}` : ''}, stateBadge(row.state)),
+        el('td', {'data-col': 'upgraded'}, upgradedCell(row)),
+        el('td', {'data-col': 'peers', class: 'num'}, number(row.peers)),
+        el('td', {'data-col': 'rounds', class: 'num'}, `${row.rounds} / ${row.idealRounds}`),
+        el('td', {'data-col': 'ideal', class: 'num', title: row.roundMillis == null ? ''
+              : `${row.idealRounds} rounds × ${duration(row.roundMillis / 1000)}${row.roundMeasuredHere ? '' : ' (the rollout\'s median round)'}`},
+            row.idealSeconds == null ? '–' : duration(row.idealSeconds)),
+        el('td', {'data-col': 'elapsed', class: 'num'}, row.elapsedSeconds == null ? '–' : duration(row.elapsedSeconds)),
+        el('td', {'data-col': 'ratio', class: `num ${ratioKind(row.ratio)}`}, ratioText(row.ratio)),
+        el('td', {'data-col': 'stalled'}, row.stalledSince ? `${clock(row.stalledSince)}` : '–'),
+        el('td', {'data-col': 'failures', class: 'num'}, row.failed || row.failedAttempts
+            ? `${row.failed} (${row.failedAttempts} attempts)` : '0'),
+        el('td', {'data-col': 'wan', class: 'num'}, bytes(row.wanBytes)),
+      ]);
+      const open = () => select({subnet: row.subnet});
+      tr.addEventListener('click', open);
+      tr.addEventListener('keydown', (event) => event.key === 'Enter' && open());
+      return tr;
     }));
-    const breakdown = el('ul', {class: 'breakdown'}, [
-      ...SEGMENTS.map((segment) => [segment, segment.states.reduce((sum, state) => sum + count(counts, state), 0)])
-          .filter(([, n]) => n > 0)
-          .map(([segment, n]) => el('li', {'data-count-of': segment.key}, [
-            el('span', {class: `key ${segment.key}`}, ''), `${n} ${segment.label}`])),
-      pending > 0 ? el('li', {'data-count-of': 'pending'}, [el('span', {class: 'key pending'}, ''), `${pending} pending`]) : '',
-    ]);
-    const facts = el('dl', {class: 'facts'}, [
-      fact('Peers', `${subnet.peers}`, 'peers'),
-      fact('Peer slots', `${subnet.peerSlots}`, 'peer-slots'),
-      fact('Downloads now', `${subnet.downloadsInFlight}`, 'downloads'),
-      fact('Rounds', `${subnet.rounds}`, 'rounds'),
-      fact('WAN / peer downloads', `${subnet.wanDownloads} / ${subnet.peerDownloads}`, 'download-sources'),
-    ]);
-    return el('article', {class: 'subnet', 'data-subnet': subnet.subnet}, [
-      el('header', {class: 'subnet-head'}, [
-        el('h4', {}, subnet.subnet),
-        el('span', {class: 'subnet-progress'}, `${upgraded} of ${subnet.devices} upgraded`),
-      ]),
-      bar,
-      breakdown,
-      subnet.waiting ? el('p', {class: 'waiting', role: 'status'}, [el('strong', {}, 'Waiting: '), subnet.waiting]) : '',
-      facts,
-      bytesBar(subnet.wanBytes, subnet.peerBytes, 'Bytes', ''),
-      peersChart(subnet, status),
-    ]);
-  }
-
-  function fact(name, value, key) {
-    return el('div', {class: 'fact', 'data-fact': key}, [el('dt', {}, name), el('dd', {}, value)]);
-  }
-
-  // ---- peers over time against the ideal doubling ----
-
-  /*
-   * The ideal: every peer serves one more device per round, so the peers double each round, from the initial
-   * peers at the start (or from the first peer, the WAN seed, when the subnet had none) up to every eligible
-   * device. The round time is measured, not configured: the average time per doubling observed so far.
-   */
-  function idealDoubling(subnet) {
-    const samples = subnet.peersOverTime;
-    const start = subnet.initialPeers > 0
-        ? {t: 0, peers: subnet.initialPeers, seeded: false}
-        : samples.filter((s) => s.peers >= 1).map((s) => ({t: s.secondsSinceStart, peers: 1, seeded: true}))[0];
-    if (!start) {
-      return null;
-    }
-    let doublings = 0;
-    let reachedAt = start.t;
-    for (const sample of samples) {
-      while (sample.secondsSinceStart >= start.t && sample.peers >= start.peers * 2 ** (doublings + 1)) {
-        doublings++;
-        reachedAt = sample.secondsSinceStart;
-      }
-    }
-    const roundSeconds = doublings > 0 ? (reachedAt - start.t) / doublings : null;
-    const ceiling = Math.max(start.peers, subnet.devices - count(subnet.deviceCounts, 'INELIGIBLE'));
-    return {...start, roundSeconds, ceiling};
-  }
-
-  function peersChart(subnet, status) {
-    const figure = el('figure', {class: 'chart'}, []);
-    if (!status.startedAt) {
-      figure.append(el('figcaption', {}, 'Peers over time: the rollout has not started.'));
-      return figure;
-    }
-    const samples = [...subnet.peersOverTime].sort((a, b) => a.secondsSinceStart - b.secondsSinceStart);
-    const now = elapsedSeconds(status);
-    const ideal = idealDoubling(subnet);
-    const tMax = Math.max(now, samples.length ? samples[samples.length - 1].secondsSinceStart : 0, 1);
-    const yMax = Math.max(1, subnet.devices, ...samples.map((s) => s.peers));
-
-    const size = {width: 340, height: 150, left: 30, right: 10, top: 8, bottom: 22};
-    const x = (t) => size.left + (t / tMax) * (size.width - size.left - size.right);
-    const y = (peers) => size.top + (1 - peers / yMax) * (size.height - size.top - size.bottom);
-    const svg = svgEl('svg', {
-      viewBox: `0 0 ${size.width} ${size.height}`, class: 'peers-chart', role: 'img',
-      'aria-label': `Peers over time in ${subnet.subnet}: ${subnet.peers} now`,
+    document.querySelectorAll('#subnets th[data-sort]').forEach((th) => {
+      th.setAttribute('aria-sort', th.dataset.sort === page.sort ? (page.dir === 'desc' ? 'descending' : 'ascending') : 'none');
     });
-    for (const tick of ticks(yMax)) {
-      svg.append(svgEl('line', {class: 'grid', x1: size.left, x2: size.width - size.right, y1: y(tick), y2: y(tick)}),
-          svgText(size.left - 4, y(tick) + 3, String(tick), 'end'));
-    }
-    for (const tick of ticks(tMax)) {
-      svg.append(svgText(x(tick), size.height - 6, duration(tick), 'middle'));
-    }
-    svg.append(svgEl('line', {class: 'axis', x1: size.left, x2: size.width - size.right, y1: y(0), y2: y(0)}));
-
-    const actual = [[0, samples.length && samples[0].secondsSinceStart === 0 ? samples[0].peers : subnet.initialPeers],
-      ...samples.map((s) => [s.secondsSinceStart, s.peers]), [tMax, subnet.peers]];
-    svg.append(svgEl('path', {class: 'actual', d: stepPath(actual, x, y)}));
-    if (ideal && ideal.roundSeconds) {
-      // drawn over the actual line, so that where the two agree the dashes show on it
-      svg.append(svgEl('path', {class: 'ideal', d: idealPath(ideal, tMax, x, y)}));
-    }
-    figure.append(svg);
-
-    const idealText = !ideal ? 'Ideal doubling: starts with the first peer (the WAN seed).'
-        : !ideal.roundSeconds ? `Ideal doubling: from ${ideal.peers} peer${ideal.peers > 1 ? 's' : ''}, drawn once the peers first doubled.`
-            : `Ideal: doubling every ${ideal.roundSeconds.toFixed(1)} s from ${ideal.peers} peer${ideal.peers > 1 ? 's' : ''}`
-            + `${ideal.seeded ? ` (the WAN seed, at ${duration(ideal.t)})` : ''}, up to ${ideal.ceiling}; `
-            + 'the round time is the average time per doubling observed so far.';
-    figure.append(el('figcaption', {class: 'chart-legend'}, [
-      el('span', {class: 'legend-line actual'}, ''), `Peers (${subnet.peers} now)`, el('br', {}, ''),
-      el('span', {class: 'legend-line ideal'}, ''), el('span', {class: 'ideal-text'}, idealText),
-    ]));
-    return figure;
+    const first = page.total === 0 ? 0 : page.offset + 1;
+    document.getElementById('page-info').textContent =
+        `${number(first)}–${number(page.offset + page.subnets.length)} of ${number(page.total)} subnets`;
+    document.getElementById('page-prev').disabled = page.offset === 0;
+    document.getElementById('page-next').disabled = page.offset + page.subnets.length >= page.total;
   }
 
-  /* The ideal, round by round: the peers double at the end of each round until every eligible device is one. */
-  function idealPath(ideal, tMax, x, y) {
-    const points = [[ideal.t, ideal.peers]];
-    for (let round = 1; points[points.length - 1][1] < ideal.ceiling; round++) {
-      const t = ideal.t + round * ideal.roundSeconds;
-      if (t > tMax) {
-        break;
+  function upgradedCell(row) {
+    const done = row.upgraded + row.current;
+    const share = row.eligible ? done / row.eligible : 1;
+    return el('div', {class: 'upgraded'}, [
+      el('span', {}, `${number(row.upgraded)} / ${number(row.eligible - row.current)}`),
+      el('span', {class: 'minibar', role: 'progressbar', 'aria-valuenow': done, 'aria-valuemax': row.eligible},
+          el('span', {style: `width:${(share * 100).toFixed(1)}%`}, '')),
+    ]);
+  }
+
+  function renderDetail() {
+    const d = state.detail;
+    const row = d.row;
+    document.getElementById('subnet').dataset.subnet = row.subnet;
+    document.getElementById('subnet-title').textContent = `Subnet ${row.subnet}`;
+    const badge = document.getElementById('subnet-state');
+    badge.className = `badge state-${row.state}`;
+    badge.textContent = label(row.state);
+    const facts = [
+      ['devices', 'Devices', `${number(row.devices)} (${number(row.eligible)} eligible, ${number(row.current)} already on target)`],
+      ['upgraded', 'Upgraded', `${number(row.upgraded)} · ${number(row.inProgress)} in progress · ${number(row.failed)} failed`],
+      ['peers', 'Peers', `${number(row.peers)} (from ${d.initialPeers}), ${d.peerSlots} upload slots`],
+      ['rounds', 'Rounds', `${row.rounds} so far, the ideal needs ${row.idealRounds} at ${row.slotsPerPeer} per peer`],
+      ['medians', 'Medians', `transfer ${millis(d.medianTransferMillis)} · install ${millis(d.medianInstallMillis)} · reboot ${millis(d.medianRebootMillis)}`],
+      ['ideal', 'Ideal', row.idealSeconds == null ? 'not measured yet'
+          : `${row.idealRounds} × ${duration(row.roundMillis / 1000)} = ${duration(row.idealSeconds)}`
+          + (row.roundMeasuredHere ? '' : ' (the rollout\'s median round: this subnet measured none yet)')],
+      ['ratio', 'Ratio to ideal', `${ratioText(row.ratio)}${row.elapsedSeconds == null ? '' : ` after ${duration(row.elapsedSeconds)}`}`],
+      ['stalled', 'Stalled since', row.stalledSince ? clock(row.stalledSince) : '–'],
+      ['bytes', 'Bytes', `WAN ${bytes(row.wanBytes)} · peers ${bytes(row.peerBytes)}`],
+    ];
+    document.getElementById('subnet-facts').replaceChildren(...facts.flatMap(([key, name, value]) => [
+      el('dt', {'data-fact': key}, name), el('dd', {'data-fact': key}, value)]));
+    const waiting = document.getElementById('subnet-waiting');
+    waiting.hidden = !row.waiting;
+    waiting.textContent = row.waiting ? `Waiting: ${row.waiting}` : '';
+    chart(document.getElementById('subnet-chart'), [
+      {points: d.idealPeers, cls: 'ideal', name: 'ideal'},
+      {points: d.peers, cls: 'measured', name: 'measured'},
+    ], Math.max(row.eligible, 1), 'peers');
+    document.getElementById('subnet-caption').textContent = 'Peers over time (solid) against the ideal spread from '
+        + 'the subnet\'s start (dashed), in seconds since the rollout started.';
+    renderDevices(row.subnet);
+  }
+
+  // ---- the devices of the subnet in detail, a page at a time ----
+
+  function renderDevices(subnet) {
+    if (devices.subnet !== subnet) {
+      Object.assign(devices, {subnet, cursors: [null], index: 0, list: [], more: false, error: null});
+      loadDevices();
+      return;
+    }
+    document.querySelector('#devices tbody').replaceChildren(...devices.list.map((d) => el('tr', {'data-device-id': d.deviceId}, [
+      el('td', {}, d.deviceId), el('td', {}, stateBadge(d.state)), el('td', {}, d.source ? label(d.source) : '–'),
+      el('td', {class: 'num'}, String(d.round)), el('td', {class: 'num'}, String(d.attempts)),
+      el('td', {class: 'num'}, millis(d.transferMillis)), el('td', {class: 'num'}, millis(d.installMillis)),
+      el('td', {class: 'num'}, millis(d.rebootMillis)), el('td', {}, d.failureReason || ''),
+    ])));
+    document.getElementById('devices-info').textContent = devices.error
+        || `devices ${devices.index * DEVICE_PAGE + (devices.list.length ? 1 : 0)}–${devices.index * DEVICE_PAGE + devices.list.length}`;
+    document.getElementById('devices-prev').disabled = devices.index === 0;
+    document.getElementById('devices-next').disabled = !devices.more;
+  }
+
+  async function loadDevices() {
+    const {rollout} = selected();
+    const subnet = devices.subnet;
+    const query = new URLSearchParams({subnet, limit: DEVICE_PAGE + 1});
+    const after = devices.cursors[devices.index];
+    if (after) query.set('after', after);
+    try {
+      const response = await fetch(`api/rollouts/${encodeURIComponent(rollout)}/devices?${query}`,
+          {headers: headers('application/json, application/problem+json')});
+      if (devices.subnet !== subnet) return;
+      if (!response.ok) {
+        devices.error = `Devices: ${await problemDetail(response)}`;
+      } else {
+        const page = await response.json();
+        devices.more = page.length > DEVICE_PAGE;
+        devices.list = page.slice(0, DEVICE_PAGE);
+        devices.cursors[devices.index + 1] = devices.list.length ? devices.list[devices.list.length - 1].deviceId : null;
+        devices.error = null;
       }
-      points.push([t, Math.min(ideal.ceiling, ideal.peers * 2 ** round)]);
+    } catch (error) {
+      devices.error = `Devices: rollout-service is not reachable (${error.message}).`;
     }
-    points.push([tMax, points[points.length - 1][1]]);
-    return stepPath(points, x, y);
+    scheduleRender();
   }
 
-  /* A step line: each value holds until the next point. */
+  // ---- charts: hand-drawn SVG, two step lines on one axis ----
+
+  function chart(container, series, yMax, yName) {
+    const width = 880;
+    const height = 220;
+    const pad = {left: 48, right: 12, top: 10, bottom: 28};
+    const xMax = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p[0])));
+    const x = (t) => pad.left + (t / xMax) * (width - pad.left - pad.right);
+    const y = (v) => height - pad.bottom - (v / yMax) * (height - pad.top - pad.bottom);
+    const svg = svgEl('svg', {viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${yName} over time`});
+    for (const v of ticks(yMax)) {
+      svg.append(svgEl('line', {x1: pad.left, x2: width - pad.right, y1: y(v), y2: y(v), class: 'grid'}),
+          svgText(pad.left - 6, y(v) + 4, number(v), 'end'));
+    }
+    for (const t of ticks(xMax)) {
+      svg.append(svgText(x(t), height - 8, duration(t), 'middle'));
+    }
+    for (const s of series) {
+      if (s.points.length) {
+        svg.append(svgEl('path', {d: stepPath(s.points, x, y), class: `line ${s.cls}`, 'data-series': s.name}));
+      }
+    }
+    container.replaceChildren(svg);
+  }
+
   function stepPath(points, x, y) {
-    return points.map(([t, value], i) => (i === 0 ? `M${x(t)},${y(value)}`
-        : `H${x(t)}V${y(value)}`)).join('');
+    return points.map(([t, v], i) => i === 0 ? `M${x(t).toFixed(1)},${y(v).toFixed(1)}`
+        : `H${x(t).toFixed(1)}V${y(v).toFixed(1)}`).join('');
   }
 
-  /* Up to about five round ticks from 0 to max. */
   function ticks(max) {
-    const raw = max / 4;
-    const magnitude = 10 ** Math.floor(Math.log10(raw));
-    const step = [1, 2, 5, 10].map((m) => m * magnitude).find((candidate) => candidate >= raw) || raw;
+    const step = Math.pow(10, Math.floor(Math.log10(max / 4 || 1)));
+    const nice = [1, 2, 5, 10].map((m) => m * step).find((s) => max / s <= 5) || step * 10;
     const result = [];
-    for (let value = 0; value <= max + 1e-9; value += step) {
-      result.push(Math.round(value * 100) / 100);
+    for (let v = 0; v <= max + 1e-9; v += nice) {
+      result.push(Math.round(v * 1000) / 1000);
     }
     return result;
   }
@@ -457,13 +449,13 @@
   // ---- actions ----
 
   async function act(button) {
-    const id = selectedId;
+    const id = selected().rollout;
     const action = button.dataset.label;
     notices.set(id, {kind: 'info', text: `${action}: sending…`});
     scheduleRender();
     try {
       const response = await fetch(`api/rollouts/${encodeURIComponent(id)}/${button.dataset.action}`, {
-        method: 'POST', headers: authorized({Accept: 'application/json, application/problem+json, */*;q=0.5'}),
+        method: 'POST', headers: headers('application/json, application/problem+json, */*;q=0.5'),
       });
       notices.set(id, response.ok
           ? {kind: 'ok', text: `${action}: accepted.`}
@@ -472,6 +464,16 @@
       notices.set(id, {kind: 'error', text: `${action} failed: rollout-service is not reachable (${error.message}).`});
     }
     scheduleRender();
+  }
+
+  function renderNotice(id) {
+    const notice = notices.get(id);
+    const element = document.getElementById('action-notice');
+    element.hidden = !notice;
+    if (notice) {
+      element.className = `notice ${notice.kind}`;
+      element.querySelector('.notice-text').textContent = notice.text;
+    }
   }
 
   /* The RFC 9457 detail of an error response, with the status; the status alone when there is no problem body. */
@@ -516,25 +518,36 @@
     return element;
   }
 
-  function stateBadge(state) {
-    return el('span', {class: `badge state-${state}`}, label(state));
+  function stateBadge(value) {
+    return el('span', {class: `badge state-${value}`}, label(value));
   }
 
-  function label(state) {
-    return state.replaceAll('_', ' ');
+  function label(value) {
+    return String(value).replaceAll('_', ' ');
   }
 
-  function count(counts, state) {
-    return counts[state] || 0;
+  function count(counts, name) {
+    return counts[name] || 0;
   }
 
   function total(counts) {
     return Object.values(counts).reduce((sum, n) => sum + n, 0);
   }
 
-  function elapsedSeconds(status) {
-    const end = status.finishedAt || status.publishedAt;
-    return Math.max(0, (Date.parse(end) - Date.parse(status.startedAt)) / 1000);
+  function ratioText(ratio) {
+    return ratio == null ? '–' : `${ratio.toFixed(2)}×`;
+  }
+
+  function ratioKind(ratio) {
+    return ratio == null ? '' : ratio >= 2 ? 'bad' : ratio >= 1.25 ? 'warn' : 'good';
+  }
+
+  function number(n) {
+    return Number(n).toLocaleString('en-US');
+  }
+
+  function millis(ms) {
+    return ms == null ? '–' : duration(ms / 1000);
   }
 
   function bytes(n) {
@@ -563,17 +576,52 @@
 
   // ---- start ----
 
+  let filterTimer = null;
+  document.getElementById('filters').addEventListener('input', (event) => {
+    const form = event.currentTarget;
+    Object.assign(table, {
+      state: form.elements.state.value, stalled: form.elements.stalled.checked, failed: form.elements.failed.checked,
+      q: form.elements.q.value.trim(), minRatio: form.elements.minRatio.value, offset: 0,
+    });
+    clearTimeout(filterTimer);
+    filterTimer = setTimeout(follow, 250);
+  });
+  document.getElementById('filters').addEventListener('submit', (event) => event.preventDefault());
+  document.querySelectorAll('#subnets th[data-sort]').forEach((th) => th.addEventListener('click', () => {
+    const shown = state.page && state.page.sort === th.dataset.sort;
+    table.sort = th.dataset.sort;
+    table.dir = shown ? (state.page.dir === 'desc' ? 'asc' : 'desc') : null;
+    table.offset = 0;
+    follow();
+  }));
+  document.getElementById('page-prev').addEventListener('click', () => {
+    table.offset = Math.max(0, table.offset - PAGE_SIZE);
+    follow();
+  });
+  document.getElementById('page-next').addEventListener('click', () => {
+    table.offset += PAGE_SIZE;
+    follow();
+  });
+  document.getElementById('devices-prev').addEventListener('click', () => {
+    devices.index = Math.max(0, devices.index - 1);
+    loadDevices();
+  });
+  document.getElementById('devices-next').addEventListener('click', () => {
+    devices.index++;
+    loadDevices();
+  });
+  document.getElementById('subnet-close').addEventListener('click', () => select({subnet: null}));
   document.querySelectorAll('.actions button').forEach((button) => button.addEventListener('click', () => act(button)));
   document.querySelector('#action-notice .notice-close').addEventListener('click', () => {
-    notices.delete(selectedId);
+    notices.delete(selected().rollout);
     scheduleRender();
   });
   window.addEventListener('hashchange', () => {
-    if (takeTokenFromLink()) {
-      connect();
+    if (!selected().subnet) {
+      state.detail = null;
     }
+    follow();
     scheduleRender();
   });
-  takeTokenFromLink();
-  connect();
+  follow();
 })();

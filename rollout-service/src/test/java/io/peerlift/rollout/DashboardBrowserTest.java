@@ -13,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 import java.io.IOException;
@@ -29,7 +28,6 @@ import java.util.stream.Stream;
 import static io.peerlift.rollout.DashboardPage.eventually;
 import static io.peerlift.rollout.DashboardPage.shownBytes;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.offset;
 
 /**
  * The dashboard in a real headless Chromium: rollout snapshots produced to the real {@code peerlift.rollout-status}
@@ -83,10 +81,11 @@ class DashboardBrowserTest {
         eventually(() -> {
             assertThat(browser.findElement(By.id("rollout")).getAttribute("data-rollout-id")).isEqualTo(rolloutId);
             assertThat(text("#rollout-state")).isEqualTo("RUNNING");
-            assertThat(text(subnetPart(ONE_PEER, ".subnet-progress"))).isEqualTo("0 of 20 upgraded");
-            assertThat(text(subnetPart(TWO_PEERS, ".fact[data-fact='peers'] dd"))).isEqualTo("2");
-            assertThat(text(subnetPart(WAN_SEEDED, ".waiting"))).isEqualTo("Waiting: " + PlannedSubnet.WAITING_FOR_SEED);
+            assertThat(cell(ONE_PEER, "upgraded")).isEqualTo("0 / 17");
+            assertThat(cell(TWO_PEERS, "peers")).isEqualTo("2");
+            assertThat(cell(WAN_SEEDED, "state")).isEqualTo("WAITING");
         });
+        assertThat(browser.getCurrentUrl()).as("the selection is kept in the address").endsWith("#rollout=" + rolloutId);
 
         // Three rounds later: the peers doubled three times where there were peers, twice since the WAN seed.
         Snapshot running = snapshot(2, "RUNNING", 14, null);
@@ -94,32 +93,35 @@ class DashboardBrowserTest {
         publish(running);
         eventually(() -> {
             for (SubnetStatus subnet : running.subnets()) {
-                assertThat(text(subnetPart(subnet, ".subnet-progress")))
-                        .isEqualTo(count(subnet, "UPGRADED") + " of " + subnet.devices() + " upgraded");
-                WebElement progress = browser.findElement(By.cssSelector(subnetPart(subnet, "[role='progressbar']")));
-                assertThat(progress.getAttribute("aria-valuenow")).isEqualTo(String.valueOf(count(subnet, "UPGRADED")));
-                assertThat(progress.getAttribute("aria-valuemax")).isEqualTo(String.valueOf(subnet.devices()));
-                assertThat(upgradedShareOfBar(subnet)).isCloseTo(count(subnet, "UPGRADED") / (double) subnet.devices(),
-                        offset(0.02));
-                assertThat(text(subnetPart(subnet, ".fact[data-fact='peers'] dd"))).isEqualTo(String.valueOf(subnet.peers()));
-                assertThat(text(subnetPart(subnet, ".bytes-text")))
-                        .contains("WAN " + shownBytes(subnet.wanBytes())).contains("peers " + shownBytes(subnet.peerBytes()));
-                assertThat(browser.findElements(By.cssSelector(subnetPart(subnet, ".waiting")))).isEmpty();
+                int upgraded = count(subnet, "UPGRADED");
+                int toUpgrade = subnet.devices() - count(subnet, "INELIGIBLE") - count(subnet, "CURRENT");
+                assertThat(cell(subnet.subnet(), "upgraded")).isEqualTo(upgraded + " / " + toUpgrade);
+                assertThat(cell(subnet.subnet(), "peers")).isEqualTo(String.valueOf(subnet.peers()));
+                assertThat(cell(subnet.subnet(), "wan")).isEqualTo(shownBytes(subnet.wanBytes()));
+                assertThat(cell(subnet.subnet(), "ratio")).matches("\\d+\\.\\d\\d×");
             }
-            assertThat(text(subnetPart(ONE_PEER, ".breakdown"))).contains("2 ineligible").contains("1 already on target");
-            assertThat(text(subnetPart(TWO_PEERS, ".breakdown"))).contains("1 failed");
-            assertThat(text(subnetPart(ONE_PEER, ".ideal-text")))
-                    .startsWith("Ideal: doubling every 4.0 s from 1 peer, up to 18;");
-            assertThat(text(subnetPart(TWO_PEERS, ".ideal-text")))
-                    .startsWith("Ideal: doubling every 4.0 s from 2 peers, up to 20;");
-            assertThat(text(subnetPart(WAN_SEEDED, ".ideal-text")))
-                    .startsWith("Ideal: doubling every 4.0 s from 1 peer (the WAN seed, at 6 s), up to 19;");
-            assertThat(browser.findElements(By.cssSelector(subnetPart(ONE_PEER, "svg path.ideal")))).hasSize(1);
-            assertThat(text("#rollout-summary .bytes-text")).contains("WAN " + shownBytes(running.summary().wanBytes()))
-                    .contains("peers " + shownBytes(running.summary().peerBytes()))
-                    .contains("WAN carried 1.00× the package");
-            assertThat(text("#rollout-summary [data-tile='Failed'] .tile-value")).isEqualTo("1");
-            assertThat(text("#rollout-summary [data-tile='Ineligible'] .tile-value")).isEqualTo("3");
+            // one peer, 18 eligible, one slot each: 1, 2, 4, 8, 16, 18 devices hold the target, 5 rounds of 4 s
+            assertThat(cell(ONE_PEER, "rounds")).isEqualTo("4 / 5");
+            assertThat(cell(ONE_PEER, "ideal")).isEqualTo("20 s");
+            assertThat(cell(TWO_PEERS, "failures")).isEqualTo("1 (1 attempts)");
+            assertThat(text("#rollout-tiles [data-tile='WAN'] .tile-value"))
+                    .isEqualTo(shownBytes(running.summary().wanBytes()) + " · 1.00× package");
+            assertThat(text("#rollout-tiles [data-tile='From peers'] .tile-value"))
+                    .isEqualTo(shownBytes(running.summary().peerBytes()));
+            assertThat(text("#rollout-tiles [data-tile='Failed'] .tile-value")).isEqualTo("1");
+            assertThat(text("#rollout-tiles [data-tile='Ratio to ideal'] .tile-value")).matches("\\d+\\.\\d\\d×");
+        });
+
+        // The subnet that waited for its WAN seed, in detail.
+        browser.findElement(By.cssSelector("#subnets tr[data-subnet='" + WAN_SEEDED.name() + "']")).click();
+        eventually(() -> {
+            assertThat(browser.findElement(By.id("subnet")).getAttribute("data-subnet")).isEqualTo(WAN_SEEDED.name());
+            assertThat(text("#subnet-facts dd[data-fact='peers']")).isEqualTo("4 (from 0), 4 upload slots");
+            assertThat(text("#subnet-facts dd[data-fact='ideal']")).isEqualTo("6 × 4 s = 24 s");
+            assertThat(text("#subnet-facts dd[data-fact='medians']"))
+                    .isEqualTo("transfer 1 s · install 1 s · reboot 2 s");
+            assertThat(browser.findElements(By.cssSelector("#subnet-chart path[data-series='measured']"))).hasSize(1);
+            assertThat(browser.findElements(By.cssSelector("#subnet-chart path[data-series='ideal']"))).hasSize(1);
         });
         assertThat((Boolean) browser.executeScript("return window.loadedOnce === true"))
                 .as("updated in place, not by reloading").isTrue();
@@ -151,8 +153,8 @@ class DashboardBrowserTest {
         publish(snapshot(4, "COMPLETED", 30, null));
         eventually(() -> {
             assertThat(text("#rollout-state")).isEqualTo("COMPLETED");
-            assertThat(text(subnetPart(ONE_PEER, ".subnet-progress"))).isEqualTo("17 of 20 upgraded");
-            assertThat(text(subnetPart(WAN_SEEDED, ".subnet-progress"))).isEqualTo("19 of 20 upgraded");
+            assertThat(cell(ONE_PEER, "upgraded")).isEqualTo("17 / 17");
+            assertThat(cell(WAN_SEEDED, "upgraded")).isEqualTo("19 / 19");
             assertThat(List.of("pause", "resume", "cancel"))
                     .allSatisfy(id -> assertThat(page.enabled(id)).as(id).isFalse());
         });
@@ -160,26 +162,17 @@ class DashboardBrowserTest {
 
     // ---- what the page shows ----
 
-    private String subnetPart(PlannedSubnet subnet, String part) {
-        return subnetPart(subnet.name(), part);
+    private String cell(PlannedSubnet subnet, String column) {
+        return cell(subnet.name(), column);
     }
 
-    private String subnetPart(SubnetStatus subnet, String part) {
-        return subnetPart(subnet.subnet(), part);
-    }
-
-    private String subnetPart(String subnet, String part) {
-        return DashboardPage.subnetPart(rolloutId, subnet, part);
+    private String cell(String subnet, String column) {
+        return text("#rollout[data-rollout-id='" + rolloutId + "'] #subnets tr[data-subnet='" + subnet
+                + "'] td[data-col='" + column + "']");
     }
 
     private String text(String css) {
         return page.text(css);
-    }
-
-    private double upgradedShareOfBar(SubnetStatus subnet) {
-        WebElement bar = browser.findElement(By.cssSelector(subnetPart(subnet, "[role='progressbar']")));
-        WebElement upgraded = bar.findElement(By.cssSelector("[data-segment='upgraded']"));
-        return upgraded.getRect().getWidth() / (double) bar.getRect().getWidth();
     }
 
     private static int count(SubnetStatus subnet, String state) {
@@ -202,7 +195,7 @@ class DashboardBrowserTest {
     private Snapshot snapshot(long version, String state, double secondsSinceStart, String stateReason) {
         Instant publishedAt = startedAt.plusMillis((long) (secondsSinceStart * 1000));
         List<SubnetStatus> subnets = Stream.of(ONE_PEER, TWO_PEERS, WAN_SEEDED)
-                .map(subnet -> subnet.at(rolloutId, secondsSinceStart, version, publishedAt)).toList();
+                .map(subnet -> subnet.at(rolloutId, secondsSinceStart, version, startedAt, publishedAt)).toList();
         Map<String, Integer> counts = new TreeMap<>();
         subnets.forEach(subnet -> subnet.deviceCounts().forEach((deviceState, n) -> counts.merge(deviceState, n, Integer::sum)));
         RolloutStatus.Summary summary = new RolloutStatus.Summary(rolloutId, 2, "base_system", "12.7.4", state,
@@ -223,7 +216,7 @@ class DashboardBrowserTest {
 
         static final String WAITING_FOR_SEED = "no peer in the subnet: waiting for a WAN seed slot";
 
-        SubnetStatus at(String rolloutId, double t, long version, Instant publishedAt) {
+        SubnetStatus at(String rolloutId, double t, long version, Instant startedAt, Instant publishedAt) {
             double firstPeersAt = initialPeers > 0 ? 0 : seedDoneAt;
             boolean seeded = t >= firstPeersAt;
             boolean waitingForSeed = initialPeers == 0 && t < seedDoneAt / 2;
@@ -251,8 +244,8 @@ class DashboardBrowserTest {
             return new SubnetStatus(rolloutId, name, seeded ? "SPREADING" : "WAITING", devices, counts, initialPeers,
                     peers, peers, seeded ? peerDownloadsInFlight : wanDownloads, wanDownloads,
                     peerDownloadsDone + peerDownloadsInFlight, failing, wanBytes, peerBytes, seeded ? rounds + 1 : 0,
-                    waitingForSeed ? WAITING_FOR_SEED : null, null, publishedAt, null, null, null, null, null,
-                    samples, version, publishedAt);
+                    waitingForSeed ? WAITING_FOR_SEED : null, startedAt, publishedAt, null, null,
+                    seeded ? 1000L : null, seeded ? 1000L : null, seeded ? 2000L : null, samples, version, publishedAt);
         }
 
         /** Every eligible device that does not fail ends as a peer. */

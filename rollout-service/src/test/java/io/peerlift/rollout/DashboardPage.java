@@ -60,11 +60,6 @@ final class DashboardPage implements AutoCloseable {
         return browser;
     }
 
-    /** The part of the selected rollout's card for {@code subnet}. */
-    static String subnetPart(String rolloutId, String subnet, String part) {
-        return "#rollout[data-rollout-id='" + rolloutId + "'] article[data-subnet='" + subnet + "'] " + part;
-    }
-
     String text(String css) {
         return browser.findElement(By.cssSelector(css)).getText();
     }

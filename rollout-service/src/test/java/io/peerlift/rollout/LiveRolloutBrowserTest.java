@@ -118,6 +118,10 @@ class LiveRolloutBrowserTest {
             page.click(row);
             assertThat(shown("#rollout-state")).isEqualTo("RUNNING");
         });
+        eventually(() -> {
+            page.click("#subnets tr[data-subnet='" + served + "']");
+            assertThat(page.text("#subnet-title")).isEqualTo("Subnet " + served);
+        });
 
         // First round: the initial peer serves one device, the WAN seeds the peerless subnet.
         List<Download> first = startDownloads(awaitNewUpgrades(2));
@@ -125,30 +129,27 @@ class LiveRolloutBrowserTest {
                 .containsExactlyInAnyOrder(served + " PEER", peerless + " WAN");
         eventually(() -> {
             assertButtons(true, false, true);
-            assertProgress(served, 0, 5);
-            assertThat(inSubnet(served, ".breakdown")).contains("1 already on target").contains("1 in progress")
-                    .contains("1 ineligible").contains("2 pending");
+            assertProgress(served, 0, 3);
+            assertThat(fact("devices")).isEqualTo("5 (4 eligible, 1 already on target)");
+            assertThat(fact("upgraded")).isEqualTo("0 · 1 in progress · 0 failed");
             assertThat(peers(served)).isEqualTo("1");
             assertProgress(peerless, 0, 3);
-            assertThat(inSubnet(peerless, ".breakdown")).contains("1 in progress").contains("2 pending");
+            assertThat(cell(peerless, "state")).isEqualTo("SEEDING");
             assertThat(peers(peerless)).isEqualTo("0");
-            assertThat(inSubnet(peerless, ".waiting")).contains("no peer in the subnet serves the target yet")
-                    .contains("WAN seed");
-            assertThat(shown("#rollout-summary [data-tile='Ineligible'] .tile-value")).isEqualTo("1");
+            assertThat(waiting(peerless)).contains("no peer in the subnet serves the target yet").contains("WAN seed");
         });
 
         finish(first);
         eventually(() -> {
-            assertProgress(served, 1, 5);
+            assertProgress(served, 1, 3);
             assertThat(peers(served)).isEqualTo("2");
-            assertThat(inSubnet(served, ".bytes-text")).contains("WAN 0 B")
-                    .contains("peers " + shownBytes(PACKAGE_BYTES));
+            assertThat(fact("bytes")).isEqualTo("WAN 0 B · peers " + shownBytes(PACKAGE_BYTES));
+            assertThat(cell(served, "wan")).isEqualTo("0 B");
             assertProgress(peerless, 1, 3);
             assertThat(peers(peerless)).isEqualTo("1");
-            assertThat(inSubnet(peerless, ".bytes-text")).contains("WAN " + shownBytes(PACKAGE_BYTES))
-                    .contains("peers 0 B");
-            assertThat(page.browser().findElements(By.cssSelector(subnetPart(peerless, ".waiting")))).isEmpty();
-            assertThat(shown("#rollout-summary .bytes-text")).contains("WAN carried 1.00× the package");
+            assertThat(cell(peerless, "wan")).isEqualTo(shownBytes(PACKAGE_BYTES));
+            assertThat(waiting(peerless)).isEmpty();
+            assertThat(shown("#rollout-tiles [data-tile='WAN'] .tile-value")).endsWith("1.00× package");
         });
 
         // Second round: the two peers of the served subnet serve its last two devices, the seed serves one.
@@ -170,11 +171,10 @@ class LiveRolloutBrowserTest {
         assertThat(devicesIn(rolloutId, "PENDING")).containsExactly(id(n, 13));
         eventually(() -> {
             assertThat(shown("#rollout-state")).isEqualTo("PAUSED");
-            assertProgress(served, 3, 5);
+            assertProgress(served, 3, 3);
             assertThat(peers(served)).isEqualTo("4");
             assertProgress(peerless, 2, 3);
             assertThat(peers(peerless)).isEqualTo("2");
-            assertThat(inSubnet(peerless, ".breakdown")).contains("1 pending");
         });
 
         page.click("#resume");
@@ -190,14 +190,17 @@ class LiveRolloutBrowserTest {
             assertThat(shown("#rollout-state")).isEqualTo("COMPLETED");
             assertReason("6 upgraded, 0 failed", "ok");
             assertButtons(false, false, false);
-            assertProgress(served, 3, 5);
-            assertThat(inSubnet(served, ".breakdown")).contains("1 already on target").contains("1 ineligible")
-                    .doesNotContain("pending").doesNotContain("in progress");
+            assertProgress(served, 3, 3);
+            assertThat(fact("upgraded")).isEqualTo("3 · 0 in progress · 0 failed");
+            assertThat(cell(served, "state")).isEqualTo("DONE");
             assertProgress(peerless, 3, 3);
-            assertThat(shown("#rollout-summary [data-tile='Upgraded'] .tile-value")).isEqualTo("6 of 8");
-            assertThat(shown("#rollout-summary [data-tile='Failed'] .tile-value")).isEqualTo("0");
-            assertThat(shown("#rollout-summary .bytes-text")).contains("WAN " + shownBytes(PACKAGE_BYTES))
-                    .contains("peers " + shownBytes(5 * PACKAGE_BYTES)).contains("WAN carried 1.00× the package");
+            assertThat(shown("#rollout-tiles [data-tile='Upgraded'] .tile-value")).isEqualTo("6 of 6");
+            assertThat(shown("#rollout-tiles [data-tile='Failed'] .tile-value")).isEqualTo("0");
+            assertThat(shown("#rollout-tiles [data-tile='WAN'] .tile-value"))
+                    .isEqualTo(shownBytes(PACKAGE_BYTES) + " · 1.00× package");
+            assertThat(shown("#rollout-tiles [data-tile='From peers'] .tile-value"))
+                    .isEqualTo(shownBytes(5 * PACKAGE_BYTES));
+            assertThat(page.text("#devices-info")).isEqualTo("devices 1–5");
             assertThat(page.text(row)).contains("COMPLETED");
         });
         assertThat(count(rolloutId, "UPGRADED")).isEqualTo(6);
@@ -246,22 +249,29 @@ class LiveRolloutBrowserTest {
         return page.text("#rollout[data-rollout-id='" + rolloutId + "'] " + part);
     }
 
-    private String subnetPart(String subnet, String part) {
-        return DashboardPage.subnetPart(rolloutId, subnet, part);
+    /** A cell of the subnet's row in the table. */
+    private String cell(String subnet, String column) {
+        return page.text("#subnets tr[data-subnet='" + subnet + "'] td[data-col='" + column + "']");
     }
 
-    private String inSubnet(String subnet, String part) {
-        return page.text(subnetPart(subnet, part));
+    /** What the subnet waits for, as its state cell says on hover; empty when it is not waiting. */
+    private String waiting(String subnet) {
+        String title = page.browser().findElement(By.cssSelector("#subnets tr[data-subnet='" + subnet
+                + "'] td[data-col='state']")).getAttribute("title");
+        return title == null ? "" : title;
+    }
+
+    /** A fact of the subnet in detail. */
+    private String fact(String name) {
+        return page.text("#subnet-facts dd[data-fact='" + name + "']");
     }
 
     private String peers(String subnet) {
-        return inSubnet(subnet, ".fact[data-fact='peers'] dd");
+        return cell(subnet, "peers");
     }
 
-    private void assertProgress(String subnet, int upgraded, int devices) {
-        assertThat(inSubnet(subnet, ".subnet-progress")).isEqualTo(upgraded + " of " + devices + " upgraded");
-        assertThat(page.browser().findElement(By.cssSelector(subnetPart(subnet, "[role='progressbar']")))
-                .getAttribute("aria-valuenow")).isEqualTo(String.valueOf(upgraded));
+    private void assertProgress(String subnet, int upgraded, int toUpgrade) {
+        assertThat(cell(subnet, "upgraded")).isEqualTo(upgraded + " / " + toUpgrade);
     }
 
     /** The reason for the rollout's state, styled as a warning only where it needs the admin's attention. */

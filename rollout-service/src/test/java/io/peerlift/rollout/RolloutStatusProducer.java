@@ -7,9 +7,13 @@ import io.peerlift.localstack.LocalStackTestResource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.ExecutionException;
 
 /** Publishes to {@code peerlift.rollout-status} of the test's local stack as a rollout-service does: keyed by what a record describes. */
@@ -22,6 +26,17 @@ final class RolloutStatusProducer implements AutoCloseable {
     /** Sends {@code status} and waits until the broker has it. */
     void publish(RolloutStatus status) throws ExecutionException, InterruptedException {
         publishRaw(status.key(), EventCodec.encode(status));
+    }
+
+    /** Sends every record and waits until the broker has them all. */
+    void publishAll(List<? extends RolloutStatus> statuses) throws ExecutionException, InterruptedException {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (RolloutStatus status : statuses) {
+            sent.add(producer.send(new ProducerRecord<>(Topics.ROLLOUT_STATUS, status.key(), EventCodec.encode(status))));
+        }
+        for (Future<RecordMetadata> ack : sent) {
+            ack.get();
+        }
     }
 
     /** Sends any value, such as one that is not a valid snapshot. */

@@ -1,10 +1,8 @@
 package io.peerlift.rollout;
 
 import io.peerlift.events.EventCodec;
-import io.peerlift.events.RolloutStatus;
 import io.peerlift.events.Topics;
 import io.peerlift.localstack.LocalStackTestResource;
-import io.peerlift.localstack.TestTokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -17,13 +15,14 @@ import org.junit.jupiter.api.Test;
 
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,14 +32,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code GET /api/rollouts/stream} over a real socket, fed from the real {@code peerlift.rollout-status} topic:
- * a new subscriber gets the latest snapshot of each rollout, then the newer ones as they are published.
+ * {@code GET /api/rollouts/stream} and {@code GET /api/rollouts/{id}/board} over a real socket, fed from the real
+ * {@code peerlift.rollout-status} topic: the browser names what it shows and receives that, then only what
+ * changed.
  */
 @QuarkusTest
 @WithTestResource(value = LocalStackTestResource.class,
@@ -48,12 +49,13 @@ import static org.awaitility.Awaitility.await;
 class RolloutStreamResourceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int SUBNETS = 40;
 
-    @TestHTTPResource("/api/rollouts/stream")
-    URI stream;
+    @TestHTTPResource("/")
+    URI service;
 
-    private final String first = "stream-test-" + UUID.randomUUID();
-    private final String second = "stream-test-" + UUID.randomUUID();
+    private final String rolloutId = "stream-test-" + UUID.randomUUID();
+    private final SyntheticRollout rollout = new SyntheticRollout(rolloutId, SUBNETS, Instant.now());
     private final HttpClient http = HttpClient.newHttpClient();
     private final ExecutorService readers = Executors.newCachedThreadPool();
     private final List<Stream<String>> openStreams = new CopyOnWriteArrayList<>();
@@ -67,32 +69,71 @@ class RolloutStreamResourceTest {
     }
 
     @Test
-    void replaysTheLatestSnapshotPerRolloutThenStreamsNewerOnes() throws Exception {
-        producer.publish(status(first, 1));
-        producer.publish(status(first, 2));
-        producer.publish(status(second, 1));
-        Map<String, Long> latest = Map.of(first, 2L, second, 1L);
-        BlockingQueue<RolloutStatus> early = subscribe();
-        versionsUntil(early, latest); // now the service has read them all
+    void sendsWhatTheBrowserShowsThenOnlyWhatChanged() throws Exception {
+        producer.publishAll(rollout.records(1, 0));
+        BlockingQueue<Map<String, Object>> frames = subscribe("rollout=" + rolloutId + "&sort=subnet&limit=10&subnet="
+                + URLEncoder.encode(SyntheticRollout.subnet(3), StandardCharsets.UTF_8));
 
-        BlockingQueue<RolloutStatus> late = subscribe();
-        assertThat(versionsUntil(late, latest)).as("only the latest snapshot of each rollout is replayed")
-                .isEqualTo(Map.of(first, List.of(2L), second, List.of(1L)));
+        Map<String, Object> first = next(frames, frame -> frame.containsKey("page")
+                && ((Number) map(frame, "page").get("total")).intValue() == SUBNETS);
+        assertThat(first.keySet()).contains("rollouts", "summary", "ideal", "growth", "page", "rows", "detail");
+        assertThat((List<?>) map(first, "page").get("subnets")).hasSize(10).first()
+                .isEqualTo(SyntheticRollout.subnet(0));
+        assertThat(list(first, "rows")).extracting(row -> row.get("subnet"))
+                .containsExactlyElementsOf((List<?>) map(first, "page").get("subnets"));
+        assertThat(map(map(first, "detail"), "row").get("state")).as("subnet 3 stalled").isEqualTo("WAITING");
 
-        producer.publish(status(first, 1));
-        producer.publish(status(first, 3));
-        assertThat(nextOf(late, first).version()).as("an older snapshot is not passed on").isEqualTo(3);
-        assertThat(nextOf(early, first).version()).isEqualTo(3);
+        // A subnet of the page changes: a frame carries its new row; no frame carries a row off the page.
+        @SuppressWarnings("unchecked")
+        List<Object> shown = (List<Object>) map(first, "page").get("subnets");
+        producer.publishAll(List.of(rollout.records(2, 4096).get(1)));
+        List<Map<String, Object>> seen = new ArrayList<>();
+        Map<String, Object> change = next(frames, frame -> {
+            seen.add(frame);
+            return frame.containsKey("rows") && list(frame, "rows").stream()
+                    .anyMatch(row -> row.get("subnet").equals(SyntheticRollout.subnet(1)));
+        });
+        assertThat(list(change, "rows")).filteredOn(row -> row.get("subnet").equals(SyntheticRollout.subnet(1)))
+                .singleElement().satisfies(row -> assertThat(row.get("wanBytes")).isEqualTo(4096));
+        assertThat(seen).filteredOn(frame -> frame.containsKey("rows"))
+                .flatExtracting(frame -> list(frame, "rows").stream().map(row -> row.get("subnet")).toList())
+                .allSatisfy(subnet -> assertThat(shown).contains(subnet));
     }
 
     @Test
-    void aMalformedSnapshotGoesToTheDeadLetterTopicAndTheStreamGoesOn() throws Exception {
-        String garbage = "{\"rolloutId\": \"" + first + "\", \"version\": \"not a number\"}";
-        BlockingQueue<RolloutStatus> events = subscribe();
-        producer.publishRaw(first, garbage);
-        producer.publish(status(first, 1));
+    void theBoardIsPagedSortedAndFilteredOnTheServer() throws Exception {
+        producer.publishAll(rollout.records(1, 0));
+        URI waiting = service.resolve("api/rollouts/" + rolloutId + "/board?state=waiting&sort=subnet");
+        await().atMost(WAIT).until(() -> get(waiting).statusCode() == 200);
+        Map<String, Object> page = EventCodec.decode(get(waiting).body(), Map.class);
 
-        assertThat(nextOf(events, first).version()).isEqualTo(1);
+        assertThat(page.get("total")).isEqualTo(2); // subnet 3, stalled, and the slowest, 25
+        assertThat(list(page, "rows")).extracting(row -> row.get("subnet"))
+                .containsExactly(SyntheticRollout.subnet(25), SyntheticRollout.subnet(3));
+        Map<String, Object> worst = EventCodec.decode(get(service.resolve("api/rollouts/" + rolloutId + "/board?limit=1"))
+                .body(), Map.class);
+        assertThat(list(worst, "rows").get(0).get("subnet")).isEqualTo(rollout.slowest());
+    }
+
+    @Test
+    void badQueriesAreProblemsThatSayWhatIsWrong() throws Exception {
+        HttpResponse<String> badSort = get(service.resolve("api/rollouts/stream?rollout=x&sort=speed"));
+        assertThat(badSort.statusCode()).isEqualTo(400);
+        assertThat(badSort.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type).startsWith("application/problem+json"));
+        assertThat(badSort.body()).contains("sort 'speed' is not one of");
+        assertThat(get(service.resolve("api/rollouts/x/board?limit=500")).body()).contains("limit must be 1..50");
+        assertThat(get(service.resolve("api/rollouts/no-such-rollout/board")).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aMalformedStatusGoesToTheDeadLetterTopicAndTheStreamGoesOn() throws Exception {
+        String garbage = "{\"rolloutId\": \"" + rolloutId + "\", \"version\": \"not a number\"}";
+        producer.publishRaw(rolloutId, garbage);
+        producer.publishAll(rollout.records(1, 0));
+        BlockingQueue<Map<String, Object>> frames = subscribe("rollout=" + rolloutId);
+        assertThat(map(next(frames, frame -> frame.containsKey("summary")), "summary").get("rolloutId"))
+                .isEqualTo(rolloutId);
         try (KafkaConsumer<String, String> deadLetters = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStackTestResource.shared().kafkaBootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "dead-letter-check-" + UUID.randomUUID(),
@@ -108,16 +149,21 @@ class RolloutStreamResourceTest {
 
     // ---- the client side ----
 
-    /** Opens the stream; its snapshots arrive in the returned queue. */
-    private BlockingQueue<RolloutStatus> subscribe() {
-        BlockingQueue<RolloutStatus> received = new LinkedBlockingQueue<>();
-        HttpRequest request = HttpRequest.newBuilder(stream).header("Accept", "text/event-stream")
-                .header("Authorization", "Bearer " + TestTokens.viewer()).build();
+    private HttpResponse<String> get(URI uri) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Opens the stream with {@code query}; its frames arrive in the returned queue. */
+    @SuppressWarnings("unchecked")
+    private BlockingQueue<Map<String, Object>> subscribe(String query) {
+        BlockingQueue<Map<String, Object>> received = new LinkedBlockingQueue<>();
+        HttpRequest request = HttpRequest.newBuilder(service.resolve("api/rollouts/stream?" + query))
+                .header("Accept", "text/event-stream").build();
         http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(response -> {
             openStreams.add(response.body());
             try (Stream<String> lines = response.body()) {
                 lines.filter(line -> line.startsWith("data:"))
-                        .map(line -> EventCodec.decode(line.substring("data:".length()), RolloutStatus.class))
+                        .map(line -> (Map<String, Object>) EventCodec.decode(line.substring("data:".length()), Map.class))
                         .forEach(received::add);
             } catch (UncheckedIOException closedByTheTest) {
                 // the test is over
@@ -126,40 +172,27 @@ class RolloutStreamResourceTest {
         return received;
     }
 
-    /** The next snapshot of {@code rolloutId} in the queue, skipping other rollouts'. */
-    private static RolloutStatus nextOf(BlockingQueue<RolloutStatus> queue, String rolloutId) throws InterruptedException {
+    /** The next frame that satisfies {@code wanted}, skipping others. */
+    private static Map<String, Object> next(BlockingQueue<Map<String, Object>> frames,
+                                            Predicate<Map<String, Object>> wanted) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            RolloutStatus next = queue.poll(100, TimeUnit.MILLISECONDS);
-            if (next != null && next.rolloutId().equals(rolloutId)) {
-                return next;
+            Map<String, Object> frame = frames.poll(100, TimeUnit.MILLISECONDS);
+            if (frame != null && wanted.test(frame)) {
+                return frame;
             }
         }
-        throw new AssertionError("no snapshot of " + rolloutId + " within " + WAIT);
+        throw new AssertionError("no such frame within " + WAIT);
     }
 
-    /** The versions received per rollout of {@code wanted} until each reached its wanted version. */
-    private static Map<String, List<Long>> versionsUntil(BlockingQueue<RolloutStatus> queue, Map<String, Long> wanted)
-            throws InterruptedException {
-        Map<String, List<Long>> received = new HashMap<>();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!wanted.entrySet().stream().allMatch(entry -> received.getOrDefault(entry.getKey(), List.of())
-                .contains(entry.getValue()))) {
-            RolloutStatus next = queue.poll(100, TimeUnit.MILLISECONDS);
-            if (next != null && wanted.containsKey(next.rolloutId())) {
-                received.computeIfAbsent(next.rolloutId(), id -> new ArrayList<>()).add(next.version());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("wanted versions " + wanted + ", received " + received + " within " + WAIT);
-            }
-        }
-        return received;
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Map<String, Object> json, String name) {
+        return (Map<String, Object>) json.get(name);
     }
 
-
-    private static RolloutStatus status(String rolloutId, long version) {
-        Instant now = Instant.now();
-        return new RolloutStatus.Summary(rolloutId, 1, "base_system", "12.7.4", "RUNNING", "PEER_THEN_WAN", null,
-                Map.of("PENDING", 1), 1, Map.of("PENDING", 1), 0, 0, 0, now, now, null, null, version, now);
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> list(Map<String, Object> json, String name) {
+        return (List<Map<String, Object>>) json.get(name);
     }
+
 }

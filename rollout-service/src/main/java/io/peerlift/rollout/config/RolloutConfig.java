@@ -87,6 +87,14 @@ public interface RolloutConfig {
          */
         @WithDefault("1s")
         Duration minInterval();
+
+        /**
+         * The most one browser's fleet-view stream ({@code /api/rollouts/stream}) sends per second, on average:
+         * after a frame of n bytes the next waits until n bytes at this rate have passed (and at least
+         * {@code min-interval}).
+         */
+        @WithDefault("16384")
+        long streamBytesPerSecond();
     }
 
     interface ProfileService {

@@ -169,9 +169,14 @@ public class RolloutDevice extends PanacheEntityBase {
     }
 
     /** A page of the rollout's devices in id order after {@code afterId}, in {@code states}. */
-    public static List<RolloutDevice> page(String rolloutId, Collection<DeviceState> states, String afterId, int limit) {
-        return find("rolloutId = ?1 and state in ?2 and deviceId > ?3 order by deviceId", rolloutId, states,
-                afterId == null ? "" : afterId).page(0, limit).list();
+    /** Devices of the rollout in {@code states} and {@code subnet} (null: any), in id order after {@code afterId}. */
+    public static List<RolloutDevice> page(String rolloutId, Collection<DeviceState> states, String subnet,
+                                           String afterId, int limit) {
+        String after = afterId == null ? "" : afterId;
+        return (subnet == null
+                ? find("rolloutId = ?1 and state in ?2 and deviceId > ?3 order by deviceId", rolloutId, states, after)
+                : find("rolloutId = ?1 and state in ?2 and subnet = ?3 and deviceId > ?4 order by deviceId",
+                rolloutId, states, subnet, after)).page(0, limit).list();
     }
 
     /** Medians of what the devices of the subnets measured: transfer, install and reboot, in milliseconds. */

@@ -85,19 +85,19 @@ public class RolloutResource {
 
     /**
      * A page of the rollout's devices in id order: all, or those in {@code state} (PENDING, INELIGIBLE, CURRENT,
-     * COMMANDED, ...); {@code after} is the last device id of the previous page, {@code limit} at most 10000
-     * (default 1000).
+     * COMMANDED, ...), of one {@code subnet} or all; {@code after} is the last device id of the previous page,
+     * {@code limit} at most 10000 (default 1000).
      */
     @GET
     @Path("/{id}/devices")
     @Operation(summary = "A page of the rollout's devices in id order",
             description = "All, or those in state (PENDING, INELIGIBLE, CURRENT, COMMANDED, DOWNLOADING, INSTALLING, "
-                    + "UPGRADED, FAILED, CANCELLED); after is the last device id of the previous page, limit at most "
-                    + "10000 (default 1000). An INELIGIBLE device says why in ineligibleReason, a failed attempt in "
-                    + "failureReason.")
-    public List<DeviceView> devices(@RestPath String id, @RestQuery String state, @RestQuery String after,
-                                    @RestQuery Integer limit) {
-        return queries.devices(id, state, after, limit);
+                    + "UPGRADED, FAILED, CANCELLED), of one subnet or all; after is the last device id of the previous "
+                    + "page, limit at most 10000 (default 1000). An INELIGIBLE device says why in ineligibleReason, a "
+                    + "failed attempt in failureReason.")
+    public List<DeviceView> devices(@RestPath String id, @RestQuery String state, @RestQuery String subnet,
+                                    @RestQuery String after, @RestQuery Integer limit) {
+        return queries.devices(id, state, subnet, after, limit);
     }
 
     @RolesAllowed(Roles.OPERATOR)

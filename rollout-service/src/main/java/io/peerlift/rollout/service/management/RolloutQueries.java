@@ -48,9 +48,12 @@ public class RolloutQueries {
                 .filter(s -> s.devices() > 0).toList();
     }
 
-    /** A page of the rollout's devices in id order, after {@code after}, all or those in {@code state}. */
+    /**
+     * A page of the rollout's devices in id order, after {@code after}, all or those in {@code state}, of one
+     * {@code subnet} or all.
+     */
     @Transactional
-    public List<DeviceView> devices(String id, String state, String after, Integer limit) {
+    public List<DeviceView> devices(String id, String state, String subnet, String after, Integer limit) {
         Rollout rollout = require(id);
         int pageSize = limit == null ? 1000 : limit;
         if (pageSize < 1 || pageSize > MAX_DEVICE_PAGE) {
@@ -65,7 +68,8 @@ public class RolloutQueries {
                         + EnumSet.allOf(DeviceState.class));
             }
         }
-        return RolloutDevice.page(id, states, after, pageSize).stream().map(d -> DeviceView.of(d, rollout)).toList();
+        return RolloutDevice.page(id, states, subnet == null || subnet.isBlank() ? null : subnet.trim(), after,
+                pageSize).stream().map(d -> DeviceView.of(d, rollout)).toList();
     }
 
     /**

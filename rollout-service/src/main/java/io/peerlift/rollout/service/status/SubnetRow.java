@@ -1,0 +1,31 @@
+package io.peerlift.rollout.service.status;
+
+import io.peerlift.events.RolloutStatus;
+
+import java.time.Instant;
+
+/**
+ * One subnet of a rollout as the fleet view's table shows it: its progress and how it compares with its ideal
+ * spread (see {@link io.peerlift.events.IdealSpread}).
+ *
+ * @param eligible       devices that can take the target (all but the ineligible)
+ * @param inProgress     devices commanded, downloading or installing
+ * @param slotsPerPeer   devices one peer serves at a time, as the peers announce it (1 until a peer is known)
+ * @param idealRounds    rounds the ideal spread needs for the subnet
+ * @param roundMillis    median transfer + install + reboot of the subnet's devices, or of the rollout's when the
+ *                       subnet has measured none yet ({@code roundMeasuredHere} false)
+ * @param idealSeconds   idealRounds x roundMillis
+ * @param elapsedSeconds since the subnet started, until its last device finished
+ * @param ratio          measured against ideal (see {@link io.peerlift.events.IdealSpread#ratio}), null when it
+ *                       cannot be told yet
+ */
+public record SubnetRow(String subnet, String state, int devices, int eligible, int upgraded, int current,
+                        int inProgress, int failed, int peers, int slotsPerPeer, int rounds, int idealRounds,
+                        Long roundMillis, boolean roundMeasuredHere, Double idealSeconds, Double elapsedSeconds,
+                        Double ratio, Instant startedAt, Instant stalledSince, String waiting, int failedAttempts,
+                        long wanBytes, long peerBytes, long version) {
+
+    static int count(RolloutStatus.SubnetStatus status, String state) {
+        return status.deviceCounts().getOrDefault(state, 0);
+    }
+}

@@ -1,0 +1,166 @@
+package io.peerlift.rollout.service.status;
+
+import io.peerlift.events.EventCodec;
+import io.peerlift.events.RolloutStatus;
+import io.peerlift.events.RolloutStatus.PeerSample;
+import io.peerlift.events.RolloutStatus.SubnetStatus;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
+
+/** The fleet view computed from status records alone: ratios, order, filters, charts and frames. */
+class BoardViewTest {
+
+    private static final Instant START = Instant.parse("2026-12-01T12:00:00Z");
+    private static final long ROUND = 4500;
+
+    @Test
+    void aSubnetOnItsIdealHasRatioOneAndOneSixTimesSlowerHasSix() {
+        // 1 initial peer, 50 devices, one slot: 6 rounds of 4.5 s, 27 s ideal.
+        SubnetStatus onTime = done("10.0.1.0/24", 1, 27_000);
+        SubnetStatus slow = done("10.0.2.0/24", 1, 6 * 27_000);
+        BoardView view = BoardView.of(summary(2, null), List.of(onTime, slow), START.plusSeconds(200));
+
+        assertThat(view.rows()).extracting(SubnetRow::subnet, SubnetRow::idealRounds, SubnetRow::idealSeconds,
+                SubnetRow::ratio).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("10.0.1.0/24", 6, 27.0, 1.0),
+                org.assertj.core.groups.Tuple.tuple("10.0.2.0/24", 6, 27.0, 6.0));
+        assertThat(view.ideal().ratio()).as("the rollout: the last device after 162 s, ideally after 27 s")
+                .isCloseTo(6.0, offset(0.01));
+    }
+
+    @Test
+    void aStalledSubnetWithoutMediansIsJudgedByTheRolloutsRoundAndComesFirst() {
+        SubnetStatus onTime = done("10.0.1.0/24", 1, 27_000);
+        SubnetStatus stuck = subnet("10.0.9.0/24", "WAITING", 0, 0, null, START.plusSeconds(1), null, List.of());
+        BoardView view = BoardView.of(summary(2, null), List.of(onTime, stuck), START.plusSeconds(90));
+
+        SubnetRow row = view.page(BoardQuery.WORST_FIRST).rows().get(0);
+        assertThat(row.subnet()).isEqualTo("10.0.9.0/24");
+        assertThat(row.roundMeasuredHere()).isFalse();
+        assertThat(row.roundMillis()).isEqualTo(ROUND);
+        assertThat(row.ratio()).as("90 s without the WAN seed that was due after one round").isEqualTo(20.0);
+        assertThat(view.ideal().stalledSubnets()).isEqualTo(1);
+    }
+
+    @Test
+    void sortsFiltersAndPagesOnTheServer() {
+        List<SubnetStatus> subnets = new ArrayList<>();
+        for (int i = 1; i <= 60; i++) {
+            subnets.add(done(String.format("10.0.%d.0/24", i), 1, 27_000L * (1 + i % 4)));
+        }
+        subnets.add(subnet("10.9.0.0/24", "WAITING", 0, 0, null, START.plusSeconds(1), null, List.of()));
+        BoardView view = BoardView.of(summary(61, null), subnets, START.plusSeconds(300));
+
+        BoardPage worst = view.page(BoardQuery.WORST_FIRST);
+        assertThat(worst.total()).isEqualTo(61);
+        assertThat(worst.rows()).hasSize(BoardQuery.DEFAULT_LIMIT);
+        assertThat(worst.rows()).extracting(SubnetRow::ratio).isSortedAccordingTo((a, b) -> Double.compare(b, a));
+
+        BoardPage waiting = view.page(BoardQuery.parse(null, null, "waiting", null, null, null, null, null, null));
+        assertThat(waiting.rows()).extracting(SubnetRow::subnet).containsExactly("10.9.0.0/24");
+        BoardPage byName = view.page(BoardQuery.parse("subnet", "asc", null, null, null, "10.0.1", null, 2, 3));
+        assertThat(byName.total()).as("10.0.1, 10.0.1x").isEqualTo(11);
+        assertThat(byName.rows()).extracting(SubnetRow::subnet)
+                .containsExactly("10.0.11.0/24", "10.0.12.0/24", "10.0.13.0/24");
+        BoardPage atLeastThree = view.page(BoardQuery.parse(null, null, null, null, null, null, 3.0, null, 50));
+        assertThat(atLeastThree.rows()).allSatisfy(row -> assertThat(row.ratio()).isGreaterThanOrEqualTo(3.0));
+        assertThat(atLeastThree.total()).isEqualTo(15 + 15 + 1);
+    }
+
+    @Test
+    void badQueriesSayWhatIsWrong() {
+        assertThatThrownBy(() -> BoardQuery.parse("speed", null, null, null, null, null, null, null, null))
+                .hasMessageContaining("sort 'speed' is not one of [ratio, state, upgraded");
+        assertThatThrownBy(() -> BoardQuery.parse(null, "up", null, null, null, null, null, null, null))
+                .hasMessage("dir must be asc or desc, got 'up'");
+        assertThatThrownBy(() -> BoardQuery.parse(null, null, "RUNNING", null, null, null, null, null, null))
+                .hasMessageContaining("state 'RUNNING' is not a subnet state");
+        assertThatThrownBy(() -> BoardQuery.parse(null, null, null, null, null, null, null, null, 51))
+                .hasMessage("limit must be 1..50, got 51");
+    }
+
+    @Test
+    void theGrowthChartIsBoundedAndEndsWhereTheIdealDoes() {
+        List<SubnetStatus> subnets = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            subnets.add(done(String.format("10.%d.%d.0/24", i / 250, i % 250), 1, 27_000L * (1 + i % 3)));
+        }
+        BoardView view = BoardView.of(summary(1000, null), subnets, START.plusSeconds(100));
+
+        assertThat(view.growth().measured()).hasSizeLessThanOrEqualTo(BoardView.CHART_POINTS);
+        assertThat(view.growth().ideal()).hasSizeLessThanOrEqualTo(BoardView.CHART_POINTS + 1);
+        assertThat(view.growth().target()).isEqualTo(49_000);
+        assertThat(view.growth().ideal().get(view.growth().ideal().size() - 1).value()).isEqualTo(49_000);
+        assertThat(view.growth().measured().get(view.growth().measured().size() - 1).value()).isEqualTo(49_000);
+    }
+
+    @Test
+    void aStreamSendsOnlyWhatChangedAndKeepsToItsRate() {
+        FleetBoard board = new FleetBoard();
+        List<SubnetStatus> subnets = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            subnets.add(done(String.format("10.%d.%d.0/24", i / 250, i % 250), 1, 27_000L * (1 + i % 3)));
+        }
+        subnets.forEach(board::accept);
+        board.accept(summary(1000, START.plusSeconds(100)));
+        BoardStream stream = new BoardStream(board, new BoardStream.Request("r1", BoardQuery.WORST_FIRST,
+                "10.0.7.0/24"), Duration.ofSeconds(1), 16_384);
+        Instant now = START.plusSeconds(200);
+
+        String first = stream.next(now).orElseThrow();
+        assertThat(first.getBytes(StandardCharsets.UTF_8).length).as("a whole frame").isLessThan(20_000);
+        Map<String, Object> frame = frame(first);
+        assertThat(frame.keySet()).contains("rollouts", "summary", "ideal", "growth", "page", "rows", "detail");
+        assertThat((List<?>) frame.get("rows")).hasSize(BoardQuery.DEFAULT_LIMIT);
+        assertThat(stream.next(now.plusMillis(500))).as("within a second of the last").isEmpty();
+        assertThat(stream.next(now.plusSeconds(2))).as("nothing changed: the rollout is over").isEmpty();
+
+        board.accept(done("10.0.7.0/24", 1, 27_000, 2));
+        Map<String, Object> change = frame(stream.next(now.plusSeconds(4)).orElseThrow());
+        assertThat(change.keySet()).containsOnly("detail");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> frame(String json) {
+        return EventCodec.decode(json, Map.class);
+    }
+
+    // ---- records ----
+
+    private static RolloutStatus.Summary summary(int subnets, Instant finishedAt) {
+        return new RolloutStatus.Summary("r1", 1, "base_system", "12.7.4", finishedAt == null ? "RUNNING" : "COMPLETED",
+                "PEER_THEN_WAN", null, Map.of(), subnets, Map.of(), 8 << 20, 0, 0, START, START, START, finishedAt, 1,
+                START);
+    }
+
+    private static SubnetStatus done(String name, int initialPeers, long tookMillis) {
+        return done(name, initialPeers, tookMillis, 1);
+    }
+
+    private static SubnetStatus done(String name, int initialPeers, long tookMillis, long version) {
+        Instant last = START.plusMillis(tookMillis);
+        int upgraded = 50 - initialPeers;
+        return new SubnetStatus("r1", name, "DONE", 50, Map.of("CURRENT", initialPeers, "UPGRADED", upgraded),
+                initialPeers, 50, 50, 0, 0, upgraded, 0, 0, 0, 6, null, START, last, null, last, 500L, 1000L, 3000L,
+                List.of(new PeerSample(0, initialPeers), new PeerSample(tookMillis / 1000.0, 50)), version, last);
+    }
+
+    private static SubnetStatus subnet(String name, String state, int initialPeers, int upgraded, Instant lastUpgrade,
+                                       Instant stalledSince, Long medianTransfer, List<PeerSample> samples) {
+        return new SubnetStatus("r1", name, state, 50, Map.of("CURRENT", initialPeers, "UPGRADED", upgraded,
+                "PENDING", 50 - initialPeers - upgraded), initialPeers, initialPeers + upgraded, initialPeers + upgraded,
+                0, 0, 0, 0, 0, 0, 0, "waiting", START, START, stalledSince, lastUpgrade, medianTransfer, null, null,
+                samples, 1, START);
+    }
+
+}
