@@ -1,5 +1,6 @@
 package io.peerlift.demo;
 
+import io.peerlift.events.IdealSpread;
 import io.peerlift.events.RolloutStatus;
 
 import java.time.Duration;
@@ -56,7 +57,7 @@ final class Summary {
             row.put("medianInstallSeconds", seconds(subnet.medianInstallMillis()));
             row.put("medianRebootSeconds", seconds(subnet.medianRebootMillis()));
             int eligible = subnet.devices() - subnet.deviceCounts().getOrDefault("INELIGIBLE", 0);
-            int idealRounds = idealRounds(subnet.initialPeers(), eligible, params.limitOfConnections());
+            int idealRounds = IdealSpread.rounds(subnet.initialPeers(), eligible, params.limitOfConnections());
             row.put("idealRounds", idealRounds);
             Double roundSeconds = roundSeconds(subnet);
             Double idealSeconds = roundSeconds == null ? null : idealRounds * roundSeconds;
@@ -76,26 +77,10 @@ final class Summary {
         return summary;
     }
 
-    /**
-     * Rounds until every eligible device holds the package when each peer serves {@code slots} devices a round:
-     * the peers grow {@code 1 + slots} times a round; a subnet without a peer first needs its WAN seed.
-     */
-    static int idealRounds(int initialPeers, int eligible, int slots) {
-        int peers = Math.max(1, initialPeers);
-        int rounds = initialPeers == 0 ? 1 : 0;
-        while (peers < eligible) {
-            peers *= 1 + slots;
-            rounds++;
-        }
-        return rounds;
-    }
-
     private static Double roundSeconds(RolloutStatus.SubnetStatus subnet) {
-        if (subnet.medianTransferMillis() == null || subnet.medianInstallMillis() == null
-                || subnet.medianRebootMillis() == null) {
-            return null;
-        }
-        return (subnet.medianTransferMillis() + subnet.medianInstallMillis() + subnet.medianRebootMillis()) / 1000.0;
+        Long millis = IdealSpread.roundMillis(subnet.medianTransferMillis(), subnet.medianInstallMillis(),
+                subnet.medianRebootMillis());
+        return millis == null ? null : millis / 1000.0;
     }
 
     private static Double seconds(Long millis) {

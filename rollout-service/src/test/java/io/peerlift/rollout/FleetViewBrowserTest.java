@@ -1,6 +1,7 @@
 package io.peerlift.rollout;
 
 import io.peerlift.events.EventCodec;
+import io.peerlift.events.RolloutStatus;
 import io.peerlift.localstack.LocalStackTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -64,7 +65,12 @@ class FleetViewBrowserTest {
 
     @BeforeEach
     void publishAndOpen() throws Exception {
-        producer.publishAll(rollout.records(1, 0));
+        List<RolloutStatus> records = rollout.records(1, 0);
+        System.out.printf("fleet view: the %d status records of %d subnets hold %d bytes, the largest %d bytes (the"
+                        + " raw stream replayed them all to every browser)%n", records.size(), SUBNETS,
+                records.stream().mapToInt(r -> EventCodec.encode(r).length()).sum(),
+                records.stream().mapToInt(r -> EventCodec.encode(r).length()).max().orElseThrow());
+        producer.publishAll(records);
         awaitBoard(1);
         page = DashboardPage.openBrowser();
         browser = page.browser();
