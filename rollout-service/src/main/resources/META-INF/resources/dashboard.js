@@ -3,8 +3,7 @@
  * of rollouts and, for the selected rollout, its summary, its ratio to the ideal, the growth chart, the page of
  * subnets that the table's sort, filters and pager select, and the subnet in detail. The server sorts, filters
  * and pages; when the table's view changes the page opens the stream again with the new view. Each frame holds
- * only what changed. The address keeps the selection (#rollout=…&subnet=…) and the viewer's token (#token=…),
- * which never reaches a server as part of a URL: it goes in the Authorization header.
+ * only what changed. The address keeps the selection (#rollout=…&subnet=…).
  */
 (() => {
   'use strict';
@@ -12,7 +11,7 @@
   const SVG_NS = 'http://www.w3.org/2000/svg';
   const PAGE_SIZE = 25;
   const DEVICE_PAGE = 20;
-  const TOKEN = new URLSearchParams(location.hash.slice(1)).get('token');
+  const TOKEN_KEY = 'peerlift.token';
   /* How the reason for the rollout's state is shown: a warning only where it asks for the admin's attention. */
   const REASON_KINDS = {PAUSED: 'warn', PAUSED_ON_ERRORS: 'error', CANCELLED: 'warn', COMPLETED: 'ok'};
 
@@ -40,12 +39,27 @@
     location.hash = params.toString();
   }
 
-  function headers(accept) {
-    const result = {Accept: accept};
-    if (TOKEN) {
-      result.Authorization = `Bearer ${TOKEN}`;
+  // ---- the token ----
+
+  /*
+   * Every API call carries a bearer token: a viewer's reads the stream, an operator's also steers rollouts. It comes
+   * in the link's fragment (#token=..., which never reaches a server or a log), moves to this tab's session storage,
+   * and leaves the address bar at once.
+   */
+  function takeTokenFromLink() {
+    const params = hashParams();
+    const token = params.get('token');
+    if (token) {
+      sessionStorage.setItem(TOKEN_KEY, token);
+      params.delete('token');
+      history.replaceState(null, '', location.pathname + location.search + (params.toString() ? `#${params}` : ''));
     }
-    return result;
+    return Boolean(token);
+  }
+
+  function headers(accept) {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    return token ? {Accept: accept, Authorization: `Bearer ${token}`} : {Accept: accept};
   }
 
   // ---- the stream ----
@@ -70,10 +84,10 @@
     return `api/rollouts/stream?${query}`;
   }
 
-  /* Opens the stream for the current view, unless it is open already. */
-  function follow() {
+  /* Opens the stream for the current view, unless it is open already (or {@code again}: a new token). */
+  function follow(again) {
     const url = streamUrl();
-    if (url === streamKey && stream) {
+    if (url === streamKey && stream && !again) {
       return;
     }
     if (stream) {
@@ -88,7 +102,13 @@
     try {
       const response = await fetch(url, {headers: headers('text/event-stream'), signal: controller.signal, cache: 'no-store'});
       if (!response.ok) {
-        setConnection('down', `Stream refused: ${await problemDetail(response)}`);
+        const refused = response.status === 401 || response.status === 403;
+        setConnection('down', refused && !sessionStorage.getItem(TOKEN_KEY)
+            ? 'No token: open the link with #token=… that bin/demo printed (var/demo/viewer.token).'
+            : `Stream refused: ${await problemDetail(response)}`);
+        if (refused) {
+          return; // the same token gets the same answer: wait for a new link
+        }
         throw new Error(`HTTP ${response.status}`);
       }
       setConnection('live', 'Live');
@@ -617,11 +637,13 @@
     scheduleRender();
   });
   window.addEventListener('hashchange', () => {
+    const newToken = takeTokenFromLink();
     if (!selected().subnet) {
       state.detail = null;
     }
-    follow();
+    follow(newToken);
     scheduleRender();
   });
+  takeTokenFromLink();
   follow();
 })();
