@@ -47,7 +47,7 @@ public class RolloutStreamResource {
         BoardStream stream = new BoardStream(board, new BoardStream.Request(blankToNull(rollout),
                 BoardResource.query(sort, dir, state, stalled, failed, q, minRatio, offset, limit),
                 blankToNull(subnet)), config.status().minInterval(), config.status().streamBytesPerSecond());
-        return Multi.createFrom().ticks().startingAfter(Duration.ZERO).every(TICK)
+        return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(TICK)
                 .onOverflow().drop()
                 .select().first(tick -> board.open())
                 .map(tick -> stream.next(Instant.now()))
