@@ -138,6 +138,7 @@ class DashboardBrowserTest {
         // refused by the service itself, and the page says why.
         page.open(dashboard, TestTokens.operator());
         eventually(() -> page.click("#rollouts tr[data-rollout-id='" + rolloutId + "']"));
+        eventually(() -> assertThat(page.enabled("pause")).isTrue());
         browser.findElement(By.id("pause")).click();
         eventually(() -> assertThat(text("#action-notice")).contains("Pause failed").contains("HTTP 404"));
 

@@ -49,7 +49,12 @@ final class DashboardPage implements AutoCloseable {
      * out of the address bar into the tab's session storage.
      */
     void open(URL dashboard, String token) {
-        browser.get(dashboard + "#token=" + token);
+        open(dashboard, token, "");
+    }
+
+    /** The same, with more of the fragment after the token, such as {@code rollout=<id>}. */
+    void open(URL dashboard, String token, String fragment) {
+        browser.get(dashboard + "#token=" + token + (fragment.isEmpty() ? "" : "&" + fragment));
         await().atMost(REDRAW_LIMIT).untilAsserted(() -> {
             assertThat(browser.getCurrentUrl()).as("the address bar keeps no token").doesNotContain("token");
             assertThat(browser.executeScript("return sessionStorage.getItem('peerlift.token')")).isEqualTo(token);

@@ -3,6 +3,7 @@ package io.peerlift.rollout;
 import io.peerlift.events.EventCodec;
 import io.peerlift.events.RolloutStatus;
 import io.peerlift.localstack.LocalStackTestResource;
+import io.peerlift.localstack.TestTokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -86,7 +87,7 @@ class FleetViewBrowserTest {
 
     @Test
     void aThousandSubnetsDrawInUnderTwoSecondsWorstFirstAndSortAndFilterOnTheServer() throws IOException {
-        browser.get(dashboard + "#rollout=" + rolloutId);
+        page.open(dashboard, TestTokens.viewer(), "rollout=" + rolloutId);
         eventually(() -> assertThat(rows()).hasSize(25));
         long renderedMillis = Long.parseLong(browser.findElement(By.tagName("body")).getAttribute("data-rendered-ms"));
         System.out.printf("fleet view: %d subnets drawn %d ms after navigation start (bound %d ms)%n", SUBNETS,
@@ -145,7 +146,7 @@ class FleetViewBrowserTest {
 
     @Test
     void theStreamToOneBrowserStaysUnderTwentyKilobytesASecondWhileEverySubnetChanges() throws Exception {
-        browser.get(dashboard + "#rollout=" + rolloutId + "&subnet=" + rollout.slowest());
+        page.open(dashboard, TestTokens.viewer(), "rollout=" + rolloutId + "&subnet=" + rollout.slowest());
         eventually(() -> assertThat(rows()).hasSize(25));
         AtomicLong version = new AtomicLong(1);
         ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor();
@@ -209,7 +210,8 @@ class FleetViewBrowserTest {
     private void awaitBoard(long version) {
         URI uri = URI.create(dashboard + "api/rollouts/" + rolloutId + "/board?limit=1");
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(),
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
+                            .header("Authorization", "Bearer " + TestTokens.viewer()).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return false;

@@ -3,6 +3,7 @@ package io.peerlift.rollout;
 import io.peerlift.events.EventCodec;
 import io.peerlift.events.Topics;
 import io.peerlift.localstack.LocalStackTestResource;
+import io.peerlift.localstack.TestTokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -150,7 +151,8 @@ class RolloutStreamResourceTest {
     // ---- the client side ----
 
     private HttpResponse<String> get(URI uri) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + TestTokens.viewer()).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Opens the stream with {@code query}; its frames arrive in the returned queue. */
@@ -158,7 +160,7 @@ class RolloutStreamResourceTest {
     private BlockingQueue<Map<String, Object>> subscribe(String query) {
         BlockingQueue<Map<String, Object>> received = new LinkedBlockingQueue<>();
         HttpRequest request = HttpRequest.newBuilder(service.resolve("api/rollouts/stream?" + query))
-                .header("Accept", "text/event-stream").build();
+                .header("Accept", "text/event-stream").header("Authorization", "Bearer " + TestTokens.viewer()).build();
         http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(response -> {
             openStreams.add(response.body());
             try (Stream<String> lines = response.body()) {

@@ -1,11 +1,14 @@
 package io.peerlift.rollout.rest;
 
-import io.peerlift.rollout.service.ProblemException;
 import io.peerlift.rollout.service.status.BoardPage;
 import io.peerlift.rollout.service.status.BoardQuery;
 import io.peerlift.rollout.service.status.BoardView;
 import io.peerlift.rollout.service.status.FleetBoard;
 import io.peerlift.rollout.service.status.SubnetDetail;
+import io.peerlift.support.problem.InvalidInputException;
+import io.peerlift.support.problem.NotFoundException;
+import io.peerlift.support.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import org.jboss.resteasy.reactive.RestPath;
@@ -17,6 +20,7 @@ import java.time.Instant;
  * The fleet view of a rollout, from the status topic: its subnets sorted, filtered and paged on the server, and
  * one subnet in detail. The stream at {@code /api/rollouts/stream} carries the same, live.
  */
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/rollouts/{id}/board")
 public class BoardResource {
 
@@ -47,11 +51,11 @@ public class BoardResource {
     @Path("/subnet")
     public SubnetDetail subnet(@RestPath String id, @RestQuery String subnet) {
         if (subnet == null || subnet.isBlank()) {
-            throw ProblemException.badRequest("subnet is required, e.g. ?subnet=10.1.2.0/24");
+            throw new InvalidInputException("subnet is required, e.g. ?subnet=10.1.2.0/24");
         }
         SubnetDetail detail = view(id).detail(subnet);
         if (detail == null) {
-            throw ProblemException.notFound("rollout " + id + " has no subnet " + subnet);
+            throw new NotFoundException("rollout " + id + " has no subnet " + subnet);
         }
         return detail;
     }
@@ -61,12 +65,12 @@ public class BoardResource {
         try {
             return BoardQuery.parse(sort, dir, state, stalled, failed, q, minRatio, offset, limit);
         } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest(e.getMessage());
+            throw new InvalidInputException(e.getMessage());
         }
     }
 
     private BoardView view(String id) {
-        return board.view(id, Instant.now()).orElseThrow(() -> ProblemException.notFound(
+        return board.view(id, Instant.now()).orElseThrow(() -> new NotFoundException(
                 "no status of rollout " + id + " yet (a rollout publishes its first status once it is created)"));
     }
 }

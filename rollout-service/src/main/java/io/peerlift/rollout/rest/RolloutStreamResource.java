@@ -3,7 +3,9 @@ package io.peerlift.rollout.rest;
 import io.peerlift.rollout.config.RolloutConfig;
 import io.peerlift.rollout.service.status.BoardStream;
 import io.peerlift.rollout.service.status.FleetBoard;
+import io.peerlift.support.security.Roles;
 import io.smallrye.mutiny.Multi;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -17,6 +19,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /** The fleet view as Server-Sent Events, what the dashboard at {@code /} listens to. */
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/rollouts/stream")
 public class RolloutStreamResource {
 
