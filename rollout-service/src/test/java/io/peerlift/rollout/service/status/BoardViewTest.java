@@ -125,7 +125,7 @@ class BoardViewTest {
         assertThat(stream.next(now.plusMillis(500))).as("within a second of the last").isEmpty();
         assertThat(stream.next(now.plusSeconds(2))).as("nothing changed: the rollout is over").isEmpty();
 
-        board.accept(done("10.0.7.0/24", 1, 27_000, 2));
+        board.accept(done("10.0.7.0/24", 1, 54_000, 2)); // the same as before, a new version
         Map<String, Object> change = frame(stream.next(now.plusSeconds(4)).orElseThrow());
         assertThat(change.keySet()).containsOnly("detail");
     }
