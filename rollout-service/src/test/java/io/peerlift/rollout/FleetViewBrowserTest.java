@@ -96,20 +96,25 @@ class FleetViewBrowserTest {
 
         // Worst first: the subnet stalled since its start two minutes ago, its WAN seed due after one round (the
         // rollout's median round of 4.5 s, as it measured none itself): at least 120 / 4.5 times slower.
-        assertThat(cell(0, "subnet")).isEqualTo(rollout.slowest());
-        assertThat(ratios().get(0)).isGreaterThanOrEqualTo(26.66);
-        assertThat(cell(0, "state")).isEqualTo("WAITING");
-        assertThat(ratios()).isSortedAccordingTo((a, b) -> Double.compare(b, a));
-        assertThat(page.text("#page-info")).isEqualTo("1–25 of 1,000 subnets");
-        assertThat(page.text("#rollout-tiles [data-tile='Stalled subnets'] .tile-value")).isEqualTo("12");
-        assertThat(browser.findElements(By.cssSelector("#growth-chart path[data-series='measured']"))).hasSize(1);
-        assertThat(browser.findElements(By.cssSelector("#growth-chart path[data-series='ideal']"))).hasSize(1);
+        // The page redraws the table every second (the ratios of running subnets move), so each read is retried.
+        eventually(() -> {
+            assertThat(cell(0, "subnet")).isEqualTo(rollout.slowest());
+            assertThat(ratios().get(0)).isGreaterThanOrEqualTo(26.66);
+            assertThat(cell(0, "state")).isEqualTo("WAITING");
+            assertThat(ratios()).isSortedAccordingTo((a, b) -> Double.compare(b, a));
+            assertThat(page.text("#page-info")).isEqualTo("1–25 of 1,000 subnets");
+            assertThat(page.text("#rollout-tiles [data-tile='Stalled subnets'] .tile-value")).isEqualTo("12");
+            assertThat(browser.findElements(By.cssSelector("#growth-chart path[data-series='measured']"))).hasSize(1);
+            assertThat(browser.findElements(By.cssSelector("#growth-chart path[data-series='ideal']"))).hasSize(1);
+        });
         page.screenshot("fleet-view.png");
 
         page.click("#subnets th[data-sort='subnet']");
-        eventually(() -> assertThat(cell(0, "subnet")).isEqualTo("10.0.0.0/24"));
-        assertThat(browser.findElement(By.cssSelector("th[data-sort='subnet']")).getAttribute("aria-sort"))
-                .isEqualTo("ascending");
+        eventually(() -> {
+            assertThat(cell(0, "subnet")).isEqualTo("10.0.0.0/24");
+            assertThat(browser.findElement(By.cssSelector("th[data-sort='subnet']")).getAttribute("aria-sort"))
+                    .isEqualTo("ascending");
+        });
         page.click("#subnets th[data-sort='subnet']");
         eventually(() -> assertThat(cell(0, "subnet")).isEqualTo("10.3.249.0/24"));
 
@@ -127,11 +132,13 @@ class FleetViewBrowserTest {
         eventually(() -> assertThat(page.text("#page-info")).isEqualTo("1–20 of 20 subnets"));
         browser.findElement(By.name("failed")).click();
         browser.findElement(By.name("q")).sendKeys("10.2.");
-        eventually(() -> assertThat(page.text("#page-info")).isEqualTo("1–25 of 250 subnets"));
-        assertThat(rows()).allSatisfy(row -> assertThat(row.getAttribute("data-subnet")).startsWith("10.2."));
+        eventually(() -> {
+            assertThat(page.text("#page-info")).isEqualTo("1–25 of 250 subnets");
+            assertThat(rows()).allSatisfy(row -> assertThat(row.getAttribute("data-subnet")).startsWith("10.2."));
+        });
 
         // A subnet in detail: its facts, its chart against the ideal, its devices (the service knows none: the status is synthetic).
-        rows().get(0).click();
+        eventually(() -> rows().get(0).click());
         eventually(() -> {
             String subnet = browser.findElement(By.id("subnet")).getAttribute("data-subnet");
             assertThat(subnet).startsWith("10.2.");
