@@ -108,9 +108,9 @@ class RolloutStreamResourceTest {
         await().atMost(WAIT).until(() -> get(waiting).statusCode() == 200);
         Map<String, Object> page = EventCodec.decode(get(waiting).body(), Map.class);
 
-        assertThat(page.get("total")).isEqualTo(2); // subnet 3, stalled, and the slowest, 25
+        assertThat(page.get("total")).isEqualTo(2); // subnet 3, stalled, and the slowest, 25, in address order
         assertThat(list(page, "rows")).extracting(row -> row.get("subnet"))
-                .containsExactly(SyntheticRollout.subnet(25), SyntheticRollout.subnet(3));
+                .containsExactly(SyntheticRollout.subnet(3), SyntheticRollout.subnet(25));
         Map<String, Object> worst = EventCodec.decode(get(service.resolve("api/rollouts/" + rolloutId + "/board?limit=1"))
                 .body(), Map.class);
         assertThat(list(worst, "rows").get(0).get("subnet")).isEqualTo(rollout.slowest());

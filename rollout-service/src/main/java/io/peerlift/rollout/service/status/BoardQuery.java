@@ -29,6 +29,9 @@ public record BoardQuery(Sort sort, boolean descending, Set<String> states, bool
     public static final BoardQuery WORST_FIRST = new BoardQuery(Sort.RATIO, true, Set.of(), false, false, null,
             null, 0, DEFAULT_LIMIT);
 
+    /** Subnets by address, each dotted or slashed part as a number (text that is not a number compares as text). */
+    static final Comparator<SubnetRow> ADDRESS_ORDER = (a, b) -> compareAddresses(a.subnet(), b.subnet());
+
     public enum Sort {
         RATIO(true, Comparator.comparing(row -> row.ratio() == null ? 0 : row.ratio())),
         /** The states in the order of concern: waiting first, done last. */
@@ -41,7 +44,8 @@ public record BoardQuery(Sort sort, boolean descending, Set<String> states, bool
                 : row.stalledSince())),
         FAILURES(true, Comparator.comparing(SubnetRow::failed).thenComparing(SubnetRow::failedAttempts)),
         WAN_BYTES(true, Comparator.comparing(SubnetRow::wanBytes)),
-        SUBNET(false, Comparator.comparing(SubnetRow::subnet));
+        /** By address, numerically: 10.0.2.0/24 before 10.0.10.0/24. */
+        SUBNET(false, ADDRESS_ORDER);
 
         private final boolean descendingByDefault;
         private final Comparator<SubnetRow> ascending;
@@ -102,7 +106,21 @@ public record BoardQuery(Sort sort, boolean descending, Set<String> states, bool
     /** The table's order; ties go to the subnet's address, so a page is stable. */
     public Comparator<SubnetRow> order() {
         Comparator<SubnetRow> primary = descending ? sort.ascending.reversed() : sort.ascending;
-        return Comparator.comparing(this::unknown).thenComparing(primary).thenComparing(SubnetRow::subnet);
+        return Comparator.comparing(this::unknown).thenComparing(primary).thenComparing(ADDRESS_ORDER);
+    }
+
+    static int compareAddresses(String a, String b) {
+        String[] left = a.split("[./]");
+        String[] right = b.split("[./]");
+        for (int i = 0; i < Math.min(left.length, right.length); i++) {
+            int order = left[i].matches("\\d{1,9}") && right[i].matches("\\d{1,9}")
+                    ? Integer.compare(Integer.parseInt(left[i]), Integer.parseInt(right[i]))
+                    : left[i].compareTo(right[i]);
+            if (order != 0) {
+                return order;
+            }
+        }
+        return Integer.compare(left.length, right.length);
     }
 
     /** A row without the sorted value, which goes last whichever the direction. */

@@ -103,7 +103,7 @@ public final class BoardView {
                 lastUpgrade = s.lastUpgradeAt();
             }
         }
-        rows.sort(Comparator.comparing(SubnetRow::subnet));
+        rows.sort(BoardQuery.ADDRESS_ORDER);
 
         IdealSpread.Curve rolloutCurve = IdealSpread.Curve.sum(shifted);
         Double ratio = shifted.isEmpty() ? null : rounded(IdealSpread.ratio(rolloutCurve, upgraded,
@@ -126,7 +126,7 @@ public final class BoardView {
         return growth;
     }
 
-    /** Every subnet's row, in address order. */
+    /** Every subnet's row, in address order (numerically). */
     public List<SubnetRow> rows() {
         return rows;
     }
