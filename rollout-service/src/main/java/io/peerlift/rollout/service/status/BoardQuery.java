@@ -29,8 +29,12 @@ public record BoardQuery(Sort sort, boolean descending, Set<String> states, bool
     public static final BoardQuery WORST_FIRST = new BoardQuery(Sort.RATIO, true, Set.of(), false, false, null,
             null, 0, DEFAULT_LIMIT);
 
-    /** Subnets by address, each dotted or slashed part as a number (text that is not a number compares as text). */
-    static final Comparator<SubnetRow> ADDRESS_ORDER = (a, b) -> compareAddresses(a.subnet(), b.subnet());
+    /**
+     * Subnets by address, each dotted or slashed part as a number (text that is not a number compares as text).
+     * Taken from {@link Sort#SUBNET} rather than the other way round: WORST_FIRST above initialises Sort before
+     * this field is assigned.
+     */
+    static final Comparator<SubnetRow> ADDRESS_ORDER = Sort.SUBNET.ascending;
 
     public enum Sort {
         RATIO(true, Comparator.comparing(row -> row.ratio() == null ? 0 : row.ratio())),
@@ -45,7 +49,7 @@ public record BoardQuery(Sort sort, boolean descending, Set<String> states, bool
         FAILURES(true, Comparator.comparing(SubnetRow::failed).thenComparing(SubnetRow::failedAttempts)),
         WAN_BYTES(true, Comparator.comparing(SubnetRow::wanBytes)),
         /** By address, numerically: 10.0.2.0/24 before 10.0.10.0/24. */
-        SUBNET(false, ADDRESS_ORDER);
+        SUBNET(false, (a, b) -> compareAddresses(a.subnet(), b.subnet()));
 
         private final boolean descendingByDefault;
         private final Comparator<SubnetRow> ascending;

@@ -72,6 +72,12 @@ class BoardViewTest {
         assertThat(byName.total()).as("10.0.1, 10.0.1x").isEqualTo(11);
         assertThat(byName.rows()).extracting(SubnetRow::subnet)
                 .containsExactly("10.0.11.0/24", "10.0.12.0/24", "10.0.13.0/24");
+        BoardPage byAddress = view.page(BoardQuery.parse("subnet", "asc", null, null, null, null, null, 8, 3));
+        assertThat(byAddress.rows()).extracting(SubnetRow::subnet).as("numerically, not as text")
+                .containsExactly("10.0.9.0/24", "10.0.10.0/24", "10.0.11.0/24");
+        BoardPage lastByAddress = view.page(BoardQuery.parse("subnet", "desc", null, null, null, null, null, null, 2));
+        assertThat(lastByAddress.rows()).extracting(SubnetRow::subnet)
+                .containsExactly("10.9.0.0/24", "10.0.60.0/24");
         BoardPage atLeastThree = view.page(BoardQuery.parse(null, null, null, null, null, null, 3.0, null, 50));
         assertThat(atLeastThree.rows()).allSatisfy(row -> assertThat(row.ratio()).isGreaterThanOrEqualTo(3.0));
         assertThat(atLeastThree.total()).isEqualTo(15 + 15 + 1);
