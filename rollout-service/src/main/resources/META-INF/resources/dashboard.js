@@ -597,7 +597,7 @@
   // ---- start ----
 
   let filterTimer = null;
-  document.getElementById('filters').addEventListener('input', (event) => {
+  function filter(event) {
     const form = event.currentTarget;
     Object.assign(table, {
       state: form.elements.state.value, stalled: form.elements.stalled.checked, failed: form.elements.failed.checked,
@@ -605,7 +605,10 @@
     });
     clearTimeout(filterTimer);
     filterTimer = setTimeout(follow, 250);
-  });
+  }
+  // typing fires input; a select's choice fires change (and, in most browsers but not every driver, input too)
+  document.getElementById('filters').addEventListener('input', filter);
+  document.getElementById('filters').addEventListener('change', filter);
   document.getElementById('filters').addEventListener('submit', (event) => event.preventDefault());
   document.querySelectorAll('#subnets th[data-sort]').forEach((th) => th.addEventListener('click', () => {
     const shown = state.page && state.page.sort === th.dataset.sort;
