@@ -193,16 +193,11 @@ public class EventRecorder {
                 touched.add(key.rolloutId());
             }
         }
-        int planned = 0;
-        for (RolloutSubnet subnet : subnets.values()) {
-            Rollout rollout = rollouts.get(subnet.rolloutId);
-            if (subnet.planRequested && subnet.subnet != null && rollout != null
-                    && rollout.state == RolloutState.RUNNING) {
-                scheduler.plan(rollout, subnet, now);
-                planned++;
-            }
-        }
-        metrics.subnetsPlanned(planned);
+        List<RolloutSubnet> due = subnets.values().stream().filter(subnet -> subnet.planRequested
+                && subnet.subnet != null && rollouts.containsKey(subnet.rolloutId)
+                && rollouts.get(subnet.rolloutId).state == RolloutState.RUNNING).toList();
+        SubnetScheduler.forEachFlushedOnce(due, subnet -> scheduler.plan(rollouts.get(subnet.rolloutId), subnet, now));
+        metrics.subnetsPlanned(due.size());
         if (!touched.isEmpty()) {
             recorded.fire(new FactsRecorded(touched));
         }

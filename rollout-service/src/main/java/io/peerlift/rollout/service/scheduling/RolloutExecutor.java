@@ -146,7 +146,7 @@ public class RolloutExecutor {
             List<RolloutSubnet> claimed = RolloutSubnet.claim(rolloutId, claim, pass.waits(), now,
                     config.scheduler().subnetsPerTransaction());
 
-            claimed.forEach(subnet -> step.apply(rollout, subnet, now));
+            SubnetScheduler.forEachFlushedOnce(claimed, subnet -> step.apply(rollout, subnet, now));
             return claimed.size();
         });
     }
@@ -205,27 +205,48 @@ public class RolloutExecutor {
         });
     }
 
-    /** The rollout-wide decisions, under the rollout's lock: error threshold, completion, cancelled. */
+    /**
+     * The rollout-wide decisions: error threshold, completion, cancelled. Nearly every pass decides nothing, so
+     * the rollout is read without its lock first and locked only to move it, deciding again under the lock;
+     * otherwise every pass queued behind the status publisher and the other workers for that lock.
+     */
     private void decide(String rolloutId) {
+        boolean moves = QuarkusTransaction.requiringNew().call(() -> {
+            Rollout rollout = Rollout.findById(rolloutId);
+            return rollout != null && decision(rollout, RolloutSubnet.totals(rolloutId)).isPresent();
+        });
+        if (!moves) {
+            return;
+        }
         QuarkusTransaction.requiringNew().run(() -> {
-            Instant now = Instant.now();
             Rollout rollout = Rollout.lockForUpdate(rolloutId);
-            if (rollout == null) {
-                return;
-            }
-            DeviceCounts totals = RolloutSubnet.totals(rolloutId);
-            boolean done = totals.total() > 0 && totals.unfinished() == 0;
-            Optional<String> tooManyFailures = new ErrorThreshold(rollout.errorThresholdPercent)
-                    .exceededBy(totals, rollout.failuresAcknowledged);
-            if (rollout.state == RolloutState.RUNNING && tooManyFailures.isPresent()) {
-                move(rollout, RolloutTransition.PAUSE_ON_ERRORS, tooManyFailures.get(), now);
-            } else if (rollout.state == RolloutState.CANCELLING && totals.unfinished() == 0) {
-                move(rollout, RolloutTransition.CANCELLED, "cancelled by operator", now);
-            } else if (done && RolloutTransition.COMPLETE.appliesTo(rollout.state)) {
-                move(rollout, RolloutTransition.COMPLETE, totals.upgraded + " upgraded, " + totals.failed + " failed",
-                        now);
+            if (rollout != null) {
+                decision(rollout, RolloutSubnet.totals(rolloutId))
+                        .ifPresent(decided -> move(rollout, decided.transition(), decided.reason(), Instant.now()));
             }
         });
+    }
+
+    /** A rollout-wide move and why. */
+    record Decision(RolloutTransition transition, String reason) {
+    }
+
+    /** The move the rollout's counts call for, if any. */
+    static Optional<Decision> decision(Rollout rollout, DeviceCounts totals) {
+        boolean done = totals.total() > 0 && totals.unfinished() == 0;
+        Optional<String> tooManyFailures = new ErrorThreshold(rollout.errorThresholdPercent)
+                .exceededBy(totals, rollout.failuresAcknowledged);
+        if (rollout.state == RolloutState.RUNNING && tooManyFailures.isPresent()) {
+            return Optional.of(new Decision(RolloutTransition.PAUSE_ON_ERRORS, tooManyFailures.get()));
+        }
+        if (rollout.state == RolloutState.CANCELLING && totals.unfinished() == 0) {
+            return Optional.of(new Decision(RolloutTransition.CANCELLED, "cancelled by operator"));
+        }
+        if (done && RolloutTransition.COMPLETE.appliesTo(rollout.state)) {
+            return Optional.of(new Decision(RolloutTransition.COMPLETE,
+                    totals.upgraded + " upgraded, " + totals.failed + " failed"));
+        }
+        return Optional.empty();
     }
 
     private void move(Rollout rollout, RolloutTransition transition, String reason, Instant now) {

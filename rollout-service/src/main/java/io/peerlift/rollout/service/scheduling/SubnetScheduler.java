@@ -13,13 +13,17 @@ import io.peerlift.rollout.domain.RolloutSubnet;
 import io.peerlift.rollout.domain.SubnetPlanner;
 import io.peerlift.rollout.service.RolloutMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.hibernate.FlushMode;
+import org.hibernate.Session;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -41,6 +45,25 @@ public class SubnetScheduler {
         this.outbox = outbox;
         this.config = config;
         this.metrics = metrics;
+    }
+
+    /**
+     * Applies {@code step} ({@link #plan}, {@link #cancel}) to each subnet after one flush of what the transaction
+     * changed before, and with no automatic flush before the steps' queries. A step reads only its own subnet's
+     * rows and the inventory, which the steps of other subnets do not change (the count of WAN seeds across
+     * subnets flushes itself); the automatic flush dirty-checked every entity of the transaction before each of
+     * those queries, a quarter of the consumer's CPU with polls of 500 events.
+     */
+    public static void forEachFlushedOnce(Collection<RolloutSubnet> subnets, Consumer<RolloutSubnet> step) {
+        Session session = RolloutSubnet.getSession();
+        session.flush();
+        FlushMode previous = session.getHibernateFlushMode();
+        session.setHibernateFlushMode(FlushMode.COMMIT);
+        try {
+            subnets.forEach(step);
+        } finally {
+            session.setHibernateFlushMode(previous);
+        }
     }
 
     /**
