@@ -72,11 +72,20 @@ class RolloutStreamResourceTest {
     @Test
     void sendsWhatTheBrowserShowsThenOnlyWhatChanged() throws Exception {
         producer.publishAll(rollout.records(1, 0));
+        // The board first holds every subnet, so that the frame on connect is the whole view; connected earlier,
+        // later frames carry only what changed, and none of them the rollouts again.
+        URI board = service.resolve("api/rollouts/" + rolloutId + "/board");
+        await().atMost(WAIT).until(() -> {
+            HttpResponse<String> response = get(board);
+            return response.statusCode() == 200
+                    && ((Number) EventCodec.decode(response.body(), Map.class).get("total")).intValue() == SUBNETS;
+        });
         BlockingQueue<Map<String, Object>> frames = subscribe("rollout=" + rolloutId + "&sort=subnet&limit=10&subnet="
                 + URLEncoder.encode(SyntheticRollout.subnet(3), StandardCharsets.UTF_8));
 
-        Map<String, Object> first = next(frames, frame -> frame.containsKey("page")
-                && ((Number) map(frame, "page").get("total")).intValue() == SUBNETS);
+        Map<String, Object> first = frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(first).as("the frame on connect").isNotNull();
+        assertThat(((Number) map(first, "page").get("total")).intValue()).isEqualTo(SUBNETS);
         assertThat(first.keySet()).contains("rollouts", "summary", "ideal", "growth", "page", "rows", "detail");
         assertThat((List<?>) map(first, "page").get("subnets")).hasSize(10).first()
                 .isEqualTo(SyntheticRollout.subnet(0));
