@@ -139,7 +139,7 @@ public final class AgentTrafficBench {
     private static DeviceCommand.Upgrade upgrade(String id, String cidr) {
         return new DeviceCommand.Upgrade(UUID.randomUUID(), id, cidr, Instant.now(), UUID.randomUUID().toString(),
                 "base-system", "12.7.4", "a".repeat(64), SourcePolicy.PEER_THEN_WAN,
-                "http://rollout-service:8083/api/apps", 1, null);
+                "http://rollout-service:8083/api/apps", 1, null, null);
     }
 
     private static void awaitReady(int port, Process gateway, Path work) throws Exception {

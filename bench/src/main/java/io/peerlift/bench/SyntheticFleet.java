@@ -229,37 +229,37 @@ final class SyntheticFleet implements AutoCloseable {
         int attempt = upgrade.attempt();
         if (upgrade.sourcePolicy() != SourcePolicy.WAN_SEED) {
             emit(device, (id, at, seq) -> new DeviceEvent.DiscoveryRequested(UUID.randomUUID(), id, device.subnet, at,
-                    seq, rollout, command, attempt, target.app(), target.version(), 1));
+                    seq, 1, rollout, command, attempt, target.app(), target.version(), 1));
             List<PeerOffer> offers = peer == null ? List.of() : List.of(new PeerOffer(peer.id, peer.ip, 22335,
                     target.app(), target.version(), target.manifestSha256(), 0, 1));
             emit(device, (id, at, seq) -> new DeviceEvent.DiscoveryAnswered(UUID.randomUUID(), id, device.subnet, at,
-                    seq, rollout, command, attempt, target.app(), target.version(), 1, offers));
+                    seq, 1, rollout, command, attempt, target.app(), target.version(), 1, offers));
         }
         DownloadSource source = peer == null ? DownloadSource.WAN : DownloadSource.PEER;
-        emit(device, (id, at, seq) -> new DeviceEvent.DownloadStarted(UUID.randomUUID(), id, device.subnet, at, seq,
+        emit(device, (id, at, seq) -> new DeviceEvent.DownloadStarted(UUID.randomUUID(), id, device.subnet, at, seq, 1,
                 rollout, command, attempt, target.app(), target.version(), source, peer == null ? null : peer.id,
                 packageBytes));
         boolean fromPeer = peer != null;
-        emit(device, (id, at, seq) -> new DeviceEvent.DownloadCompleted(UUID.randomUUID(), id, device.subnet, at, seq,
+        emit(device, (id, at, seq) -> new DeviceEvent.DownloadCompleted(UUID.randomUUID(), id, device.subnet, at, seq, 1,
                 rollout, command, attempt, target.app(), target.version(), packageBytes, source,
                 fromPeer ? packageBytes : 0, fromPeer ? 0 : packageBytes, 0));
         if (fromPeer) {
             slotFreed(device.subnetIndex, target.version());
-            emit(peer, (id, at, seq) -> new DeviceEvent.UploadCompleted(UUID.randomUUID(), id, peer.subnet, at, seq,
+            emit(peer, (id, at, seq) -> new DeviceEvent.UploadCompleted(UUID.randomUUID(), id, peer.subnet, at, seq, 1,
                     device.id, target.app(), target.version(), packageBytes));
         }
         String from = device.osVersion;
-        emit(device, (id, at, seq) -> new DeviceEvent.UpgradeStarted(UUID.randomUUID(), id, device.subnet, at, seq,
+        emit(device, (id, at, seq) -> new DeviceEvent.UpgradeStarted(UUID.randomUUID(), id, device.subnet, at, seq, 1,
                 rollout, command, attempt, target.app(), target.version(), from));
         device.osVersion = target.version();
         List<AppRef> apps = new ArrayList<>(device.apps);
         apps.add(target);
         device.apps = List.copyOf(apps);
-        emit(device, (id, at, seq) -> new DeviceEvent.UpgradeCompleted(UUID.randomUUID(), id, device.subnet, at, seq,
+        emit(device, (id, at, seq) -> new DeviceEvent.UpgradeCompleted(UUID.randomUUID(), id, device.subnet, at, seq, 1,
                 rollout, command, attempt, target.app(), target.version(), target.version(), 0, 0));
         device.serving = true;
         announce(device);
-        emit(device, (id, at, seq) -> new DeviceEvent.PeerServerStarted(UUID.randomUUID(), id, device.subnet, at, seq,
+        emit(device, (id, at, seq) -> new DeviceEvent.PeerServerStarted(UUID.randomUUID(), id, device.subnet, at, seq, 1,
                 device.ip, 22335, 1, device.apps));
         slotFreed(device.subnetIndex, target.version());
     }
@@ -288,7 +288,7 @@ final class SyntheticFleet implements AutoCloseable {
     }
 
     private void announce(Device device) {
-        emit(device, (id, at, seq) -> new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), id, device.subnet, at, seq,
+        emit(device, (id, at, seq) -> new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), id, device.subnet, at, seq, 1,
                 device.ip, device.osVersion, device.apps,
                 device.serving ? new PeerServerState(true, 22335, 1, 0) : PeerServerState.stopped(22335)));
     }

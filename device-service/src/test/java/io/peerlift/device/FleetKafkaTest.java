@@ -108,14 +108,14 @@ class FleetKafkaTest {
     private DeviceCommand.Upgrade upgrade(String deviceId) {
         return new DeviceCommand.Upgrade(UUID.randomUUID(), deviceId, SUBNET_1, Instant.now(), "fleet-rollout",
                 "base-system", "12.7.4", FleetProfile.SEED_MANIFEST.manifestSha256(), SourcePolicy.PEER_ONLY,
-                "http://127.0.0.1:9/unused", 1, TestReleaseKey.sign(FleetProfile.SEED_MANIFEST));
+                "http://127.0.0.1:9/unused", 1, TestReleaseKey.sign(FleetProfile.SEED_MANIFEST), null);
     }
 
     private static DeviceCommand.Upgrade upgrade(String deviceId, String subnet, AppManifest release,
                                                  String repositoryUrl, ReleaseSignature signature) {
         return new DeviceCommand.Upgrade(UUID.randomUUID(), deviceId, subnet, Instant.now(), "forged-rollout",
                 release.app(), release.version(), release.manifestSha256(), SourcePolicy.WAN_SEED, repositoryUrl, 3,
-                signature);
+                signature, null);
     }
 
     private static AppManifest release(String version, byte[] payload) {

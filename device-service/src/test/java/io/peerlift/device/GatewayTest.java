@@ -84,7 +84,8 @@ class GatewayTest {
 
     private DeviceCommand.Upgrade upgrade(String deviceId, int attempt) {
         return new DeviceCommand.Upgrade(UUID.randomUUID(), deviceId, SUBNET, Instant.now(), "gw-rollout", "base-system",
-                "12.7.4", "a".repeat(64), SourcePolicy.PEER_THEN_WAN, "http://repo/api/apps", attempt, null);
+                "12.7.4", "a".repeat(64), SourcePolicy.PEER_THEN_WAN, "http://repo/api/apps", attempt, null,
+                null);
     }
 
     private DeviceConfig config(String deviceId, long revision) {
@@ -136,9 +137,9 @@ class GatewayTest {
     void anAgentsEventsReachTheTopicAndItCannotSpeakForAnotherDevice() {
         link = new GatewayLink(vertx, gatewayUrl(), agent, new DeviceToken(DeviceTokens.file(agent)),
                 Duration.ofSeconds(1));
-        DeviceEvent announced = new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), agent, SUBNET, Instant.now(), 7,
+        DeviceEvent announced = new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), agent, SUBNET, Instant.now(), 7, 1,
                 "10.20.30.7", "11.11.150", List.of(), PeerServerState.stopped(22335));
-        link.publish(announced);
+        link.post(List.of(announced));
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStackTestResource.shared().kafkaBootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "gateway-test-" + UUID.randomUUID(),
@@ -152,7 +153,7 @@ class GatewayTest {
         }
 
         String impostor = "[" + EventCodec.encode(new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), "someone-else",
-                SUBNET, Instant.now(), 1, "10.20.30.8", "11.11.150", List.of(), PeerServerState.stopped(22335))) + "]";
+                SUBNET, Instant.now(), 1, 1, "10.20.30.8", "11.11.150", List.of(), PeerServerState.stopped(22335))) + "]";
         asDevice(agent).contentType("application/json").body(impostor).post("/api/gateway/v1/devices/{id}/events", agent)
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("only its own events"));
@@ -172,7 +173,7 @@ class GatewayTest {
     @Test
     void noDeviceCanSpeakForAnotherOrSilenceItWithAHugeSeq() {
         String forged = "[" + EventCodec.encode(new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), agent, SUBNET,
-                Instant.now(), Long.MAX_VALUE, "10.20.30.66", "11.11.150", List.of(), PeerServerState.stopped(22335)))
+                Instant.now(), Long.MAX_VALUE, 1, "10.20.30.66", "11.11.150", List.of(), PeerServerState.stopped(22335)))
                 + "]";
         given().contentType("application/json").body(forged).post("/api/gateway/v1/devices/{id}/events", agent)
                 .then().statusCode(401).contentType("application/problem+json");
@@ -187,7 +188,7 @@ class GatewayTest {
         asDevice("mallory").get("/api/gateway/v1/devices/{id}/commands?wait=0", agent).then().statusCode(403);
         asAdmin().get("/api/gateway/v1/devices/{id}/config?wait=0", agent).then().statusCode(403);
 
-        DeviceEvent own = new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), agent, SUBNET, Instant.now(), 8,
+        DeviceEvent own = new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), agent, SUBNET, Instant.now(), 8, 1,
                 "10.20.30.7", "11.11.150", List.of(), PeerServerState.stopped(22335));
         asDevice(agent).contentType("application/json").body("[" + EventCodec.encode(own) + "]")
                 .post("/api/gateway/v1/devices/{id}/events", agent).then().statusCode(200);

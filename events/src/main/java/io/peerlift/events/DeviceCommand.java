@@ -32,6 +32,18 @@ public sealed interface DeviceCommand {
     int attempt();
 
     /**
+     * When the command stops meaning anything: the rollout no longer waits for an answer (its device timeout), so a
+     * device drops it unread, and a replay of the retained topic (a device that lost its state) changes nothing.
+     * Null from a producer older than this contract: it never expires.
+     */
+    Instant expiresAt();
+
+    /** Whether the command expired by {@code now} (the device's clock). */
+    default boolean expiredAt(Instant now) {
+        return expiresAt() != null && !now.isBefore(expiresAt());
+    }
+
+    /**
      * Fetch, verify and install {@code app} {@code version}. {@code attempt} starts at 1 and rises with each
      * counted retry, so a device can tell a re-delivered command from a retry. {@code signature} is the release
      * key's signature the repository accepted with the upload: a device installs only a release that a key of its
@@ -41,7 +53,8 @@ public sealed interface DeviceCommand {
      */
     record Upgrade(UUID commandId, String deviceId, String subnet, Instant issuedAt, String rolloutId,
                    String app, String version, String manifestSha256, SourcePolicy sourcePolicy,
-                   String repositoryUrl, int attempt, ReleaseSignature signature) implements DeviceCommand {
+                   String repositoryUrl, int attempt, ReleaseSignature signature, Instant expiresAt)
+            implements DeviceCommand {
         public Upgrade {
             Limits.requireDeviceId(deviceId);
         }
@@ -51,7 +64,7 @@ public sealed interface DeviceCommand {
      * Stop the rollout's download or pending upgrade on this device, keeping verified chunks; {@code attempt} is
      * the attempt being cancelled.
      */
-    record Cancel(UUID commandId, String deviceId, String subnet, Instant issuedAt, String rolloutId, int attempt)
+    record Cancel(UUID commandId, String deviceId, String subnet, Instant issuedAt, String rolloutId, int attempt, Instant expiresAt)
             implements DeviceCommand {
         public Cancel {
             Limits.requireDeviceId(deviceId);

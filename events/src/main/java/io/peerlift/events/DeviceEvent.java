@@ -18,9 +18,9 @@ import java.util.UUID;
 /**
  * Everything a device reports, published to {@link Topics#DEVICE_EVENTS} keyed by {@link #subnet()}.
  * <p>
- * {@link #seq()} rises by one with every event a device emits (across restarts, the agent persists it), so a
- * consumer drops an event whose seq it has already applied for that device: duplicates and stale
- * re-deliveries change nothing. {@link #eventId()} is unique per event for consumers that de-duplicate by id.
+ * {@link #seq()} rises by one with every event a device emits (across restarts, the agent persists it) within one
+ * {@link #epoch()}, so a consumer drops an event that does not {@link #follows follow} the last it applied for that
+ * device: duplicates and stale re-deliveries change nothing, and a device that lost its state is a new incarnation. {@link #eventId()} is unique per event for consumers that de-duplicate by id.
  * Every event names its device by an id within {@link Limits#requireDeviceId}: decoding refuses any other.
  * The events of a download or upgrade that a rollout commanded are {@link Answer}s: they carry the rollout, the
  * id and the attempt of the Upgrade they answer, so a consumer can drop a late event of an older attempt.
@@ -55,6 +55,22 @@ public sealed interface DeviceEvent {
     long seq();
 
     /**
+     * The device's incarnation: it changes (and rises) whenever the device starts without its state (a fresh data
+     * directory) and so restarts {@link #seq()} at 1. Events order by (epoch, seq), see {@link #follows}. A producer
+     * older than this contract sends none: it reads as 0, the oldest incarnation.
+     */
+    long epoch();
+
+    /**
+     * Whether this event comes after the device's last applied one, at ({@code appliedEpoch}, {@code appliedSeq}):
+     * a newer incarnation (whatever its seq), or a higher seq of the same one. An event of an older incarnation, or
+     * a seq already applied, is a duplicate or a late straggler and changes nothing.
+     */
+    default boolean follows(long appliedEpoch, long appliedSeq) {
+        return epoch() > appliedEpoch || epoch() == appliedEpoch && seq() > appliedSeq;
+    }
+
+    /**
      * An event that answers an {@link DeviceCommand.Upgrade}: {@code commandId} and {@code attempt} are those of
      * the command the device is carrying out when it emits the event (the newest attempt it received, when a
      * retry reached a device still working on an earlier one). A producer older than this contract leaves
@@ -74,7 +90,7 @@ public sealed interface DeviceEvent {
     }
 
     /** Heartbeat and first contact: who the device is, what it holds and whether it serves. */
-    record DeviceAnnounced(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+    record DeviceAnnounced(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq, @OlderProducer long epoch,
                            String ip, String osVersion, List<AppRef> apps, PeerServerState peerServer)
             implements DeviceEvent {
         public DeviceAnnounced {
@@ -84,7 +100,7 @@ public sealed interface DeviceEvent {
     }
 
     /** The device broadcast "who has app X version V" in its subnet. */
-    record DiscoveryRequested(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+    record DiscoveryRequested(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq, @OlderProducer long epoch,
                               String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version, int round)
             implements Answer {
         public DiscoveryRequested {
@@ -93,7 +109,7 @@ public sealed interface DeviceEvent {
     }
 
     /** The answers the device collected in one discovery window (possibly none). */
-    record DiscoveryAnswered(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+    record DiscoveryAnswered(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq, @OlderProducer long epoch,
                              String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version, int round,
                              List<PeerOffer> offers) implements Answer {
         public DiscoveryAnswered {
@@ -103,7 +119,7 @@ public sealed interface DeviceEvent {
     }
 
     /** A download began; {@code peerId} is the first peer used, null for the WAN. */
-    record DownloadStarted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+    record DownloadStarted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq, @OlderProducer long epoch,
                            String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version,
                            DownloadSource source, String peerId, long totalBytes) implements Answer {
         public DownloadStarted {
@@ -112,7 +128,7 @@ public sealed interface DeviceEvent {
     }
 
     /** Throttled progress of a running download. */
-    record DownloadProgress(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+    record DownloadProgress(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq, @OlderProducer long epoch,
                             String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version,
                             long bytesDone, long totalBytes, String peerId) implements Answer {
         public DownloadProgress {
@@ -125,7 +141,7 @@ public sealed interface DeviceEvent {
      * {@code wanBytes} say exactly how many came from each, counting refetches of bad chunks;
      * {@code durationMillis} is the transfer, from the first payload request to the last verified chunk.
      */
-    record DownloadCompleted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+    record DownloadCompleted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq, @OlderProducer long epoch,
                              String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version, long bytes,
                              DownloadSource source, long peerBytes, long wanBytes, long durationMillis)
             implements Answer {
@@ -135,7 +151,7 @@ public sealed interface DeviceEvent {
     }
 
     /** The download gave up; {@code bytesSoFar} verified bytes are kept for a retry. */
-    record DownloadFailed(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+    record DownloadFailed(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq, @OlderProducer long epoch,
                           String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version, String reason,
                           long bytesSoFar, long peerBytes, long wanBytes) implements Answer {
         public DownloadFailed {
@@ -143,7 +159,7 @@ public sealed interface DeviceEvent {
         }
     }
 
-    record UpgradeStarted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+    record UpgradeStarted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq, @OlderProducer long epoch,
                           String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version,
                           String fromOsVersion) implements Answer {
         public UpgradeStarted {
@@ -156,7 +172,7 @@ public sealed interface DeviceEvent {
      * device measured for the install and for the reboot (0 for an app that needs none), so that the round
      * time of a subnet can be told from its devices' own clocks.
      */
-    record UpgradeCompleted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+    record UpgradeCompleted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq, @OlderProducer long epoch,
                             String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version,
                             String newOsVersion, long installMillis, long rebootMillis) implements Answer {
         public UpgradeCompleted {
@@ -164,7 +180,7 @@ public sealed interface DeviceEvent {
         }
     }
 
-    record UpgradeFailed(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+    record UpgradeFailed(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq, @OlderProducer long epoch,
                          String rolloutId, UUID commandId, @OlderProducer int attempt, String app, String version, String reason)
             implements Answer {
         public UpgradeFailed {
@@ -173,7 +189,7 @@ public sealed interface DeviceEvent {
     }
 
     /** The peer update server accepts downloads of {@code apps}, at most {@code capacity} at once. */
-    record PeerServerStarted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+    record PeerServerStarted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq, @OlderProducer long epoch,
                              String ip, int port, int capacity, List<AppRef> apps) implements DeviceEvent {
         public PeerServerStarted {
             Limits.requireDeviceId(deviceId);
@@ -181,7 +197,7 @@ public sealed interface DeviceEvent {
         }
     }
 
-    record PeerServerStopped(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+    record PeerServerStopped(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq, @OlderProducer long epoch,
                              int port, String reason) implements DeviceEvent {
         public PeerServerStopped {
             Limits.requireDeviceId(deviceId);
@@ -189,7 +205,7 @@ public sealed interface DeviceEvent {
     }
 
     /** This device, as a peer, finished serving {@code bytes} of an app to {@code toDeviceId}. */
-    record UploadCompleted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq,
+    record UploadCompleted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq, @OlderProducer long epoch,
                            String toDeviceId, String app, String version, long bytes) implements DeviceEvent {
         public UploadCompleted {
             Limits.requireDeviceId(deviceId);

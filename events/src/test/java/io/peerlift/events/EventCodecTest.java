@@ -23,28 +23,28 @@ class EventCodecTest {
 
     static Stream<DeviceEvent> everyEventType() {
         return Stream.of(
-                new DeviceEvent.DeviceAnnounced(id(), "d1", SUBNET, AT, 1, "10.1.2.7", "11.11.150", List.of(BASE_SYSTEM),
+                new DeviceEvent.DeviceAnnounced(id(), "d1", SUBNET, AT, 1, 1, "10.1.2.7", "11.11.150", List.of(BASE_SYSTEM),
                         new PeerServerState(true, 22335, 2, 1)),
-                new DeviceEvent.DiscoveryRequested(id(), "d1", SUBNET, AT, 2, "r1", COMMAND, 2, "base-system", "12.7.4", 1),
-                new DeviceEvent.DiscoveryAnswered(id(), "d1", SUBNET, AT, 3, "r1", COMMAND, 2, "base-system", "12.7.4", 1,
+                new DeviceEvent.DiscoveryRequested(id(), "d1", SUBNET, AT, 2, 1, "r1", COMMAND, 2, "base-system", "12.7.4", 1),
+                new DeviceEvent.DiscoveryAnswered(id(), "d1", SUBNET, AT, 3, 1, "r1", COMMAND, 2, "base-system", "12.7.4", 1,
                         List.of(new PeerOffer("p1", "10.1.2.9", 22335, "base-system", "12.7.4", HASH, 0, 1))),
-                new DeviceEvent.DownloadStarted(id(), "d1", SUBNET, AT, 4, "r1", COMMAND, 2, "base-system", "12.7.4",
+                new DeviceEvent.DownloadStarted(id(), "d1", SUBNET, AT, 4, 1, "r1", COMMAND, 2, "base-system", "12.7.4",
                         DownloadSource.PEER, "p1", 100),
-                new DeviceEvent.DownloadProgress(id(), "d1", SUBNET, AT, 5, "r1", COMMAND, 2, "base-system", "12.7.4", 50,
+                new DeviceEvent.DownloadProgress(id(), "d1", SUBNET, AT, 5, 1, "r1", COMMAND, 2, "base-system", "12.7.4", 50,
                         100, "p1"),
-                new DeviceEvent.DownloadCompleted(id(), "d1", SUBNET, AT, 6, "r1", COMMAND, 2, "base-system", "12.7.4",
+                new DeviceEvent.DownloadCompleted(id(), "d1", SUBNET, AT, 6, 1, "r1", COMMAND, 2, "base-system", "12.7.4",
                         100, DownloadSource.PEER, 100, 0, 1234),
-                new DeviceEvent.DownloadFailed(id(), "d1", SUBNET, AT, 7, "r1", COMMAND, 2, "base-system", "12.7.4",
+                new DeviceEvent.DownloadFailed(id(), "d1", SUBNET, AT, 7, 1, "r1", COMMAND, 2, "base-system", "12.7.4",
                         "no peer answered", 40, 40, 0),
-                new DeviceEvent.UpgradeStarted(id(), "d1", SUBNET, AT, 8, "r1", COMMAND, 2, "base-system", "12.7.4",
+                new DeviceEvent.UpgradeStarted(id(), "d1", SUBNET, AT, 8, 1, "r1", COMMAND, 2, "base-system", "12.7.4",
                         "11.11.150"),
-                new DeviceEvent.UpgradeCompleted(id(), "d1", SUBNET, AT, 9, "r1", COMMAND, 2, "base-system", "12.7.4",
+                new DeviceEvent.UpgradeCompleted(id(), "d1", SUBNET, AT, 9, 1, "r1", COMMAND, 2, "base-system", "12.7.4",
                         "12.7.4", 1500, 2000),
-                new DeviceEvent.UpgradeFailed(id(), "d1", SUBNET, AT, 10, "r1", COMMAND, 2, "base-system", "12.7.4",
+                new DeviceEvent.UpgradeFailed(id(), "d1", SUBNET, AT, 10, 1, "r1", COMMAND, 2, "base-system", "12.7.4",
                         "disk full"),
-                new DeviceEvent.PeerServerStarted(id(), "d1", SUBNET, AT, 11, "10.1.2.7", 22335, 2, List.of(BASE_SYSTEM)),
-                new DeviceEvent.PeerServerStopped(id(), "d1", SUBNET, AT, 12, 22335, "configuration disabled it"),
-                new DeviceEvent.UploadCompleted(id(), "d1", SUBNET, AT, 13, "d2", "base-system", "12.7.4", 100));
+                new DeviceEvent.PeerServerStarted(id(), "d1", SUBNET, AT, 11, 1, "10.1.2.7", 22335, 2, List.of(BASE_SYSTEM)),
+                new DeviceEvent.PeerServerStopped(id(), "d1", SUBNET, AT, 12, 1, 22335, "configuration disabled it"),
+                new DeviceEvent.UploadCompleted(id(), "d1", SUBNET, AT, 13, 1, "d2", "base-system", "12.7.4", 100));
     }
 
     @ParameterizedTest
@@ -85,14 +85,36 @@ class EventCodecTest {
         DeviceEvent.Answer answer = (DeviceEvent.Answer) EventCodec.decodeEvent(json);
         assertThat(answer.commandId()).isNull();
         assertThat(answer.attempt()).isZero();
+        assertThat(answer.epoch()).isZero();
+    }
+
+    @Test
+    void eventsOrderByEpochThenSeq() {
+        DeviceEvent freshIncarnation = new DeviceEvent.PeerServerStopped(id(), "d1", SUBNET, AT, 1, 7, 22335, "x");
+
+        assertThat(freshIncarnation.follows(6, 9_000)).as("a new epoch is not a duplicate").isTrue();
+        assertThat(freshIncarnation.follows(7, 0)).isTrue();
+        assertThat(freshIncarnation.follows(7, 1)).as("the same seq of the same epoch").isFalse();
+        assertThat(freshIncarnation.follows(8, 0)).as("a late event of an older epoch").isFalse();
+    }
+
+    @Test
+    void aCommandExpiresAtItsDeadlineAndOneFromAnOlderProducerNever() {
+        DeviceCommand cancel = new DeviceCommand.Cancel(id(), "d1", SUBNET, AT, "r1", 2, AT.plusSeconds(300));
+        String older = "{\"type\":\"Cancel\",\"commandId\":\"" + id() + "\",\"deviceId\":\"d1\",\"subnet\":\""
+                + SUBNET + "\",\"issuedAt\":\"2026-11-28T10:15:30Z\",\"rolloutId\":\"r1\",\"attempt\":2}";
+
+        assertThat(cancel.expiredAt(AT.plusSeconds(299))).isFalse();
+        assertThat(cancel.expiredAt(AT.plusSeconds(300))).isTrue();
+        assertThat(EventCodec.decodeCommand(older).expiredAt(AT.plus(java.time.Duration.ofDays(365)))).isFalse();
     }
 
     @Test
     void commandsSurviveTheRoundTrip() {
         DeviceCommand upgrade = new DeviceCommand.Upgrade(id(), "d1", SUBNET, AT, "r1", "base-system", "12.7.4", HASH,
                 SourcePolicy.PEER_THEN_WAN, "http://repo:8083", 2,
-                new ReleaseSignature("0123456789abcdef", "12.7.0", "c2lnbmF0dXJl"));
-        DeviceCommand cancel = new DeviceCommand.Cancel(id(), "d1", SUBNET, AT, "r1", 2);
+                new ReleaseSignature("0123456789abcdef", "12.7.0", "c2lnbmF0dXJl"), AT.plusSeconds(300));
+        DeviceCommand cancel = new DeviceCommand.Cancel(id(), "d1", SUBNET, AT, "r1", 2, AT.plusSeconds(300));
 
         assertThat(EventCodec.decodeCommand(EventCodec.encode(upgrade))).isEqualTo(upgrade);
         assertThat(EventCodec.decodeCommand(EventCodec.encode(cancel))).isEqualTo(cancel);

@@ -38,7 +38,7 @@ class LimitsTest {
     void eventsAndConfigurationsRefuseIdsAndPathsBeyondTheLimits() {
         String tooLong = "d".repeat(Limits.MAX_DEVICE_ID_LENGTH + 1);
         String event = EventCodec.encode(new DeviceEvent.PeerServerStopped(UUID.randomUUID(), "d1",
-                "10.1.2.0/24", Instant.EPOCH, 1, 22335, "stopped")).replace("\"d1\"", "\"" + tooLong + "\"");
+                "10.1.2.0/24", Instant.EPOCH, 1, 1, 22335, "stopped")).replace("\"d1\"", "\"" + tooLong + "\"");
         assertThatThrownBy(() -> EventCodec.decode(event, DeviceEvent.class)).hasMessageContaining("at most 128");
 
         List<Long> deepest = new ArrayList<>();

@@ -39,6 +39,8 @@ public final class LocalKafka implements AutoCloseable {
     private final Path dataDir;
     private final int brokerPort;
     private final int controllerPort;
+    /** One cluster per instance, so that {@link #start} after {@link #close} (a broker restart) finds its own logs. */
+    private final String clusterId = Uuid.randomUuid().toString();
     private KafkaRaftServer server;
 
     public LocalKafka(Path dataDir, int brokerPort) {
@@ -94,7 +96,7 @@ public final class LocalKafka implements AutoCloseable {
 
     private void format(Path configFile) {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        String[] args = {"format", "-t", Uuid.randomUuid().toString(), "-c", configFile.toString(), "--ignore-formatted"};
+        String[] args = {"format", "-t", clusterId, "-c", configFile.toString(), "--ignore-formatted"};
         int exit = StorageTool.execute(args, new PrintStream(output, true, StandardCharsets.UTF_8));
         if (exit != 0) {
             throw new IllegalStateException("formatting the Kafka log directory failed: " + output.toString(StandardCharsets.UTF_8));

@@ -48,6 +48,21 @@ class DeviceEventConsumerTest {
     }
 
     @Test
+    void aDeviceThatLostItsStateIsANewIncarnationAndTheOldOnesStragglersAreDropped() {
+        String device = fleet.id("d01");
+        fleet.send(fleet.announced("d01", 5, "11.11.150", 900, 1));
+        Fleet.awaitDevice(device, "11.11.150");
+        // An empty data directory: seq 1 again, in a later epoch, is no duplicate.
+        fleet.send(fleet.announced("d01", 6, "12.7.4", 1, 2));
+        Fleet.awaitDevice(device, "12.7.4");
+        // A late event of the old incarnation (a higher seq of an older epoch) is dropped; the new one goes on.
+        fleet.send(fleet.announced("d01", 7, "11.11.150", 901, 1));
+        fleet.send(fleet.announced("d01", 8, "12.7.4", 2, 2));
+        await().untilAsserted(() -> asAdmin().get("/api/devices/{id}", device).then().body("ip", equalTo(fleet.ip(8))));
+        asAdmin().get("/api/devices/{id}", device).then().body("osVersion", equalTo("12.7.4"));
+    }
+
+    @Test
     void heartbeatsKeepTheInventoryCurrentWithoutRepublishingAnUnchangedConfiguration() {
         String device = fleet.id("d01");
         fleet.send(fleet.upgraded("d01", "12.7.4", 1));

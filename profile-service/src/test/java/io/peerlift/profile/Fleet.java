@@ -49,13 +49,18 @@ final class Fleet {
     }
 
     DeviceAnnounced announced(String name, int host, String osVersion, long seq) {
-        return new DeviceAnnounced(UUID.randomUUID(), id(name), subnet(), Instant.now(), seq,
+        return announced(name, host, osVersion, seq, 1);
+    }
+
+    /** An announcement of the device's incarnation {@code epoch}. */
+    DeviceAnnounced announced(String name, int host, String osVersion, long seq, long epoch) {
+        return new DeviceAnnounced(UUID.randomUUID(), id(name), subnet(), Instant.now(), seq, epoch,
                 ip(host), osVersion, List.of(),
                 PeerServerState.stopped(SettingKeys.DEFAULT_PEER_SERVER_PORT));
     }
 
     UpgradeCompleted upgraded(String name, String newOsVersion, long seq) {
-        return new UpgradeCompleted(UUID.randomUUID(), id(name), subnet(), Instant.now(), seq, "rollout-1",
+        return new UpgradeCompleted(UUID.randomUUID(), id(name), subnet(), Instant.now(), seq, 1, "rollout-1",
                 UUID.randomUUID(), 1, "base_system", newOsVersion, newOsVersion, 2000, 5000);
     }
 

@@ -3,6 +3,7 @@ package io.peerlift.rollout;
 import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.DownloadSource;
+import io.peerlift.events.PeerServerState;
 import io.peerlift.events.Topics;
 import io.peerlift.localstack.LocalStackTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -11,9 +12,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.peerlift.localstack.TestTokens.asViewer;
 import static io.peerlift.rollout.PeerSpreadTest.id;
 import static io.peerlift.rollout.RolloutFixtures.awaitInventory;
 import static io.peerlift.rollout.RolloutFixtures.createRollout;
@@ -59,13 +62,13 @@ class IdempotentConsumptionTest extends FleetDrivenTest {
         fleet.send(completed);
         // Stale: older seqs than the device has already reported.
         DeviceCommand.Upgrade command = fleet.upgradeOf(rolloutId, device.id);
-        fleet.send(new DeviceEvent.DownloadFailed(UUID.randomUUID(), device.id, subnet, Instant.now(), startedSeq,
+        fleet.send(new DeviceEvent.DownloadFailed(UUID.randomUUID(), device.id, subnet, Instant.now(), startedSeq, 1,
                 rolloutId, command.commandId(), command.attempt(), RolloutFixtures.APP, TARGET, "stale failure", 0, 0, 0));
         fleet.send(new DeviceEvent.PeerServerStopped(UUID.randomUUID(), peer.id, subnet, Instant.now(),
-                peerStartedSeq - 1, 22335, "stale stop"));
+                peerStartedSeq - 1, 1, 22335, "stale stop"));
         // A fresh event after them: once it is applied, everything before it has been consumed.
         fleet.send(new DeviceEvent.DownloadProgress(UUID.randomUUID(), device.id, subnet, Instant.now(),
-                device.nextSeq(), rolloutId, command.commandId(), command.attempt(), RolloutFixtures.APP, TARGET, 1, 1,
+                device.nextSeq(), 1, rolloutId, command.commandId(), command.attempt(), RolloutFixtures.APP, TARGET, 1, 1,
                 null));
         awaitInventory(fleet, device.id);
 
@@ -81,6 +84,37 @@ class IdempotentConsumptionTest extends FleetDrivenTest {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).containsPattern("peerlift_rollout_events_total\\{outcome=\"duplicate\",topic=\"peerlift.device-events\"} [1-9]");
         RolloutFixtures.act(rolloutId, "cancel", 200);
+    }
+
+    @Test
+    void aDeviceThatLostItsStateIsANewIncarnationAndItsOldIncarnationsLateEventsAreDropped() {
+        int n = unique();
+        String subnet = subnet(n, 1);
+        SimulatedFleet.SimDevice device = fleet.join(id(n, 1), subnet, 11, SOURCE, otherFolderPath());
+        for (int i = 0; i < 40; i++) {
+            device.announce();
+        }
+        awaitInventory(fleet, device.id);
+        long oldEpoch = device.epoch;
+        long oldSeq = device.seq;
+
+        // Restarted with an empty data directory: seq 1 of a new epoch, on the new OS, is applied at once.
+        device.epoch = oldEpoch + 1_000;
+        device.seq = 0;
+        device.osVersion = TARGET;
+        device.announce();
+        awaitInventory(fleet, device.id);
+        assertThat(asViewer().get("/api/devices/{id}", device.id).then().statusCode(200).extract().jsonPath()
+                .getString("osVersion")).isEqualTo(TARGET);
+
+        // A straggler of the old incarnation (a higher seq, but an older epoch) changes nothing; the new one goes on.
+        fleet.send(new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), device.id, subnet, Instant.now(), oldSeq + 1,
+                oldEpoch, device.ip, SOURCE, List.of(), PeerServerState.stopped(22335)));
+        // The next event says nothing of the OS version: it would not hide a straggler that was applied.
+        device.startPeerServer(1);
+        awaitInventory(fleet, device.id);
+        assertThat(asViewer().get("/api/devices/{id}", device.id).then().statusCode(200).extract().jsonPath()
+                .getString("osVersion")).isEqualTo(TARGET);
     }
 
     @Test
@@ -108,7 +142,7 @@ class IdempotentConsumptionTest extends FleetDrivenTest {
         // command the rollout no longer waits for, and changes nothing in the rollout.
         device.completeDownload(first, DownloadSource.PEER, null);
         fleet.send(new DeviceEvent.UpgradeCompleted(UUID.randomUUID(), device.id, subnet, Instant.now(),
-                device.nextSeq(), rolloutId, first.commandId(), first.attempt(), RolloutFixtures.APP, TARGET, TARGET,
+                device.nextSeq(), 1, rolloutId, first.commandId(), first.attempt(), RolloutFixtures.APP, TARGET, TARGET,
                 1000, 2000));
         awaitInventory(fleet, device.id);
         assertThat(devicesIn(rolloutId, "COMMANDED")).containsExactly(device.id);
@@ -130,7 +164,7 @@ class IdempotentConsumptionTest extends FleetDrivenTest {
             String garbage = "{not json " + UUID.randomUUID();
             fleet.sendRaw(Topics.DEVICE_EVENTS, "10.0.0.0/24", garbage);
             String badSubnet = io.peerlift.events.EventCodec.encode(new DeviceEvent.PeerServerStopped(UUID.randomUUID(),
-                    "dlq-" + UUID.randomUUID(), "10.0.0.7/24", Instant.now(), 1, 22335, "host bits in subnet"));
+                    "dlq-" + UUID.randomUUID(), "10.0.0.7/24", Instant.now(), 1, 1, 22335, "host bits in subnet"));
             fleet.sendRaw(Topics.DEVICE_EVENTS, "10.0.0.7/24", badSubnet);
 
             await().until(() -> deadLetters.records().stream().filter(r -> r.value().equals(garbage)

@@ -149,6 +149,7 @@ final class RolloutFixtures {
             await().atMost(INVENTORY_LIMIT).untilAsserted(() -> asViewer().get("/api/devices/{id}", id)
                     .then().statusCode(200)
                     .body("lastSeq", is((int) device.seq))
+                    .body("lastEpoch", is((int) device.epoch))
                     .body("configRevision", is((int) device.configRevision)));
         }
     }

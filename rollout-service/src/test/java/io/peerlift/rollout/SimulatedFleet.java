@@ -70,6 +70,8 @@ final class SimulatedFleet implements AutoCloseable {
         final String ip;
         String osVersion;
         long seq;
+        /** The incarnation: a device that lost its state starts a new one, seq from 1 again. */
+        long epoch = 1;
         long configRevision;
         boolean serving;
         int capacity;
@@ -91,14 +93,14 @@ final class SimulatedFleet implements AutoCloseable {
         }
 
         void announce() {
-            send(new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), ip, osVersion,
+            send(new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), epoch, ip, osVersion,
                     apps(), serving ? new PeerServerState(true, 22335, capacity, busy) : PeerServerState.stopped(22335)));
         }
 
         void startPeerServer(int slots) {
             serving = true;
             capacity = slots;
-            send(new DeviceEvent.PeerServerStarted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), ip, 22335,
+            send(new DeviceEvent.PeerServerStarted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), epoch, ip, 22335,
                     slots, apps()));
         }
 
@@ -112,7 +114,7 @@ final class SimulatedFleet implements AutoCloseable {
         SimDevice startDownload(String rolloutId, DownloadSource source) {
             DeviceCommand.Upgrade command = upgradeOf(rolloutId, id);
             SimDevice peer = source == DownloadSource.PEER ? takeFreePeer(subnet) : null;
-            send(new DeviceEvent.DownloadStarted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId,
+            send(new DeviceEvent.DownloadStarted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), epoch, rolloutId,
                     command.commandId(), command.attempt(), app.app(), app.version(), source,
                     peer == null ? null : peer.id, packageBytes));
             return peer;
@@ -121,7 +123,7 @@ final class SimulatedFleet implements AutoCloseable {
         /** The throttled progress report of a download running from {@code peer} (null: the WAN). */
         void reportProgress(String rolloutId, SimDevice peer, long bytesDone) {
             DeviceCommand.Upgrade command = upgradeOf(rolloutId, id);
-            send(new DeviceEvent.DownloadProgress(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId,
+            send(new DeviceEvent.DownloadProgress(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), epoch, rolloutId,
                     command.commandId(), command.attempt(), app.app(), app.version(), bytesDone, packageBytes,
                     peer == null ? null : peer.id));
         }
@@ -138,7 +140,7 @@ final class SimulatedFleet implements AutoCloseable {
             }
             boolean fromPeer = source == DownloadSource.PEER;
             DeviceEvent.DownloadCompleted completed = new DeviceEvent.DownloadCompleted(UUID.randomUUID(), id, subnet,
-                    Instant.now(), nextSeq(), command.rolloutId(), command.commandId(), command.attempt(), app.app(),
+                    Instant.now(), nextSeq(), epoch, command.rolloutId(), command.commandId(), command.attempt(), app.app(),
                     app.version(), packageBytes, source, fromPeer ? packageBytes : 0, fromPeer ? 0 : packageBytes, 1000);
             send(completed);
             return completed;
@@ -146,7 +148,7 @@ final class SimulatedFleet implements AutoCloseable {
 
         void failDownload(String rolloutId, String reason) {
             DeviceCommand.Upgrade command = upgradeOf(rolloutId, id);
-            send(new DeviceEvent.DownloadFailed(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId,
+            send(new DeviceEvent.DownloadFailed(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), epoch, rolloutId,
                     command.commandId(), command.attempt(), app.app(), app.version(), reason, 0, 0, 0));
         }
 
@@ -158,10 +160,10 @@ final class SimulatedFleet implements AutoCloseable {
         /** Installs the downloaded target, reboots into it and announces itself, without serving. */
         void install(String rolloutId) {
             DeviceCommand.Upgrade command = upgradeOf(rolloutId, id);
-            send(new DeviceEvent.UpgradeStarted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId,
+            send(new DeviceEvent.UpgradeStarted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), epoch, rolloutId,
                     command.commandId(), command.attempt(), app.app(), app.version(), osVersion));
             osVersion = TARGET;
-            send(new DeviceEvent.UpgradeCompleted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), rolloutId,
+            send(new DeviceEvent.UpgradeCompleted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), epoch, rolloutId,
                     command.commandId(), command.attempt(), app.app(), app.version(), TARGET, 1000, 2000));
             announce();
         }

@@ -43,7 +43,10 @@ public final class Device {
     private volatile DeviceConfig config;
     private volatile DeviceState lifecycle = DeviceState.IDLE;
     private volatile DeviceView.DownloadView download;
+    private volatile boolean stopping;
     private UpgradeJob job;
+    /** The next attempt, received while the job of its cancelled attempt was still ending: it starts after it. */
+    private DeviceCommand.Upgrade afterCancelled;
 
     /**
      * @param dir               the device's own directory (state file, chunk records)
@@ -61,7 +64,7 @@ public final class Device {
         this.dir = dir;
         this.context = context;
         this.provisionedAsPeer = provisionedAsPeer;
-        this.state = DeviceStateFile.load(dir, initialOsVersion);
+        this.state = DeviceStateFile.load(dir, initialOsVersion, context.clock().millis());
         this.events = new DeviceEvents(id, subnet, state, context.events(), context.clock());
         this.serving = new DeviceServing(id, ip, subnet, context, events, state::apps, this::servable);
     }
@@ -110,11 +113,33 @@ public final class Device {
      */
     public void heartbeat() {
         reconcileServing("configuration");
-        announce();
+        if (events.hasRoom()) { // else the outbox is full: a heartbeat only repeats what waits in it
+            announce();
+        }
     }
 
-    /** Stops serving and any running download (its verified chunks stay on disk). */
+    /**
+     * Resumes the Upgrade the device accepted and had not finished when it stopped (a crash or a shutdown): from its
+     * verified chunks, or straight to its confirmation when the new OS already runs. One that expired meanwhile is
+     * forgotten: its rollout gave up on that attempt and sends another.
+     */
+    public void resumeUnfinished() {
+        state.unfinished().ifPresent(command -> {
+            if (command.expiredAt(context.clock().instant())) {
+                LOG.infof("%s forgets its unfinished upgrade %s/%d: it expired at %s", id, command.commandId(),
+                        command.attempt(), command.expiresAt());
+                state.finished(command.rolloutId());
+                return;
+            }
+            LOG.infof("%s resumes its upgrade %s/%d to %s %s", id, command.commandId(), command.attempt(),
+                    command.app(), command.version());
+            startUpgrade(command);
+        });
+    }
+
+    /** Stops serving and any running download (its verified chunks stay on disk, its command is resumed). */
     public void stop() {
+        stopping = true;
         UpgradeJob running;
         synchronized (this) {
             running = job;
@@ -132,8 +157,8 @@ public final class Device {
 
     /** Tells the fleet who the device is, what it holds and whether it serves. */
     public void announce() {
-        events.emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.DeviceAnnounced(eventId, deviceId, cidr, at,
-                seq, ip, state.osVersion(), state.apps(), peerServerState()));
+        events.emit((eventId, deviceId, cidr, at, seq, epoch) -> new DeviceEvent.DeviceAnnounced(eventId, deviceId, cidr, at,
+                seq, epoch, ip, state.osVersion(), state.apps(), peerServerState()));
     }
 
     public void accept(DeviceConfig newConfig) {
@@ -145,7 +170,22 @@ public final class Device {
         reconcileServing("configuration");
     }
 
+    /**
+     * Takes a command once: an expired one (its rollout no longer waits for it, or a replay of the retained topic)
+     * and a re-delivered one change nothing. An Upgrade is refused while the event outbox is full: its events
+     * could not be kept, and the rollout's device timeout sends it again.
+     */
     public void accept(DeviceCommand command) {
+        if (command.expiredAt(context.clock().instant())) {
+            LOG.debugf("%s drops command %s/%d: it expired at %s", id, command.commandId(), command.attempt(),
+                    command.expiresAt());
+            return;
+        }
+        if (command instanceof DeviceCommand.Upgrade && !events.hasRoom()) {
+            LOG.warnf("%s refuses Upgrade %s/%d: its event outbox is full (the broker has been away too long)", id,
+                    command.commandId(), command.attempt());
+            return;
+        }
         if (!state.markHandled(command.commandId() + "/" + command.attempt())) {
             LOG.debugf("%s ignores re-delivered command %s/%d", id, command.commandId(), command.attempt());
             return;
@@ -153,7 +193,7 @@ public final class Device {
         if (command instanceof DeviceCommand.Upgrade upgrade) {
             startUpgrade(upgrade);
         } else {
-            cancel(command.rolloutId());
+            cancel(command.rolloutId(), command.attempt());
         }
     }
 
@@ -162,26 +202,32 @@ public final class Device {
         Optional<String> refusal = UpgradeEligibility.refusal(osVersion(), isBaseSystem(command.app()), command,
                 context.releaseKeys());
         if (refusal.isPresent()) {
-            events.emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.UpgradeFailed(eventId, deviceId, cidr,
-                    at, seq, command.rolloutId(), command.commandId(), command.attempt(), command.app(),
+            events.emit((eventId, deviceId, cidr, at, seq, epoch) -> new DeviceEvent.UpgradeFailed(eventId, deviceId, cidr,
+                    at, seq, epoch, command.rolloutId(), command.commandId(), command.attempt(), command.app(),
                     command.version(), refusal.get()));
+            state.finished(command.rolloutId());
             return;
         }
         if (isBaseSystem(command.app()) && OsVersion.parse(osVersion()).equals(OsVersion.parse(command.version()))
                 && holds(command.app(), command.version(), command.manifestSha256())) {
             // Already there (e.g. a command replayed after a restart): confirm instead of downloading again.
             report.upgradeCompleted(osVersion(), 0, 0);
+            state.finished(command.rolloutId());
             return;
         }
         UpgradeJob started;
         synchronized (this) {
             if (job != null) {
-                if (job.rolloutId().equals(command.rolloutId())) {
+                if (job.cancelled() && job.rolloutId().equals(command.rolloutId())) {
+                    afterCancelled = command; // a fresh job, once the cancelled one let go of the package
+                    state.unfinished(command);
+                } else if (job.rolloutId().equals(command.rolloutId())) {
                     job.answer(command); // a new attempt of the running upgrade: it carries on and answers this one
+                    state.unfinished(job.answering());
                 } else {
                     String busyWith = job.rolloutId();
-                    events.emit((eventId, deviceId, cidr, at, seq) -> new DeviceEvent.UpgradeFailed(eventId, deviceId,
-                            cidr, at, seq, command.rolloutId(), command.commandId(), command.attempt(), command.app(),
+                    events.emit((eventId, deviceId, cidr, at, seq, epoch) -> new DeviceEvent.UpgradeFailed(eventId, deviceId,
+                            cidr, at, seq, epoch, command.rolloutId(), command.commandId(), command.attempt(), command.app(),
                             command.version(), "the device is busy with the upgrade of rollout " + busyWith));
                 }
                 return;
@@ -189,23 +235,42 @@ public final class Device {
             started = new UpgradeJob(this, command, report);
             job = started;
         }
+        state.unfinished(command);
         started.run().onComplete(ended -> jobEnded(started));
     }
 
-    private void cancel(String rolloutId) {
+    /** Cancels the rollout's job if it answers {@code attempt} or an earlier one (never a newer attempt). */
+    private void cancel(String rolloutId, int attempt) {
         UpgradeJob running;
         synchronized (this) {
             running = job;
         }
-        if (running != null && running.rolloutId().equals(rolloutId)) {
+        if (running != null && running.rolloutId().equals(rolloutId) && running.answering().attempt() <= attempt) {
             running.cancel();
         }
     }
 
-    private synchronized void jobEnded(UpgradeJob ended) {
-        if (job == ended) {
-            job = null;
+    private void jobEnded(UpgradeJob ended) {
+        DeviceCommand.Upgrade next;
+        synchronized (this) {
+            if (job == ended) {
+                job = null;
+            }
+            next = afterCancelled;
+            afterCancelled = null;
         }
+        if (stopping) {
+            return;
+        }
+        if (next != null) {
+            startUpgrade(next);
+        } else {
+            state.finished(ended.rolloutId());
+        }
+    }
+
+    boolean stopping() {
+        return stopping;
     }
 
     boolean isBaseSystem(String app) {

@@ -17,7 +17,7 @@ final class DeviceEvents {
     /** Builds an event from its common header; lets each call site name only its own fields. */
     @FunctionalInterface
     interface Factory {
-        DeviceEvent create(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq);
+        DeviceEvent create(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq, long epoch);
     }
 
     private final String deviceId;
@@ -34,9 +34,15 @@ final class DeviceEvents {
         this.clock = clock;
     }
 
+    /** Whether new work may start: the events waiting for delivery are below their bound. */
+    boolean hasRoom() {
+        return sink.hasRoom();
+    }
+
     /** Publishes under this stream's lock, so seq order and publish order agree. */
     synchronized void emit(Factory factory) {
-        DeviceEvent event = factory.create(UUID.randomUUID(), deviceId, subnet, clock.instant(), state.nextSeq());
+        DeviceEvent event = factory.create(UUID.randomUUID(), deviceId, subnet, clock.instant(), state.nextSeq(),
+                state.epoch());
         try {
             sink.publish(event);
         } catch (RuntimeException e) {

@@ -111,7 +111,7 @@ final class DeviceServing {
         }
         running = new Running(served, upload.result(), answers.result());
         int port = upload.result().port();
-        events.emit((eventId, id, cidr, at, seq) -> new DeviceEvent.PeerServerStarted(eventId, id, cidr, at, seq,
+        events.emit((eventId, id, cidr, at, seq, epoch) -> new DeviceEvent.PeerServerStarted(eventId, id, cidr, at, seq, epoch,
                 ip, port, spec.slots(), apps.get()));
     }
 
@@ -124,7 +124,7 @@ final class DeviceServing {
         running = null;
         stopping.close();
         int port = stopping.upload().port();
-        events.emit((eventId, id, cidr, at, seq) -> new DeviceEvent.PeerServerStopped(eventId, id, cidr, at, seq,
+        events.emit((eventId, id, cidr, at, seq, epoch) -> new DeviceEvent.PeerServerStopped(eventId, id, cidr, at, seq, epoch,
                 port, reason));
     }
 
@@ -149,7 +149,7 @@ final class DeviceServing {
 
     private void uploaded(String toDeviceId, ServedPackage pkg, long bytes) {
         context.metrics().uploaded(bytes);
-        events.emit((eventId, id, cidr, at, seq) -> new DeviceEvent.UploadCompleted(eventId, id, cidr, at, seq,
+        events.emit((eventId, id, cidr, at, seq, epoch) -> new DeviceEvent.UploadCompleted(eventId, id, cidr, at, seq, epoch,
                 toDeviceId, pkg.manifest().app(), pkg.manifest().version(), bytes));
     }
 }

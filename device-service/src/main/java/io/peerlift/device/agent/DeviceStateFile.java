@@ -1,6 +1,8 @@
 package io.peerlift.device.agent;
 
 import io.peerlift.events.AppRef;
+import io.peerlift.events.DeviceCommand;
+import io.peerlift.events.EventCodec;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -14,13 +16,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
- * What a device must remember across restarts, in {@code device.properties} of its directory: how far event seqs
- * went (so seq keeps rising), the OS version, the apps it holds and the commands it already handled. Written
- * atomically on every change. Seqs are reserved {@link #SEQ_BLOCK} at a time, so that a device emitting events does
- * not write its file for each: after a restart seq goes on from the end of the last block (it rises, with a gap).
+ * What a device must remember across restarts, in {@code device.properties} of its directory: its incarnation
+ * (epoch) and how far event seqs went (so seq keeps rising), the OS version, the apps it holds, the commands it
+ * already handled and the Upgrade it accepted and has not finished (resumed on restart). Written atomically on
+ * every change. Seqs are reserved {@link #SEQ_BLOCK} at a time, so that a device emitting events does not write its
+ * file for each: after a restart seq goes on from the end of the last block (it rises, with a gap).
+ * <p>
+ * A device without its file (a fresh data directory) is a new incarnation: its epoch is the time it started, so it
+ * is above that of any earlier incarnation whose clock was not ahead, and consumers take its seq 1 as new. A file
+ * written before epochs existed reads as epoch 0, the incarnation consumers already know.
  */
 public final class DeviceStateFile {
 
@@ -28,21 +36,27 @@ public final class DeviceStateFile {
     static final long SEQ_BLOCK = 64;
 
     private final Path file;
+    private long epoch;
     private long seq;
     /** The highest seq written to the file: seqs up to it may be handed out without writing. */
     private long reserved;
     private String osVersion;
     private final List<AppRef> apps = new ArrayList<>();
     private final Deque<String> handledCommands = new ArrayDeque<>();
+    private DeviceCommand.Upgrade unfinished;
 
     private DeviceStateFile(Path file) {
         this.file = file;
     }
 
-    /** Loads the state in {@code deviceDir}, or starts a fresh one on {@code initialOsVersion}. */
-    public static DeviceStateFile load(Path deviceDir, String initialOsVersion) {
+    /**
+     * Loads the state in {@code deviceDir}, or starts a fresh one on {@code initialOsVersion} as the incarnation
+     * {@code freshEpoch} (the time in milliseconds).
+     */
+    public static DeviceStateFile load(Path deviceDir, String initialOsVersion, long freshEpoch) {
         DeviceStateFile state = new DeviceStateFile(deviceDir.resolve("device.properties"));
         state.osVersion = initialOsVersion;
+        state.epoch = freshEpoch;
         if (Files.exists(state.file)) {
             Properties props = new Properties();
             try (Reader in = Files.newBufferedReader(state.file)) {
@@ -50,6 +64,7 @@ public final class DeviceStateFile {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read device state " + state.file, e);
             }
+            state.epoch = Long.parseLong(props.getProperty("epoch", "0"));
             state.seq = Long.parseLong(props.getProperty("seq", "0"));
             state.reserved = state.seq;
             state.osVersion = props.getProperty("osVersion", initialOsVersion);
@@ -58,6 +73,12 @@ public final class DeviceStateFile {
                 state.apps.add(new AppRef(parts[0], parts[1], parts[2]));
             }
             state.handledCommands.addAll(split(props.getProperty("handledCommands")));
+            String unfinished = props.getProperty("unfinishedCommand", "");
+            if (!unfinished.isBlank()) {
+                state.unfinished = (DeviceCommand.Upgrade) EventCodec.decodeCommand(unfinished);
+            }
+        } else {
+            state.save();
         }
         return state;
     }
@@ -73,6 +94,10 @@ public final class DeviceStateFile {
             save();
         }
         return seq;
+    }
+
+    public synchronized long epoch() {
+        return epoch;
     }
 
     public synchronized String osVersion() {
@@ -108,13 +133,34 @@ public final class DeviceStateFile {
         return true;
     }
 
+    /** The Upgrade accepted and not finished, to resume after a restart. */
+    public synchronized Optional<DeviceCommand.Upgrade> unfinished() {
+        return Optional.ofNullable(unfinished);
+    }
+
+    /** Records the Upgrade whose job runs now (or the newer attempt it answers), before it does anything. */
+    public synchronized void unfinished(DeviceCommand.Upgrade command) {
+        unfinished = command;
+        save();
+    }
+
+    /** The job of {@code rolloutId} ended (done, failed or cancelled): nothing to resume. */
+    public synchronized void finished(String rolloutId) {
+        if (unfinished != null && unfinished.rolloutId().equals(rolloutId)) {
+            unfinished = null;
+            save();
+        }
+    }
+
     private void save() {
         Properties props = new Properties();
+        props.setProperty("epoch", Long.toString(epoch));
         props.setProperty("seq", Long.toString(reserved));
         props.setProperty("osVersion", osVersion);
         props.setProperty("apps", String.join(",", apps.stream()
                 .map(a -> a.app() + "@" + a.version() + "@" + a.manifestSha256()).toList()));
         props.setProperty("handledCommands", String.join(",", handledCommands));
+        props.setProperty("unfinishedCommand", unfinished == null ? "" : EventCodec.encode(unfinished));
         try {
             Files.createDirectories(file.getParent());
             Path temp = file.resolveSibling(file.getFileName() + ".tmp");

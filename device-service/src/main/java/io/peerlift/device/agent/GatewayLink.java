@@ -1,7 +1,6 @@
 package io.peerlift.device.agent;
 
 import io.peerlift.device.domain.Backoff;
-import io.peerlift.device.domain.DeviceEventSink;
 import io.peerlift.device.gateway.GatewayApi;
 import io.peerlift.events.DeviceConfig;
 import io.peerlift.events.DeviceEvent;
@@ -16,9 +15,6 @@ import io.vertx.core.http.RequestOptions;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,26 +24,19 @@ import java.util.function.Consumer;
  * A real agent's only line to the fleet: its gateway, over HTTP. Two long polls run one after the other without
  * end, one for the device's commands (each answer's cursor is the next poll's {@code after}, which tells the
  * gateway what the device holds) and one for its configuration (by revision); the device's events are posted in
- * order, in batches, each removed only once the gateway answered that Kafka holds it. A failed call is retried
- * with backoff. Every call carries the device's own token ({@link DeviceToken}), by which the gateway knows
- * which device it is. Everything runs on the event loop.
- * <p>
- * Events wait in memory for now, at most {@link #MAX_QUEUED}; a durable outbox for a gateway that stays away
- * across a restart is issue #14's.
+ * batches from its event outbox ({@link #post}), which keeps each until the gateway answered that Kafka holds it. A
+ * failed poll is retried with backoff. Every call carries the device's own token ({@link DeviceToken}), by which
+ * the gateway knows which device it is. Everything runs on the event loop.
  */
-public final class GatewayLink implements DeviceEventSink {
+public final class GatewayLink {
 
     private static final Logger LOG = Logger.getLogger(GatewayLink.class);
-    static final int MAX_QUEUED = 10_000;
     private static final Backoff RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
     private final Vertx vertx;
     private final HttpClient http;
     private final String base;
     private final Duration pollWait;
-    private final Deque<DeviceEvent> queued = new ArrayDeque<>();
-    private boolean posting;
-    private int postFailures;
     private volatile boolean stopped;
     private final AtomicLong received = new AtomicLong();
     private String cursor;
@@ -75,14 +64,15 @@ public final class GatewayLink implements DeviceEventSink {
         stopped = true;
     }
 
-    @Override
-    public synchronized void publish(DeviceEvent event) {
-        if (queued.size() >= MAX_QUEUED) {
-            DeviceEvent dropped = queued.removeFirst();
-            LOG.errorf("the gateway is away: event seq %d of %s dropped", dropped.seq(), dropped.deviceId());
-        }
-        queued.addLast(event);
-        vertx.runOnContext(v -> flush());
+    /**
+     * Posts a batch of the device's events (at most {@link GatewayApi#MAX_EVENTS_PER_POST}), in order; completes once
+     * the gateway answered that Kafka holds them all, fails otherwise (the outbox sends them again).
+     */
+    public Future<Void> post(List<DeviceEvent> batch) {
+        return call(HttpMethod.POST, base + "/events", Buffer.buffer("[" + String.join(",",
+                batch.stream().map(EventCodec::encode).toList()) + "]"))
+                .compose(answer -> answer.status() == 200 ? Future.<Void>succeededFuture()
+                        : Future.failedFuture("the gateway answered status " + answer.status()));
     }
 
     private void pollCommands(Consumer<io.peerlift.events.DeviceCommand> commands, int failures) {
@@ -120,30 +110,6 @@ public final class GatewayLink implements DeviceEventSink {
                 configs.accept(config);
             }
             pollConfig(configs, 0);
-        });
-    }
-
-    private synchronized void flush() {
-        if (posting || queued.isEmpty() || stopped) {
-            return;
-        }
-        posting = true;
-        List<DeviceEvent> batch = new ArrayList<>(queued).subList(0, Math.min(queued.size(), GatewayApi.MAX_EVENTS_PER_POST));
-        call(HttpMethod.POST, base + "/events", Buffer.buffer("[" + String.join(",",
-                batch.stream().map(EventCodec::encode).toList()) + "]")).onComplete(answer -> {
-            synchronized (this) {
-                posting = false;
-                if (answer.succeeded() && answer.result().status() == 200) {
-                    postFailures = 0;
-                    for (int i = 0; i < batch.size(); i++) {
-                        queued.removeFirst();
-                    }
-                    flush();
-                    return;
-                }
-                String why = answer.failed() ? answer.cause().getMessage() : "status " + answer.result().status();
-                retry(postFailures++, next -> flush(), why);
-            }
         });
     }
 

@@ -29,6 +29,7 @@ final class UpgradeJob {
     private final UpgradeReport report;
     private final DownloadTask download;
     private final Context context;
+    private volatile boolean cancelled;
 
     UpgradeJob(Device device, DeviceCommand.Upgrade command, UpgradeReport report) {
         this.device = device;
@@ -52,9 +53,20 @@ final class UpgradeJob {
         report.answer(newer);
     }
 
+    /** The attempt the job answers now: the newest it received. */
+    DeviceCommand.Upgrade answering() {
+        return report.answering();
+    }
+
     /** Stops the download; an install already begun completes. */
     void cancel() {
+        cancelled = true;
         download.cancel();
+    }
+
+    /** Cancelled: it ends soon and takes no newer attempt. */
+    boolean cancelled() {
+        return cancelled;
     }
 
     /** Runs the upgrade; completes when it ended, whichever way (it reports its own failures). */
@@ -64,6 +76,10 @@ final class UpgradeJob {
                 .compose(this::downloaded)
                 .compose(held -> install())
                 .recover(failure -> {
+                    if (device.stopping()) {
+                        // Stopped by the device's shutdown, not failed: it resumes when the device starts again.
+                        return Future.succeededFuture();
+                    }
                     device.lifecycle(DeviceState.FAILED);
                     boolean expected = failure instanceof DownloadTask.Failure
                             || failure instanceof TrustedReleaseKeys.UntrustedReleaseException;

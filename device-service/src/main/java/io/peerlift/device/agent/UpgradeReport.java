@@ -47,17 +47,22 @@ final class UpgradeReport implements DownloadTask.Report {
         }
     }
 
+    /** The attempt the events answer now. */
+    DeviceCommand.Upgrade answering() {
+        return answering;
+    }
+
     @Override
     public void discoveryRequested(int round) {
         DeviceCommand.Upgrade c = answering;
-        events.emit((eventId, id, cidr, at, seq) -> new DeviceEvent.DiscoveryRequested(eventId, id, cidr, at, seq,
+        events.emit((eventId, id, cidr, at, seq, epoch) -> new DeviceEvent.DiscoveryRequested(eventId, id, cidr, at, seq, epoch,
                 c.rolloutId(), c.commandId(), c.attempt(), c.app(), c.version(), round));
     }
 
     @Override
     public void discoveryAnswered(int round, List<PeerOffer> offers) {
         DeviceCommand.Upgrade c = answering;
-        events.emit((eventId, id, cidr, at, seq) -> new DeviceEvent.DiscoveryAnswered(eventId, id, cidr, at, seq,
+        events.emit((eventId, id, cidr, at, seq, epoch) -> new DeviceEvent.DiscoveryAnswered(eventId, id, cidr, at, seq, epoch,
                 c.rolloutId(), c.commandId(), c.attempt(), c.app(), c.version(), round, offers));
     }
 
@@ -69,7 +74,7 @@ final class UpgradeReport implements DownloadTask.Report {
         device.lifecycle(DeviceState.DOWNLOADING);
         updateView();
         DeviceCommand.Upgrade c = answering;
-        events.emit((eventId, id, cidr, at, seq) -> new DeviceEvent.DownloadStarted(eventId, id, cidr, at, seq,
+        events.emit((eventId, id, cidr, at, seq, epoch) -> new DeviceEvent.DownloadStarted(eventId, id, cidr, at, seq, epoch,
                 c.rolloutId(), c.commandId(), c.attempt(), c.app(), c.version(), first.kind(), first.peerId(), total));
     }
 
@@ -78,9 +83,12 @@ final class UpgradeReport implements DownloadTask.Report {
         bytesDone = done;
         peerId = current == null ? null : current.peerId();
         updateView();
+        if (!events.hasRoom()) {
+            return; // the outbox is full: progress is the event to skip (no seq is spent on it)
+        }
         DeviceCommand.Upgrade c = answering;
         String from = peerId;
-        events.emit((eventId, id, cidr, at, seq) -> new DeviceEvent.DownloadProgress(eventId, id, cidr, at, seq,
+        events.emit((eventId, id, cidr, at, seq, epoch) -> new DeviceEvent.DownloadProgress(eventId, id, cidr, at, seq, epoch,
                 c.rolloutId(), c.commandId(), c.attempt(), c.app(), c.version(), done, total, from));
     }
 
@@ -101,7 +109,7 @@ final class UpgradeReport implements DownloadTask.Report {
         long millis = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
         DownloadSource mostly = wan > peer ? DownloadSource.WAN : DownloadSource.PEER;
         DeviceCommand.Upgrade c = answering;
-        events.emit((eventId, id, cidr, at, seq) -> new DeviceEvent.DownloadCompleted(eventId, id, cidr, at, seq,
+        events.emit((eventId, id, cidr, at, seq, epoch) -> new DeviceEvent.DownloadCompleted(eventId, id, cidr, at, seq, epoch,
                 c.rolloutId(), c.commandId(), c.attempt(), c.app(), c.version(), size, mostly, peer, wan, millis));
     }
 
@@ -109,19 +117,19 @@ final class UpgradeReport implements DownloadTask.Report {
         DeviceCommand.Upgrade c = answering;
         long peer = peerBytes.get();
         long wan = wanBytes.get();
-        events.emit((eventId, id, cidr, at, seq) -> new DeviceEvent.DownloadFailed(eventId, id, cidr, at, seq,
+        events.emit((eventId, id, cidr, at, seq, epoch) -> new DeviceEvent.DownloadFailed(eventId, id, cidr, at, seq, epoch,
                 c.rolloutId(), c.commandId(), c.attempt(), c.app(), c.version(), reason, verifiedBytes, peer, wan));
     }
 
     void upgradeStarted(String fromOsVersion) {
         DeviceCommand.Upgrade c = answering;
-        events.emit((eventId, id, cidr, at, seq) -> new DeviceEvent.UpgradeStarted(eventId, id, cidr, at, seq,
+        events.emit((eventId, id, cidr, at, seq, epoch) -> new DeviceEvent.UpgradeStarted(eventId, id, cidr, at, seq, epoch,
                 c.rolloutId(), c.commandId(), c.attempt(), c.app(), c.version(), fromOsVersion));
     }
 
     void upgradeCompleted(String newOsVersion, long installMillis, long rebootMillis) {
         DeviceCommand.Upgrade c = answering;
-        events.emit((eventId, id, cidr, at, seq) -> new DeviceEvent.UpgradeCompleted(eventId, id, cidr, at, seq,
+        events.emit((eventId, id, cidr, at, seq, epoch) -> new DeviceEvent.UpgradeCompleted(eventId, id, cidr, at, seq, epoch,
                 c.rolloutId(), c.commandId(), c.attempt(), c.app(), c.version(), newOsVersion, installMillis,
                 rebootMillis));
     }

@@ -76,6 +76,13 @@ public interface DeviceServiceConfig {
     Path dataDir();
 
     /**
+     * How many events the durable event outbox ({@code events.outbox} in the data directory) holds while the broker
+     * (fleet) or the gateway (agent) is away, before the devices stop taking new Upgrades. None is ever dropped.
+     */
+    @WithDefault("100000")
+    int outboxCapacity();
+
+    /**
      * Upload rate of each device's peer server, shared by all its connections (a token bucket), to simulate real
      * links; 0 is unlimited, and only then is the payload sent with zero-copy sendfile.
      */

@@ -3,6 +3,7 @@ package io.peerlift.device.messaging;
 import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.EventCodec;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.core.Future;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -11,6 +12,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -23,19 +25,20 @@ public class KafkaDeviceEvents {
 
     private static final Logger LOG = Logger.getLogger(KafkaDeviceEvents.class);
 
-    // A fleet publishes bursts (every device's progress); buffering beats dropping events of the contract.
+    // What waits is bounded elsewhere: a fleet sends one batch of its event outbox at a time, a gateway what its
+    // agents posted (each post waits for its acknowledgement).
     @Inject
     @Channel("device-events")
     @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
     Emitter<String> emitter;
 
-    /** Publishes without waiting; a failure is logged (a fleet's events: the next heartbeat says it again). */
-    public void publish(DeviceEvent event) {
-        publishConfirmed(event).exceptionally(failure -> {
-            LOG.errorf(failure, "event %s of %s (seq %d) was not published", event.getClass().getSimpleName(),
-                    event.deviceId(), event.seq());
-            return null;
-        });
+    /** Publishes a batch in order; completes once the broker acknowledged all of it, fails if it refused one. */
+    public Future<Void> publishAll(List<DeviceEvent> events) {
+        // Settled only once every event is (join, not all): a retry never overlaps what this attempt still sends.
+        return Future.join(events.stream().map(e -> Future.fromCompletionStage(publishConfirmed(e))).toList())
+                .onFailure(failure -> LOG.debugf("a batch of %d device event(s) was not published: %s", events.size(),
+                        failure.getMessage()))
+                .mapEmpty();
     }
 
     /** Completes once the broker acknowledged the event, fails when it would not take it. */

@@ -71,6 +71,7 @@ public class DeviceHost {
             }
         }
         devices.values().forEach(Device::start);
+        devices.values().forEach(Device::resumeUnfinished);
         // An agent hears its gateway only: its own commands and configuration, nobody else's.
         runtime.gatewayLink().ifPresent(link -> devices.values().forEach(device -> link.start(device::accept,
                 device::accept)));

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.peerlift.device.agent.DeviceContext;
 import io.peerlift.device.agent.DeviceToken;
 import io.peerlift.device.agent.GatewayLink;
+import io.peerlift.device.gateway.GatewayApi;
+import io.peerlift.device.outbox.EventOutbox;
 import io.peerlift.device.messaging.KafkaDeviceEvents;
 import jakarta.enterprise.inject.Instance;
 import io.peerlift.device.config.DeviceServiceConfig;
@@ -33,11 +35,14 @@ public class DeviceRuntime {
 
     private static final Logger LOG = Logger.getLogger(DeviceRuntime.class);
 
+    /** Events a fleet sends to the broker at once: enough for a burst of progress, few to send again. */
+    private static final int FLEET_BATCH = 500;
+
     private GatewayLink gatewayLink;
 
     /**
-     * Where the hosted devices' events go: an agent posts them to its gateway, a fleet publishes them to Kafka
-     * itself (one lab principal; see the README).
+     * Where the hosted devices' events go: into the durable event outbox, from which an agent posts them to its
+     * gateway and a fleet publishes them to Kafka itself (one lab principal; see the README).
      */
     @Produces
     @Singleton
@@ -49,10 +54,11 @@ public class DeviceRuntime {
                     "peerlift.device.gateway.token-file is required in agent mode: the gateway admits a device by "
                     + "its own token"));
             gatewayLink = new GatewayLink(vertx, url, config.id(), new DeviceToken(tokenFile), config.gateway().pollWait());
-            return gatewayLink;
+            return new EventOutbox(vertx, config.dataDir(), config.outboxCapacity(), GatewayApi.MAX_EVENTS_PER_POST,
+                    gatewayLink::post);
         }
         KafkaDeviceEvents publisher = kafka.get();
-        return publisher::publish;
+        return new EventOutbox(vertx, config.dataDir(), config.outboxCapacity(), FLEET_BATCH, publisher::publishAll);
     }
 
     /** The agent's link to its gateway; empty in the other modes. */

@@ -159,7 +159,7 @@ public final class TestRig implements AutoCloseable {
     static DeviceCommand.Upgrade upgrade(Device device, AppManifest manifest, SourcePolicy policy, String repositoryUrl) {
         return new DeviceCommand.Upgrade(UUID.randomUUID(), device.id(), device.subnet().toString(), Instant.now(),
                 "rollout-1", manifest.app(), manifest.version(), manifest.manifestSha256(), policy, repositoryUrl, 1,
-                TestReleaseKey.sign(manifest));
+                TestReleaseKey.sign(manifest), null);
     }
 
     <T extends DeviceEvent> List<T> eventsOf(String deviceId, Class<T> type) {

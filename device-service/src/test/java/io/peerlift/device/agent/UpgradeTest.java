@@ -222,19 +222,19 @@ class UpgradeTest {
         await().until(() -> rig.eventsOf("waiting", DeviceEvent.DiscoveryAnswered.class).size() >= 2);
         waiting.accept(new DeviceCommand.Upgrade(UUID.randomUUID(), "waiting", subnet.toString(), Instant.now(),
                 "rollout-2", APP, TARGET, manifest.manifestSha256(), SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/x", 1,
-                TestReleaseKey.sign(manifest)));
+                TestReleaseKey.sign(manifest), null));
         assertThat(rig.eventsOf("waiting", DeviceEvent.UpgradeFailed.class)).singleElement()
                 .satisfies(failed -> assertThat(failed.rolloutId()).isEqualTo("rollout-2"))
                 .satisfies(failed -> assertThat(failed.reason()).contains("busy with the upgrade of rollout rollout-1"));
         // The rollout retries while the first attempt still runs: the running download answers the retry from now on.
         DeviceCommand.Upgrade retry = new DeviceCommand.Upgrade(UUID.randomUUID(), "waiting", subnet.toString(),
                 Instant.now(), upgrade.rolloutId(), APP, TARGET, manifest.manifestSha256(), SourcePolicy.PEER_ONLY,
-                "http://127.0.0.1:9/x", 2, TestReleaseKey.sign(manifest));
+                "http://127.0.0.1:9/x", 2, TestReleaseKey.sign(manifest), null);
         waiting.accept(retry);
         await().until(() -> rig.eventsOf("waiting", DeviceEvent.DiscoveryRequested.class).stream()
                 .anyMatch(requested -> requested.attempt() == 2 && retry.commandId().equals(requested.commandId())));
         waiting.accept(new DeviceCommand.Cancel(UUID.randomUUID(), "waiting", subnet.toString(), Instant.now(),
-                upgrade.rolloutId(), 2));
+                upgrade.rolloutId(), 2, null));
         await().until(() -> !rig.eventsOf("waiting", DeviceEvent.DownloadFailed.class).isEmpty());
         DeviceEvent.DownloadFailed cancelled = rig.eventsOf("waiting", DeviceEvent.DownloadFailed.class).get(0);
         assertThat(cancelled.reason()).isEqualTo("cancelled");

@@ -17,7 +17,7 @@ class SourceSelectionTest {
     private static final String HASH = "a".repeat(64);
     private static final DeviceCommand.Upgrade UPGRADE = new DeviceCommand.Upgrade(UUID.randomUUID(), "d1",
             "10.0.0.0/24", Instant.now(), "r1", "base-system", "12.7.4", HASH, SourcePolicy.PEER_THEN_WAN,
-            "http://127.0.0.1:9/api/apps", 1, null);
+            "http://127.0.0.1:9/api/apps", 1, null, null);
 
     private static PeerOffer offer(String peer, String version, int freeSlots) {
         return new PeerOffer(peer, "10.0.0.2", 22335, "base-system", version, HASH, 1, 1 + freeSlots);

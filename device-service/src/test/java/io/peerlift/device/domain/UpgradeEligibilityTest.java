@@ -80,7 +80,7 @@ class UpgradeEligibilityTest {
     private static DeviceCommand.Upgrade upgrade(AppManifest manifest, ReleaseSignature signature) {
         return new DeviceCommand.Upgrade(UUID.randomUUID(), "d1", "127.0.0.0/24", Instant.now(), "r1", manifest.app(),
                 manifest.version(), manifest.manifestSha256(), SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/x", 1,
-                signature);
+                signature, null);
     }
 
     private static AppManifest manifest(String version, int seed) {

@@ -121,7 +121,8 @@ class DownloadTaskTest {
     private DownloadTask task(String deviceId, String repositoryUrl, String manifestSha256, Duration timeout,
                               Recorder recorder) {
         DeviceCommand.Upgrade command = new DeviceCommand.Upgrade(UUID.randomUUID(), deviceId, SUBNET.toString(),
-                Instant.now(), "r1", "base-system", "12.7.4", manifestSha256, SourcePolicy.WAN_SEED, repositoryUrl, 1, null);
+                Instant.now(), "r1", "base-system", "12.7.4", manifestSha256, SourcePolicy.WAN_SEED, repositoryUrl, 1, null,
+                null);
         DownloadTask.Setup setup = new DownloadTask.Setup(deviceId, "127.0.0.1", SUBNET, 9, true,
                 dir.resolve("devices").resolve(deviceId), Duration.ofMillis(200),
                 new Backoff(Duration.ofMillis(50), Duration.ofMillis(100)), 1, 1, Duration.ofMillis(1));

@@ -41,8 +41,12 @@ public class Device extends PanacheEntityBase {
     @Column(name = "last_seen", nullable = false)
     public Instant lastSeen;
 
+    /** Where the last applied event stands, (epoch, seq): only an event that follows it changes anything. */
     @Column(name = "last_seq", nullable = false)
     public long lastSeq;
+
+    @Column(name = "last_epoch", nullable = false)
+    public long lastEpoch;
 
     @Version
     public long version;

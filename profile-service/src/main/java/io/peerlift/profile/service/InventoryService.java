@@ -107,7 +107,7 @@ public class InventoryService {
             Device device = devices.get(event.deviceId());
             boolean configChanged;
             if (event instanceof DeviceAnnounced announced) {
-                if (device != null && announced.seq() <= device.lastSeq) {
+                if (device != null && !announced.follows(device.lastEpoch, device.lastSeq)) {
                     continue;
                 }
                 configChanged = device == null || !normalised(announced.osVersion()).equals(device.osVersion);
@@ -120,13 +120,14 @@ public class InventoryService {
                             event.getClass().getSimpleName(), event.deviceId());
                     continue;
                 }
-                if (upgraded.seq() <= device.lastSeq) {
+                if (!upgraded.follows(device.lastEpoch, device.lastSeq)) {
                     continue;
                 }
                 configChanged = !normalised(upgraded.newOsVersion()).equals(device.osVersion);
                 device.osVersion = normalised(upgraded.newOsVersion());
                 device.lastSeen = upgraded.occurredAt();
                 device.lastSeq = upgraded.seq();
+                device.lastEpoch = upgraded.epoch();
             }
             applied++;
             if (configChanged) {
@@ -170,6 +171,7 @@ public class InventoryService {
         device.osVersion = normalised(event.osVersion());
         device.lastSeen = event.occurredAt();
         device.lastSeq = event.seq();
+        device.lastEpoch = event.epoch();
         if (known == null) {
             device.persist();
             LOG.infof("device %s (%s, OS %s) joined folder %d", device.id, device.ip, device.osVersion, Folder.ROOT_ID);

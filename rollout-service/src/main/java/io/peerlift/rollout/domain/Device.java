@@ -43,9 +43,14 @@ public class Device extends PanacheEntityBase {
     public String osFamily;
     @Column(name = "config_revision")
     public long configRevision = -1;
-    /** The highest event seq applied: an event at or below it is a duplicate or stale and changes nothing. */
+    /**
+     * Where the last applied event stands, (epoch, seq): only an event that {@link DeviceEvent#follows follows} it
+     * changes anything; a duplicate, a stale one or one of an older incarnation does not.
+     */
     @Column(name = "last_seq")
     public long lastSeq = -1;
+    @Column(name = "last_epoch")
+    public long lastEpoch;
     @Column(name = "peer_running")
     public boolean peerRunning;
     @Column(name = "peer_port")
@@ -150,7 +155,7 @@ public class Device extends PanacheEntityBase {
         }
     }
 
-    /** Applies an event the caller checked is newer than {@link #lastSeq}. */
+    /** Applies an event the caller checked follows ({@link #lastEpoch}, {@link #lastSeq}). */
     public Change apply(DeviceEvent event, Instant now) {
         String previousSubnet = subnet;
         String previousVersion = osVersion;
@@ -158,6 +163,7 @@ public class Device extends PanacheEntityBase {
         String[] previousServed = served;
         subnet = event.subnet();
         lastSeq = event.seq();
+        lastEpoch = event.epoch();
         updatedAt = now;
         lastEventAt = now;
         peerExpiredAt = null;

@@ -136,6 +136,27 @@ class DeviceLifecycleTest {
     }
 
     @Test
+    void aLateFailureOfATimedOutAttemptNeverFailsTheNextAttempt() {
+        UUID first = UUID.randomUUID();
+        DeviceProgress commanded = next(pending, new DeviceLifecycle.Command(first, SourcePolicy.PEER_ONLY, T0));
+        DeviceProgress timedOut = next(commanded, new DeviceLifecycle.Timeout(Duration.ofSeconds(300),
+                T0.plusSeconds(301)));
+        UUID second = UUID.randomUUID();
+        DeviceProgress retried = next(timedOut, new DeviceLifecycle.Command(second, SourcePolicy.PEER_ONLY,
+                T0.plusSeconds(310)));
+        assertThat(retried.state()).isEqualTo(DeviceState.COMMANDED);
+        assertThat(retried.attempts()).isEqualTo(2);
+
+        // Attempt 1's device answers its Cancel (or gives up on its own) after attempt 2 was sent.
+        assertThat(fail(retried, first, 1)).as("attempt 1's late failure").isEqualTo(retried);
+        DeviceProgress downloading = answer(retried, started(second, 2, "peer-1"), 1);
+        assertThat(fail(downloading, first, 1)).isEqualTo(downloading);
+        assertThat(downloading.state()).isEqualTo(DeviceState.DOWNLOADING);
+        assertThat(fail(downloading, second, 2).state()).as("attempt 2's own failure counts (last retry used)")
+                .isEqualTo(DeviceState.FAILED);
+    }
+
+    @Test
     void cancelEndsWhatIsUnfinishedAndAnUpgradeThatCompletesAfterwardsStillCounts() {
         UUID command = UUID.randomUUID();
         DeviceProgress commanded = next(pending, new DeviceLifecycle.Command(command, SourcePolicy.PEER_ONLY, T0));
@@ -242,23 +263,23 @@ class DeviceLifecycleTest {
     }
 
     private static DeviceProgress fail(DeviceProgress device, UUID command, int attempt) {
-        return answer(device, new DeviceEvent.DownloadFailed(UUID.randomUUID(), "d1", SUBNET, T0, 1, "r1", command,
+        return answer(device, new DeviceEvent.DownloadFailed(UUID.randomUUID(), "d1", SUBNET, T0, 1, 1, "r1", command,
                 attempt, "base-system", "12.7.4", "peer went away", 0, 0, 0), 0);
     }
 
     private static DeviceEvent.DownloadStarted started(UUID command, int attempt, String peerId) {
-        return new DeviceEvent.DownloadStarted(UUID.randomUUID(), "d1", SUBNET, T0, 1, "r1", command, attempt,
+        return new DeviceEvent.DownloadStarted(UUID.randomUUID(), "d1", SUBNET, T0, 1, 1, "r1", command, attempt,
                 "base-system", "12.7.4", DownloadSource.PEER, peerId, BYTES);
     }
 
     private static DeviceEvent.DownloadCompleted completed(UUID command, int attempt, DownloadSource source) {
         boolean wan = source == DownloadSource.WAN;
-        return new DeviceEvent.DownloadCompleted(UUID.randomUUID(), "d1", SUBNET, T0, 2, "r1", command, attempt,
+        return new DeviceEvent.DownloadCompleted(UUID.randomUUID(), "d1", SUBNET, T0, 2, 1, "r1", command, attempt,
                 "base-system", "12.7.4", BYTES, source, wan ? 0 : BYTES, wan ? BYTES : 0, 700);
     }
 
     private static DeviceEvent.UpgradeCompleted upgradeCompleted(UUID command, int attempt) {
-        return new DeviceEvent.UpgradeCompleted(UUID.randomUUID(), "d1", SUBNET, T0, 3, "r1", command, attempt,
+        return new DeviceEvent.UpgradeCompleted(UUID.randomUUID(), "d1", SUBNET, T0, 3, 1, "r1", command, attempt,
                 "base-system", "12.7.4", "12.7.4", 1500, 3000);
     }
 }

@@ -75,7 +75,7 @@ public class EventRecorder {
         Batch batch = new Batch();
         for (DeviceEvent event : events) {
             Device device = devices.get(event.deviceId());
-            if (event.seq() <= device.lastSeq) {
+            if (!event.follows(device.lastEpoch, device.lastSeq)) {
                 batch.duplicates++;
                 continue;
             }

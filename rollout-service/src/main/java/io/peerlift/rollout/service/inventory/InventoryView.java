@@ -12,14 +12,14 @@ import java.util.List;
  * device no longer counts as a peer because it fell silent (no event since {@code lastEventAt}).
  */
 public record InventoryView(String deviceId, String subnet, String ip, String osVersion, String osFamily,
-                            Long folderId, List<Long> folderPath, long lastSeq, long configRevision,
+                            Long folderId, List<Long> folderPath, long lastSeq, long lastEpoch, long configRevision,
                             boolean peerServerRunning, int peerServerPort, int peerServerCapacity,
                             List<AppRef> apps, Instant updatedAt, Instant lastEventAt, Instant peerExpiredAt) {
 
     static InventoryView of(Device d) {
         List<Long> path = d.folderPath == null ? List.of() : Arrays.asList(d.folderPath);
         return new InventoryView(d.deviceId, d.subnet, d.ip, d.osVersion, d.osFamily, d.folderId, path, d.lastSeq,
-                d.configRevision, d.peerRunning, d.peerPort, d.peerCapacity, d.heldApps(), d.updatedAt,
+                d.lastEpoch, d.configRevision, d.peerRunning, d.peerPort, d.peerCapacity, d.heldApps(), d.updatedAt,
                 d.lastEventAt, d.peerExpiredAt);
     }
 }

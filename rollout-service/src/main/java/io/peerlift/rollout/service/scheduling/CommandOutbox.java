@@ -37,14 +37,16 @@ public class CommandOutbox {
         SourcePolicy policy = row.commandPolicy;
         queue(new DeviceCommand.Upgrade(row.commandId, row.deviceId, row.subnet, now, rollout.id, rollout.app,
                 rollout.version, rollout.manifestSha256, policy, config.repository().publicUrl(), row.attempts,
-                rollout.releaseSignature == null ? null : ReleaseSignature.fromHeader(rollout.releaseSignature)),
+                rollout.releaseSignature == null ? null : ReleaseSignature.fromHeader(rollout.releaseSignature),
+                now.plusSeconds(rollout.deviceTimeoutSeconds)),
                 OutboxCommand.UPGRADE);
         metrics.upgradeCommanded(policy, row.attempts);
     }
 
     /** Queues a Cancel of the device's current attempt. */
     public void queueCancel(Rollout rollout, RolloutDevice row, Instant now) {
-        queue(new DeviceCommand.Cancel(UUID.randomUUID(), row.deviceId, row.subnet, now, rollout.id, row.attempts),
+        queue(new DeviceCommand.Cancel(UUID.randomUUID(), row.deviceId, row.subnet, now, rollout.id, row.attempts,
+                now.plusSeconds(rollout.deviceTimeoutSeconds)),
                 OutboxCommand.CANCEL);
         metrics.cancelCommanded();
     }

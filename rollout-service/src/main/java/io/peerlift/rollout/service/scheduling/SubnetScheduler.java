@@ -112,7 +112,11 @@ public class SubnetScheduler {
         subnet.planRequested = false;
     }
 
-    /** Fails the subnet's active devices that have been silent since {@code silentSince}. */
+    /**
+     * Fails the subnet's active devices that have been silent since {@code silentSince}, and tells each to stop the
+     * attempt that timed out: the Cancel (naming that attempt) is queued before any next attempt, so the device
+     * never carries an abandoned download into the retry.
+     */
     public void timeOut(Rollout rollout, RolloutSubnet subnet, List<RolloutDevice> candidates, Instant silentSince,
                         Instant now) {
         DeviceLifecycle.Timeout timeout = new DeviceLifecycle.Timeout(
@@ -121,6 +125,7 @@ public class SubnetScheduler {
             if (Objects.equals(row.subnet, subnet.subnet) && row.state.isActive() && row.lastActivityAt != null
                     && row.lastActivityAt.isBefore(silentSince)) {
                 move(rollout, subnet, row, timeout, now);
+                outbox.queueCancel(rollout, row, now);
             }
         }
     }
