@@ -186,15 +186,19 @@ public final class Device {
                     command.commandId(), command.attempt());
             return;
         }
-        if (!state.markHandled(command.commandId() + "/" + command.attempt())) {
+        String key = DeviceStateFile.key(command);
+        if (state.handled(key)) {
             LOG.debugf("%s ignores re-delivered command %s/%d", id, command.commandId(), command.attempt());
             return;
         }
+        // Marked handled only once acted on: an Upgrade whose job starts is marked with its record as unfinished
+        // (one write), so a crash in between leaves either both or neither.
         if (command instanceof DeviceCommand.Upgrade upgrade) {
             startUpgrade(upgrade);
         } else {
             cancel(command.rolloutId(), command.attempt());
         }
+        state.markHandled(key);
     }
 
     private void startUpgrade(DeviceCommand.Upgrade command) {

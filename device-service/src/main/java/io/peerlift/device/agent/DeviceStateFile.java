@@ -120,8 +120,26 @@ public final class DeviceStateFile {
         save();
     }
 
+    /** How a command is remembered: its id and attempt. */
+    static String key(DeviceCommand command) {
+        return command.commandId() + "/" + command.attempt();
+    }
+
+    /** Whether the command was handled before (a re-delivery). */
+    public synchronized boolean handled(String commandKey) {
+        return handledCommands.contains(commandKey);
+    }
+
     /** Records a command as handled; false when it was handled before (a re-delivery). */
     public synchronized boolean markHandled(String commandKey) {
+        if (!remember(commandKey)) {
+            return false;
+        }
+        save();
+        return true;
+    }
+
+    private boolean remember(String commandKey) {
         if (handledCommands.contains(commandKey)) {
             return false;
         }
@@ -129,7 +147,6 @@ public final class DeviceStateFile {
         while (handledCommands.size() > REMEMBERED_COMMANDS) {
             handledCommands.removeFirst();
         }
-        save();
         return true;
     }
 
@@ -138,9 +155,13 @@ public final class DeviceStateFile {
         return Optional.ofNullable(unfinished);
     }
 
-    /** Records the Upgrade whose job runs now (or the newer attempt it answers), before it does anything. */
+    /**
+     * Records the Upgrade whose job runs now (or the newer attempt it answers), before it does anything, and marks
+     * it handled in the same write.
+     */
     public synchronized void unfinished(DeviceCommand.Upgrade command) {
         unfinished = command;
+        remember(key(command));
         save();
     }
 
