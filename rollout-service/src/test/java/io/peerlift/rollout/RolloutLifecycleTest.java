@@ -1,6 +1,7 @@
 package io.peerlift.rollout;
 
 import io.peerlift.events.DeviceCommand;
+import io.peerlift.events.EventCodec;
 import io.peerlift.events.Topics;
 import io.peerlift.localstack.LocalStackTestResource;
 import io.peerlift.rollout.domain.Device;
@@ -130,6 +131,26 @@ class RolloutLifecycleTest extends FleetDrivenTest {
         assertThat(reason).startsWith("timed out: no event for 1 s");
         // Its slot is free again: the next device is commanded.
         await().until(() -> commands.upgradedDeviceIds(rolloutId).contains(id(n, 2)));
+        act(rolloutId, "cancel", 200);
+    }
+
+    @Test
+    void aTimeoutCancelsTheOldAttemptOnTheDeviceBeforeTheNextAttemptAndCommandsExpireWithTheTimeout() {
+        int n = unique();
+        subnetWithOnePeerAndThreeDevices(n);
+        String rolloutId = createRollout(folder(n), Map.of("deviceTimeoutSeconds", 2, "retryLimit", 1,
+                "errorThresholdPercent", 100));
+        awaitUpgrades(rolloutId, 1);
+        DeviceCommand.Upgrade first = commands.upgrades(rolloutId).get(0);
+        assertThat(first.expiresAt()).isEqualTo(first.issuedAt().plusSeconds(2));
+
+        await().atMost(java.time.Duration.ofSeconds(60)).until(() -> commands.upgrades(rolloutId).stream()
+                .anyMatch(u -> u.deviceId().equals(first.deviceId()) && u.attempt() == 2));
+        List<DeviceCommand> toDevice = commands.records().stream().map(r -> EventCodec.decodeCommand(r.value()))
+                .filter(c -> rolloutId.equals(c.rolloutId()) && c.deviceId().equals(first.deviceId())).toList();
+        assertThat(toDevice).extracting(c -> c.getClass().getSimpleName() + "/" + c.attempt())
+                .as("the old attempt is cancelled on the device before the new one is sent")
+                .startsWith("Upgrade/1", "Cancel/1", "Upgrade/2");
         act(rolloutId, "cancel", 200);
     }
 
