@@ -81,13 +81,18 @@ final class Fleet {
     }
 
     void sendRaw(String value) {
+        sendRaw(Topics.DEVICE_EVENTS, value);
+    }
+
+    /** A record on {@code topic} (a dead-letter topic, say), keyed by the fleet's subnet. */
+    void sendRaw(String topic, String value) {
         try {
-            producer().send(new ProducerRecord<>(Topics.DEVICE_EVENTS, subnet(), value)).get();
+            producer().send(new ProducerRecord<>(topic, subnet(), value)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot send to " + Topics.DEVICE_EVENTS, e.getCause());
+            throw new IllegalStateException("cannot send to " + topic, e.getCause());
         }
     }
 
