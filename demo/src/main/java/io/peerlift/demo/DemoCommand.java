@@ -3,6 +3,7 @@ package io.peerlift.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.EventCodec;
+import io.peerlift.events.RolloutStatus;
 import io.peerlift.events.SettingKeys;
 import io.peerlift.localstack.LocalStack;
 import io.peerlift.localstack.ServiceProcesses;
@@ -19,6 +20,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -92,6 +94,16 @@ public class DemoCommand implements Callable<Integer> {
     Path repoDir;
     @Option(names = "--stack-only", description = "Start only Kafka and PostgreSQL, print their addresses, and wait for Ctrl-C.")
     boolean stackOnly;
+    @Option(names = "--fault", defaultValue = "NONE", description = "Inject a fault once a third of the devices upgraded: "
+            + "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; for bin/bench faults).")
+    Fault fault;
+    @Option(names = "--fault-report", paramLabel = "FILE", description = "Write what the fault cost as JSON (with NONE: the reference).")
+    Path faultReportFile;
+
+    private final Map<String, ServiceProcesses.Service> started = new LinkedHashMap<>();
+    private LocalStack stack;
+    private ServiceProcesses processes;
+    private volatile Instant faultEndedAt;
 
     private final PrintStream out = System.out;
 
@@ -112,10 +124,12 @@ public class DemoCommand implements Callable<Integer> {
         DemoCredentials credentials = DemoCredentials.create(work);
         step("Starting Kafka (KRaft) and PostgreSQL");
         LocalStack stack = LocalStack.start(work.resolve("stack"), 0, 0);
+        this.stack = stack;
         if (stackOnly) {
             return serveStackOnly(stack, credentials);
         }
         ServiceProcesses services = new ServiceProcesses(repoDir.toAbsolutePath(), logs);
+        this.processes = services;
         CountDownLatch stopped = new CountDownLatch(1);
         Thread cleanup = new Thread(() -> {
             services.close();
@@ -150,6 +164,14 @@ public class DemoCommand implements Callable<Integer> {
             }
             moveFleet(admin, folderId, params);
             result = runRollout(admin, watcher, folderId, credentials);
+        }
+        if (faultReportFile != null && result != null) {
+            // From the end of the fault to the end of the rollout (-1: the rollout never ended, or the fault never did).
+            double recovery = faultEndedAt == null || result.summary().finishedAt() == null ? -1
+                    : Math.max(0, Duration.between(faultEndedAt, result.summary().finishedAt()).toMillis() / 1e3);
+            FaultReport report = FaultReport.read(stack.kafkaBootstrapServers(), fault.name(), result, recovery);
+            Files.writeString(faultReportFile, EventCodec.mapper().writeValueAsString(report));
+            done("Fault " + fault + ": " + report);
         }
         if (summaryFile != null && result != null) {
             Files.writeString(summaryFile, EventCodec.mapper().writerWithDefaultPrettyPrinter()
@@ -220,6 +242,7 @@ public class DemoCommand implements Callable<Integer> {
         var devices = new ServiceProcesses.Service("device-service", DEVICE_PORT, "1g", fleet);
         for (var service : List.of(profile, rollout, devices)) {
             services.start(service);
+            started.put(service.module(), service);
         }
         for (var service : List.of(profile, rollout, devices)) {
             services.awaitReady(service, Duration.ofSeconds(120));
@@ -329,10 +352,14 @@ public class DemoCommand implements Callable<Integer> {
         done("rollout " + rolloutId + " started; dashboard (as a viewer) " + credentials.dashboardLink(dashboard));
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
         RolloutWatcher.Progress progress = null;
+        Thread injector = null;
         try (ProgressView view = ProgressView.open(headless, out)) {
             while (System.nanoTime() < deadline) {
                 progress = watcher.latest(rolloutId);
                 if (progress != null) {
+                    if (injector == null && fault != Fault.NONE && aThirdUpgraded(progress.summary())) {
+                        injector = injectInBackground();
+                    }
                     view.show(progress, dashboard);
                     if (FINAL_STATES.contains(progress.summary().state())) {
                         break;
@@ -351,6 +378,31 @@ public class DemoCommand implements Callable<Integer> {
             done("rollout " + progress.summary().state() + ": " + ProgressView.summaryLine(progress.summary()));
         }
         return progress;
+    }
+
+    private static boolean aThirdUpgraded(RolloutStatus.Summary summary) {
+        int upgraded = summary.deviceCounts().getOrDefault("UPGRADED", 0);
+        int targets = summary.deviceCounts().entrySet().stream()
+                .filter(e -> !e.getKey().equals("INELIGIBLE") && !e.getKey().equals("CURRENT"))
+                .mapToInt(Map.Entry::getValue).sum();
+        return targets > 0 && upgraded * 3 >= targets;
+    }
+
+    /** Injects the fault beside the watch (it takes a while: a restart, an outage); notes when it is over. */
+    private Thread injectInBackground() {
+        out.println("==> Injecting " + fault);
+        Thread injector = new Thread(() -> {
+            try {
+                fault.inject(stack, processes, started);
+                faultEndedAt = Instant.now();
+                out.println("==> " + fault + " is over");
+            } catch (Exception e) {
+                out.println("==> " + fault + " could not be injected: " + e);
+            }
+        }, "fault-injector");
+        injector.setDaemon(true);
+        injector.start();
+        return injector;
     }
 
     private void step(String text) {

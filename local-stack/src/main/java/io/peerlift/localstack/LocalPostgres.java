@@ -65,6 +65,25 @@ public final class LocalPostgres implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
+    /**
+     * Makes the server refuse (or take again) connections to the services' databases; refusing also ends the open
+     * ones, as a restarting or unreachable server would.
+     */
+    public void refuseConnections(boolean refuse) throws IOException {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            for (String database : DATABASES) {
+                statement.execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS " + !refuse);
+                if (refuse) {
+                    statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                            + database + "'");
+                }
+            }
+        } catch (SQLException e) {
+            throw new IOException("cannot change whether PostgreSQL takes connections", e);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         if (postgres != null) {

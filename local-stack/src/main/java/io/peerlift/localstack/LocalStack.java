@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,6 +81,23 @@ public final class LocalStack implements AutoCloseable {
         lines.add("POSTGRES_USER=" + LocalPostgres.USER);
         lines.add("POSTGRES_PASSWORD=" + LocalPostgres.PASSWORD);
         return String.join("\n", lines) + "\n";
+    }
+
+    /** A broker restart (a fault to inject): the broker stops, stays away for {@code down}, and starts again. */
+    public void restartKafka(Duration down) throws IOException, InterruptedException {
+        kafka.close();
+        Thread.sleep(down.toMillis());
+        kafka.start();
+    }
+
+    /** PostgreSQL refuses every connection for {@code period} (a fault to inject), then takes them again. */
+    public void refuseDatabaseConnections(Duration period) throws IOException, InterruptedException {
+        postgres.refuseConnections(true);
+        try {
+            Thread.sleep(period.toMillis());
+        } finally {
+            postgres.refuseConnections(false);
+        }
     }
 
     /** PostgreSQL first: it is a separate process that must not outlive us, whatever the broker does. */

@@ -34,6 +34,7 @@ public final class ServiceProcesses implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     /** Each service's log: {@code <module>.log}, and {@code <module>-<n>.log} for its n-th replica. */
     private final Map<Service, Path> logs = new HashMap<>();
+    private final Map<Service, Process> running = new HashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public ServiceProcesses(Path repoDir, Path logDir) {
@@ -53,15 +54,32 @@ public final class ServiceProcesses implements AutoCloseable {
         service.properties().forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar.toString());
-        long replicas = logs.keySet().stream().filter(s -> s.module().equals(service.module())).count();
-        Path log = logDir.resolve(service.module() + (replicas == 0 ? "" : "-" + (replicas + 1)) + ".log");
-        logs.put(service, log);
+        Path log = logs.computeIfAbsent(service, started -> {
+            long replicas = logs.keySet().stream().filter(s -> s.module().equals(started.module())).count();
+            return logDir.resolve(started.module() + (replicas == 0 ? "" : "-" + (replicas + 1)) + ".log");
+        });
         Process process = new ProcessBuilder(command)
                 .directory(repoDir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())) // a restart goes on in the same log
                 .start();
         processes.add(process);
+        running.put(service, process);
+    }
+
+    /**
+     * Kills the service's process (SIGKILL: a crash, no shutdown hook runs), starts it again and waits until it is
+     * ready (a fault to inject).
+     */
+    public void killAndRestart(Service service, Duration readyWithin) throws IOException, InterruptedException {
+        Process process = running.get(service);
+        if (process == null) {
+            throw new IllegalStateException(service.module() + " was not started here");
+        }
+        process.destroyForcibly().waitFor();
+        processes.remove(process);
+        start(service);
+        awaitReady(service, readyWithin);
     }
 
     /** Whether every service started is still running. */
