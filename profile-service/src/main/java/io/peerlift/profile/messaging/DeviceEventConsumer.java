@@ -13,8 +13,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Keeps the inventory current from {@code peerlift.device-events}, a poll at a time ({@link PollConsumption}):
- * the events of a poll are applied in one transaction (retried while it fails for a reason that may pass).
- * Idempotent: the inventory applies an event only when its seq is above the device's last applied one.
+ * the events of a poll are applied in one transaction, retried for as long as it fails for a reason that may pass
+ * (the database away is never a reason to dead-letter). Idempotent: the inventory applies an event only when it
+ * follows the device's last applied (epoch, seq).
  */
 @ApplicationScoped
 public class DeviceEventConsumer {

@@ -12,11 +12,11 @@ import io.peerlift.support.problem.InvalidInputException;
 import io.peerlift.support.problem.NotFoundException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Parameters;
-import io.smallrye.faulttolerance.api.ExponentialBackoff;
+import io.peerlift.support.retry.TransientFailures;
+import io.smallrye.faulttolerance.api.ApplyGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import org.eclipse.microprofile.faulttolerance.Retry;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
@@ -76,13 +76,12 @@ public class InventoryService {
      * configuration lock is taken only when an event changes a configuration (a new device, another OS
      * version), and then before the devices' rows, the order every configuration change takes them in.
      *
-     * In a transaction of its own, retried when it fails for a reason that may pass (a concurrent change of the
-     * same device, a lock, the database).
+     * In a transaction of its own, retried for as long as it fails for a reason that may pass (a concurrent change
+     * of the same device, a lock, the database away): the one policy of {@link TransientFailures}.
      *
      * @throws IllegalArgumentException when an event's content is invalid (it will never apply)
      */
-    @Retry(maxRetries = 5, delay = 50, jitter = 25, maxDuration = 30_000, abortOn = IllegalArgumentException.class)
-    @ExponentialBackoff(maxDelay = 5_000)
+    @ApplyGuard(TransientFailures.GUARD)
     public Applied apply(List<DeviceEvent> events) {
         return QuarkusTransaction.requiringNew().call(() -> applyInTransaction(events));
     }

@@ -22,8 +22,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Consumes what the devices and profile-service say, a poll at a time ({@link PollConsumption}): the records of
- * a poll are recorded in one transaction (retried while it fails for a reason that may pass); a record that
- * cannot be decoded or validated is parked on the topic's dead-letter topic ({@code <topic>.dlq}).
+ * a poll are recorded in one transaction, retried for as long as it fails for a reason that may pass (the
+ * database or a lock: nothing is dead-lettered for that); a record that cannot be decoded or validated is parked
+ * on the topic's dead-letter topic ({@code <topic>.dlq}).
  */
 @ApplicationScoped
 public class DeviceTopicsConsumer {

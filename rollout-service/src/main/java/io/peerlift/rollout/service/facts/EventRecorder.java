@@ -16,10 +16,10 @@ import io.peerlift.rollout.service.RolloutMetrics;
 import io.peerlift.rollout.service.membership.Membership;
 import io.peerlift.rollout.service.scheduling.SubnetScheduler;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.smallrye.faulttolerance.api.ExponentialBackoff;
+import io.peerlift.support.retry.TransientFailures;
+import io.smallrye.faulttolerance.api.ApplyGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import org.eclipse.microprofile.faulttolerance.Retry;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,9 +61,11 @@ public class EventRecorder {
         this.recorded = recorded;
     }
 
-    /** In a transaction of its own, retried when it fails for a reason that may pass (a lock, the database). */
-    @Retry(maxRetries = 5, delay = 50, jitter = 25, maxDuration = 30_000)
-    @ExponentialBackoff(maxDelay = 5_000)
+    /**
+     * In a transaction of its own, retried for as long as it fails for a reason that may pass (a lock, the database
+     * away): the one policy of {@link TransientFailures}; a record that can never apply aborts at once.
+     */
+    @ApplyGuard(TransientFailures.GUARD)
     public void record(List<DeviceEvent> events) {
         QuarkusTransaction.requiringNew().run(() -> recordInTransaction(events));
     }
