@@ -99,6 +99,36 @@ class DeviceEventConsumerTest {
         asAdmin().get("/api/devices/{id}", later).then().statusCode(200);
     }
 
+    @Test
+    void eventsThatArriveWhileTheDatabaseRefusesConnectionsWaitAndAreAppliedNotDeadLettered() throws Exception {
+        String deadLettered = "peerlift_profile_device_events_total{outcome=\"dead-lettered\"";
+        double deadLetteredBefore = Metrics.value(deadLettered);
+        String device = fleet.id("outage");
+        refuseConnections(true);
+        try {
+            fleet.send(fleet.announced("outage", 5, "11.11.150", 1));
+            // Far beyond the few seconds after which the retries used to give up.
+            Thread.sleep(12_000);
+        } finally {
+            refuseConnections(false);
+        }
+        await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() -> asAdmin().get("/api/devices/{id}", device)
+                .then().statusCode(200).body("osVersion", equalTo("11.11.150")));
+        assertThat(Metrics.value(deadLettered)).isEqualTo(deadLetteredBefore);
+    }
+
+    /** Makes PostgreSQL refuse (or take again) connections to the service's database, and drops the open ones. */
+    private static void refuseConnections(boolean refuse) throws java.sql.SQLException {
+        String url = LocalStackTestResource.shared().jdbcUrl("postgres");
+        try (var connection = java.sql.DriverManager.getConnection(url, "postgres", "postgres");
+             var statement = connection.createStatement()) {
+            statement.execute("ALTER DATABASE profile ALLOW_CONNECTIONS " + !refuse);
+            if (refuse) {
+                statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'profile'");
+            }
+        }
+    }
+
     /** The configurations published for the device, once the last one is at {@code osVersion}. */
     private static List<DeviceConfig> awaitOsVersion(TopicReader topic, String device, String osVersion) {
         return await().until(() -> topic.configsOf(device),
