@@ -218,9 +218,11 @@ final class SyntheticFleet implements AutoCloseable {
         if (device == null) {
             return;
         }
+        // Only a slot freed before the Upgrade arrived can have caused it: a later one waits for the next Upgrade
+        // (clamping such pairs to 0 had made half the latencies 0 ms).
         ArrayDeque<Long> freed = freedSlots.get(device.subnetIndex);
-        if (freed != null && !freed.isEmpty()) {
-            latency.recordValue(Math.max(0, (receivedNanos - freed.poll()) / 1000));
+        if (freed != null && !freed.isEmpty() && freed.peek() <= receivedNanos) {
+            latency.recordValue((receivedNanos - freed.poll()) / 1000);
         }
         AppRef target = new AppRef(upgrade.app(), upgrade.version(), upgrade.manifestSha256());
         Device peer = upgrade.sourcePolicy() == SourcePolicy.WAN_SEED ? null : freePeer(device, target);
