@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,10 +32,10 @@ public final class ServiceProcesses implements AutoCloseable {
 
     private final Path repoDir;
     private final Path logDir;
-    private final List<Process> processes = new ArrayList<>();
     /** Each service's log: {@code <module>.log}, and {@code <module>-<n>.log} for its n-th replica. */
     private final Map<Service, Path> logs = new HashMap<>();
-    private final Map<Service, Process> running = new HashMap<>();
+    /** The process of each service, in start order (a restart keeps the service's place). */
+    private final Map<Service, Process> running = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public ServiceProcesses(Path repoDir, Path logDir) {
@@ -63,7 +64,6 @@ public final class ServiceProcesses implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())) // a restart goes on in the same log
                 .start();
-        processes.add(process);
         running.put(service, process);
     }
 
@@ -77,14 +77,13 @@ public final class ServiceProcesses implements AutoCloseable {
             throw new IllegalStateException(service.module() + " was not started here");
         }
         process.destroyForcibly().waitFor();
-        processes.remove(process);
         start(service);
         awaitReady(service, readyWithin);
     }
 
     /** Whether every service started is still running. */
     public boolean allAlive() {
-        return processes.stream().allMatch(Process::isAlive);
+        return running.values().stream().allMatch(Process::isAlive);
     }
 
     /** Waits until the service reports ready on /q/health/ready, or fails naming its log. */
@@ -101,7 +100,7 @@ public final class ServiceProcesses implements AutoCloseable {
             } catch (IOException notYet) {
                 // not listening yet
             }
-            if (processes.stream().anyMatch(p -> !p.isAlive())) {
+            if (!allAlive()) {
                 break;
             }
             Thread.sleep(250);
@@ -116,8 +115,9 @@ public final class ServiceProcesses implements AutoCloseable {
      */
     @Override
     public void close() {
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            Process process = processes.get(i);
+        List<Process> started = new ArrayList<>(running.values());
+        for (int i = started.size() - 1; i >= 0; i--) {
+            Process process = started.get(i);
             process.destroy();
             try {
                 if (!process.waitFor(20, TimeUnit.SECONDS)) {
@@ -128,6 +128,6 @@ public final class ServiceProcesses implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        processes.clear();
+        running.clear();
     }
 }
