@@ -49,28 +49,29 @@ if rollout is None:
 
 largest, total, count, state = 0, 0, 0, None
 started = time.time()
-query = urllib.parse.urlencode({"rollout": rollout})
-subnet = None
+
+
+def follow(query, until):
+    """Reads the stream of `query`, counting every frame, until `until(frame)` says stop; returns that frame."""
+    global largest, total, count, state
+    with request("/api/rollouts/stream?" + urllib.parse.urlencode(query)) as response:
+        for frame in frames(response):
+            size = len(frame.encode("utf-8"))
+            largest, total, count = max(largest, size), total + size, count + 1
+            parsed = json.loads(frame)
+            if parsed.get("summary"):
+                state = parsed["summary"]["state"]
+            if until(parsed):
+                return parsed
+    return None
+
+
 try:
-    with request("/api/rollouts/stream?" + query) as response:
-        for frame in frames(response):
-            size = len(frame.encode("utf-8"))
-            largest, total, count = max(largest, size), total + size, count + 1
-            parsed = json.loads(frame)
-            if parsed.get("summary"):
-                state = parsed["summary"]["state"]
-            if subnet is None and parsed.get("page") and parsed["page"]["subnets"]:
-                subnet = parsed["page"]["subnets"][0]
-                break  # open it again with the worst subnet in detail, as a browser does on a click
-    with request("/api/rollouts/stream?" + urllib.parse.urlencode({"rollout": rollout, "subnet": subnet})) as response:
-        for frame in frames(response):
-            size = len(frame.encode("utf-8"))
-            largest, total, count = max(largest, size), total + size, count + 1
-            parsed = json.loads(frame)
-            if parsed.get("summary"):
-                state = parsed["summary"]["state"]
-            if state in ("COMPLETED", "CANCELLED"):
-                break
+    first = follow({"rollout": rollout}, lambda frame: bool(frame.get("page") and frame["page"]["subnets"]))
+    if first is not None:
+        # Open it again with the worst subnet in detail, as a browser does on a click.
+        follow({"rollout": rollout, "subnet": first["page"]["subnets"][0]},
+               lambda frame: state in ("COMPLETED", "CANCELLED"))
 except OSError:
     pass  # the demo stopped the service
 seconds = max(time.time() - started, 1e-3)
