@@ -57,8 +57,11 @@ class StallGuardsTest extends FleetDrivenTest {
 
     private static final Duration GUARD_LIMIT = Duration.ofSeconds(30);
 
-    @Test
-    void aSeedThatUpgradesButNeverServesIsReplacedByAnotherSeed() {
+    /** A rollout over three devices of one subnet without a peer, and the device commanded as its WAN seed. */
+    private record OneSubnet(String subnet, String rolloutId, String seed) {
+    }
+
+    private OneSubnet threeDevicesOneWanSeed() {
         int n = unique();
         String subnet = subnet(n, 1);
         for (int i = 1; i <= 3; i++) {
@@ -66,8 +69,15 @@ class StallGuardsTest extends FleetDrivenTest {
         }
         awaitInventory(fleet, id(n, 1), id(n, 2), id(n, 3));
         String rolloutId = createRollout(folder(n), Map.of("wanSeedsPerSubnet", 1));
+        return new OneSubnet(subnet, rolloutId, awaitUpgrades(rolloutId, 1).get(0).deviceId());
+    }
 
-        String first = awaitUpgrades(rolloutId, 1).get(0).deviceId();
+    @Test
+    void aSeedThatUpgradesButNeverServesIsReplacedByAnotherSeed() {
+        OneSubnet started = threeDevicesOneWanSeed();
+        String subnet = started.subnet();
+        String rolloutId = started.rolloutId();
+        String first = started.seed();
         SimulatedFleet.SimDevice seed = fleet.device(first);
         seed.startDownload(rolloutId, DownloadSource.WAN);
         seed.completeDownload(rolloutId, DownloadSource.WAN, null);
@@ -99,15 +109,10 @@ class StallGuardsTest extends FleetDrivenTest {
 
     @Test
     void aSeedThatServedAndFellSilentIsExpiredAsAPeerAndReplaced() {
-        int n = unique();
-        String subnet = subnet(n, 1);
-        for (int i = 1; i <= 3; i++) {
-            fleet.join(id(n, i), subnet, 10 + i, SOURCE, folderPath(n));
-        }
-        awaitInventory(fleet, id(n, 1), id(n, 2), id(n, 3));
-        String rolloutId = createRollout(folder(n), Map.of("wanSeedsPerSubnet", 1));
-
-        String first = awaitUpgrades(rolloutId, 1).get(0).deviceId();
+        OneSubnet started = threeDevicesOneWanSeed();
+        String subnet = started.subnet();
+        String rolloutId = started.rolloutId();
+        String first = started.seed();
         fleet.device(first).upgradeFully(rolloutId, DownloadSource.WAN, 1);
         // It serves: the next device is sent to it as a peer. Then the seed crashes and says nothing more, and the
         // device it was to serve hangs too (the device timeout's business, not this guard's).

@@ -210,11 +210,10 @@ public class Device extends PanacheEntityBase {
     }
 
     /** The device fell silent: it serves nothing until its next event says what it serves. */
-    public Change expirePeer(Instant now) {
+    public void expirePeer(Instant now) {
         served = new String[0];
         peerExpiredAt = now;
         updatedAt = now;
-        return new Change(subnet, true, false, false);
     }
 
     /** Whether the device serves the manifest right now. */

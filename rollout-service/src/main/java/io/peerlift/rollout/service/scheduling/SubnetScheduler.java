@@ -55,6 +55,9 @@ public class SubnetScheduler {
      * those queries, a quarter of the consumer's CPU with polls of 500 events.
      */
     public static void forEachFlushedOnce(Collection<RolloutSubnet> subnets, Consumer<RolloutSubnet> step) {
+        if (subnets.isEmpty()) {
+            return;
+        }
         Session session = RolloutSubnet.getSession();
         session.flush();
         FlushMode previous = session.getHibernateFlushMode();
