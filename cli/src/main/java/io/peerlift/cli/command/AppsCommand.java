@@ -114,11 +114,14 @@ public final class AppsCommand {
             + "keep it offline, it signs every upload) and DIR/release-public.pem (what the repository and the "
             + "devices are provisioned with).", "Existing files are never overwritten."})
     int keygen(@Parameters(paramLabel = "DIR") Path dir) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new CliException(ExitCode.USAGE, dir + " is not a directory");
+        }
         Path signingKey = dir.resolve("release-signing.key");
         Path publicKey = dir.resolve("release-public.pem");
         for (Path existing : List.of(signingKey, publicKey)) {
             if (Files.exists(existing)) {
-                throw new CliException(ExitCode.USAGE, existing + " exists: a release key is never overwritten here");
+                throw keyExists(existing);
             }
         }
         Files.createDirectories(dir);
@@ -128,7 +131,7 @@ public final class AppsCommand {
                     PosixFilePermissions.fromString("rw-------"))), ReleaseKeys.toSigningKeyPem(keys), StandardCharsets.US_ASCII);
             Files.writeString(Files.createFile(publicKey), ReleaseKeys.toPem(keys.getPublic()), StandardCharsets.US_ASCII);
         } catch (FileAlreadyExistsException raced) {
-            throw new CliException(ExitCode.USAGE, raced.getFile() + " exists: a release key is never overwritten here");
+            throw keyExists(Path.of(raced.getFile()));
         }
         String keyId = ReleaseKeys.keyId(keys.getPublic());
         Output out = output();
@@ -140,6 +143,10 @@ public final class AppsCommand {
                     + " ConfigMap), then sign uploads with --signing-key " + signingKey);
         });
         return ExitCode.OK.code();
+    }
+
+    private static CliException keyExists(Path file) {
+        return new CliException(ExitCode.USAGE, file + " exists: a release key is never overwritten here");
     }
 
     private Output output() {

@@ -52,4 +52,13 @@ class KeygenTest {
         assertThat(again.toString()).contains(signingKey + " exists: a release key is never overwritten here");
         assertThat(Files.readString(signingKey)).isEqualTo(signingKeyBefore);
     }
+
+    @Test
+    void aFileWhereTheDirectoryShouldBeIsAUsageError() throws IOException {
+        Path notADirectory = Files.writeString(home.resolve("keys"), "not a directory");
+        StringWriter err = new StringWriter();
+        assertThat(Peerlift.execute(Map.of(), home, new PrintWriter(new StringWriter()), new PrintWriter(err), "apps",
+                "keygen", notADirectory.toString())).isEqualTo(ExitCode.USAGE.code());
+        assertThat(err.toString()).contains(notADirectory + " is not a directory");
+    }
 }
