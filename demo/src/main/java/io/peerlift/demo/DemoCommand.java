@@ -104,6 +104,8 @@ public class DemoCommand implements Callable<Integer> {
     private LocalStack stack;
     private ServiceProcesses processes;
     private volatile Instant faultEndedAt;
+    /** Why the fault could not be injected; such a run measured no fault and writes no fault report. */
+    private volatile String faultNotInjected;
 
     private final PrintStream out = System.out;
 
@@ -164,6 +166,10 @@ public class DemoCommand implements Callable<Integer> {
             }
             moveFleet(admin, folderId, params);
             result = runRollout(admin, watcher, folderId, credentials);
+        }
+        if (faultReportFile != null && faultNotInjected != null) {
+            out.println("Fault " + fault + " was not injected (" + faultNotInjected + "): no fault report.");
+            result = null; // the run measured no fault: it fails rather than reporting a fault it never had
         }
         if (faultReportFile != null && result != null) {
             // From the end of the fault to the end of the rollout (-1: the rollout never ended, or the fault never did).
@@ -397,6 +403,7 @@ public class DemoCommand implements Callable<Integer> {
                 faultEndedAt = Instant.now();
                 out.println("==> " + fault + " is over");
             } catch (Exception e) {
+                faultNotInjected = e.toString();
                 out.println("==> " + fault + " could not be injected: " + e);
             }
         }, "fault-injector");
