@@ -24,7 +24,7 @@ import java.util.UUID;
  * Asks the subnet "who has app X version V" and collects the unicast answers for a window, on the event loop: no
  * thread waits. Every answer is checked by {@link DiscoveryRules}; one that breaks a rule is dropped and counted,
  * as is a second answer from the same source, an answer past {@link #MAX_OFFERS}, or one from a source over its
- * rate ({@link #ANSWERS_PER_SECOND}, counted over every request of this process).
+ * rate ({@link #ANSWERS_PER_SECOND}, counted over every request of one requesting device).
  */
 public final class DiscoveryClient {
 
@@ -34,7 +34,14 @@ public final class DiscoveryClient {
 
     private final Vertx vertx;
     private final DeviceMetrics metrics;
-    private final SourceRateLimit limit = new SourceRateLimit(ANSWERS_PER_SECOND);
+    /**
+     * Keyed by requester and source: a simulated fleet's devices share this process, and a holder that answers
+     * each of its subnet's requesters once a round must not be over the rate of a single one of them.
+     */
+    private final SourceRateLimit<Route> limit = new SourceRateLimit<>(ANSWERS_PER_SECOND);
+
+    private record Route(String requester, String source) {
+    }
 
     public DiscoveryClient(Vertx vertx, DeviceMetrics metrics) {
         this.vertx = vertx;
@@ -56,7 +63,7 @@ public final class DiscoveryClient {
     public Future<List<PeerOffer>> discover(String ownAddress, Subnet subnet, int port, String deviceId, String app,
                                             String version, Duration window) {
         DiscoveryMessage.Request request = new DiscoveryMessage.Request(UUID.randomUUID(), deviceId, app, version);
-        Round round = new Round(request, subnet);
+        Round round = new Round(request, subnet, ownAddress);
         DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions().setBroadcast(true));
         socket.handler(round::onDatagram);
         Promise<List<PeerOffer>> offers = Promise.promise();
@@ -73,18 +80,20 @@ public final class DiscoveryClient {
     private final class Round {
         private final DiscoveryMessage.Request request;
         private final Subnet subnet;
+        private final String ownAddress;
         private final List<PeerOffer> offers = new ArrayList<>();
         private final Set<String> sources = new HashSet<>();
 
-        Round(DiscoveryMessage.Request request, Subnet subnet) {
+        Round(DiscoveryMessage.Request request, Subnet subnet, String ownAddress) {
             this.request = request;
             this.subnet = subnet;
+            this.ownAddress = ownAddress;
         }
 
         /** Runs on the socket's event loop only. */
         void onDatagram(DatagramPacket packet) {
             String sender = packet.sender().host();
-            if (!limit.allows(sender)) {
+            if (!limit.allows(new Route(ownAddress, sender))) {
                 metrics.dropped("rate-limited");
                 return;
             }

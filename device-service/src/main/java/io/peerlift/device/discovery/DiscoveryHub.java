@@ -79,7 +79,7 @@ public final class DiscoveryHub {
     /** One port's socket and the devices answering on it, by subnet. */
     private final class PortSocket {
         private final Map<Subnet, Set<Responder>> bySubnet = new ConcurrentHashMap<>();
-        private final SourceRateLimit limit = new SourceRateLimit(REQUESTS_PER_SECOND);
+        private final SourceRateLimit<String> limit = new SourceRateLimit<>(REQUESTS_PER_SECOND);
 
         void add(Subnet subnet, Responder responder) {
             bySubnet.computeIfAbsent(subnet, s -> ConcurrentHashMap.newKeySet()).add(responder);

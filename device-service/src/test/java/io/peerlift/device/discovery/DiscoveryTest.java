@@ -200,6 +200,26 @@ class DiscoveryTest {
         assertThat(discover("12.7.4")).as("another source is still answered").hasSize(1);
     }
 
+    /**
+     * A simulated fleet's requesters share one process: a holder answering each of them once is over no one's
+     * rate. (Counted over the process, a holder's answers to a busy subnet were dropped past 50 a second, the
+     * rounds looked empty and PEER_THEN_WAN sent most of a 50-device subnet to the WAN.)
+     */
+    @Test
+    void everyRequesterOfAProcessHearsTheHolderThoughTogetherTheyHearItOverOneSourcesRate() throws Exception {
+        respond("holder", own, 2, 0, 1);
+        int requesters = (int) DiscoveryClient.ANSWERS_PER_SECOND + 30;
+        List<Future<List<PeerOffer>>> rounds = new ArrayList<>();
+        for (int i = 0; i < requesters; i++) {
+            rounds.add(client.discover(own.host(100 + i), own, port, "requester-" + i, "base-system", "12.7.4",
+                    Duration.ofMillis(1500)));
+        }
+        for (Future<List<PeerOffer>> round : rounds) {
+            assertThat(completed(round)).extracting(PeerOffer::peerId).containsExactly("holder");
+        }
+        assertThat(metrics.droppedCount("rate-limited")).isZero();
+    }
+
     @Test
     void theRulesNameWhatIsWrongWithARequest() {
         assertThat(DiscoveryRules.rejectRequest(new DiscoveryMessage.Request(UUID.randomUUID(), "s1-d01", "base-system",
