@@ -187,6 +187,11 @@ class SeedProcedureIT {
 
         Run tree = peerlift("folders", "tree", "--count-devices");
         assertThat(tree.out()).contains("Devices (1, 0 devices)", "└── Distributed Peer Upgrade (2, 12 devices)");
+
+        // How rollout-service counts a device as a peer: the OS 12 device of the first subnet serves.
+        Run peer = peerlift("devices", "show", "s1-d01");
+        assertThat(peer.exit()).as(peer.err()).isZero();
+        assertThat(peer.out()).containsPattern("as a peer: serving on port \\d+ with \\d+ upload slot\\(s\\), last event ");
     }
 
     /** The example: a sub-folder's profile sends OS 11 devices to a port their subnet's peers do not answer on. */

@@ -60,6 +60,11 @@ public final class RolloutClient {
         return api.post("/api/rollouts/" + segment(id) + "/" + action, Map.of());
     }
 
+    /** The device as rollout-service's inventory knows it: its peer server, what it serves, its last event. */
+    public JsonNode inventoryDevice(String deviceId) {
+        return api.get("/api/devices/" + segment(deviceId));
+    }
+
     /** How many devices rollout-service knows in the folder's tree (it learns of moves through Kafka). */
     public long devicesKnownIn(long folderId) {
         return api.get("/api/devices/count" + query("folderId", folderId)).asLong();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peerlift.cli.CliException;
 import io.peerlift.cli.ExitCode;
 import io.peerlift.cli.Peerlift;
+import io.peerlift.cli.client.ApiException;
 import io.peerlift.cli.client.ProfileClient;
 import io.peerlift.cli.client.RolloutClient;
 import io.peerlift.cli.output.Output;
@@ -57,10 +58,12 @@ public final class DevicesCommand {
         JsonNode device = profiles.device(id);
         JsonNode config = profiles.effectiveConfig(id);
         FolderTree tree = new FolderTree(profiles.folders());
+        JsonNode inventory = rolloutInventory(id);
         Output out = output();
         ObjectNode both = out.mapper().createObjectNode();
         both.set("device", device);
         both.set("effectiveConfig", config);
+        both.set("rolloutInventory", inventory);
         out.result(both, () -> {
             out.line(device.path("id").asText() + "  " + device.path("osVersion").asText() + " ("
                     + device.path("osFamily").asText() + ")  " + device.path("ip").asText() + " in "
@@ -68,6 +71,7 @@ public final class DevicesCommand {
             out.line("folder " + tree.pathOf(device.path("folderId").asLong()) + " (" + device.path("folderId").asLong()
                     + "), last seen " + device.path("lastSeen").asText() + ", configuration revision "
                     + config.path("revision").asText());
+            out.line(peerLine(inventory));
             List<List<String>> rows = new ArrayList<>();
             config.path("settings").fields().forEachRemaining(setting -> {
                 JsonNode source = config.path("sources").path(setting.getKey());
@@ -78,6 +82,35 @@ public final class DevicesCommand {
             out.table(List.of("SETTING", "VALUE", "FROM"), rows);
         });
         return ExitCode.OK.code();
+    }
+
+    /** The device in rollout-service's inventory, null when rollout-service has heard nothing of it yet. */
+    private JsonNode rolloutInventory(String id) {
+        try {
+            return peerlift.rollouts().inventoryDevice(id);
+        } catch (ApiException refused) {
+            if (refused.status() == 404) {
+                return null;
+            }
+            throw refused;
+        }
+    }
+
+    /** As a peer, as rollout-service counts it: a silent peer is not counted until it is heard from again. */
+    static String peerLine(JsonNode inventory) {
+        if (inventory == null) {
+            return "as a peer: rollout-service has no event of it yet";
+        }
+        String heard = ", last event " + Output.cell(inventory, "lastEventAt");
+        if (inventory.hasNonNull("peerExpiredAt")) {
+            return "as a peer: NOT counted since " + inventory.path("peerExpiredAt").asText()
+                    + " (silent too long" + heard + ")";
+        }
+        if (!inventory.path("peerServerRunning").asBoolean()) {
+            return "as a peer: its peer server is not running" + heard;
+        }
+        return "as a peer: serving on port " + inventory.path("peerServerPort").asInt() + " with "
+                + inventory.path("peerServerCapacity").asInt() + " upload slot(s)" + heard;
     }
 
     @Command(name = "move", description = {"Moves devices into a folder: those named, and/or all directly in "
