@@ -8,6 +8,7 @@ import io.peerlift.cli.client.RolloutClient;
 import io.peerlift.cli.client.ServiceUnreachableException;
 import io.peerlift.cli.client.Tokens;
 import io.peerlift.cli.command.AppsCommand;
+import io.peerlift.cli.command.DeadLettersCommand;
 import io.peerlift.cli.command.DevicesCommand;
 import io.peerlift.cli.command.FoldersCommand;
 import io.peerlift.cli.command.ProfilesCommand;
@@ -32,7 +33,7 @@ import java.util.Map;
 @Command(name = "peerlift", mixinStandardHelpOptions = true, version = "peerlift 0.1.0",
         description = "Folders, devices, profiles, releases and rollouts of a Peerlift installation.",
         subcommands = {FoldersCommand.class, DevicesCommand.class, ProfilesCommand.class, AppsCommand.class,
-                RolloutsCommand.class, CommandLine.HelpCommand.class},
+                RolloutsCommand.class, DeadLettersCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n")
 public final class Peerlift {
 

@@ -374,6 +374,23 @@ class SeedProcedureIT {
         assertThat(usage.err()).contains("Missing required options");
     }
 
+    @Test
+    @Order(8)
+    void anAdminReplaysADeadLetterTopic() {
+        Run replayed = peerlift("dead-letters", "replay", "peerlift.device-events", "-o", "json");
+        assertThat(replayed.exit()).as(replayed.err()).isZero();
+        assertThat(replayed.json().path("deadLetterTopic").asText()).isEqualTo("peerlift.device-events.dlq");
+        assertThat(replayed.json().path("records").isInt()).isTrue();
+        assertThat(peerlift("dead-letters", "replay", "peerlift.device-events").out())
+                .containsPattern("\\d+ record\\(s\\) of peerlift.device-events.dlq sent back to peerlift.device-events");
+
+        assertThat(peerlift("dead-letters", "replay", "peerlift.device-events", "--token", viewer).exit())
+                .isEqualTo(ExitCode.AUTH.code());
+        Run unknown = peerlift("dead-letters", "replay", "no.such.topic");
+        assertThat(unknown.exit()).isEqualTo(ExitCode.NOT_FOUND.code());
+        assertThat(unknown.err()).contains("(404)");
+    }
+
     private static void awaitDevices(int expected) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         int seen = 0;

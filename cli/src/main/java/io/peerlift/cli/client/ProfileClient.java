@@ -54,6 +54,11 @@ public final class ProfileClient {
         api.delete("/api/folders/" + id);
     }
 
+    /** Replays {@code <topic>.dlq} to {@code topic} (admin). */
+    public JsonNode replayDeadLetters(String topic) {
+        return api.post("/api/admin/dead-letters/" + segment(topic) + "/replay", Map.of());
+    }
+
     public JsonNode consistency(long folderId) {
         return api.get("/api/folders/" + folderId + "/consistency");
     }
