@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** A rollout of one app version to the devices of a folder tree. */
 @Entity
@@ -118,6 +119,29 @@ public class Rollout extends PanacheEntityBase {
                 .setParameter(1, id)
                 .getResultList();
         return found.isEmpty() ? null : (Rollout) found.get(0);
+    }
+
+    /**
+     * Takes the rollout's status change for a publication: clears its flag and raises its status version, in one
+     * statement under the row's lock, when the flag is up or {@code subnetsChanged}.
+     *
+     * @return the version the summary is published under, empty when there is nothing to publish
+     */
+    public static OptionalLong takeStatusChange(String id, boolean subnetsChanged) {
+        List<?> version = getEntityManager().createNativeQuery("""
+                        update rollout set status_changed = false, status_version = status_version + 1
+                        where id = ?1 and (status_changed or ?2) returning status_version""")
+                .setParameter(1, id)
+                .setParameter(2, subnetsChanged)
+                .getResultList();
+        return version.isEmpty() ? OptionalLong.empty() : OptionalLong.of(((Number) version.get(0)).longValue());
+    }
+
+    /** Raises the status flag again: a publication could not send what it took. */
+    public static void markStatusChanged(String id) {
+        getEntityManager().createNativeQuery("update rollout set status_changed = true where id = ?1")
+                .setParameter(1, id)
+                .executeUpdate();
     }
 
     /** Serialises creating and starting rollouts until the transaction ends, so two never pass the overlap check together. */

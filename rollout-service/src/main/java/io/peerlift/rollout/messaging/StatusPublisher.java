@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,9 +35,10 @@ import java.util.concurrent.TimeUnit;
  * Publishes the status records of {@link Topics#ROLLOUT_STATUS}: every {@code status.min-interval}, for each
  * rollout that changed, its summary and a record of each subnet that changed, and at once after a state change.
  * So the rate is bounded by the number of subnets, not the number of events, and each record is small. A
- * subnet's record carries the version its writers raised; the summary's is raised in the transaction that
- * publishes it. Publications of a rollout take turns under an advisory lock, so the records of one key leave
- * in version order whichever replica publishes, and a publication never waits for a subnet's lock.
+ * subnet's record carries the version its writers raised; the summary's is raised by the publication, in a
+ * short transaction of its own. Publications of a rollout take turns under an advisory lock, so the records of
+ * one key leave in version order whichever replica publishes, and a publication waiting for Kafka holds neither
+ * a subnet's lock nor the rollout's.
  */
 @ApplicationScoped
 public class StatusPublisher {
@@ -104,23 +106,27 @@ public class StatusPublisher {
         if (!Boolean.TRUE.equals(locked)) {
             return;
         }
-        // The rollout first, then its subnets: the order every transaction takes them in.
-        Rollout rollout = Rollout.lockForUpdate(rolloutId);
-        if (rollout == null) {
-            return;
-        }
-        Instant now = Instant.now();
         List<RolloutSubnet> changed = RolloutSubnet.withUnpublishedStatus(rolloutId, SUBNETS_PER_PUBLICATION);
-        if (changed.isEmpty() && !rollout.statusChanged) {
+        // The rollout's row is locked only for this short transaction, never while the records are sent: the
+        // take-in and the reconciler lock it too. A change made meanwhile raises the flag again for the next one.
+        OptionalLong version = QuarkusTransaction.requiringNew()
+                .call(() -> Rollout.takeStatusChange(rolloutId, !changed.isEmpty()));
+        if (version.isEmpty()) {
             return;
         }
+        Rollout rollout = Rollout.findById(rolloutId);
+        Instant now = Instant.now();
         changed.forEach(RolloutSubnet::markPublished);
-        rollout.statusVersion++;
-        rollout.statusChanged = false;
         List<RolloutStatus> records = new ArrayList<>(StatusRecords.subnets(rollout, changed, now));
-        records.add(StatusRecords.summary(rollout, rollout.statusVersion, now));
-        CompletableFuture.allOf(records.stream().map(this::send).toArray(CompletableFuture[]::new))
-                .orTimeout(30, TimeUnit.SECONDS).join();
+        records.add(StatusRecords.summary(rollout, version.getAsLong(), now));
+        try {
+            CompletableFuture.allOf(records.stream().map(this::send).toArray(CompletableFuture[]::new))
+                    .orTimeout(30, TimeUnit.SECONDS).join();
+        } catch (RuntimeException notSent) {
+            // The subnets' marks roll back with this transaction; the summary's flag was taken in its own.
+            QuarkusTransaction.requiringNew().run(() -> Rollout.markStatusChanged(rolloutId));
+            throw notSent;
+        }
     }
 
     private CompletableFuture<Void> send(RolloutStatus status) {
