@@ -5,6 +5,7 @@ import io.peerlift.localstack.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import org.junit.jupiter.api.AfterAll;
@@ -78,6 +79,10 @@ class AgentModeTest {
         }
     }
 
+    /** The agent's own Vert.x, on which its peer server runs. */
+    @Inject
+    Vertx agentVertx;
+
     @AfterAll
     static void stopGateway() {
         VERTX.close().toCompletionStage().toCompletableFuture().join();
@@ -96,5 +101,11 @@ class AgentModeTest {
                 .containsOnly("Bearer " + DeviceTokens.token("agent-7"));
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         asViewer().get("/api/devices/agent-7").then().statusCode(200).body("osVersion", equalTo("11.11.150"));
+    }
+
+    @Test
+    void anAgentRunsNettysEpollTransportSoItsPeerServerCorksUploads() {
+        assertThat(agentVertx.isNativeTransportEnabled()).as("quarkus.vertx.prefer-native-transport on Linux x86_64: %s",
+                agentVertx.unavailableNativeTransportCause()).isTrue();
     }
 }

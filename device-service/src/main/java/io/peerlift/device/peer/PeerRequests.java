@@ -98,7 +98,7 @@ final class PeerRequests {
         response.closeHandler(v -> release.run());
         response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(range.length()));
         Future<Void> sent = device.rate() == null
-                ? response.sendFile(pkg.payload().toString(), range.start(), range.length())
+                ? CorkedSendfile.send(request.connection(), response, pkg.payload(), range.start(), range.length())
                 : PacedUpload.send(vertx, response, pkg.payload(), range.start(), range.length(), device.rate());
         sent.onComplete(outcome -> {
             release.run();
