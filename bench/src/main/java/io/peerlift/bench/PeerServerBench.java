@@ -23,18 +23,24 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code bin/bench peer-server [--file-mib N] [--clients C]}: the peer update server against Debian's nginx, both
- * started here, serving the same file over the same loopback, measured in one run: MiB/s and the server's CPU
- * seconds per GiB sent, for one stream and for {@code C} concurrent clients. nginx runs with sendfile and as many
- * workers as the peer server has event loops (one per core). Each server gets one warm-up transfer first; each
- * figure is the median of three rounds in which the servers take turns.
+ * {@code bin/bench peer-server [--file-mib N] [--clients C] [--rounds R]}: the peer update server against Debian's
+ * nginx, both started here, serving the same file over the same loopback, measured in one run: MiB/s and the
+ * server's CPU seconds per GiB sent, for one stream and for {@code C} concurrent clients. nginx runs with sendfile and
+ * as many workers as the peer server has event loops (one per core). Each figure is the median of {@code R} (3) rounds
+ * in which the servers take turns, after each server's warm-up.
+ * <p>
+ * The warm-up lasts until the server's JIT compilers stayed idle for a whole round (nginx: one round). The peer
+ * server's Java code runs about once per MiB sent (one sendfile region), so HotSpot compiles its hot path with C2 only
+ * after several GiB; a shorter warm-up charges that one-time compilation, and the slower code before it, to the bytes
+ * measured. The warm-up's rounds and JIT CPU are printed.
  * Targets: at least 0.9x nginx's throughput, at most 1.3x its CPU per byte.
  */
 public final class PeerServerBench {
 
     private static final double MIB = 1024.0 * 1024.0;
     private static final double GIB = MIB * 1024.0;
-    private static final int ROUNDS = 3;
+    /** A JVM whose compilers are still busy after this many warm-up rounds is measured as it is. */
+    private static final int MAX_WARM_UP_ROUNDS = 12;
 
     private record Server(String name, String path, int port, ProcessHandle process) {
     }
@@ -48,34 +54,35 @@ public final class PeerServerBench {
     public static void main(String[] args) throws Exception {
         int fileMib = intOption(args, "--file-mib", 1024);
         int clients = intOption(args, "--clients", 8);
+        int rounds = intOption(args, "--rounds", 3);
         int cores = Runtime.getRuntime().availableProcessors();
         try (WorkDir dir = new WorkDir("peerlift-bench-peer-server-")) {
-            run(dir.path(), fileMib, clients, cores);
+            run(dir.path(), fileMib, clients, rounds, cores);
         }
     }
 
-    private static void run(Path work, int fileMib, int clients, int cores) throws Exception {
+    private static void run(Path work, int fileMib, int clients, int rounds, int cores) throws Exception {
         Path file = work.resolve("payload.bin");
         writeFile(file, fileMib);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         long size = Files.size(file);
-        System.out.printf("peer-server: %d MiB file, 1 stream and %d concurrent clients, %d cores, loopback, median of %d%n",
-                fileMib, clients, cores, ROUNDS);
+        System.out.printf("peer-server: %d MiB file, 1 stream and %d concurrent clients, %d cores, loopback, median of %d"
+                + " (load average %s)%n", fileMib, clients, cores, rounds, loadAverage());
         List<Process> started = new ArrayList<>();
         try {
             Server nginx = startNginx(work, file, cores, started);
             Server peerlift = startPeerServer(file, clients, started);
             List<Server> servers = List.of(nginx, peerlift);
             for (Server server : servers) {
-                transfer(server, 1, size); // warm-up: JIT, page cache
+                warmUp(server, clients, size);
             }
-            // Each figure is the median of ROUNDS, the servers taking turns, so that a burst of other work on the
+            // Each figure is the median of the rounds, the servers taking turns, so that a burst of other work on the
             // machine does not land on one of them only.
             List<List<Figures>> samples = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 samples.add(new ArrayList<>());
             }
-            for (int round = 0; round < ROUNDS; round++) {
+            for (int round = 0; round < rounds; round++) {
                 for (int i = 0; i < servers.size(); i++) {
                     samples.get(2 * i).add(measure(servers.get(i), 1, size));
                     samples.get(2 * i + 1).add(measure(servers.get(i), clients, size));
@@ -87,12 +94,40 @@ public final class PeerServerBench {
                 results[i][1] = median(samples.get(2 * i + 1));
             }
             print(servers, results, clients, nginxVersion());
+            System.out.printf("load average at the end: %s%n", loadAverage());
         } finally {
             for (Process process : started) {
                 process.descendants().forEach(ProcessHandle::destroy);
                 process.destroy();
                 process.waitFor(10, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /** Rounds of one stream and {@code clients} streams until the server's JIT compilers were idle for a whole one. */
+    private static void warmUp(Server server, int clients, long size) throws Exception {
+        double jitBefore = ProcessCpu.jitSeconds(server.process());
+        double jit = jitBefore;
+        int rounds = 0;
+        boolean idle = false;
+        while (!idle && rounds < MAX_WARM_UP_ROUNDS) {
+            transfer(server, 1, size);
+            transfer(server, clients, size);
+            rounds++;
+            double now = ProcessCpu.jitSeconds(server.process());
+            idle = now == jit;
+            jit = now;
+        }
+        System.out.printf("warm-up of %s: %d rounds (%.1f GiB), %.2f CPU-s in JIT compilers%s%n", server.name(), rounds,
+                rounds * (1 + clients) * size / GIB, jit - jitBefore, idle ? "" : ", still compiling");
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "unknown";
         }
     }
 

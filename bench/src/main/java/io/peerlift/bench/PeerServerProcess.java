@@ -5,6 +5,7 @@ import io.peerlift.device.peer.ServedDevice;
 import io.peerlift.device.peer.ServedPackage;
 import io.peerlift.events.AppManifest;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -15,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The peer update server alone, in its own JVM so that its CPU can be measured: it serves one file as the payload of
- * base-system 12.7.4 on 127.0.0.1, as a fleet's listener does (one event loop per core, sendfile, no rate limit).
+ * base-system 12.7.4 on 127.0.0.1, as a fleet's listener does (one event loop per core, sendfile, no rate limit), on
+ * Vert.x with Netty's epoll transport as device-service runs it ({@code quarkus.vertx.prefer-native-transport}).
  * Prints {@code READY <port>} and serves until killed.
  */
 public final class PeerServerProcess {
@@ -32,7 +34,11 @@ public final class PeerServerProcess {
             manifest = AppManifest.compute("base-system", "12.7.4", AppManifest.DEFAULT_CHUNK_SIZE, in);
         }
         ServedPackage pkg = new ServedPackage(manifest, manifest.canonicalBytes(), file);
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        if (!vertx.isNativeTransportEnabled()) {
+            System.out.println("Netty's epoll transport is unavailable (" + vertx.unavailableNativeTransportCause()
+                    + "): serving on NIO, uncorked");
+        }
         PeerServers servers = new PeerServers(vertx, Duration.ofSeconds(10), true);
         ServedDevice device = new ServedDevice("bench-peer", "127.0.0.1", slots, slots, 0,
                 (app, version) -> Optional.of(pkg), (to, served, bytes) -> { });
