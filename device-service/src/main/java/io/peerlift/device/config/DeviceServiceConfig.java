@@ -110,7 +110,7 @@ public interface DeviceServiceConfig {
     @WithDefault("30s")
     Duration discoveryBackoffMax();
 
-    /** PEER_THEN_WAN: empty discovery rounds before falling back to the repository. */
+    /** PEER_THEN_WAN: discovery rounds in a row that no holder answers before falling back to the repository. */
     @WithDefault("3")
     int wanFallbackAfterRounds();
 

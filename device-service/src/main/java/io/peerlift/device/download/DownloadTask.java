@@ -2,6 +2,7 @@ package io.peerlift.device.download;
 
 import io.peerlift.device.discovery.DiscoveryClient;
 import io.peerlift.device.domain.Backoff;
+import io.peerlift.device.domain.DiscoveryPatience;
 import io.peerlift.device.domain.SourceSelection;
 import io.peerlift.device.peer.PayloadClient;
 import io.peerlift.events.AppManifest;
@@ -81,9 +82,8 @@ public final class DownloadTask {
 
     private volatile boolean cancelled;
     private long timer = -1;
+    private final DiscoveryPatience patience;
     private int round;
-    private int emptyRounds;
-    private int emptyStreak;
     private int repositoryFailures;
     private StoredPackage stored;
     private ChunkRecord record;
@@ -101,6 +101,8 @@ public final class DownloadTask {
         this.command = command;
         this.setup = setup;
         this.report = report;
+        this.patience = new DiscoveryPatience(setup.wanFallbackAfterRounds(),
+                command.sourcePolicy() == SourcePolicy.PEER_THEN_WAN);
         // One context for the whole download: its callbacks and timers run on one event loop, one at a time.
         this.context = vertx.getOrCreateContext();
     }
@@ -134,8 +136,7 @@ public final class DownloadTask {
             return;
         }
         SourcePolicy policy = command.sourcePolicy();
-        boolean useRepository = policy == SourcePolicy.WAN_SEED
-                || policy == SourcePolicy.PEER_THEN_WAN && emptyRounds >= setup.wanFallbackAfterRounds();
+        boolean useRepository = policy == SourcePolicy.WAN_SEED || patience.spent();
         if (!useRepository && !setup.discoveryEnabled()) {
             if (policy == SourcePolicy.PEER_ONLY) {
                 fail("discovery is disabled by the device configuration and the policy is PEER_ONLY");
@@ -155,21 +156,12 @@ public final class DownloadTask {
                 .onSuccess(offers -> {
                     report.discoveryAnswered(thisRound, offers);
                     List<PeerOffer> usable = SourceSelection.usable(offers, command, banned);
-                    if (usable.isEmpty() && SourceSelection.anyHolder(offers, command, banned)) {
-                        // Every holder is busy: one frees a slot within a transfer, so ask again soon, not the WAN.
-                        later(1);
-                        return;
+                    switch (patience.after(!usable.isEmpty(), SourceSelection.anyHolder(offers, command, banned))) {
+                        case TRY_PEERS -> trySources(usable.stream().map(Source::peer).toList(), 0, false);
+                        case ASK_AGAIN_SOON -> later(1);
+                        case BACK_OFF -> later(patience.silentRounds());
+                        case FALL_BACK -> later(0);
                     }
-                    if (usable.isEmpty()) {
-                        emptyRounds++;
-                        emptyStreak++;
-                        boolean fallsBackNow = policy == SourcePolicy.PEER_THEN_WAN
-                                && emptyRounds >= setup.wanFallbackAfterRounds();
-                        later(fallsBackNow ? 0 : emptyStreak);
-                        return;
-                    }
-                    emptyStreak = 0;
-                    trySources(usable.stream().map(Source::peer).toList(), 0, false);
                 });
     }
 
