@@ -183,13 +183,17 @@ public class RolloutSubnet extends PanacheEntityBase {
                 : RolloutSubnet.list("id in ?1 order by id", ids.stream().map(id -> ((Number) id).longValue()).toList());
     }
 
-    /** Records that the subnet's status was published under {@link #statusVersion}. */
-    public void markPublished() {
+    /** Records, in one statement, that each subnet's status was published under its {@link #statusVersion}. */
+    public static void markPublished(List<RolloutSubnet> subnets) {
+        if (subnets.isEmpty()) {
+            return;
+        }
         getEntityManager().createNativeQuery("""
-                        insert into rollout_subnet_published (subnet_id, version) values (?1, ?2)
+                        insert into rollout_subnet_published (subnet_id, version)
+                        select * from unnest(cast(?1 as bigint[]), cast(?2 as bigint[]))
                         on conflict (subnet_id) do update set version = excluded.version""")
-                .setParameter(1, id)
-                .setParameter(2, statusVersion)
+                .setParameter(1, subnets.stream().map(s -> s.id).toArray(Long[]::new))
+                .setParameter(2, subnets.stream().map(s -> s.statusVersion).toArray(Long[]::new))
                 .executeUpdate();
     }
 

@@ -116,7 +116,7 @@ public class StatusPublisher {
         }
         Rollout rollout = Rollout.findById(rolloutId);
         Instant now = Instant.now();
-        changed.forEach(RolloutSubnet::markPublished);
+        RolloutSubnet.markPublished(changed);
         List<RolloutStatus> records = new ArrayList<>(StatusRecords.subnets(rollout, changed, now));
         records.add(StatusRecords.summary(rollout, version.getAsLong(), now));
         try {
