@@ -7,9 +7,11 @@ import io.peerlift.events.ReleaseSignature;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,6 +70,26 @@ final class AdminClient {
     long rolloutServiceDevicesIn(long folderId) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(rolloutUrl + "/api/devices/count?folderId=" + folderId))
                 .GET().build()).asLong();
+    }
+
+    /**
+     * How many devices of the folder's tree rollout-service counts as running a peer server, from their events:
+     * the peers its scheduler plans with. Read a page of 1,000 at a time.
+     */
+    long rolloutServicePeersIn(long folderId) throws IOException, InterruptedException {
+        long peers = 0;
+        String after = "";
+        JsonNode page;
+        do {
+            page = send(HttpRequest.newBuilder(URI.create(rolloutUrl + "/api/devices?folderId=" + folderId
+                    + "&limit=1000" + (after.isEmpty() ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8))))
+                    .GET().build());
+            for (JsonNode device : page) {
+                peers += device.path("peerServerRunning").asBoolean() ? 1 : 0;
+                after = device.path("deviceId").asText();
+            }
+        } while (page.size() == 1000);
+        return peers;
     }
 
     void moveDevices(long folderId, List<String> deviceIds) throws IOException, InterruptedException {

@@ -317,8 +317,9 @@ public class DemoCommand implements Callable<Integer> {
         List<String> ids = new ArrayList<>();
         devices.forEach(device -> ids.add(device.get("id").asText()));
         admin.moveDevices(folderId, ids);
-        awaitRolloutServiceSees(admin, folderId, ids.size());
-        done(ids.size() + " devices moved; rollout-service sees them in the folder");
+        awaitRolloutServiceSees(admin, folderId, ids.size(), params.initialPeers());
+        done(ids.size() + " devices moved; rollout-service sees them in the folder, and its "
+                + params.initialPeers() + " initial peer(s) serving");
         JsonNode report = admin.consistency(folderId);
         JsonNode problems = report.path("problems");
         if (problems.isEmpty()) {
@@ -332,13 +333,18 @@ public class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** The move reaches rollout-service as configurations on Kafka: start the rollout once they all arrived. */
-    private static void awaitRolloutServiceSees(AdminClient admin, long folderId, int expected)
+    /**
+     * The move reaches rollout-service as configurations on Kafka, the initial peers' servers as their events on
+     * another topic: start the rollout once both arrived, or the scheduler would seed a subnet from the WAN for a
+     * peer it has not heard of yet.
+     */
+    private static void awaitRolloutServiceSees(AdminClient admin, long folderId, int devices, int peers)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (admin.rolloutServiceDevicesIn(folderId) < expected) {
+        while (admin.rolloutServiceDevicesIn(folderId) < devices || admin.rolloutServicePeersIn(folderId) < peers) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("rollout-service did not learn of the move within 120 s; see its log");
+                throw new IllegalStateException("rollout-service did not learn of the move and of the " + peers
+                        + " initial peer(s) within 120 s; see its log");
             }
             Thread.sleep(250);
         }

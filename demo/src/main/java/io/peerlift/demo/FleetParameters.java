@@ -34,6 +34,11 @@ public record FleetParameters(int subnets, int devicesPerSubnet, int initialPeer
         return subnets * devicesPerSubnet;
     }
 
+    /** The fleet's OS 12 peers before the rollout: the initial peers of every subnet that has some. */
+    public int initialPeers() {
+        return initialPeersPerSubnet * (subnets - subnetsWithoutPeers);
+    }
+
     private static void require(boolean condition, String message) {
         if (!condition) {
             throw new IllegalArgumentException(message);
