@@ -1,6 +1,7 @@
 package io.peerlift.bench;
 
 import io.peerlift.device.peer.PeerServers;
+import io.peerlift.device.peer.PeerTls;
 import io.peerlift.device.peer.ServedDevice;
 import io.peerlift.device.peer.ServedPackage;
 import io.peerlift.events.AppManifest;
@@ -39,7 +40,7 @@ public final class PeerServerProcess {
             System.out.println("Netty's epoll transport is unavailable (" + vertx.unavailableNativeTransportCause()
                     + "): serving on NIO, uncorked");
         }
-        PeerServers servers = new PeerServers(vertx, Duration.ofSeconds(10), true);
+        PeerServers servers = new PeerServers(vertx, Duration.ofSeconds(10), true, PeerTls.none());
         ServedDevice device = new ServedDevice("bench-peer", "127.0.0.1", slots, slots, 0,
                 (app, version) -> Optional.of(pkg), (to, served, bytes) -> { });
         int bound = servers.serve(device, port).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).port();

@@ -233,7 +233,7 @@ final class SyntheticFleet implements AutoCloseable {
             emit(device, (id, at, seq) -> new DeviceEvent.DiscoveryRequested(UUID.randomUUID(), id, device.subnet, at,
                     seq, 1, rollout, command, attempt, target.app(), target.version(), 1));
             List<PeerOffer> offers = peer == null ? List.of() : List.of(new PeerOffer(peer.id, peer.ip, 22335,
-                    target.app(), target.version(), target.manifestSha256(), 0, 1));
+                    target.app(), target.version(), target.manifestSha256(), 0, 1, 0));
             emit(device, (id, at, seq) -> new DeviceEvent.DiscoveryAnswered(UUID.randomUUID(), id, device.subnet, at,
                     seq, 1, rollout, command, attempt, target.app(), target.version(), 1, offers));
         }
@@ -292,7 +292,7 @@ final class SyntheticFleet implements AutoCloseable {
     private void announce(Device device) {
         emit(device, (id, at, seq) -> new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), id, device.subnet, at, seq, 1,
                 device.ip, device.osVersion, device.apps,
-                device.serving ? new PeerServerState(true, 22335, 1, 0) : PeerServerState.stopped(22335)));
+                device.serving ? new PeerServerState(true, 22335, 1, 0, 0, null) : PeerServerState.stopped(22335)));
     }
 
     private interface EventOf {

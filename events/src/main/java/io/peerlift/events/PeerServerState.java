@@ -1,9 +1,16 @@
 package io.peerlift.events;
 
-/** The state of a device's peer update server as of an announcement. */
-public record PeerServerState(boolean running, int port, int capacity, int activeUploads) {
+/**
+ * The state of a device's peer update server as of an announcement.
+ *
+ * @param httpsPort   the port its HTTPS server listens on, 0 when it serves no HTTPS
+ * @param httpsDown   why HTTPS is not served although the configuration enables it (no device certificate, a port
+ *                    clash, a failed bind); null when HTTPS runs or is not enabled
+ */
+public record PeerServerState(boolean running, int port, int capacity, int activeUploads,
+                              @DeviceEvent.OlderProducer int httpsPort, String httpsDown) {
 
     public static PeerServerState stopped(int port) {
-        return new PeerServerState(false, port, 0, 0);
+        return new PeerServerState(false, port, 0, 0, 0, null);
     }
 }

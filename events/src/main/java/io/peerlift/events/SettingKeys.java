@@ -37,7 +37,26 @@ public final class SettingKeys {
      */
     public static final String PEER_SERVER_PORT = PEERLIFT_PREFIX + "buddy_server.port";
 
+    /**
+     * OS 12.9: run the HTTPS peer update server beside the HTTP one; it presents the device's certificate.
+     * Peerlift's own key: IGEL documents the setting ("System > Update > Distributed Peer Update Server > Enable
+     * HTTPS Distributed Peer Update Server") but no registry key.
+     */
+    public static final String PEER_SERVER_HTTPS_ENABLED = PEERLIFT_PREFIX + "buddy_server.https_enabled";
+    /**
+     * OS 12.9: the HTTPS peer update server's port. Peerlift's own key: IGEL documents the setting ("Port of the
+     * HTTPS Distributed Peer Update Server", default 22337) but no registry key.
+     */
+    public static final String PEER_SERVER_HTTPS_PORT = PEERLIFT_PREFIX + "buddy_server.https_port";
+    /**
+     * Both families, downloading: whether a peer may be used over plain HTTP when it offers no HTTPS (or this
+     * device holds no fleet CA to verify it). Peerlift's own key, no IGEL counterpart: false makes a device
+     * download from peers only over verified HTTPS (and from the repository).
+     */
+    public static final String PEER_DOWNLOAD_HTTP_ALLOWED = PEERLIFT_PREFIX + "peer_download.http_allowed";
+
     public static final int DEFAULT_DISCOVERY_PORT = 22336;
+    public static final int DEFAULT_PEER_SERVER_HTTPS_PORT = 22337;
     public static final int DEFAULT_PEER_SERVER_PORT = 22335;
     public static final int DEFAULT_PEER_SERVER_LIMIT = 1;
 

@@ -24,10 +24,10 @@ class EventCodecTest {
     static Stream<DeviceEvent> everyEventType() {
         return Stream.of(
                 new DeviceEvent.DeviceAnnounced(id(), "d1", SUBNET, AT, 1, 1, "10.1.2.7", "11.11.150", List.of(BASE_SYSTEM),
-                        new PeerServerState(true, 22335, 2, 1)),
+                        new PeerServerState(true, 22335, 2, 1, 0, null)),
                 new DeviceEvent.DiscoveryRequested(id(), "d1", SUBNET, AT, 2, 1, "r1", COMMAND, 2, "base-system", "12.7.4", 1),
                 new DeviceEvent.DiscoveryAnswered(id(), "d1", SUBNET, AT, 3, 1, "r1", COMMAND, 2, "base-system", "12.7.4", 1,
-                        List.of(new PeerOffer("p1", "10.1.2.9", 22335, "base-system", "12.7.4", HASH, 0, 1))),
+                        List.of(new PeerOffer("p1", "10.1.2.9", 22335, "base-system", "12.7.4", HASH, 0, 1, 0))),
                 new DeviceEvent.DownloadStarted(id(), "d1", SUBNET, AT, 4, 1, "r1", COMMAND, 2, "base-system", "12.7.4",
                         DownloadSource.PEER, "p1", 100),
                 new DeviceEvent.DownloadProgress(id(), "d1", SUBNET, AT, 5, 1, "r1", COMMAND, 2, "base-system", "12.7.4", 50,

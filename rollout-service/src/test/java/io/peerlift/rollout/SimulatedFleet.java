@@ -94,7 +94,7 @@ final class SimulatedFleet implements AutoCloseable {
 
         void announce() {
             send(new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), epoch, ip, osVersion,
-                    apps(), serving ? new PeerServerState(true, 22335, capacity, busy) : PeerServerState.stopped(22335)));
+                    apps(), serving ? new PeerServerState(true, 22335, capacity, busy, 0, null) : PeerServerState.stopped(22335)));
         }
 
         void startPeerServer(int slots) {

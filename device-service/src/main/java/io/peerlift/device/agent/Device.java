@@ -321,9 +321,14 @@ public final class Device {
         return ServingPolicy.discoveryEnabled(config);
     }
 
+    boolean httpDownloadAllowed() {
+        return ServingPolicy.httpDownloadAllowed(config);
+    }
+
     private ServingPolicy.Defaults defaults() {
         return new ServingPolicy.Defaults(context.config().peerServerPort(), context.config().peerServerLimit(),
-                context.config().discoveryPort(), context.config().serveBeforeReboot());
+                context.config().discoveryPort(), context.config().serveBeforeReboot(),
+                context.config().peerServerHttpsPort());
     }
 
     private Future<Void> reconcileServing(String stopReason) {

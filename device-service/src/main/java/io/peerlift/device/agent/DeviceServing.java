@@ -27,13 +27,26 @@ final class DeviceServing {
 
     private static final Logger LOG = Logger.getLogger(DeviceServing.class);
 
-    /** What runs while the device serves. */
-    private record Running(ServedDevice served, PeerServers.Serving upload, DiscoveryHub.Registration answers) {
+    /**
+     * What runs while the device serves.
+     *
+     * @param secure    the HTTPS serving, null when HTTPS does not run
+     * @param httpsDown why HTTPS does not run although enabled, else null
+     */
+    private record Running(ServedDevice served, PeerServers.Serving upload, PeerServers.Serving secure,
+                           DiscoveryHub.Registration answers, String httpsDown) {
         void close() {
             if (answers != null) {
                 answers.close();
             }
+            if (secure != null) {
+                secure.close();
+            }
             upload.close();
+        }
+
+        int httpsPort() {
+            return secure == null ? 0 : secure.port();
         }
     }
 
@@ -82,21 +95,31 @@ final class DeviceServing {
                 context.config().peerServerConnectionsBeyondSlots(), context.config().uploadRateBytesPerSecond(),
                 catalog, this::uploaded);
         Future<PeerServers.Serving> upload = context.peerServers().serve(served, spec.port());
+        // One ServedDevice on both: HTTPS shares the slots, the connection bound and the upload rate with HTTP.
+        Future<PeerServers.Serving> secure = spec.https().wanted()
+                ? context.peerServers().serveHttps(served, spec.https().port())
+                : Future.succeededFuture(null);
         Future<DiscoveryHub.Registration> answers = spec.answerDiscovery()
                 ? context.discoveryHub().answer(spec.discoveryPort(), deviceId, subnet, ip, this::offer)
                 : Future.succeededFuture(null);
-        return Future.all(upload, answers)
-                .transform(both -> {
-                    started(spec, startedGeneration, served, upload, answers);
+        return Future.join(upload, secure, answers)
+                .transform(all -> {
+                    started(spec, startedGeneration, served, upload, secure, answers);
                     return Future.<Void>succeededFuture();
                 });
     }
 
     private synchronized void started(ServingPolicy.Spec spec, long startedGeneration, ServedDevice served,
-                                      Future<PeerServers.Serving> upload, Future<DiscoveryHub.Registration> answers) {
+                                      Future<PeerServers.Serving> upload, Future<PeerServers.Serving> secure,
+                                      Future<DiscoveryHub.Registration> answers) {
         boolean current = startedGeneration == generation;
         if (upload.failed() || answers.failed() || !current) {
             upload.onSuccess(PeerServers.Serving::close);
+            secure.onSuccess(serving -> {
+                if (serving != null) {
+                    serving.close();
+                }
+            });
             answers.onSuccess(registration -> {
                 if (registration != null) {
                     registration.close();
@@ -109,7 +132,14 @@ final class DeviceServing {
             }
             return;
         }
-        running = new Running(served, upload.result(), answers.result());
+        String httpsDown = spec.https().refusal();
+        if (secure.failed()) {
+            httpsDown = "HTTPS does not start on port " + spec.https().port() + ": " + secure.cause().getMessage();
+        }
+        if (httpsDown != null) {
+            LOG.warnf("%s serves HTTP only on %s:%d: %s", deviceId, ip, upload.result().port(), httpsDown);
+        }
+        running = new Running(served, upload.result(), secure.result(), answers.result(), httpsDown);
         int port = upload.result().port();
         events.emit((eventId, id, cidr, at, seq, epoch) -> new DeviceEvent.PeerServerStarted(eventId, id, cidr, at, seq, epoch,
                 ip, port, spec.slots(), apps.get()));
@@ -131,7 +161,8 @@ final class DeviceServing {
     PeerServerState state(int configuredPort) {
         Running now = running;
         return now == null ? PeerServerState.stopped(configuredPort)
-                : new PeerServerState(true, now.upload().port(), now.served().slots(), now.served().activeUploads());
+                : new PeerServerState(true, now.upload().port(), now.served().slots(), now.served().activeUploads(),
+                        now.httpsPort(), now.httpsDown());
     }
 
     /** Runs on the event loop: reads only the volatile state, never takes a lock. */
@@ -144,7 +175,7 @@ final class DeviceServing {
                 .filter(a -> a.app().equals(app) && a.version().equals(version))
                 .findFirst()
                 .map(a -> new PeerOffer(deviceId, ip, now.upload().port(), app, version, a.manifestSha256(),
-                        now.served().activeUploads(), now.served().slots()));
+                        now.served().activeUploads(), now.served().slots(), now.httpsPort()));
     }
 
     private void uploaded(String toDeviceId, ServedPackage pkg, long bytes) {

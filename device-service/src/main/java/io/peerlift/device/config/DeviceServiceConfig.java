@@ -133,6 +133,10 @@ public interface DeviceServiceConfig {
     @WithDefault("22335")
     int peerServerPort();
 
+    /** Until the effective configuration sets {@code peerlift.buddy_server.https_port} (0: any free port). */
+    @WithDefault("22337")
+    int peerServerHttpsPort();
+
     /** Until the effective configuration sets {@code update.peer_server.limit_of_connections}. */
     @WithDefault("1")
     int peerServerLimit();
@@ -158,6 +162,25 @@ public interface DeviceServiceConfig {
      * release never takes one.
      */
     Optional<List<Path>> trustedReleaseKeys();
+
+    Tls tls();
+
+    /**
+     * The device's TLS credentials, from its enrolment (UMS on IGEL OS), never from Kafka: PEM files. Without a
+     * certificate and key the HTTPS peer update server does not start (HTTP still does, and the device reports
+     * why); without the fleet CA the device does not download over HTTPS. In fleet mode one lab certificate serves
+     * every simulated device: it must name each device address as an IP subject alternative name.
+     */
+    interface Tls {
+        /** The device's certificate (with its IP address as a subject alternative name), chain after it. */
+        Optional<Path> certFile();
+
+        /** The certificate's private key (PKCS#8 or PKCS#1 PEM). */
+        Optional<Path> keyFile();
+
+        /** The fleet CA certificate(s) a peer's certificate must chain to, checked with the peer's IP address. */
+        Optional<Path> fleetCaFile();
+    }
 
     /** The app whose installation switches the OS version and reboots. */
     @WithDefault("base-system")

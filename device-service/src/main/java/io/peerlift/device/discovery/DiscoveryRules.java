@@ -54,7 +54,7 @@ public final class DiscoveryRules {
         if (!offer.address().equals(sender)) {
             return Optional.of("sender-mismatch");
         }
-        if (offer.port() < 1 || offer.port() > 65535) {
+        if (offer.port() < 1 || offer.port() > 65535 || offer.httpsPort() < 0 || offer.httpsPort() > 65535) {
             return Optional.of("bad-port");
         }
         if (!asked.app().equals(offer.app()) || !asked.version().equals(offer.version())

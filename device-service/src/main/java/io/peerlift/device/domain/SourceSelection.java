@@ -11,15 +11,36 @@ import java.util.stream.Stream;
 /**
  * Which of the peers that answered a discovery round a download tries, in which order: only offers of exactly the
  * commanded package (app, version and manifest identity), none from a peer banned for this download, none from a
- * peer that just said it has no free slot (it would answer 503), least loaded first.
+ * peer that just said it has no free slot (it would answer 503), none this device may not reach ({@link Transport}),
+ * least loaded first.
  */
 public final class SourceSelection {
 
     private SourceSelection() {
     }
 
-    public static List<PeerOffer> usable(List<PeerOffer> offers, DeviceCommand.Upgrade command, Set<String> banned) {
-        return holders(offers, command, banned)
+    /**
+     * How this device may reach a peer: over HTTPS whenever the peer offers it and this device holds the fleet CA to
+     * verify it; else over plain HTTP, where its configuration allows that.
+     *
+     * @param verifiesHttps whether this device holds the fleet CA
+     * @param httpAllowed   {@code peerlift.peer_download.http_allowed}
+     */
+    public record Transport(boolean verifiesHttps, boolean httpAllowed) {
+
+        /** Whether to download from the offer over HTTPS. */
+        public boolean https(PeerOffer offer) {
+            return verifiesHttps && offer.offersHttps();
+        }
+
+        public boolean reaches(PeerOffer offer) {
+            return https(offer) || httpAllowed;
+        }
+    }
+
+    public static List<PeerOffer> usable(List<PeerOffer> offers, DeviceCommand.Upgrade command, Set<String> banned,
+                                         Transport transport) {
+        return holders(offers, command, banned, transport)
                 .filter(o -> o.freeSlots() > 0)
                 .sorted(Comparator.comparingInt(PeerOffer::freeSlots).reversed().thenComparingInt(PeerOffer::activeUploads))
                 .toList();
@@ -30,15 +51,17 @@ public final class SourceSelection {
      * all were busy is no reason to go to the WAN: a slot frees within one transfer. Only a round without any
      * holder counts towards PEER_THEN_WAN's fallback.
      */
-    public static boolean anyHolder(List<PeerOffer> offers, DeviceCommand.Upgrade command, Set<String> banned) {
-        return holders(offers, command, banned).findAny().isPresent();
+    public static boolean anyHolder(List<PeerOffer> offers, DeviceCommand.Upgrade command, Set<String> banned,
+                                    Transport transport) {
+        return holders(offers, command, banned, transport).findAny().isPresent();
     }
 
     private static Stream<PeerOffer> holders(List<PeerOffer> offers, DeviceCommand.Upgrade command,
-                                             Set<String> banned) {
+                                             Set<String> banned, Transport transport) {
         return offers.stream()
                 .filter(o -> o.app().equals(command.app()) && o.version().equals(command.version())
                         && o.manifestSha256().equals(command.manifestSha256()))
-                .filter(o -> !banned.contains(o.peerId()));
+                .filter(o -> !banned.contains(o.peerId()))
+                .filter(transport::reaches);
     }
 }

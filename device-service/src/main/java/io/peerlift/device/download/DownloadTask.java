@@ -51,8 +51,9 @@ public final class DownloadTask {
     }
 
     /** Where and how the device downloads. */
+    /** @param httpAllowed whether a peer may be used over plain HTTP (it offers no HTTPS this device verifies) */
     public record Setup(String deviceId, String address, Subnet subnet, int discoveryPort, boolean discoveryEnabled,
-                        Path deviceDir, Duration discoveryWindow, Backoff backoff, int wanFallbackAfterRounds,
+                        boolean httpAllowed, Path deviceDir, Duration discoveryWindow, Backoff backoff, int wanFallbackAfterRounds,
                         int wanAttempts, Duration progressInterval) {
     }
 
@@ -73,6 +74,7 @@ public final class DownloadTask {
     private final Vertx vertx;
     private final DiscoveryClient discovery;
     private final PayloadClient payloads;
+    private final SourceSelection.Transport transport;
     private final ChunkStore store;
     private final DeviceCommand.Upgrade command;
     private final Setup setup;
@@ -97,6 +99,7 @@ public final class DownloadTask {
         this.vertx = vertx;
         this.discovery = discovery;
         this.payloads = payloads;
+        this.transport = new SourceSelection.Transport(payloads.verifiesPeers(), setup.httpAllowed());
         this.store = store;
         this.command = command;
         this.setup = setup;
@@ -155,9 +158,11 @@ public final class DownloadTask {
                 .onFailure(e -> fail(e.getMessage()))
                 .onSuccess(offers -> {
                     report.discoveryAnswered(thisRound, offers);
-                    List<PeerOffer> usable = SourceSelection.usable(offers, command, banned);
-                    switch (patience.after(!usable.isEmpty(), SourceSelection.anyHolder(offers, command, banned))) {
-                        case TRY_PEERS -> trySources(usable.stream().map(Source::peer).toList(), 0, false);
+                    List<PeerOffer> usable = SourceSelection.usable(offers, command, banned, transport);
+                    switch (patience.after(!usable.isEmpty(),
+                            SourceSelection.anyHolder(offers, command, banned, transport))) {
+                        case TRY_PEERS -> trySources(usable.stream().map(o -> Source.peer(o, transport.https(o))).toList(),
+                                0, false);
                         case ASK_AGAIN_SOON -> later(1);
                         case BACK_OFF -> later(patience.silentRounds());
                         case FALL_BACK -> later(0);
@@ -200,19 +205,26 @@ public final class DownloadTask {
         current = source;
         Future<Void> ready = record != null ? Future.succeededFuture() : fetchManifest(source);
         return ready.compose(v -> record == null ? Future.succeededFuture(Outcome.UNAVAILABLE) : fetchMissing(source))
-                .recover(e -> e instanceof BannedSource ? Future.succeededFuture(Outcome.CORRUPT) : Future.failedFuture(e));
+                .recover(e -> e instanceof BannedSource banned ? Future.succeededFuture(banned.outcome)
+                        : Future.failedFuture(e));
     }
 
-    /** A source that sent a manifest other than the commanded one. */
+    /** A source banned while its manifest was fetched: it sent another manifest or is not who it claims. */
     private static final class BannedSource extends RuntimeException {
-        BannedSource() {
+        private final Outcome outcome;
+
+        BannedSource(Outcome outcome) {
             super(null, null, false, false);
+            this.outcome = outcome;
         }
     }
 
     private Future<Void> fetchManifest(Source source) {
-        return payloads.get(source.manifestUrl(command.app(), command.version()), setup.deviceId())
+        return payloads.get(source, source.manifestUrl(command.app(), command.version()), setup.deviceId())
                 .transform(fetched -> {
+                    if (fetched.failed() && fetched.cause() instanceof PayloadClient.UntrustedPeerException) {
+                        return Future.failedFuture(new BannedSource(untrusted(source, fetched.cause())));
+                    }
                     if (fetched.failed()) {
                         LOG.debugf("%s: no manifest from %s: %s", setup.deviceId(), source, fetched.cause().getMessage());
                         return Future.succeededFuture();
@@ -225,7 +237,7 @@ public final class DownloadTask {
                                 wrong.getMessage());
                         report.rejected("manifest");
                         ban(source);
-                        return Future.failedFuture(new BannedSource());
+                        return Future.failedFuture(new BannedSource(Outcome.CORRUPT));
                     }
                     return vertx.executeBlocking(() -> {
                         stored = store.open(manifest);
@@ -261,12 +273,13 @@ public final class DownloadTask {
         });
         long first = manifest.chunkOffset(run.first());
         long last = manifest.chunkOffset(run.last()) + manifest.chunkLength(run.last()) - 1;
-        return payloads.range(source.payloadUrl(command.app(), command.version()), setup.deviceId(), first, last,
+        return payloads.range(source, source.payloadUrl(command.app(), command.version()), setup.deviceId(), first, last,
                         manifest.size(), collector, () -> cancelled)
                 .map(result -> switch (result) {
                     case COMPLETE -> Outcome.COMPLETE;
                     case BUSY -> Outcome.BUSY;
                     case CANCELLED -> Outcome.CANCELLED;
+                    case UNTRUSTED -> untrusted(source, null);
                     case REFUSED -> corrupt(source);
                     case UNAVAILABLE -> collector.corrupt() ? corrupt(source) : Outcome.UNAVAILABLE;
                 });
@@ -277,6 +290,14 @@ public final class DownloadTask {
         report.rejected("chunk");
         ban(source);
         return Outcome.CORRUPT;
+    }
+
+    private Outcome untrusted(Source source, Throwable why) {
+        LOG.warnf("%s: %s is refused, its certificate is not the fleet's for its address%s; not using it again",
+                setup.deviceId(), source, why == null ? "" : " (" + why.getMessage() + ")");
+        report.rejected("certificate");
+        ban(source);
+        return Outcome.UNTRUSTED;
     }
 
     private void progress() {

@@ -10,6 +10,11 @@ public enum Outcome {
     UNAVAILABLE,
     /** The source sent bytes that do not match the manifest: never use it again for this download. */
     CORRUPT,
+    /**
+     * The peer's HTTPS certificate does not chain to the fleet CA or does not name the peer's address: a host posing
+     * as the peer; never use it again for this download.
+     */
+    UNTRUSTED,
     /** The download was cancelled. */
     CANCELLED
 }

@@ -12,9 +12,15 @@ import io.peerlift.events.PeerOffer;
  */
 public record Source(DownloadSource kind, String peerId, String baseUrl) {
 
-    public static Source peer(PeerOffer offer) {
-        return new Source(DownloadSource.PEER, offer.peerId(),
-                "http://" + offer.address() + ":" + offer.port() + PeerServers.PATH_PREFIX);
+    /** @param https over the peer's HTTPS server, verified against the fleet CA and the offer's address */
+    public static Source peer(PeerOffer offer, boolean https) {
+        return new Source(DownloadSource.PEER, offer.peerId(), (https ? "https://" : "http://") + offer.address() + ":"
+                + (https ? offer.httpsPort() : offer.port()) + PeerServers.PATH_PREFIX);
+    }
+
+    /** A peer's HTTPS server, whose certificate must chain to the fleet CA and name the peer's address. */
+    public boolean fleetVerified() {
+        return kind == DownloadSource.PEER && baseUrl.startsWith("https://");
     }
 
     public static Source repository(String repositoryUrl) {

@@ -9,8 +9,10 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
+import io.peerlift.device.download.Source;
 import io.vertx.core.http.RequestOptions;
 
+import javax.net.ssl.SSLException;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -19,7 +21,9 @@ import java.util.function.Consumer;
  * The client side of the peer protocol, for peers and the repository alike: one Vert.x HTTP client for every
  * device of the process, on the event loops. A source that does not connect, or stops sending for
  * {@code requestTimeout} (no FIN, no RST), counts as gone. No keep-alive: a connection is one request, so a
- * peer's connection count is what its downloaders are doing now.
+ * peer's connection count is what its downloaders are doing now. A peer's HTTPS server is reached by a second
+ * client that trusts only the fleet CA and checks that the certificate names the address connected to (an IP
+ * subject alternative name); the repository keeps the platform's trust.
  */
 public final class PayloadClient {
 
@@ -33,6 +37,8 @@ public final class PayloadClient {
         UNAVAILABLE,
         /** The sink refused the bytes (they fail verification). */
         REFUSED,
+        /** The peer's certificate does not chain to the fleet CA or does not name its address. */
+        UNTRUSTED,
         /** Cancelled by the caller. */
         CANCELLED
     }
@@ -46,35 +52,80 @@ public final class PayloadClient {
         Future<Boolean> finish();
     }
 
-    private final HttpClient http;
-    private final long timeoutMillis;
-
-    public PayloadClient(Vertx vertx, Duration requestTimeout) {
-        this.timeoutMillis = requestTimeout.toMillis();
-        this.http = vertx.createHttpClient(new HttpClientOptions()
-                        .setKeepAlive(false)
-                        .setConnectTimeout((int) timeoutMillis)
-                        .setIdleTimeout((int) timeoutMillis).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS),
-                new PoolOptions().setHttp1MaxSize(64));
+    /** A peer's TLS handshake failed: its certificate is not the fleet's for its address. */
+    public static final class UntrustedPeerException extends RuntimeException {
+        UntrustedPeerException(String url, Throwable cause) {
+            super(url + ": " + cause.getMessage(), cause, false, false);
+        }
     }
 
-    /** The body of a small resource (a manifest), failing unless the answer is 200. */
-    public Future<Buffer> get(String url, String requester) {
-        return http.request(options(url, requester))
+    private final HttpClient http;
+    private final HttpClient fleetTls;
+    private final long timeoutMillis;
+
+    /** @param tls the fleet CA peers' certificates must chain to; without it no peer is reached over HTTPS */
+    public PayloadClient(Vertx vertx, Duration requestTimeout, PeerTls tls) {
+        this.timeoutMillis = requestTimeout.toMillis();
+        this.http = vertx.createHttpClient(options(), new PoolOptions().setHttp1MaxSize(64));
+        this.fleetTls = tls.fleetCa().map(ca -> vertx.createHttpClient(options()
+                        // verifyHost: the certificate must name the address connected to (Vert.x checks it as HTTPS does).
+                        .setTrustOptions(ca).setVerifyHost(true),
+                new PoolOptions().setHttp1MaxSize(64))).orElse(null);
+    }
+
+    private HttpClientOptions options() {
+        return new HttpClientOptions()
+                .setKeepAlive(false)
+                .setConnectTimeout((int) timeoutMillis)
+                .setIdleTimeout((int) timeoutMillis).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether peers' HTTPS servers can be verified (this device holds the fleet CA). */
+    public boolean verifiesPeers() {
+        return fleetTls != null;
+    }
+
+    /**
+     * The body of a small resource (a manifest) of {@code source}, failing unless the answer is 200, with an
+     * {@link UntrustedPeerException} when the source's certificate is not the fleet's for its address.
+     */
+    public Future<Buffer> get(Source source, String url, String requester) {
+        return client(source).request(options(url, requester))
+                .recover(e -> Future.failedFuture(untrusted(e) ? new UntrustedPeerException(url, e) : e))
                 .compose(request -> request.send())
                 .compose(response -> response.statusCode() == 200 ? response.body()
                         : response.end().transform(ignored -> Future.failedFuture(url + " answered " + response.statusCode())));
     }
 
     /** Streams bytes {@code first..last} of {@code url} (a payload of {@code size} bytes) into {@code sink}. */
-    public Future<Result> range(String url, String requester, long first, long last, long size, Sink sink,
-                                BooleanSupplier cancelled) {
+    public Future<Result> range(Source source, String url, String requester, long first, long last, long size,
+                                Sink sink, BooleanSupplier cancelled) {
         Promise<Result> result = Promise.promise();
         RequestOptions options = options(url, requester).putHeader("Range", "bytes=" + first + "-" + last);
-        http.request(options).compose(request -> request.send().onSuccess(response ->
+        client(source).request(options).compose(request -> request.send().onSuccess(response ->
                         stream(response, first == 0 && last == size - 1, sink, cancelled, result)))
-                .onFailure(e -> result.tryComplete(Result.UNAVAILABLE));
+                .onFailure(e -> result.tryComplete(untrusted(e) ? Result.UNTRUSTED : Result.UNAVAILABLE));
         return result.future();
+    }
+
+    private HttpClient client(Source source) {
+        if (!source.fleetVerified()) {
+            return http;
+        }
+        if (fleetTls == null) {
+            throw new IllegalStateException(source + " needs the fleet CA, which this device does not hold");
+        }
+        return fleetTls;
+    }
+
+    /** Whether a connection failed in the TLS handshake (the only TLS a peer download does is the fleet's). */
+    private static boolean untrusted(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void stream(HttpClientResponse response, boolean whole, Sink sink, BooleanSupplier cancelled,

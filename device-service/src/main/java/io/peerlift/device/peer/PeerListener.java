@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.PemKeyCertOptions;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  * address, a fleet's serves every device on one port. A connection to an address no device serves is closed at
  * once. The idle timeout closes a connection on which nothing was read and no write completed for that long: a
  * client that never sends its request, or one that stopped reading its payload, loses its connection and slot.
+ * An HTTPS listener (OS 12.9's port 22337) is the same with TLS on, presenting the device's certificate; a device
+ * served by both shares its slots, connection bound and upload rate between them (one {@link ServedDevice}).
  */
 final class PeerListener {
 
@@ -37,16 +40,24 @@ final class PeerListener {
     /**
      * Binds {@code instances} servers to one socket (Vert.x hands each new connection to the next), each on its own
      * event loop, so that a fleet's uploads use every core.
+     *
+     * @param tls the certificate and key to serve HTTPS with, null for HTTP
      */
-    static Future<PeerListener> bind(Vertx vertx, String host, int port, Duration idleTimeout, int instances) {
+    static Future<PeerListener> bind(Vertx vertx, String host, int port, Duration idleTimeout, int instances,
+                                     PemKeyCertOptions tls) {
         List<HttpServer> servers = new ArrayList<>();
         for (int i = 0; i < instances; i++) {
-            servers.add(vertx.createHttpServer(new HttpServerOptions()
+            HttpServerOptions options = new HttpServerOptions()
                     .setIdleTimeout((int) idleTimeout.toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                     .setTcpNoDelay(true)
                     .setCompressionSupported(false)
                     // HTTP/1.1 only: with h2c on, a connection is not handed over until its first bytes tell the protocol.
-                    .setHttp2ClearTextEnabled(false)));
+                    .setHttp2ClearTextEnabled(false);
+            if (tls != null) {
+                // TLS encrypts in user space: a payload goes through the event loop, not sendfile (Vert.x falls back).
+                options.setSsl(true).setKeyCertOptions(tls).setUseAlpn(false);
+            }
+            servers.add(vertx.createHttpServer(options));
         }
         PeerListener listener = new PeerListener(servers, new PeerRequests(vertx));
         servers.forEach(server -> server.connectionHandler(listener::onConnection).requestHandler(listener::onRequest));

@@ -11,7 +11,10 @@ import java.util.Map;
  * The peer update servers of this process: one {@link PeerListener} per address and port, shared by the devices
  * that serve on it. With {@code wildcard} (a fleet on loopback addresses) every listener binds 0.0.0.0 and tells
  * its devices apart by the address a connection reached, so 10,000 serving devices hold one socket, not 10,000;
- * otherwise (an agent) a listener binds the device's own address.
+ * otherwise (an agent) a listener binds the device's own address. A device may also serve HTTPS (OS 12.9) on a
+ * listener of its own port with the device's certificate ({@link PeerTls}); in a fleet that is one lab certificate
+ * naming every device address, since one 0.0.0.0 socket cannot choose a certificate by the address reached (TLS
+ * has no SNI for IP addresses).
  */
 public final class PeerServers {
 
@@ -21,14 +24,19 @@ public final class PeerServers {
     private final Vertx vertx;
     private final Duration idleTimeout;
     private final boolean wildcard;
+    private final PeerTls tls;
     private final Map<String, Future<PeerListener>> listeners = new HashMap<>();
     private long anyPortListeners;
 
-    /** @param idleTimeout how long a connection may see no read and no completed write before it is closed */
-    public PeerServers(Vertx vertx, Duration idleTimeout, boolean wildcard) {
+    /**
+     * @param idleTimeout how long a connection may see no read and no completed write before it is closed
+     * @param tls         the device's certificate and key for HTTPS (none: {@link #serveHttps} fails, saying why)
+     */
+    public PeerServers(Vertx vertx, Duration idleTimeout, boolean wildcard, PeerTls tls) {
         this.vertx = vertx;
         this.idleTimeout = idleTimeout;
         this.wildcard = wildcard;
+        this.tls = tls;
     }
 
     /** A device serving on a listener; closing it stops serving that device. */
@@ -44,22 +52,36 @@ public final class PeerServers {
      * Starts serving {@code device} on {@code port} (0: any free port; a fleet picks one for all its devices asking
      * for 0). Fails when the port cannot be bound.
      */
-    public synchronized Future<Serving> serve(ServedDevice device, int port) {
+    public Future<Serving> serve(ServedDevice device, int port) {
+        return serve(device, port, false);
+    }
+
+    /**
+     * Starts serving {@code device} over HTTPS on {@code port}, with the same slots, connection bound and upload
+     * rate as its HTTP serving. Fails, saying why, when the device has no certificate or the port cannot be bound.
+     */
+    public Future<Serving> serveHttps(ServedDevice device, int port) {
+        return tls.serverUnavailable().<Future<Serving>>map(why -> Future.failedFuture(why))
+                .orElseGet(() -> serve(device, port, true));
+    }
+
+    private synchronized Future<Serving> serve(ServedDevice device, int port, boolean https) {
         String host = wildcard ? "0.0.0.0" : device.address();
         // An agent's port 0 is a listener of its own; a fleet's devices asking for 0 share one.
-        String key = host + ":" + port + (port == 0 && !wildcard ? "#" + (++anyPortListeners) : "");
+        String key = (https ? "https " : "http ") + host + ":" + port
+                + (port == 0 && !wildcard ? "#" + (++anyPortListeners) : "");
         Future<PeerListener> listener = listeners.computeIfAbsent(key, k -> PeerListener.bind(vertx, host, port, idleTimeout,
-                wildcard ? Runtime.getRuntime().availableProcessors() : 1));
+                wildcard ? Runtime.getRuntime().availableProcessors() : 1, https ? tls.serverCredentials() : null));
         return listener
                 .onFailure(e -> forget(key, listener))
-                .compose(bound -> attach(key, listener, bound, device, port));
+                .compose(bound -> attach(key, listener, bound, device, port, https));
     }
 
     /** Adds the device, unless the listener was closed meanwhile (its last device left): then binds anew. */
     private synchronized Future<Serving> attach(String key, Future<PeerListener> listener, PeerListener bound,
-                                                ServedDevice device, int port) {
+                                                ServedDevice device, int port, boolean https) {
         if (listeners.get(key) != listener) {
-            return serve(device, port);
+            return serve(device, port, https);
         }
         bound.add(device);
         return Future.succeededFuture(new Serving() {

@@ -16,6 +16,7 @@ import io.peerlift.device.domain.DeviceMetrics;
 import io.peerlift.device.download.ChunkStore;
 import io.peerlift.device.peer.PayloadClient;
 import io.peerlift.device.peer.PeerServers;
+import io.peerlift.device.peer.PeerTls;
 import io.peerlift.events.TrustedReleaseKeys;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,12 +72,26 @@ public class DeviceRuntime {
     DeviceContext deviceContext(Vertx vertx, MeterRegistry meters, DeviceServiceConfig config, DeviceEventSink events) {
         DeviceMetrics metrics = new DeviceMetrics(meters);
         // A fleet's devices share one listener per port (on 0.0.0.0, told apart by address); an agent binds its own.
+        PeerTls tls = peerTls(config);
         PeerServers peerServers = new PeerServers(vertx, config.peerServerIdleTimeout(),
-                config.mode() == DeviceServiceConfig.Mode.FLEET);
+                config.mode() == DeviceServiceConfig.Mode.FLEET, tls);
         return new DeviceContext(vertx, config, trustedReleaseKeys(config), peerServers,
                 new DiscoveryHub(vertx, metrics), new DiscoveryClient(vertx, metrics),
-                new PayloadClient(vertx, config.requestTimeout()), new ChunkStore(config.dataDir().resolve("store")),
+                new PayloadClient(vertx, config.requestTimeout(), tls), new ChunkStore(config.dataDir().resolve("store")),
                 events, metrics, Clock.systemUTC());
+    }
+
+    /** The device's certificate, key and fleet CA from its configuration; says at start what is missing. */
+    public static PeerTls peerTls(DeviceServiceConfig config) {
+        PeerTls tls = PeerTls.from(config.tls());
+        if (config.mode() != DeviceServiceConfig.Mode.GATEWAY) {
+            tls.serverUnavailable().ifPresent(why -> LOG.infof("%s: a profile enabling HTTPS peers gets HTTP only "
+                    + "(the devices report it)", why));
+            if (config.tls().fleetCaFile().isEmpty()) {
+                LOG.infof("peerlift.device.tls.fleet-ca-file is not set: the devices download from peers over HTTP only");
+            }
+        }
+        return tls;
     }
 
     /**

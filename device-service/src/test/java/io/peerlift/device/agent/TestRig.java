@@ -9,6 +9,7 @@ import io.peerlift.device.domain.DeviceMetrics;
 import io.peerlift.device.download.ChunkStore;
 import io.peerlift.device.peer.PayloadClient;
 import io.peerlift.device.peer.PeerServers;
+import io.peerlift.device.peer.PeerTls;
 import io.peerlift.device.peer.ServedDevice;
 import io.peerlift.device.service.DeviceRuntime;
 import io.peerlift.events.AppManifest;
@@ -87,10 +88,11 @@ public final class TestRig implements AutoCloseable {
                 "trusted-release-keys", TestReleaseKey.publicKeyFile().toString()));
         keys.putAll(overrides);
         DeviceServiceConfig config = config(keys);
+        PeerTls tls = DeviceRuntime.peerTls(config);
         context = new DeviceContext(vertx, config, DeviceRuntime.trustedReleaseKeys(config),
-                new PeerServers(vertx, config.peerServerIdleTimeout(), false),
+                new PeerServers(vertx, config.peerServerIdleTimeout(), false, tls),
                 new DiscoveryHub(vertx, metrics), new DiscoveryClient(vertx, metrics),
-                new PayloadClient(vertx, config.requestTimeout()), new ChunkStore(root.resolve("store")), this::record,
+                new PayloadClient(vertx, config.requestTimeout(), tls), new ChunkStore(root.resolve("store")), this::record,
                 metrics, Clock.systemUTC());
     }
 

@@ -152,7 +152,7 @@ class UpgradeTest {
         });
              DiscoveryHub.Registration rogue = rig.context.discoveryHub().answer(rig.discoveryPort, "rogue", subnet,
                      subnet.host(9), (a, v) -> Optional.of(new PeerOffer("rogue", subnet.host(9), rogueServer.port(),
-                             APP, TARGET, manifest.manifestSha256(), 0, 5))).toCompletionStage().toCompletableFuture()
+                             APP, TARGET, manifest.manifestSha256(), 0, 5, 0))).toCompletionStage().toCompletableFuture()
                      .get(10, java.util.concurrent.TimeUnit.SECONDS)) {
             Device device = os11Device("device", 3);
             device.accept(TestRig.upgrade(device, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/unused"));

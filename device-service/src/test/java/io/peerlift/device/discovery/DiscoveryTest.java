@@ -53,7 +53,7 @@ class DiscoveryTest {
     private AtomicInteger respond(String deviceId, Subnet subnet, int host, int activeUploads, int capacity) throws Exception {
         AtomicInteger asked = new AtomicInteger();
         PeerOffer offer = new PeerOffer(deviceId, subnet.host(host), 22335, "base-system", "12.7.4", HASH, activeUploads,
-                capacity);
+                capacity, 0);
         registrations.add(completed(hub.answer(port, deviceId, subnet, subnet.host(host), (app, version) -> {
             asked.incrementAndGet();
             return app.equals(offer.app()) && version.equals(offer.version()) ? Optional.of(offer) : Optional.empty();
@@ -154,15 +154,15 @@ class DiscoveryTest {
             InetAddress requester = heard.getAddress();
             int requesterPort = heard.getPort();
             UUID id = request.requestId();
-            PeerOffer fine = new PeerOffer("rogue", rogueAddress, 22335, "base-system", "12.7.4", HASH, 0, 1);
+            PeerOffer fine = new PeerOffer("rogue", rogueAddress, 22335, "base-system", "12.7.4", HASH, 0, 1, 0);
             List<Object> lies = List.of(
                     new DiscoveryMessage.Answer(UUID.randomUUID(), fine),
-                    new DiscoveryMessage.Answer(id, new PeerOffer("rogue", "8.8.8.8", 80, "base-system", "12.7.4", HASH, 0, 1)),
-                    new DiscoveryMessage.Answer(id, new PeerOffer("rogue", own.host(2), 22335, "base-system", "12.7.4", HASH, 0, 1)),
-                    new DiscoveryMessage.Answer(id, new PeerOffer("rogue", rogueAddress, 0, "base-system", "12.7.4", HASH, 0, 1)),
-                    new DiscoveryMessage.Answer(id, new PeerOffer("rogue", rogueAddress, 22335, "base-system", "13.0.0", HASH, 0, 1)),
-                    new DiscoveryMessage.Answer(id, new PeerOffer("rogue", rogueAddress, 22335, "base-system", "12.7.4", HASH, 0, 1_000_000)),
-                    new DiscoveryMessage.Answer(id, new PeerOffer("rogue\n<script>", rogueAddress, 22335, "base-system", "12.7.4", HASH, 0, 1)),
+                    new DiscoveryMessage.Answer(id, new PeerOffer("rogue", "8.8.8.8", 80, "base-system", "12.7.4", HASH, 0, 1, 0)),
+                    new DiscoveryMessage.Answer(id, new PeerOffer("rogue", own.host(2), 22335, "base-system", "12.7.4", HASH, 0, 1, 0)),
+                    new DiscoveryMessage.Answer(id, new PeerOffer("rogue", rogueAddress, 0, "base-system", "12.7.4", HASH, 0, 1, 0)),
+                    new DiscoveryMessage.Answer(id, new PeerOffer("rogue", rogueAddress, 22335, "base-system", "13.0.0", HASH, 0, 1, 0)),
+                    new DiscoveryMessage.Answer(id, new PeerOffer("rogue", rogueAddress, 22335, "base-system", "12.7.4", HASH, 0, 1_000_000, 0)),
+                    new DiscoveryMessage.Answer(id, new PeerOffer("rogue\n<script>", rogueAddress, 22335, "base-system", "12.7.4", HASH, 0, 1, 0)),
                     new DiscoveryMessage.Request(id, "rogue", "base-system", "12.7.4"));
             for (Object lie : lies) {
                 byte[] bytes = DiscoveryMessage.encode((DiscoveryMessage) lie);

@@ -6,6 +6,7 @@ import io.peerlift.device.domain.Backoff;
 import io.peerlift.device.domain.DeviceMetrics;
 import io.peerlift.device.peer.PayloadClient;
 import io.peerlift.device.peer.PeerServers;
+import io.peerlift.device.peer.PeerTls;
 import io.peerlift.device.peer.ServedDevice;
 import io.peerlift.device.peer.ServedPackage;
 import io.peerlift.events.AppManifest;
@@ -56,7 +57,7 @@ class DownloadTaskTest {
     Path dir;
 
     private final Vertx vertx = Vertx.vertx();
-    private final PeerServers servers = new PeerServers(vertx, Duration.ofSeconds(10), false);
+    private final PeerServers servers = new PeerServers(vertx, Duration.ofSeconds(10), false, PeerTls.none());
     private final DeviceMetrics metrics = new DeviceMetrics(new SimpleMeterRegistry());
     private ChunkStore store;
     private Path packageFile;
@@ -123,10 +124,10 @@ class DownloadTaskTest {
         DeviceCommand.Upgrade command = new DeviceCommand.Upgrade(UUID.randomUUID(), deviceId, SUBNET.toString(),
                 Instant.now(), "r1", "base-system", "12.7.4", manifestSha256, SourcePolicy.WAN_SEED, repositoryUrl, 1, null,
                 null);
-        DownloadTask.Setup setup = new DownloadTask.Setup(deviceId, "127.0.0.1", SUBNET, 9, true,
+        DownloadTask.Setup setup = new DownloadTask.Setup(deviceId, "127.0.0.1", SUBNET, 9, true, true,
                 dir.resolve("devices").resolve(deviceId), Duration.ofMillis(200),
                 new Backoff(Duration.ofMillis(50), Duration.ofMillis(100)), 1, 1, Duration.ofMillis(1));
-        return new DownloadTask(vertx, new DiscoveryClient(vertx, metrics), new PayloadClient(vertx, timeout), store,
+        return new DownloadTask(vertx, new DiscoveryClient(vertx, metrics), new PayloadClient(vertx, timeout, PeerTls.none()), store,
                 command, setup, recorder);
     }
 

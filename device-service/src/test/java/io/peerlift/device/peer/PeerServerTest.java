@@ -102,7 +102,7 @@ class PeerServerTest {
 
     private int serve(ServedDevice device, boolean wildcard, Duration idleTimeout) throws Exception {
         if (servers == null) {
-            servers = new PeerServers(vertx, idleTimeout, wildcard);
+            servers = new PeerServers(vertx, idleTimeout, wildcard, PeerTls.none());
         }
         return servers.serve(device, 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).port();
     }

@@ -21,6 +21,7 @@ import static io.peerlift.events.SettingKeys.DISCOVERY_ENABLED;
 import static io.peerlift.events.SettingKeys.DISCOVERY_PORT;
 import static io.peerlift.events.SettingKeys.DOWNLOAD_SERVER_PORT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_ENABLED;
+import static io.peerlift.events.SettingKeys.PEER_SERVER_HTTPS_PORT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_LIMIT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_PORT;
 
@@ -82,6 +83,10 @@ public final class ConsistencyCheck {
         addIfAny(problems, Code.PORT_COLLISION, candidates, c -> collides(c.config()),
                 "device(s) have the discovery port equal to the server port: '" + DISCOVERY_PORT + "' must differ "
                         + "from '" + PEER_SERVER_PORT + "' (OS 12) and '" + DOWNLOAD_SERVER_PORT + "' (OS 11)");
+        addIfAny(problems, Code.HTTPS_PORT_COLLISION, os12, c -> httpsCollides(c.config()),
+                "OS 12 device(s) enable HTTPS on a port equal to their HTTP server port or discovery port: '"
+                        + PEER_SERVER_HTTPS_PORT + "' must differ from '" + PEER_SERVER_PORT + "' and '"
+                        + DISCOVERY_PORT + "'; they serve HTTP only");
         addIfAny(problems, Code.OS12_BELOW_MINIMUM, os12, c -> c.inFolder()
                         && below(c.config(), OsVersion.MIN_OS12_TARGET),
                 "OS 12 device(s) run a version below " + OsVersion.MIN_OS12_TARGET
@@ -193,6 +198,10 @@ public final class ConsistencyCheck {
 
     private static boolean collides(EffectiveConfig config) {
         return SettingsSchema.of(config.osFamily()).portCollision(config.settings()) != null;
+    }
+
+    private static boolean httpsCollides(EffectiveConfig config) {
+        return SettingsSchema.of(config.osFamily()).httpsPortCollision(config.settings()) != null;
     }
 
     private static OsFamily family(Candidate candidate) {

@@ -27,6 +27,11 @@ public record ConsistencyProblem(Code code, Severity severity, String subnet, St
         DISCOVERY_DISABLED(Severity.ERROR),
         /** Devices whose merged discovery port equals their server port (set by different profiles). */
         PORT_COLLISION(Severity.ERROR),
+        /**
+         * OS 12 devices that enable HTTPS on their HTTP server's or discovery's port: they do not start HTTPS
+         * (downloaders that need it find no peer).
+         */
+        HTTPS_PORT_COLLISION(Severity.ERROR),
         /** OS 11 devices broadcast on a port their subnet's OS 12 peers do not listen on. */
         DISCOVERY_PORT_MISMATCH(Severity.ERROR),
         /** OS 11 devices download from a port their subnet's OS 12 peers do not serve on. */

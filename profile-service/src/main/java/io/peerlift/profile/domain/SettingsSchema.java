@@ -15,12 +15,16 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import static io.peerlift.events.SettingKeys.DEFAULT_DISCOVERY_PORT;
+import static io.peerlift.events.SettingKeys.DEFAULT_PEER_SERVER_HTTPS_PORT;
 import static io.peerlift.events.SettingKeys.DEFAULT_PEER_SERVER_LIMIT;
 import static io.peerlift.events.SettingKeys.DEFAULT_PEER_SERVER_PORT;
 import static io.peerlift.events.SettingKeys.DISCOVERY_ENABLED;
 import static io.peerlift.events.SettingKeys.DISCOVERY_PORT;
 import static io.peerlift.events.SettingKeys.DOWNLOAD_SERVER_PORT;
+import static io.peerlift.events.SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_ENABLED;
+import static io.peerlift.events.SettingKeys.PEER_SERVER_HTTPS_ENABLED;
+import static io.peerlift.events.SettingKeys.PEER_SERVER_HTTPS_PORT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_LIMIT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_PORT;
 
@@ -35,7 +39,8 @@ public enum SettingsSchema {
     OS11(OsFamily.OS11, "OS 11", OsVersion.MIN_OS11_SOURCE, DOWNLOAD_SERVER_PORT,
             Setting.bool(DISCOVERY_ENABLED, false, Setting.OS11_REGISTRY),
             Setting.port(DISCOVERY_PORT, DEFAULT_DISCOVERY_PORT, Setting.OS11_REGISTRY),
-            Setting.port(DOWNLOAD_SERVER_PORT, DEFAULT_PEER_SERVER_PORT, Setting.OS11_REGISTRY)),
+            Setting.port(DOWNLOAD_SERVER_PORT, DEFAULT_PEER_SERVER_PORT, Setting.OS11_REGISTRY),
+            Setting.bool(PEER_DOWNLOAD_HTTP_ALLOWED, true, Setting.PEERLIFT_ONLY)),
     OS12(OsFamily.OS12, "OS 12", OsVersion.MIN_OS12_TARGET, PEER_SERVER_PORT,
             Setting.bool(DISCOVERY_ENABLED, false, "System > Update > IGEL Discovery > "
                     + "Enable IGEL Discovery; the registry key is OS 11's"),
@@ -46,13 +51,18 @@ public enum SettingsSchema {
             Setting.port(PEER_SERVER_PORT, DEFAULT_PEER_SERVER_PORT, "System > Update > Distributed Peer Update "
                     + "Server > Port of the HTTP Distributed Peer Update Server"),
             Setting.atLeast(PEER_SERVER_LIMIT, 1, DEFAULT_PEER_SERVER_LIMIT,
-                    "registry key, in IGEL's Distributed Peer Update Server Configuration in IGEL OS 12"));
+                    "registry key, in IGEL's Distributed Peer Update Server Configuration in IGEL OS 12"),
+            Setting.bool(PEER_SERVER_HTTPS_ENABLED, false, "System > Update > Distributed Peer Update Server > "
+                    + "Enable HTTPS Distributed Peer Update Server (IGEL OS 12.9)"),
+            Setting.port(PEER_SERVER_HTTPS_PORT, DEFAULT_PEER_SERVER_HTTPS_PORT, "System > Update > Distributed "
+                    + "Peer Update Server > Port of the HTTPS Distributed Peer Update Server (IGEL OS 12.9)"),
+            Setting.bool(PEER_DOWNLOAD_HTTP_ALLOWED, true, Setting.PEERLIFT_ONLY));
 
     /**
      * Rises whenever keys are renamed or defaults change, so that every device's configuration is published again
-     * under the new schema ({@code ConfigReconciler}). 2: IGEL's key names.
+     * under the new schema ({@code ConfigReconciler}). 2: IGEL's key names. 3: the HTTPS peer keys.
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     /** Keys Peerlift used before it took IGEL's names: refused, naming the key to use instead. */
     private static final Map<String, String> RENAMED = Map.of(
@@ -155,13 +165,30 @@ public enum SettingsSchema {
         return valid;
     }
 
-    /** A message when the two ports of a merged configuration collide, else null. */
+    /** A message when the discovery and server ports of a merged configuration collide, else null. */
     public String portCollision(Map<String, Object> effective) {
         Object discovery = effective.get(DISCOVERY_PORT);
         Object server = effective.get(serverPortKey);
         return discovery != null && discovery.equals(server)
                 ? "'" + DISCOVERY_PORT + "' and '" + serverPortKey + "' must differ, both are " + discovery
                 : null;
+    }
+
+    /**
+     * A message when a merged configuration enables the HTTPS peer server on the port of its HTTP server or of
+     * discovery, else null (also for a family without HTTPS).
+     */
+    public String httpsPortCollision(Map<String, Object> effective) {
+        if (!Boolean.TRUE.equals(effective.get(PEER_SERVER_HTTPS_ENABLED))) {
+            return null;
+        }
+        Object https = effective.get(PEER_SERVER_HTTPS_PORT);
+        for (String other : List.of(serverPortKey, DISCOVERY_PORT)) {
+            if (https != null && https.equals(effective.get(other))) {
+                return "'" + PEER_SERVER_HTTPS_PORT + "' and '" + other + "' must differ, both are " + https;
+            }
+        }
+        return null;
     }
 
     private void checkBasedOn(String basedOnVersion, List<String> violations) {
@@ -179,19 +206,36 @@ public enum SettingsSchema {
         }
     }
 
+    /**
+     * The ports a device listens on must differ: discovery and the server port always; the HTTPS port from both
+     * once a profile sets it or enables HTTPS (a profile that never mentions HTTPS is not judged by its default).
+     */
     private void checkPortsDiffer(Map<String, Object> valid, Map<String, Object> raw, List<String> violations) {
-        boolean eitherSet = raw.containsKey(DISCOVERY_PORT) || raw.containsKey(serverPortKey);
-        boolean bothValidOrDefault = (valid.containsKey(DISCOVERY_PORT) || !raw.containsKey(DISCOVERY_PORT))
-                && (valid.containsKey(serverPortKey) || !raw.containsKey(serverPortKey));
-        if (!eitherSet || !bothValidOrDefault) {
+        checkPortsDiffer(DISCOVERY_PORT, serverPortKey, raw.containsKey(DISCOVERY_PORT)
+                || raw.containsKey(serverPortKey), valid, raw, violations,
+                "a device cannot use one port for discovery and for peer downloads");
+        boolean httpsJudged = raw.containsKey(PEER_SERVER_HTTPS_PORT)
+                || Boolean.TRUE.equals(raw.get(PEER_SERVER_HTTPS_ENABLED));
+        if (settings.containsKey(PEER_SERVER_HTTPS_PORT) && httpsJudged) {
+            for (String other : List.of(serverPortKey, DISCOVERY_PORT)) {
+                checkPortsDiffer(PEER_SERVER_HTTPS_PORT, other, true, valid, raw, violations,
+                        "the HTTPS peer update server needs a port of its own");
+            }
+        }
+    }
+
+    private void checkPortsDiffer(String first, String second, boolean judged, Map<String, Object> valid,
+                                  Map<String, Object> raw, List<String> violations, String why) {
+        boolean bothValidOrDefault = (valid.containsKey(first) || !raw.containsKey(first))
+                && (valid.containsKey(second) || !raw.containsKey(second));
+        if (!judged || !bothValidOrDefault) {
             return;
         }
-        Object discovery = valid.getOrDefault(DISCOVERY_PORT, defaultOf(DISCOVERY_PORT));
-        Object server = valid.getOrDefault(serverPortKey, defaultOf(serverPortKey));
-        if (discovery.equals(server)) {
-            violations.add("setting '" + DISCOVERY_PORT + "' = " + discovery + describeSource(valid, DISCOVERY_PORT)
-                    + " must differ from '" + serverPortKey + "' = " + server + describeSource(valid, serverPortKey)
-                    + ": a device cannot use one port for discovery and for peer downloads");
+        Object one = valid.getOrDefault(first, defaultOf(first));
+        Object other = valid.getOrDefault(second, defaultOf(second));
+        if (one.equals(other)) {
+            violations.add("setting '" + first + "' = " + one + describeSource(valid, first) + " must differ from '"
+                    + second + "' = " + other + describeSource(valid, second) + ": " + why);
         }
     }
 
@@ -210,6 +254,9 @@ public enum SettingsSchema {
 
         /** Where IGEL documents the OS 11 keys. */
         static final String OS11_REGISTRY = "registry key, in the seed's IGEL OS 11 Configurations";
+        /** A setting of Peerlift's downloaders that IGEL has no counterpart for. */
+        static final String PEERLIFT_ONLY = "none: Peerlift's own (download from peers over plain HTTP when they "
+                + "offer no verifiable HTTPS)";
 
         static Setting bool(String key, boolean defaultValue, String igelName) {
             return new Setting(key, Boolean.class, 0, 0, defaultValue, null, igelName);

@@ -1,0 +1,209 @@
+package io.peerlift.device.peer;
+
+import io.peerlift.device.download.Source;
+import io.peerlift.events.AppManifest;
+import io.peerlift.events.DownloadSource;
+import io.peerlift.events.Sha256;
+import io.peerlift.localstack.FleetCa;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The HTTPS peer update server (OS 12.9, port 22337) and the downloads that verify it, over real sockets: the
+ * fleet's certificate for the peer's address is accepted, another CA's or another address's is refused before a
+ * request is sent, a device without credentials serves HTTP only, and both servers share one device's slots.
+ */
+class HttpsPeerServerTest {
+
+    private static final String PEER = "127.0.0.1";
+    private static final String APP = "base-system";
+    private static final String VERSION = "12.7.4";
+
+    @TempDir
+    static Path dir;
+    private static ServedPackage pkg;
+    private static Path fleetCaFile;
+    private static FleetCa.Issued peerCertificate;
+    private static FleetCa.Issued otherAddressCertificate;
+    private static FleetCa.Issued foreignCertificate;
+
+    private final Vertx vertx = Vertx.vertx();
+    private final List<Long> uploads = new CopyOnWriteArrayList<>();
+    private PeerServers servers;
+
+    @BeforeAll
+    static void credentials() throws IOException {
+        FleetCa fleet = FleetCa.create("Peerlift test fleet CA");
+        fleetCaFile = fleet.writeCertificate(dir.resolve("fleet-ca.pem"));
+        peerCertificate = fleet.issue("peer", List.of(PEER), dir.resolve("peer"));
+        otherAddressCertificate = fleet.issue("elsewhere", List.of("127.0.0.2"), dir.resolve("elsewhere"));
+        foreignCertificate = FleetCa.create("Someone else's CA").issue("impostor", List.of(PEER), dir.resolve("impostor"));
+        byte[] bytes = new byte[3 * AppManifest.DEFAULT_CHUNK_SIZE + 77];
+        new Random(7).nextBytes(bytes);
+        Path file = Files.write(dir.resolve("package.bin"), bytes);
+        try (InputStream in = Files.newInputStream(file)) {
+            AppManifest manifest = AppManifest.compute(APP, VERSION, AppManifest.DEFAULT_CHUNK_SIZE, in);
+            pkg = new ServedPackage(manifest, manifest.canonicalBytes(), file);
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (servers != null) {
+            servers.close();
+        }
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    private ServedDevice device(int slots, long rate) {
+        return new ServedDevice("peer", PEER, slots, 4, rate,
+                (app, version) -> app.equals(APP) && version.equals(VERSION) ? Optional.of(pkg) : Optional.empty(),
+                (to, served, bytes) -> uploads.add(bytes));
+    }
+
+    private PeerServers servers(FleetCa.Issued credentials) {
+        servers = new PeerServers(vertx, Duration.ofSeconds(5), false, credentials == null ? PeerTls.none()
+                : PeerTls.from(credentials.certFile(), credentials.keyFile(), null));
+        return servers;
+    }
+
+    private PayloadClient fleetClient() {
+        return new PayloadClient(vertx, Duration.ofSeconds(5), PeerTls.from(null, null, fleetCaFile));
+    }
+
+    private static <T> T result(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+
+    private static Source source(String scheme, int port) {
+        return new Source(DownloadSource.PEER, "peer", scheme + "://" + PEER + ":" + port + PeerServers.PATH_PREFIX);
+    }
+
+    /** A sink keeping every byte, as a download's piece collector would. */
+    private static final class Collected implements PayloadClient.Sink {
+        final Buffer bytes = Buffer.buffer();
+
+        @Override
+        public boolean accept(Buffer more) {
+            bytes.appendBuffer(more);
+            return true;
+        }
+
+        @Override
+        public Future<Boolean> finish() {
+            return Future.succeededFuture(true);
+        }
+    }
+
+    private PayloadClient.Result download(PayloadClient client, Source source, Collected into) throws Exception {
+        long size = pkg.manifest().size();
+        return result(client.range(source, source.payloadUrl(APP, VERSION), "downloader", 0, size - 1, size, into,
+                () -> false));
+    }
+
+    @Test
+    void aDownloaderFetchesManifestAndPayloadOverHttpsFromAPeerWithTheFleetsCertificate() throws Exception {
+        ServedDevice device = device(1, 0);
+        int https = result(servers(peerCertificate).serveHttps(device, 0)).port();
+        PayloadClient client = fleetClient();
+        Source source = source("https", https);
+
+        assertThat(source.fleetVerified()).isTrue();
+        Buffer manifest = result(client.get(source, source.manifestUrl(APP, VERSION), "downloader"));
+        assertThat(manifest.getBytes()).isEqualTo(pkg.manifestBytes());
+        Collected payload = new Collected();
+        assertThat(download(client, source, payload)).isEqualTo(PayloadClient.Result.COMPLETE);
+        assertThat(Sha256.hex(payload.bytes.getBytes())).isEqualTo(pkg.manifest().sha256());
+        await().until(() -> uploads.contains(pkg.manifest().size()));
+    }
+
+    @Test
+    void httpAndHttpsShareTheDevicesSlotsRateAndRangeHandling() throws Exception {
+        // 1 slot at 2 MiB/s: the HTTPS upload of 3 MiB holds the slot for over a second.
+        ServedDevice device = device(1, 2 << 20);
+        PeerServers both = servers(peerCertificate);
+        int http = result(both.serve(device, 0)).port();
+        int https = result(both.serveHttps(device, 0)).port();
+        assertThat(https).isNotEqualTo(http);
+        PayloadClient client = fleetClient();
+
+        Collected secure = new Collected();
+        Future<PayloadClient.Result> holding = client.range(source("https", https),
+                source("https", https).payloadUrl(APP, VERSION), "first", 0, pkg.manifest().size() - 1,
+                pkg.manifest().size(), secure, () -> false);
+        await().until(() -> device.activeUploads() == 1);
+        Collected plain = new Collected();
+        assertThat(download(client, source("http", http), plain)).as("the one slot is taken over HTTPS")
+                .isEqualTo(PayloadClient.Result.BUSY);
+        assertThat(result(holding)).isEqualTo(PayloadClient.Result.COMPLETE);
+        assertThat(Sha256.hex(secure.bytes.getBytes())).isEqualTo(pkg.manifest().sha256());
+
+        Collected tail = new Collected();
+        long size = pkg.manifest().size();
+        assertThat(result(client.range(source("https", https), source("https", https).payloadUrl(APP, VERSION), "d",
+                size - 100, size - 1, size, tail, () -> false))).isEqualTo(PayloadClient.Result.COMPLETE);
+        assertThat(tail.bytes.getBytes()).as("one Range parser for both").isEqualTo(
+                java.util.Arrays.copyOfRange(Files.readAllBytes(pkg.payload()), (int) size - 100, (int) size));
+    }
+
+    @Test
+    void aPeerWhoseCertificateIsNotSignedByTheFleetCaIsRefusedBeforeAnyRequest() throws Exception {
+        int https = result(servers(foreignCertificate).serveHttps(device(1, 0), 0)).port();
+        PayloadClient client = fleetClient();
+        Source source = source("https", https);
+
+        assertThatThrownBy(() -> result(client.get(source, source.manifestUrl(APP, VERSION), "downloader")))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(PayloadClient.UntrustedPeerException.class);
+        assertThat(download(client, source, new Collected())).isEqualTo(PayloadClient.Result.UNTRUSTED);
+        assertThat(uploads).isEmpty();
+    }
+
+    @Test
+    void aFleetCertificateForAnotherAddressIsRefused() throws Exception {
+        int https = result(servers(otherAddressCertificate).serveHttps(device(1, 0), 0)).port();
+        PayloadClient client = fleetClient();
+        Source source = source("https", https);
+
+        assertThatThrownBy(() -> result(client.get(source, source.manifestUrl(APP, VERSION), "downloader")))
+                .cause().isInstanceOf(PayloadClient.UntrustedPeerException.class);
+        assertThat(download(client, source, new Collected())).isEqualTo(PayloadClient.Result.UNTRUSTED);
+        assertThat(uploads).isEmpty();
+    }
+
+    @Test
+    void withoutCredentialsNoHttpsServerStartsAndSaysWhyWhileHttpServes() throws Exception {
+        ServedDevice device = device(1, 0);
+        PeerServers plainOnly = servers(null);
+
+        assertThatThrownBy(() -> result(plainOnly.serveHttps(device, 0))).cause()
+                .hasMessageContaining("the device has no certificate")
+                .hasMessageContaining("peerlift.device.tls.cert-file");
+        int http = result(plainOnly.serve(device, 0)).port();
+        Collected payload = new Collected();
+        assertThat(download(fleetClient(), source("http", http), payload)).isEqualTo(PayloadClient.Result.COMPLETE);
+        assertThat(Sha256.hex(payload.bytes.getBytes())).isEqualTo(pkg.manifest().sha256());
+        assertThat(PeerTls.from(dir.resolve("missing.crt"), peerCertificate.keyFile(), null).serverUnavailable())
+                .hasValueSatisfying(why -> assertThat(why).contains("missing.crt cannot be read"));
+    }
+}
