@@ -97,6 +97,11 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = "--fault", defaultValue = "NONE", description = "Inject a fault once a third of the devices upgraded: "
             + "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; for bin/bench faults).")
     Fault fault;
+    @Option(names = "--https-peers", description = "HTTPS peers (IGEL OS 12.9): issue a fleet CA and the simulator's lab "
+            + "certificate under <work-dir>/tls, enable the HTTPS peer update server (port 22337) in the OS 12 profile "
+            + "and let devices download from peers over verified HTTPS only.")
+    boolean httpsPeers;
+
     @Option(names = "--fault-report", paramLabel = "FILE", description = "Write what the fault cost as JSON (with NONE: the reference).")
     Path faultReportFile;
 
@@ -245,6 +250,10 @@ public class DemoCommand implements Callable<Integer> {
         fleet.put("peerlift.fleet.seed-package.version", TARGET_VERSION);
         // The fleet's provisioning: the devices install only releases this key signed, whatever a command names.
         fleet.put("peerlift.device.trusted-release-keys", credentials.releasePublicKey().toString());
+        if (httpsPeers) {
+            // The device certificate and fleet CA are provisioning, like the release key: files, never Kafka.
+            fleet.putAll(DemoFleetTls.issue(work.resolve("tls"), params));
+        }
         var devices = new ServiceProcesses.Service("device-service", DEVICE_PORT, "1g", fleet);
         for (var service : List.of(profile, rollout, devices)) {
             services.start(service);
@@ -282,11 +291,19 @@ public class DemoCommand implements Callable<Integer> {
         os11.put(SettingKeys.DISCOVERY_ENABLED, true);
         os11.put(SettingKeys.DISCOVERY_PORT, SettingKeys.DEFAULT_DISCOVERY_PORT);
         os11.put(SettingKeys.DOWNLOAD_SERVER_PORT, SettingKeys.DEFAULT_PEER_SERVER_PORT);
+        if (httpsPeers) {
+            os12.put(SettingKeys.PEER_SERVER_HTTPS_ENABLED, true);
+            os12.put(SettingKeys.PEER_SERVER_HTTPS_PORT, SettingKeys.DEFAULT_PEER_SERVER_HTTPS_PORT);
+            os12.put(SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED, false);
+            os11.put(SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED, false);
+        }
         long os12Profile = admin.createProfile("OS 12 Distributed Peer Update Server", "OS12", TARGET_VERSION, os12);
         long os11Profile = admin.createProfile("OS 11 Distributed Peer Update client", "OS11", "11.11.150", os11);
         admin.assignProfileToFolder(os12Profile, folderId);
         admin.assignProfileToFolder(os11Profile, folderId);
-        done("folder " + folderId + ", profiles " + os12Profile + " (OS 12) and " + os11Profile + " (OS 11) assigned");
+        done("folder " + folderId + ", profiles " + os12Profile + " (OS 12) and " + os11Profile + " (OS 11) assigned"
+                + (httpsPeers ? "; peers serve HTTPS on " + SettingKeys.DEFAULT_PEER_SERVER_HTTPS_PORT
+                + " and devices download from peers over verified HTTPS only" : ""));
         return folderId;
     }
 

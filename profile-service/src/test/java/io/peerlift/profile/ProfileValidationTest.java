@@ -1,6 +1,7 @@
 package io.peerlift.profile;
 
 import io.peerlift.localstack.LocalStackTestResource;
+import io.peerlift.events.SettingKeys;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -44,7 +45,9 @@ class ProfileValidationTest {
                 Arguments.of("OS12", "12.7.4", Map.of("update.peer_server.speed", 3),
                         "unknown OS 12 setting 'update.peer_server.speed' = 3; known settings: "
                                 + "update.discovery.enabled, update.discovery.port, peerlift.buddy_server.enabled, "
-                                + "peerlift.buddy_server.port, update.buddy_server.limit_of_connections"),
+                                + "peerlift.buddy_server.port, update.buddy_server.limit_of_connections, "
+                                + "peerlift.buddy_server.https_enabled, peerlift.buddy_server.https_port, "
+                                + "peerlift.peer_download.http_allowed"),
                 Arguments.of("OS12", "12.7.4", Map.of("update.peer_server.limit_of_connections", 2),
                         "setting 'update.peer_server.limit_of_connections' is now named "
                                 + "'update.buddy_server.limit_of_connections' (IGEL's registry key); send 2 under "
@@ -56,7 +59,7 @@ class ProfileValidationTest {
                 Arguments.of("OS11", "11.11.150", Map.of(PEER_SERVER_ENABLED, true),
                         "unknown OS 11 setting 'peerlift.buddy_server.enabled' = true; known settings: "
                                 + "update.discovery.enabled, update.discovery.port, "
-                                + "update.discovery.download_server_port"),
+                                + "update.discovery.download_server_port, peerlift.peer_download.http_allowed"),
                 Arguments.of("OS12", "12.7.4", Map.of(DISCOVERY_ENABLED, "yes"),
                         "setting 'update.discovery.enabled' must be true or false, got \"yes\""),
                 Arguments.of("OS12", "12.7.4", Map.of(DISCOVERY_PORT, "22336"),
@@ -73,6 +76,14 @@ class ProfileValidationTest {
                 Arguments.of("OS12", "12.7.4", Map.of(DISCOVERY_PORT, 22400, PEER_SERVER_PORT, 22400),
                         "setting 'update.discovery.port' = 22400 must differ from 'peerlift.buddy_server.port' = 22400: "
                                 + "a device cannot use one port for discovery and for peer downloads"),
+                Arguments.of("OS12", "12.9.0", Map.of(SettingKeys.PEER_SERVER_HTTPS_PORT, 22335),
+                        "setting 'peerlift.buddy_server.https_port' = 22335 must differ from "
+                                + "'peerlift.buddy_server.port' = 22335 (its default): the HTTPS peer update server "
+                                + "needs a port of its own"),
+                Arguments.of("OS12", "12.9.0", Map.of(SettingKeys.PEER_SERVER_HTTPS_ENABLED, true, DISCOVERY_PORT, 22337),
+                        "setting 'peerlift.buddy_server.https_port' = 22337 (its default) must differ from "
+                                + "'update.discovery.port' = 22337: the HTTPS peer update server needs a port of its "
+                                + "own"),
                 Arguments.of("OS11", "11.11.150", Map.of(DISCOVERY_PORT, 22335),
                         "setting 'update.discovery.port' = 22335 must differ from "
                                 + "'update.discovery.download_server_port' = 22335 (its default): a device cannot use "
@@ -102,10 +113,14 @@ class ProfileValidationTest {
     void listsEveryKeyMarkingIgelsRegistryKeysAndPeerliftsOwn() {
         asAdmin().get("/api/settings").then().statusCode(200)
                 .body("findAll { it.osFamily == 'OS12' }.key", contains(DISCOVERY_ENABLED, DISCOVERY_PORT,
-                        PEER_SERVER_ENABLED, PEER_SERVER_PORT, PEER_SERVER_LIMIT))
+                        PEER_SERVER_ENABLED, PEER_SERVER_PORT, PEER_SERVER_LIMIT, SettingKeys.PEER_SERVER_HTTPS_ENABLED,
+                        SettingKeys.PEER_SERVER_HTTPS_PORT, SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED))
                 .body("findAll { it.osFamily == 'OS11' }.key", contains(DISCOVERY_ENABLED, DISCOVERY_PORT,
-                        DOWNLOAD_SERVER_PORT))
-                .body("findAll { it.keyOrigin == 'PEERLIFT' }.key", contains(PEER_SERVER_ENABLED, PEER_SERVER_PORT))
+                        DOWNLOAD_SERVER_PORT, SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED))
+                .body("findAll { it.keyOrigin == 'PEERLIFT' && it.osFamily == 'OS12' }.key", contains(
+                        PEER_SERVER_ENABLED, PEER_SERVER_PORT, SettingKeys.PEER_SERVER_HTTPS_ENABLED,
+                        SettingKeys.PEER_SERVER_HTTPS_PORT, SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED))
+                .body("find { it.key == '" + SettingKeys.PEER_SERVER_HTTPS_PORT + "' }.defaultValue", equalTo(22337))
                 .body("find { it.key == '" + PEER_SERVER_LIMIT + "' }.igel", startsWith("registry key"))
                 .body("find { it.key == '" + PEER_SERVER_LIMIT + "' }.minimum", equalTo(1))
                 .body("find { it.key == '" + PEER_SERVER_PORT + "' }.igel", equalTo("System > Update > "

@@ -17,6 +17,8 @@ import static io.peerlift.events.SettingKeys.DISCOVERY_ENABLED;
 import static io.peerlift.events.SettingKeys.DISCOVERY_PORT;
 import static io.peerlift.events.SettingKeys.DOWNLOAD_SERVER_PORT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_ENABLED;
+import static io.peerlift.events.SettingKeys.PEER_SERVER_HTTPS_ENABLED;
+import static io.peerlift.events.SettingKeys.PEER_SERVER_HTTPS_PORT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_LIMIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -151,6 +153,25 @@ class ConsistencyCheckTest {
 
         assertThat(result.problems()).extracting(ConsistencyProblem::code)
                 .containsExactly(Code.OS11_BELOW_MINIMUM, Code.PORT_COLLISION);
+    }
+
+    @Test
+    void httpsEnabledOnTheHttpOrDiscoveryPortIsAnErrorOfItsOwnAndTheDeviceStillServesHttp() {
+        peer("clash-http", A, true, Map.of(PEER_SERVER_HTTPS_ENABLED, true, PEER_SERVER_HTTPS_PORT, 22335));
+        peer("clash-discovery", A, true, Map.of(PEER_SERVER_HTTPS_ENABLED, true, PEER_SERVER_HTTPS_PORT, 22336));
+        peer("fine", A, true, Map.of(PEER_SERVER_HTTPS_ENABLED, true));
+        peer("off", A, true, Map.of(PEER_SERVER_HTTPS_PORT, 22335));
+        os11("c1", A, Map.of(), serving());
+
+        Result result = ConsistencyCheck.check(candidates);
+
+        assertThat(result.problems()).extracting(ConsistencyProblem::code).containsExactly(Code.HTTPS_PORT_COLLISION);
+        ConsistencyProblem clash = result.problems().get(0);
+        assertThat(clash.severity()).isEqualTo(Severity.ERROR);
+        assertThat(clash.deviceIds()).containsExactlyInAnyOrder("clash-http", "clash-discovery");
+        assertThat(clash.message()).startsWith("2 OS 12 device(s) enable HTTPS on a port equal to their HTTP server "
+                + "port or discovery port: 'peerlift.buddy_server.https_port' must differ");
+        assertThat(result.subnets()).as("they still serve HTTP").containsExactly(new SubnetSummary(A, 1, 4, 0, 4, 1));
     }
 
     /** 100,000 devices in 2,000 subnets: the check groups them by subnet once (its speed belongs in a benchmark). */

@@ -2,6 +2,7 @@ package io.peerlift.profile.domain;
 
 import io.peerlift.events.DeviceConfig.SettingSource;
 import io.peerlift.events.OsFamily;
+import io.peerlift.events.SettingKeys;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -94,7 +95,9 @@ class EffectiveConfigResolverTest {
         EffectiveConfig config = EffectiveConfigResolver.resolve(device, folders, assigned, own);
 
         assertThat(config.settings()).containsExactlyInAnyOrderEntriesOf(Map.of(DISCOVERY_PORT, 30001,
-                PEER_SERVER_ENABLED, true, PEER_SERVER_PORT, 30003, DISCOVERY_ENABLED, true, PEER_SERVER_LIMIT, 4));
+                PEER_SERVER_ENABLED, true, PEER_SERVER_PORT, 30003, DISCOVERY_ENABLED, true, PEER_SERVER_LIMIT, 4,
+                SettingKeys.PEER_SERVER_HTTPS_ENABLED, false, SettingKeys.PEER_SERVER_HTTPS_PORT, 22337,
+                SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED, true));
         assertThat(config.sources().get(DISCOVERY_PORT).profileId()).isEqualTo(strongPriority);
         assertThat(config.sources().get(PEER_SERVER_ENABLED).profileId()).isEqualTo(weakPriority);
         assertThat(config.sources().get(PEER_SERVER_PORT).profileId()).isEqualTo(standard);
