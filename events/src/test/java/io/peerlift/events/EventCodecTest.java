@@ -155,6 +155,19 @@ class EventCodecTest {
     }
 
     @Test
+    void anOfferAndAServerStateFromAPeerOlderThanHttpsReadAsServingNoHttps() {
+        PeerOffer offer = EventCodec.decode("{\"peerId\":\"p1\",\"address\":\"10.1.2.9\",\"port\":22335,"
+                + "\"app\":\"base-system\",\"version\":\"12.7.4\",\"manifestSha256\":\"" + HASH + "\","
+                + "\"activeUploads\":0,\"capacity\":1}", PeerOffer.class);
+        PeerServerState state = EventCodec.decode("{\"running\":true,\"port\":22335,\"capacity\":1,"
+                + "\"activeUploads\":0}", PeerServerState.class);
+
+        assertThat(offer.httpsPort()).isZero();
+        assertThat(offer.offersHttps()).isFalse();
+        assertThat(state).isEqualTo(new PeerServerState(true, 22335, 1, 0, 0, null));
+    }
+
+    @Test
     void malformedRecordsAreReportedAsSuch() {
         assertThatThrownBy(() -> EventCodec.decodeEvent("{\"type\":\"NoSuchEvent\"}"))
                 .isInstanceOf(EventCodec.MalformedMessageException.class).hasMessageContaining("DeviceEvent");
