@@ -2,6 +2,7 @@ package io.peerlift.profile;
 
 import io.peerlift.events.DeviceConfig;
 import io.peerlift.events.OsFamily;
+import io.peerlift.events.SettingKeys;
 import io.peerlift.events.Topics;
 import io.peerlift.localstack.LocalStackTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -86,7 +87,8 @@ class SeedConfigurationProcedureTest {
             assertThat(beforeUpgrade.osFamily()).isEqualTo(OsFamily.OS11);
             assertThat(beforeUpgrade.folderPath()).containsExactly(1L, folder);
             assertThat(beforeUpgrade.settings())
-                    .containsOnlyKeys(DISCOVERY_ENABLED, DISCOVERY_PORT, DOWNLOAD_SERVER_PORT);
+                    .containsOnlyKeys(DISCOVERY_ENABLED, DISCOVERY_PORT, DOWNLOAD_SERVER_PORT,
+                            SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED);
 
             fleet.send(fleet.upgraded("d02", "12.7.4", 2));
 
@@ -96,7 +98,9 @@ class SeedConfigurationProcedureTest {
             assertThat(afterUpgrade.revision()).isGreaterThan(beforeUpgrade.revision());
             assertThat(afterUpgrade.folderId()).isEqualTo(folder);
             assertThat(afterUpgrade.settings()).isEqualTo(Map.of(DISCOVERY_ENABLED, true, DISCOVERY_PORT, 22336,
-                    PEER_SERVER_ENABLED, true, PEER_SERVER_PORT, 22335, PEER_SERVER_LIMIT, 1));
+                    PEER_SERVER_ENABLED, true, PEER_SERVER_PORT, 22335, PEER_SERVER_LIMIT, 1,
+                    SettingKeys.PEER_SERVER_HTTPS_ENABLED, false, SettingKeys.PEER_SERVER_HTTPS_PORT, 22337,
+                    SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED, true));
             assertThat(afterUpgrade.sources().get(PEER_SERVER_ENABLED).profileId()).isEqualTo(os12Profile);
             assertThat(afterUpgrade.sources()).doesNotContainKey(PEER_SERVER_LIMIT);
         }
