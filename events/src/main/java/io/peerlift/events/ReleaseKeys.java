@@ -12,7 +12,6 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
 
 /**
  * Ed25519 release keys as PEM (PKCS#8 {@code PRIVATE KEY}, X.509 {@code PUBLIC KEY}, as {@code openssl genpkey
@@ -41,7 +40,7 @@ public final class ReleaseKeys {
     }
 
     public static String toPem(PublicKey key) {
-        return pem("PUBLIC KEY", key.getEncoded());
+        return Pem.encode("PUBLIC KEY", key.getEncoded());
     }
 
     /** The signing key file's text: the private block, then the public one. */
@@ -50,7 +49,7 @@ public final class ReleaseKeys {
     }
 
     public static String toPem(PrivateKey key) {
-        return pem("PRIVATE KEY", key.getEncoded());
+        return Pem.encode("PRIVATE KEY", key.getEncoded());
     }
 
     public static PublicKey readPublicKey(Path pemFile) throws IOException {
@@ -71,7 +70,8 @@ public final class ReleaseKeys {
     /** @throws IllegalArgumentException when the text is not an Ed25519 public key in PEM */
     public static PublicKey parsePublicKey(String pem) {
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der(pem, "PUBLIC KEY")));
+            return KeyFactory.getInstance(ALGORITHM)
+                    .generatePublic(new X509EncodedKeySpec(Pem.decode(pem, "PUBLIC KEY")));
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("not an Ed25519 public key: " + e.getMessage(), e);
         }
@@ -80,26 +80,10 @@ public final class ReleaseKeys {
     /** @throws IllegalArgumentException when the text is not an Ed25519 private key in PEM */
     public static PrivateKey parsePrivateKey(String pem) {
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(der(pem, "PRIVATE KEY")));
+            return KeyFactory.getInstance(ALGORITHM)
+                    .generatePrivate(new PKCS8EncodedKeySpec(Pem.decode(pem, "PRIVATE KEY")));
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("not an Ed25519 private key: " + e.getMessage(), e);
         }
     }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
-    }
-
-    private static byte[] der(String pem, String type) {
-        String begin = "-----BEGIN " + type + "-----";
-        String end = "-----END " + type + "-----";
-        int from = pem.indexOf(begin);
-        int to = pem.indexOf(end);
-        if (from < 0 || to < from) {
-            throw new IllegalArgumentException("expected a PEM block '" + begin + "'");
-        }
-        return Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to));
-    }
-
 }

@@ -1,5 +1,6 @@
 package io.peerlift.localstack;
 
+import io.peerlift.events.Pem;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -27,7 +28,6 @@ import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
@@ -71,7 +71,7 @@ public final class FleetCa {
 
     /** Writes the CA certificate (what downloaders trust) as {@code file}. */
     public Path writeCertificate(Path file) throws IOException {
-        return Files.writeString(file, pem("CERTIFICATE", encoded(certificate)), StandardCharsets.US_ASCII);
+        return Files.writeString(file, Pem.encode("CERTIFICATE", encoded(certificate)), StandardCharsets.US_ASCII);
     }
 
     /**
@@ -93,10 +93,10 @@ public final class FleetCa {
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
             X509Certificate issued = sign(builder, keys);
             Files.createDirectories(dir);
-            Path cert = Files.writeString(dir.resolve(name + ".crt"), pem("CERTIFICATE", encoded(issued)),
+            Path cert = Files.writeString(dir.resolve(name + ".crt"), Pem.encode("CERTIFICATE", encoded(issued)),
                     StandardCharsets.US_ASCII);
             Path key = Files.writeString(dir.resolve(name + ".key"),
-                    pem("PRIVATE KEY", device.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
+                    Pem.encode("PRIVATE KEY", device.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
             return new Issued(cert, key);
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("cannot issue a certificate for " + name, e);
@@ -133,10 +133,5 @@ public final class FleetCa {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 }

@@ -1,5 +1,6 @@
 package io.peerlift.localstack;
 
+import io.peerlift.events.Pem;
 import io.smallrye.jwt.build.Jwt;
 
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -44,9 +44,7 @@ public final class LocalIssuer {
         }
         Files.createDirectories(dir);
         Path publicKey = dir.resolve("issuer-public.pem");
-        Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder(64, new byte[]{'\n'}).encodeToString(keys.getPublic().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n", StandardCharsets.US_ASCII);
+        Files.writeString(publicKey, Pem.encode("PUBLIC KEY", keys.getPublic().getEncoded()), StandardCharsets.US_ASCII);
         return new LocalIssuer(keys, publicKey);
     }
 
