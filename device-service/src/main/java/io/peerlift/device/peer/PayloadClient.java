@@ -1,5 +1,6 @@
 package io.peerlift.device.peer;
 
+import io.peerlift.device.download.Source;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -9,10 +10,9 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.peerlift.device.download.Source;
 import io.vertx.core.http.RequestOptions;
 
-import javax.net.ssl.SSLException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -52,7 +52,7 @@ public final class PayloadClient {
         Future<Boolean> finish();
     }
 
-    /** A peer's TLS handshake failed: its certificate is not the fleet's for its address. */
+    /** A peer's certificate was refused in the TLS handshake: it is not the fleet's for its address. */
     public static final class UntrustedPeerException extends RuntimeException {
         UntrustedPeerException(String url, Throwable cause) {
             super(url + ": " + cause.getMessage(), cause, false, false);
@@ -90,8 +90,8 @@ public final class PayloadClient {
      * {@link UntrustedPeerException} when the source's certificate is not the fleet's for its address.
      */
     public Future<Buffer> get(Source source, String url, String requester) {
-        return client(source).request(options(url, requester))
-                .recover(e -> Future.failedFuture(untrusted(e) ? new UntrustedPeerException(url, e) : e))
+        return client(source).compose(client -> client.request(options(url, requester)))
+                .recover(e -> Future.failedFuture(untrusted(source, e) ? new UntrustedPeerException(url, e) : e))
                 .compose(request -> request.send())
                 .compose(response -> response.statusCode() == 200 ? response.body()
                         : response.end().transform(ignored -> Future.failedFuture(url + " answered " + response.statusCode())));
@@ -102,26 +102,32 @@ public final class PayloadClient {
                                 Sink sink, BooleanSupplier cancelled) {
         Promise<Result> result = Promise.promise();
         RequestOptions options = options(url, requester).putHeader("Range", "bytes=" + first + "-" + last);
-        client(source).request(options).compose(request -> request.send().onSuccess(response ->
+        client(source).compose(client -> client.request(options))
+                .compose(request -> request.send().onSuccess(response ->
                         stream(response, first == 0 && last == size - 1, sink, cancelled, result)))
-                .onFailure(e -> result.tryComplete(untrusted(e) ? Result.UNTRUSTED : Result.UNAVAILABLE));
+                .onFailure(e -> result.tryComplete(untrusted(source, e) ? Result.UNTRUSTED : Result.UNAVAILABLE));
         return result.future();
     }
 
-    private HttpClient client(Source source) {
+    private Future<HttpClient> client(Source source) {
         if (!source.fleetVerified()) {
-            return http;
+            return Future.succeededFuture(http);
         }
-        if (fleetTls == null) {
-            throw new IllegalStateException(source + " needs the fleet CA, which this device does not hold");
-        }
-        return fleetTls;
+        return fleetTls != null ? Future.succeededFuture(fleetTls)
+                : Future.failedFuture(source + " needs the fleet CA, which this device does not hold");
     }
 
-    /** Whether a connection failed in the TLS handshake (the only TLS a peer download does is the fleet's). */
-    private static boolean untrusted(Throwable e) {
+    /**
+     * Whether a fleet-verified peer's certificate was refused: it does not chain to the fleet CA or does not name
+     * the peer's address. A handshake that timed out or a peer that closed in the middle (a reboot, a loaded event
+     * loop) is no sign of an impostor and leaves the peer usable; nor is a repository's TLS the fleet's business.
+     */
+    private static boolean untrusted(Source source, Throwable e) {
+        if (!source.fleetVerified()) {
+            return false;
+        }
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SSLException) {
+            if (cause instanceof CertificateException) {
                 return true;
             }
         }

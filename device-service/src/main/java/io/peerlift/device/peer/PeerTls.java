@@ -1,12 +1,23 @@
 package io.peerlift.device.peer;
 
 import io.peerlift.device.config.DeviceServiceConfig;
+import io.peerlift.events.Pem;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import org.jboss.logging.Logger;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -38,16 +49,32 @@ public final class PeerTls {
         return from(tls.certFile().orElse(null), tls.keyFile().orElse(null), tls.fleetCaFile().orElse(null));
     }
 
+    /**
+     * Reads and checks each file once, here: a fleet's devices all listen with the same credentials, and a file that
+     * is not what its key says is named now instead of failing at every listen or every handshake.
+     */
     public static PeerTls from(Path certFile, Path keyFile, Path fleetCaFile) {
-        String unavailable = certFile == null || keyFile == null
-                ? "the device has no certificate (peerlift.device.tls.cert-file and key-file are not both set)"
-                : unreadable("cert-file", certFile).or(() -> unreadable("key-file", keyFile)).orElse(null);
-        PemKeyCertOptions server = unavailable != null ? null
-                : new PemKeyCertOptions().setCertPath(certFile.toString()).setKeyPath(keyFile.toString());
-        Optional<String> caUnreadable = fleetCaFile == null ? Optional.empty() : unreadable("fleet-ca-file", fleetCaFile);
-        caUnreadable.ifPresent(why -> LOG.warnf("%s: the devices download from peers over HTTP only", why));
-        PemTrustOptions trust = fleetCaFile == null || caUnreadable.isPresent() ? null
-                : new PemTrustOptions().addCertPath(fleetCaFile.toString());
+        String unavailable = null;
+        PemKeyCertOptions server = null;
+        if (certFile == null || keyFile == null) {
+            unavailable = "the device has no certificate (peerlift.device.tls.cert-file and key-file are not both set)";
+        } else {
+            try {
+                server = new PemKeyCertOptions()
+                        .setCertValue(certificates("cert-file", certFile))
+                        .setKeyValue(privateKey("key-file", keyFile));
+            } catch (IllegalArgumentException unusable) {
+                unavailable = unusable.getMessage();
+            }
+        }
+        PemTrustOptions trust = null;
+        if (fleetCaFile != null) {
+            try {
+                trust = new PemTrustOptions().addCertValue(certificates("fleet-ca-file", fleetCaFile));
+            } catch (IllegalArgumentException unusable) {
+                LOG.warnf("%s: the devices download from peers over HTTP only", unusable.getMessage());
+            }
+        }
         return new PeerTls(server, unavailable, trust);
     }
 
@@ -65,8 +92,48 @@ public final class PeerTls {
         return Optional.ofNullable(fleetCa);
     }
 
-    private static Optional<String> unreadable(String key, Path file) {
-        return Files.isReadable(file) ? Optional.empty()
-                : Optional.of("peerlift.device.tls." + key + " " + file + " cannot be read");
+    /** The file's PEM, once it parsed as X.509 certificates. */
+    private static Buffer certificates(String key, Path file) {
+        byte[] pem = read(key, file);
+        try {
+            if (CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem)).isEmpty()) {
+                throw new CertificateException("no certificate in it");
+            }
+        } catch (CertificateException e) {
+            throw new IllegalArgumentException(setting(key, file) + " is not a PEM certificate: " + e.getMessage(), e);
+        }
+        return Buffer.buffer(pem);
+    }
+
+    /** The file's PEM, once it parsed as a PKCS#8 private key of one of the algorithms TLS certificates use. */
+    private static Buffer privateKey(String key, Path file) {
+        byte[] pem = read(key, file);
+        try {
+            PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Pem.decode(new String(pem, StandardCharsets.US_ASCII),
+                    "PRIVATE KEY"));
+            for (String algorithm : List.of("EC", "RSA", "Ed25519")) {
+                try {
+                    KeyFactory.getInstance(algorithm).generatePrivate(spec);
+                    return Buffer.buffer(pem);
+                } catch (GeneralSecurityException otherAlgorithm) {
+                    // try the next one
+                }
+            }
+        } catch (IllegalArgumentException notPem) {
+            throw new IllegalArgumentException(setting(key, file) + " is not a PEM private key: " + notPem.getMessage());
+        }
+        throw new IllegalArgumentException(setting(key, file) + " is not a PKCS#8 EC, RSA or Ed25519 private key");
+    }
+
+    private static byte[] read(String key, Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(setting(key, file) + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static String setting(String key, Path file) {
+        return "peerlift.device.tls." + key + " " + file;
     }
 }
