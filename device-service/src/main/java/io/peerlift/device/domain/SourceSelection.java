@@ -36,6 +36,11 @@ public final class SourceSelection {
         public boolean reaches(PeerOffer offer) {
             return https(offer) || httpAllowed;
         }
+
+        /** False when no peer could ever be used: plain HTTP is not allowed and there is no CA to verify HTTPS. */
+        public boolean reachesAnyPeer() {
+            return verifiesHttps || httpAllowed;
+        }
     }
 
     public static List<PeerOffer> usable(List<PeerOffer> offers, DeviceCommand.Upgrade command, Set<String> banned,

@@ -50,8 +50,11 @@ public final class DownloadTask {
         void rejected(String what);
     }
 
-    /** Where and how the device downloads. */
-    /** @param httpAllowed whether a peer may be used over plain HTTP (it offers no HTTPS this device verifies) */
+    /**
+     * Where and how the device downloads.
+     *
+     * @param httpAllowed whether a peer may be used over plain HTTP (it offers no HTTPS this device verifies)
+     */
     public record Setup(String deviceId, String address, Subnet subnet, int discoveryPort, boolean discoveryEnabled,
                         boolean httpAllowed, Path deviceDir, Duration discoveryWindow, Backoff backoff, int wanFallbackAfterRounds,
                         int wanAttempts, Duration progressInterval) {
@@ -81,10 +84,11 @@ public final class DownloadTask {
     private final Report report;
     private final Promise<StoredPackage> done = Promise.promise();
     private final Set<String> banned = new HashSet<>();
+    private final DiscoveryPatience patience;
+    private final Context context;
 
     private volatile boolean cancelled;
     private long timer = -1;
-    private final DiscoveryPatience patience;
     private int round;
     private int repositoryFailures;
     private StoredPackage stored;
@@ -92,7 +96,6 @@ public final class DownloadTask {
     private Source current;
     private boolean started;
     private long lastProgressNanos;
-    private final Context context;
 
     public DownloadTask(Vertx vertx, DiscoveryClient discovery, PayloadClient payloads, ChunkStore store,
                         DeviceCommand.Upgrade command, Setup setup, Report report) {
@@ -140,9 +143,12 @@ public final class DownloadTask {
         }
         SourcePolicy policy = command.sourcePolicy();
         boolean useRepository = policy == SourcePolicy.WAN_SEED || patience.spent();
-        if (!useRepository && !setup.discoveryEnabled()) {
+        String noPeer = !setup.discoveryEnabled() ? "discovery is disabled by the device configuration"
+                : !transport.reachesAnyPeer() ? "peerlift.peer_download.http_allowed is false and the device holds no"
+                + " fleet CA to verify a peer's HTTPS (peerlift.device.tls.fleet-ca-file)" : null;
+        if (!useRepository && noPeer != null) {
             if (policy == SourcePolicy.PEER_ONLY) {
-                fail("discovery is disabled by the device configuration and the policy is PEER_ONLY");
+                fail(noPeer + " and the policy is PEER_ONLY");
                 return;
             }
             useRepository = true;

@@ -96,8 +96,10 @@ class DownloadTaskTest {
         final AtomicLong received = new AtomicLong();
         final AtomicLong lastProgress = new AtomicLong();
         final AtomicInteger started = new AtomicInteger();
+        final AtomicInteger discoveryRounds = new AtomicInteger();
 
         public void discoveryRequested(int round) {
+            discoveryRounds.incrementAndGet();
         }
 
         public void discoveryAnswered(int round, List<PeerOffer> offers) {
@@ -121,10 +123,15 @@ class DownloadTaskTest {
 
     private DownloadTask task(String deviceId, String repositoryUrl, String manifestSha256, Duration timeout,
                               Recorder recorder) {
+        return task(deviceId, repositoryUrl, manifestSha256, timeout, recorder, SourcePolicy.WAN_SEED, true);
+    }
+
+    private DownloadTask task(String deviceId, String repositoryUrl, String manifestSha256, Duration timeout,
+                              Recorder recorder, SourcePolicy policy, boolean httpAllowed) {
         DeviceCommand.Upgrade command = new DeviceCommand.Upgrade(UUID.randomUUID(), deviceId, SUBNET.toString(),
-                Instant.now(), "r1", "base-system", "12.7.4", manifestSha256, SourcePolicy.WAN_SEED, repositoryUrl, 1, null,
+                Instant.now(), "r1", "base-system", "12.7.4", manifestSha256, policy, repositoryUrl, 1, null,
                 null);
-        DownloadTask.Setup setup = new DownloadTask.Setup(deviceId, "127.0.0.1", SUBNET, 9, true, true,
+        DownloadTask.Setup setup = new DownloadTask.Setup(deviceId, "127.0.0.1", SUBNET, 9, true, httpAllowed,
                 dir.resolve("devices").resolve(deviceId), Duration.ofMillis(200),
                 new Backoff(Duration.ofMillis(50), Duration.ofMillis(100)), 1, 1, Duration.ofMillis(1));
         return new DownloadTask(vertx, new DiscoveryClient(vertx, metrics), new PayloadClient(vertx, timeout, PeerTls.none()), store,
@@ -255,6 +262,23 @@ class DownloadTaskTest {
         assertThat(failed.getMessage()).contains("do not match manifest");
         assertThat(requests).as("the manifest only, never the payload").hasValue(1);
         assertThat(store.find("0".repeat(64))).isEmpty();
+    }
+
+    @Test
+    void aDeviceThatMayUseNoPeerSaysSoAtOnceOrGoesToTheRepository() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        String repository = repository(packageFile, 0, requests);
+        DownloadTask.Failure failed = failure(task("d1", repository, manifest.manifestSha256(), Duration.ofSeconds(5),
+                new Recorder(), SourcePolicy.PEER_ONLY, false));
+        assertThat(failed.getMessage()).isEqualTo("peerlift.peer_download.http_allowed is false and the device holds no"
+                + " fleet CA to verify a peer's HTTPS (peerlift.device.tls.fleet-ca-file) and the policy is PEER_ONLY");
+        assertThat(requests).hasValue(0);
+
+        Recorder recorder = new Recorder();
+        finished(task("d2", repository, manifest.manifestSha256(), Duration.ofSeconds(5), recorder,
+                SourcePolicy.PEER_THEN_WAN, false));
+        assertThat(recorder.received).hasValue(Files.size(packageFile));
+        assertThat(recorder.discoveryRounds).as("no discovery for peers it could not use").hasValue(0);
     }
 
     private static long size(Path file) {
