@@ -5,10 +5,15 @@ import io.peerlift.device.service.DeviceGateway;
 import io.peerlift.device.service.DeviceHost;
 import io.peerlift.events.DeviceConfig;
 import io.peerlift.events.EventCodec;
+import io.peerlift.support.messaging.PollConsumption;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Effective configurations from the compacted {@code peerlift.device-config}, read from the earliest offset so a
@@ -29,16 +34,20 @@ public class DeviceConfigConsumer {
     }
 
     @Incoming("device-config")
-    @Blocking(ordered = true)
-    public void consume(String json) {
-        if (json == null) {
-            return;
-        }
-        DeviceConfig deviceConfig = EventCodec.decode(json, DeviceConfig.class);
-        if (config.mode() == DeviceServiceConfig.Mode.GATEWAY) {
-            gateway.get().config(deviceConfig);
-        } else {
-            host.get().accept(deviceConfig);
+    @Blocking
+    public CompletionStage<Void> consume(KafkaRecordBatch<String, String> poll) {
+        return PollConsumption.consume(poll,
+                record -> record.getPayload() == null ? null : EventCodec.decode(record.getPayload(), DeviceConfig.class),
+                this::apply, rejected -> { });
+    }
+
+    private void apply(List<DeviceConfig> configs) {
+        for (DeviceConfig deviceConfig : configs) {
+            if (config.mode() == DeviceServiceConfig.Mode.GATEWAY) {
+                gateway.get().config(deviceConfig);
+            } else {
+                host.get().accept(deviceConfig);
+            }
         }
     }
 }
