@@ -55,10 +55,13 @@ public final class DiscoveryHub {
     public synchronized Future<Registration> answer(int port, String deviceId, Subnet subnet, String address,
                                                     BiFunction<String, String, Optional<PeerOffer>> offers) {
         Future<PortSocket> socket = sockets.computeIfAbsent(port, this::open);
-        Responder responder = new Responder(deviceId, address, offers);
+        Responder responder = new Responder(deviceId, address, offers, answerSocket(address));
         return socket.onFailure(e -> forget(port, socket)).map(bound -> {
             bound.add(subnet, responder);
-            return () -> bound.remove(subnet, responder);
+            return () -> {
+                bound.remove(subnet, responder);
+                responder.from().onSuccess(DatagramSocket::close);
+            };
         });
     }
 
@@ -69,11 +72,22 @@ public final class DiscoveryHub {
         return socket.listen(port, "0.0.0.0").map(bound);
     }
 
+    /**
+     * The socket a device answers from, bound to its own address once for as long as it answers: a busy subnet asks
+     * every holder many times a second, and a socket bound and closed per answer kept a simulated fleet's event
+     * loops so busy that answers missed the requester's window.
+     */
+    private Future<DatagramSocket> answerSocket(String address) {
+        return vertx.createDatagramSocket(new DatagramSocketOptions()).listen(0, address)
+                .onFailure(e -> LOG.warnf("cannot answer discovery from %s: %s", address, e.getMessage()));
+    }
+
     private synchronized void forget(int port, Future<PortSocket> failed) {
         sockets.remove(port, failed);
     }
 
-    private record Responder(String deviceId, String address, BiFunction<String, String, Optional<PeerOffer>> offers) {
+    private record Responder(String deviceId, String address, BiFunction<String, String, Optional<PeerOffer>> offers,
+                             Future<DatagramSocket> from) {
     }
 
     /** One port's socket and the devices answering on it, by subnet. */
@@ -137,12 +151,10 @@ public final class DiscoveryHub {
             }
             responder.offers().apply(request.app(), request.version()).ifPresent(offer -> {
                 Buffer answer = Buffer.buffer(DiscoveryMessage.encode(new DiscoveryMessage.Answer(request.requestId(), offer)));
-                DatagramSocket from = vertx.createDatagramSocket(new DatagramSocketOptions());
-                from.listen(0, responder.address())
-                        .compose(bound -> from.send(answer, packet.sender().port(), packet.sender().host()))
+                responder.from()
+                        .compose(from -> from.send(answer, packet.sender().port(), packet.sender().host()))
                         .onFailure(e -> LOG.debugf("%s could not answer %s: %s", responder.deviceId(), packet.sender(),
-                                e.getMessage()))
-                        .eventually(() -> from.close());
+                                e.getMessage()));
             });
         }
     }
