@@ -15,15 +15,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * Asks the subnet "who has app X version V" and collects the unicast answers for a window, on the event loop: no
- * thread waits. Every answer is checked by {@link DiscoveryRules}; one that breaks a rule is dropped and counted,
- * as is a second answer from the same source, an answer past {@link #MAX_OFFERS}, or one from a source over its
+ * thread waits. A download asks through one {@link Lookup} for all its rounds. Every answer is checked by {@link DiscoveryRules}; one that breaks a rule is dropped and counted,
+ * as is a second answer from the same source in a round, an answer past {@link #MAX_OFFERS}, or one from a source over its
  * rate ({@link #ANSWERS_PER_SECOND}, counted over every request of one requesting device).
  */
 public final class DiscoveryClient {
@@ -57,41 +59,78 @@ public final class DiscoveryClient {
     }
 
     /**
-     * Broadcasts one request from {@code ownAddress} and completes after {@code window} with the valid offers, least
-     * loaded first (most free slots, then fewest active uploads).
+     * Starts the discovery of (app, version) for one download of the device at {@code ownAddress}: one socket, bound
+     * to that address, for all of the download's rounds, closed by {@link Lookup#close()}.
      */
-    public Future<List<PeerOffer>> discover(String ownAddress, Subnet subnet, int port, String deviceId, String app,
-                                            String version, Duration window) {
-        DiscoveryMessage.Request request = new DiscoveryMessage.Request(UUID.randomUUID(), deviceId, app, version);
-        Round round = new Round(request, subnet, ownAddress);
-        DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions().setBroadcast(true));
-        socket.handler(round::onDatagram);
-        Promise<List<PeerOffer>> offers = Promise.promise();
-        socket.listen(0, ownAddress)
-                .compose(bound -> socket.send(Buffer.buffer(DiscoveryMessage.encode(request)), port,
-                        broadcastAddressOf(subnet)))
-                .onSuccess(sent -> vertx.setTimer(Math.max(1, window.toMillis()), t -> offers.tryComplete(round.offers())))
-                .onFailure(e -> offers.tryFail(new IllegalStateException(
-                        "the discovery request could not be sent: " + e.getMessage(), e)));
-        return offers.future().eventually(() -> socket.close());
+    public Lookup lookup(String ownAddress, Subnet subnet, int port, String deviceId, String app, String version) {
+        return new Lookup(ownAddress, subnet, port, deviceId, app, version);
     }
 
-    /** One request's window: the answers so far and who sent them. */
-    private final class Round {
-        private final DiscoveryMessage.Request request;
-        private final Subnet subnet;
-        private final String ownAddress;
-        private final List<PeerOffer> offers = new ArrayList<>();
-        private final Set<String> sources = new HashSet<>();
+    /**
+     * One download's discovery. A round broadcasts a new request and collects for a window; an answer to an earlier
+     * round of the same download that comes late (a loaded holder, a loaded network) is kept for the next round
+     * instead of hitting a closed port, where a busy 1,000-device fleet lost thousands of answers a run.
+     */
+    public final class Lookup implements AutoCloseable {
+        /** Answers to older requests than these are too stale to use. */
+        private static final int REMEMBERED_REQUESTS = 4;
 
-        Round(DiscoveryMessage.Request request, Subnet subnet, String ownAddress) {
-            this.request = request;
-            this.subnet = subnet;
+        private final String ownAddress;
+        private final Subnet subnet;
+        private final int port;
+        private final String deviceId;
+        private final String app;
+        private final String version;
+        private final DatagramSocket socket;
+        private final Future<DatagramSocket> bound;
+        /** The requests sent, newest last; touched on the socket's event loop only, as is {@link #heard}. */
+        private final Map<UUID, DiscoveryMessage.Request> asked = new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<UUID, DiscoveryMessage.Request> eldest) {
+                return size() > REMEMBERED_REQUESTS;
+            }
+        };
+        private Heard heard = new Heard();
+
+        private Lookup(String ownAddress, Subnet subnet, int port, String deviceId, String app, String version) {
             this.ownAddress = ownAddress;
+            this.subnet = subnet;
+            this.port = port;
+            this.deviceId = deviceId;
+            this.app = app;
+            this.version = version;
+            this.socket = vertx.createDatagramSocket(new DatagramSocketOptions().setBroadcast(true));
+            socket.handler(this::onDatagram);
+            this.bound = socket.listen(0, ownAddress);
         }
 
-        /** Runs on the socket's event loop only. */
-        void onDatagram(DatagramPacket packet) {
+        /**
+         * Broadcasts one request and completes after {@code window} with the valid offers heard since the previous
+         * round ended, least loaded first (most free slots, then fewest active uploads).
+         */
+        public Future<List<PeerOffer>> round(Duration window) {
+            DiscoveryMessage.Request request = new DiscoveryMessage.Request(UUID.randomUUID(), deviceId, app, version);
+            Promise<List<PeerOffer>> offers = Promise.promise();
+            bound.compose(socket -> {
+                        asked.put(request.requestId(), request);
+                        return socket.send(Buffer.buffer(DiscoveryMessage.encode(request)), port, broadcastAddressOf(subnet));
+                    })
+                    .onSuccess(sent -> vertx.setTimer(Math.max(1, window.toMillis()), t -> {
+                        List<PeerOffer> collected = heard.offers();
+                        heard = new Heard();
+                        offers.tryComplete(collected);
+                    }))
+                    .onFailure(e -> offers.tryFail(new IllegalStateException(
+                            "the discovery request could not be sent: " + e.getMessage(), e)));
+            return offers.future();
+        }
+
+        @Override
+        public void close() {
+            socket.close();
+        }
+
+        private void onDatagram(DatagramPacket packet) {
             String sender = packet.sender().host();
             if (!limit.allows(new Route(ownAddress, sender))) {
                 metrics.dropped("rate-limited");
@@ -108,14 +147,31 @@ public final class DiscoveryClient {
                 metrics.dropped("not-an-answer");
                 return;
             }
-            Optional<String> rejection = DiscoveryRules.rejectAnswer(request, request.deviceId(), subnet, sender, answer);
-            if (rejection.isEmpty() && !sources.add(sender)) {
-                rejection = Optional.of("repeated");
+            DiscoveryMessage.Request request = asked.get(answer.requestId());
+            Optional<String> rejection = request == null ? Optional.of("unsolicited")
+                    : DiscoveryRules.rejectAnswer(request, deviceId, subnet, sender, answer);
+            if (rejection.isEmpty()) {
+                rejection = heard.add(sender, answer.offer());
             }
-            if (rejection.isEmpty() && offers.size() >= MAX_OFFERS) {
-                rejection = Optional.of("too-many");
+            rejection.ifPresent(metrics::dropped);
+        }
+    }
+
+    /** The offers heard in one round, one per source. */
+    private static final class Heard {
+        private final List<PeerOffer> offers = new ArrayList<>();
+        private final Set<String> sources = new HashSet<>();
+
+        /** Keeps the offer, or says why not. */
+        Optional<String> add(String source, PeerOffer offer) {
+            if (!sources.add(source)) {
+                return Optional.of("repeated");
             }
-            rejection.ifPresentOrElse(metrics::dropped, () -> offers.add(answer.offer()));
+            if (offers.size() >= MAX_OFFERS) {
+                return Optional.of("too-many");
+            }
+            offers.add(offer);
+            return Optional.empty();
         }
 
         List<PeerOffer> offers() {

@@ -89,6 +89,7 @@ public final class DownloadTask {
 
     private volatile boolean cancelled;
     private long timer = -1;
+    private DiscoveryClient.Lookup lookup;
     private int round;
     private int repositoryFailures;
     private StoredPackage stored;
@@ -159,8 +160,12 @@ public final class DownloadTask {
         }
         int thisRound = ++round;
         report.discoveryRequested(thisRound);
-        discovery.discover(setup.address(), setup.subnet(), setup.discoveryPort(), setup.deviceId(), command.app(),
-                        command.version(), setup.discoveryWindow())
+        if (lookup == null) {
+            lookup = discovery.lookup(setup.address(), setup.subnet(), setup.discoveryPort(), setup.deviceId(),
+                    command.app(), command.version());
+            done.future().onComplete(finished -> lookup.close());
+        }
+        lookup.round(setup.discoveryWindow())
                 .onFailure(e -> fail(e.getMessage()))
                 .onSuccess(offers -> {
                     report.discoveryAnswered(thisRound, offers);

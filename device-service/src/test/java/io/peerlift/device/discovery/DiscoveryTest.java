@@ -62,7 +62,16 @@ class DiscoveryTest {
     }
 
     private List<PeerOffer> discover(String version) throws Exception {
-        return completed(client.discover(own.host(10), own, port, "requester", "base-system", version, Duration.ofMillis(700)));
+        return completed(once(own.host(10), own, "requester", version, Duration.ofMillis(700)));
+    }
+
+    /** A lookup of one round. */
+    private Future<List<PeerOffer>> once(String address, Subnet subnet, String deviceId, String version, Duration window) {
+        DiscoveryClient.Lookup lookup = client.lookup(address, subnet, port, deviceId, "base-system", version);
+        return lookup.round(window).eventually(() -> {
+            lookup.close();
+            return Future.succeededFuture();
+        });
     }
 
     @Test
@@ -81,8 +90,7 @@ class DiscoveryTest {
     void aRequestFromASubnetNobodyAnswersForIsCountedAsForeign() throws Exception {
         respond("peer", own, 2, 0, 1);
         Subnet elsewhere = Subnet.parse("127.12." + own.networkAddress().split("\\.")[2] + ".0/24");
-        completed(client.discover(elsewhere.host(10), elsewhere, port, "stranger", "base-system", "12.7.4",
-                Duration.ofMillis(300)));
+        completed(once(elsewhere.host(10), elsewhere, "stranger", "12.7.4", Duration.ofMillis(300)));
         await().untilAsserted(() -> assertThat(meters.find("peerlift.discovery.requests.foreign.subnet")
                 .counter().count()).isEqualTo(1.0));
     }
@@ -185,6 +193,39 @@ class DiscoveryTest {
         }
     }
 
+    /**
+     * A holder too loaded to answer within the window: its answer to the first round comes after it and is heard in
+     * the second round of the same download, instead of arriving at a closed port.
+     */
+    @Test
+    void aLateAnswerToAnEarlierRoundOfTheDownloadIsHeardInItsNextRound() throws Exception {
+        String slowAddress = own.host(77);
+        try (DatagramSocket listener = new DatagramSocket(null);
+             DatagramSocket slow = new DatagramSocket(0, InetAddress.getByName(slowAddress))) {
+            listener.setReuseAddress(true);
+            listener.bind(new InetSocketAddress(port));
+            listener.setSoTimeout(5000);
+            DiscoveryClient.Lookup lookup = client.lookup(own.host(10), own, port, "requester", "base-system", "12.7.4");
+            try {
+                Future<List<PeerOffer>> first = lookup.round(Duration.ofMillis(300));
+                DatagramPacket heard = new DatagramPacket(new byte[2048], 2048);
+                listener.receive(heard);
+                DiscoveryMessage.Request request = (DiscoveryMessage.Request) DiscoveryMessage.decode(
+                        java.util.Arrays.copyOf(heard.getData(), heard.getLength()));
+                assertThat(completed(first)).as("the slow holder has not answered yet").isEmpty();
+
+                byte[] late = DiscoveryMessage.encode(new DiscoveryMessage.Answer(request.requestId(),
+                        new PeerOffer("slow", slowAddress, 22335, "base-system", "12.7.4", HASH, 0, 1, 0)));
+                slow.send(new DatagramPacket(late, late.length, heard.getAddress(), heard.getPort()));
+                assertThat(completed(lookup.round(Duration.ofMillis(300)))).extracting(PeerOffer::peerId)
+                        .containsExactly("slow");
+            } finally {
+                lookup.close();
+            }
+        }
+        assertThat(metrics.droppedCount("unsolicited")).isZero();
+    }
+
     @Test
     void aSourceThatFloodsRequestsIsAnsweredOnlyUpToItsRate() throws Exception {
         AtomicInteger asked = respond("peer", own, 2, 0, 1);
@@ -211,8 +252,7 @@ class DiscoveryTest {
         int requesters = (int) DiscoveryClient.ANSWERS_PER_SECOND + 30;
         List<Future<List<PeerOffer>>> rounds = new ArrayList<>();
         for (int i = 0; i < requesters; i++) {
-            rounds.add(client.discover(own.host(100 + i), own, port, "requester-" + i, "base-system", "12.7.4",
-                    Duration.ofMillis(1500)));
+            rounds.add(once(own.host(100 + i), own, "requester-" + i, "12.7.4", Duration.ofMillis(1500)));
         }
         for (Future<List<PeerOffer>> round : rounds) {
             assertThat(completed(round)).extracting(PeerOffer::peerId).containsExactly("holder");
