@@ -72,13 +72,21 @@ public final class ServiceProcesses implements AutoCloseable {
      * ready (a fault to inject).
      */
     public void killAndRestart(Service service, Duration readyWithin) throws IOException, InterruptedException {
+        kill(service);
+        start(service);
+        awaitReady(service, readyWithin);
+    }
+
+    /**
+     * Kills the service's process (SIGKILL: a crash; its Kafka consumers do not leave their groups) and waits until it is gone. It
+     * keeps its place in the start order, so that a restart is stopped where the first start would have been.
+     */
+    public void kill(Service service) throws InterruptedException {
         Process process = running.get(service);
         if (process == null) {
             throw new IllegalStateException(service.module() + " was not started here");
         }
         process.destroyForcibly().waitFor();
-        start(service);
-        awaitReady(service, readyWithin);
     }
 
     /** Whether every service started is still running. */
