@@ -13,20 +13,24 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * What a fault cost, read from the topics after the rollout: the Upgrades each device got, the events lost (gaps
- * in a device's seq within one epoch) and the records on the dead-letter topics.
+ * What a fault cost, read from the topics after the rollout: the Upgrades each device got, the installs each
+ * finished, the events lost (gaps in a device's seq within one epoch) and the records on the dead-letter topics.
  * <p>
  * A device reserves its seqs in blocks of {@link #SEQ_BLOCK} and, after a restart, goes on after the block it had
- * reserved: a jump to the first seq of a block is that, not a loss.
+ * reserved, with its announce (the first event of every run): a jump to the first seq of a block that an announce
+ * holds is that, not a loss. Any other gap is.
  */
 record FaultReport(String fault, String rolloutState, int upgraded, int devices, int mostUpgradesPerDevice,
-                   long eventsLost, long deadLetters, double secondsToRecovery) {
+                   int mostInstallsPerDevice, long eventsLost, long deadLetters, double secondsToRecovery) {
 
     static final long SEQ_BLOCK = 64;
 
@@ -42,10 +46,17 @@ record FaultReport(String fault, String rolloutState, int upgraded, int devices,
                 upgrades.merge(upgrade.deviceId(), 1, Integer::sum);
             }
         }
-        Map<String, TreeSet<Long>> seqs = new HashMap<>();
+        Map<String, TreeMap<Long, Boolean>> seqs = new HashMap<>();
+        // Installs a device finished (each once: delivery is at least once), whatever command or rollout caused them.
+        Map<String, Set<String>> installs = new HashMap<>();
         for (String value : values(bootstrapServers, Topics.DEVICE_EVENTS)) {
             DeviceEvent event = EventCodec.decodeEvent(value);
-            seqs.computeIfAbsent(event.deviceId() + "@" + event.epoch(), k -> new TreeSet<>()).add(event.seq());
+            String incarnation = event.deviceId() + "@" + event.epoch();
+            seqs.computeIfAbsent(incarnation, k -> new TreeMap<>())
+                    .put(event.seq(), event instanceof DeviceEvent.DeviceAnnounced);
+            if (event instanceof DeviceEvent.UpgradeCompleted) {
+                installs.computeIfAbsent(event.deviceId(), k -> new HashSet<>()).add(incarnation + "#" + event.seq());
+            }
         }
         long lost = seqs.values().stream().mapToLong(FaultReport::lost).sum();
         long deadLetters = 0;
@@ -53,17 +64,22 @@ record FaultReport(String fault, String rolloutState, int upgraded, int devices,
             deadLetters += values(bootstrapServers, Topics.deadLetterOf(topic)).size();
         }
         return new FaultReport(fault, progress.summary().state(), counts.getOrDefault("UPGRADED", 0), devices,
-                upgrades.values().stream().mapToInt(Integer::intValue).max().orElse(0), lost, deadLetters,
+                upgrades.values().stream().mapToInt(Integer::intValue).max().orElse(0),
+                installs.values().stream().mapToInt(Set::size).max().orElse(0), lost, deadLetters,
                 secondsToRecovery);
     }
 
-    /** The seqs missing from one incarnation's stream, the ends of reserved blocks left by a restart excepted. */
-    static long lost(TreeSet<Long> seqs) {
+    /**
+     * The seqs missing from one incarnation's stream (seq to whether its event is an announce), the ends of
+     * reserved blocks left by a restart excepted.
+     */
+    static long lost(SortedMap<Long, Boolean> seqs) {
         long lost = 0;
         long previous = 0;
-        for (long seq : seqs) {
-            boolean blockResumed = (seq - 1) % SEQ_BLOCK == 0 && seq - 1 >= previous;
-            if (seq > previous + 1 && !blockResumed) {
+        for (var event : seqs.entrySet()) {
+            long seq = event.getKey();
+            boolean restarted = event.getValue() && (seq - 1) % SEQ_BLOCK == 0;
+            if (seq > previous + 1 && !restarted) {
                 lost += seq - previous - 1;
             }
             previous = seq;
