@@ -182,7 +182,10 @@ public final class EventOutbox implements DeviceEventSink {
         });
     }
 
-    /** Records how far delivery went; empties the log once everything is delivered, or once half of it is. */
+    /**
+     * Records how far delivery went; rewrites the log without what was delivered once everything is, or once more
+     * than {@code capacity} delivered lines sit at its head (so the file stays bounded under a steady stream).
+     */
     private void markDelivered() {
         try {
             if (pending.isEmpty() || delivered > capacity) {
