@@ -65,6 +65,7 @@ public final class Device {
         this.context = context;
         this.provisionedAsPeer = provisionedAsPeer;
         this.state = DeviceStateFile.load(dir, initialOsVersion, context.clock().millis());
+        this.config = state.config().orElse(null);
         this.events = new DeviceEvents(id, subnet, state, context.events(), context.clock());
         this.serving = new DeviceServing(id, ip, subnet, context, events, state::apps, this::servable);
     }
@@ -167,6 +168,7 @@ public final class Device {
             return;
         }
         config = newConfig;
+        state.config(newConfig);
         reconcileServing("configuration");
     }
 

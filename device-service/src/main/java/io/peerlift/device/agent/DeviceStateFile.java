@@ -2,6 +2,7 @@ package io.peerlift.device.agent;
 
 import io.peerlift.events.AppRef;
 import io.peerlift.events.DeviceCommand;
+import io.peerlift.events.DeviceConfig;
 import io.peerlift.events.EventCodec;
 
 import java.io.IOException;
@@ -22,7 +23,9 @@ import java.util.Properties;
 /**
  * What a device must remember across restarts, in {@code device.properties} of its directory: its incarnation
  * (epoch) and how far event seqs went (so seq keeps rising), the OS version, the apps it holds, the commands it
- * already handled and the Upgrade it accepted and has not finished (resumed on restart). Written atomically on
+ * already handled, the Upgrade it accepted and has not finished (resumed on restart) and its last effective
+ * configuration (a restarted device serves as configured at once, not as provisioned until its configuration comes
+ * again: else a fleet's upgraded peers all stop serving for a moment and its rollout seeds the subnet from the WAN). Written atomically on
  * every change. Seqs are reserved {@link #SEQ_BLOCK} at a time, so that a device emitting events does not write its
  * file for each: after a restart seq goes on from the end of the last block (it rises, with a gap).
  * <p>
@@ -44,6 +47,7 @@ public final class DeviceStateFile {
     private final List<AppRef> apps = new ArrayList<>();
     private final Deque<String> handledCommands = new ArrayDeque<>();
     private DeviceCommand.Upgrade unfinished;
+    private DeviceConfig config;
 
     private DeviceStateFile(Path file) {
         this.file = file;
@@ -76,6 +80,10 @@ public final class DeviceStateFile {
             String unfinished = props.getProperty("unfinishedCommand", "");
             if (!unfinished.isBlank()) {
                 state.unfinished = (DeviceCommand.Upgrade) EventCodec.decodeCommand(unfinished);
+            }
+            String config = props.getProperty("config", "");
+            if (!config.isBlank()) {
+                state.config = EventCodec.decode(config, DeviceConfig.class);
             }
         } else {
             state.save();
@@ -173,6 +181,16 @@ public final class DeviceStateFile {
         }
     }
 
+    /** The last effective configuration the device received, if any. */
+    public synchronized Optional<DeviceConfig> config() {
+        return Optional.ofNullable(config);
+    }
+
+    public synchronized void config(DeviceConfig newConfig) {
+        config = newConfig;
+        save();
+    }
+
     private void save() {
         Properties props = new Properties();
         props.setProperty("epoch", Long.toString(epoch));
@@ -182,6 +200,7 @@ public final class DeviceStateFile {
                 .map(a -> a.app() + "@" + a.version() + "@" + a.manifestSha256()).toList()));
         props.setProperty("handledCommands", String.join(",", handledCommands));
         props.setProperty("unfinishedCommand", unfinished == null ? "" : EventCodec.encode(unfinished));
+        props.setProperty("config", config == null ? "" : EventCodec.encode(config));
         try {
             Files.createDirectories(file.getParent());
             Path temp = file.resolveSibling(file.getFileName() + ".tmp");

@@ -4,7 +4,10 @@ import io.peerlift.device.TestReleaseKey;
 import io.peerlift.device.domain.DeviceState;
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.DeviceCommand;
+import io.peerlift.events.DeviceConfig;
 import io.peerlift.events.DeviceEvent;
+import io.peerlift.events.OsFamily;
+import io.peerlift.events.SettingKeys;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.events.Subnet;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -99,6 +104,33 @@ class ResumptionTest {
         await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
         assertThat(rig.eventsOf("late")).hasSize(eventsBefore);
         assertThat(after.state()).isEqualTo(DeviceState.IDLE);
+    }
+
+    /**
+     * After a restart, a device serves as it was last configured, before its configuration comes again: in the
+     * fault bench a restarted fleet's upgraded holders served nothing until then, its one provisioned peer restarted
+     * its server when the configuration came, and the rollout seeded that subnet from the WAN meanwhile.
+     */
+    @Test
+    void aRestartedHolderServesAsLastConfiguredBeforeItsConfigurationComesAgain() throws Exception {
+        Device before = rig.peer("holder", subnet, 9, packageFile);
+        DeviceConfig configured = new DeviceConfig(UUID.randomUUID(), "holder", 1, List.of(1L), OsFamily.OS12,
+                TestRig.TARGET, Map.of(SettingKeys.DISCOVERY_ENABLED, true, SettingKeys.DISCOVERY_PORT, rig.discoveryPort,
+                SettingKeys.PEER_SERVER_ENABLED, true, SettingKeys.PEER_SERVER_PORT, 0, SettingKeys.PEER_SERVER_LIMIT, 3),
+                Map.of(), 1, Instant.now());
+        before.accept(configured);
+        await().until(() -> before.peerServerState().running() && before.peerServerState().capacity() == 3);
+        before.stop();
+
+        // Not provisioned as a peer: only its remembered configuration lets it serve.
+        Device after = rig.device("holder", subnet, 9, TestRig.TARGET, false);
+        after.start();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> after.peerServerState().running());
+        assertThat(after.peerServerState().capacity()).isEqualTo(3);
+        int eventsBefore = rig.eventsOf("holder").size();
+        after.accept(configured); // the same configuration again, from the compacted topic: nothing restarts
+        await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+        assertThat(rig.eventsOf("holder")).hasSize(eventsBefore);
     }
 
     @Test
