@@ -3,14 +3,20 @@ package io.peerlift.rollout;
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.ReleaseSignature;
 import io.peerlift.localstack.LocalStackTestResource;
+import io.peerlift.localstack.TestTokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -36,6 +42,9 @@ class AppRepositoryTest {
     private static final int MIB = AppManifest.DEFAULT_CHUNK_SIZE;
     /** %test.peerlift.rollout.repository.storage-dir */
     private static final Path REPOSITORY = Path.of("target/test-repository");
+
+    @TestHTTPResource("/")
+    URI repositoryUrl;
 
     private final String version = "12.9." + ThreadLocalRandom.current().nextInt(1, 1_000_000);
     private final String app = "repo-test";
@@ -131,6 +140,25 @@ class AppRepositoryTest {
                 .body("keyId", equalTo(signature.keyId()))
                 .body("minimumVersion", equalTo(version))
                 .body("signature", equalTo(signature.signature()));
+    }
+
+    /**
+     * Java's HttpClient asks for cleartext HTTP/2 with its first request on a connection. Granting it means holding
+     * the whole body of that request, and a 2 GiB package ran the service out of heap: the upload stays HTTP/1.1.
+     */
+    @Test
+    void anUploadThatAsksToUpgradeToCleartextHttp2IsServedOverHttp1AndStored() throws Exception {
+        HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> stored = fresh.send(HttpRequest.newBuilder(repositoryUrl.resolve("api/apps/" + app + "/" + version))
+                .header("Authorization", "Bearer " + TestTokens.admin())
+                .header("Content-Type", "application/octet-stream")
+                .header(ReleaseSignature.HEADER, RolloutFixtures.sign(RolloutFixtures.TRUSTED_SIGNING_KEY, app, version,
+                        payload).toHeader())
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(payload)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        assertThat(stored.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+        assertThat(asViewer().get("/api/apps/{app}/{version}/payload", app, version).then().statusCode(200)
+                .extract().asByteArray()).isEqualTo(payload);
     }
 
     @Test
