@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 /** How Quarkus turns environment variables into configuration, to tell whether a variable sets anything. */
 final class EnvironmentVariables {
 
+    static final String JVM_OPTIONS = "JAVA_TOOL_OPTIONS";
     private static final String KAFKA_PREFIX = "KAFKA_";
     private static final Set<String> KAFKA_CLIENT_CONFIGS = Stream.of(
                     ProducerConfig.configNames(), ConsumerConfig.configNames(), AdminClientConfig.configNames())
@@ -51,5 +52,10 @@ final class EnvironmentVariables {
      */
     static boolean isKafkaClientConfig(String variable) {
         return variable.startsWith(KAFKA_PREFIX) && KAFKA_CLIENT_CONFIGS.contains(variable.substring(KAFKA_PREFIX.length()));
+    }
+
+    /** Whether the JVM itself reads the variable (its options), before any configuration does. */
+    static boolean isJvmOptions(String variable) {
+        return variable.equals(JVM_OPTIONS);
     }
 }

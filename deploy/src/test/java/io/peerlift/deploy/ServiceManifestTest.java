@@ -134,13 +134,23 @@ class ServiceManifestTest {
 
     @ParameterizedTest
     @MethodSource(OVERLAYS)
+    void everyServiceExitsWhenItRunsOutOfHeapSoThatKubernetesRestartsIt(String overlay) {
+        for (ServicePod pod : ServicePod.all(Overlays.rendered(overlay))) {
+            assertThat(pod.literal(EnvironmentVariables.JVM_OPTIONS)).as("JVM options of %s", pod.describe())
+                    .contains("-XX:+ExitOnOutOfMemoryError");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(OVERLAYS)
     void everyVariableSetsAConfigurationKeyTheServiceReads(String overlay) {
         List<String> unknown = new ArrayList<>();
         for (ServicePod pod : ServicePod.all(Overlays.rendered(overlay))) {
             Set<String> keys = pod.module().configKeys();
             pod.environment().keySet().stream()
                     .filter(variable -> !EnvironmentVariables.setsOneOf(variable, keys)
-                            && !EnvironmentVariables.isKafkaClientConfig(variable))
+                            && !EnvironmentVariables.isKafkaClientConfig(variable)
+                            && !EnvironmentVariables.isJvmOptions(variable))
                     .forEach(variable -> unknown.add(pod.describe() + ": " + variable));
         }
         assertThat(unknown).as("variables that set nothing the services read (application.properties, "

@@ -51,6 +51,8 @@ public final class ServiceProcesses implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + service.maxHeap());
+        // Out of heap, a service exits and is seen dead (as Kubernetes restarts it) instead of answering nothing.
+        command.add("-XX:+ExitOnOutOfMemoryError");
         command.add("-Dquarkus.http.port=" + service.httpPort());
         service.properties().forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
