@@ -82,6 +82,10 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = "--limit-of-connections", defaultValue = "1",
             description = SettingKeys.PEER_SERVER_LIMIT + " in the OS 12 profile (default: ${DEFAULT-VALUE}).")
     int limitOfConnections;
+    @Option(names = "--distribution", defaultValue = "whole_file", paramLabel = "whole_file|swarm",
+            description = "How the rollout spreads the package in a subnet: IGEL's whole-file doubling or piece "
+                    + "swarming (default: ${DEFAULT-VALUE}).")
+    String distribution;
     @Option(names = "--headless", description = "Exit when the rollout ends: 0 if it completed, 1 if not.")
     boolean headless;
     @Option(names = "--summary", paramLabel = "FILE", description = "Write the measured outcome as JSON.")
@@ -120,7 +124,7 @@ public class DemoCommand implements Callable<Integer> {
         try {
             params = new FleetParameters(subnets, devicesPerSubnet, initialPeersPerSubnet, subnetsWithoutPeers,
                     ineligiblePerSubnet, packageMib, uploadRateMib, limitOfConnections, installSeconds, rebootSeconds,
-                    discoveryWindowMillis);
+                    discoveryWindowMillis, FleetParameters.distribution(distribution));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -170,7 +174,7 @@ public class DemoCommand implements Callable<Integer> {
                 return 1;
             }
             moveFleet(admin, folderId, params);
-            result = runRollout(admin, watcher, folderId, credentials);
+            result = runRollout(admin, watcher, folderId, credentials, params);
         }
         if (faultReportFile != null && faultNotInjected != null) {
             out.println("Fault " + fault + " was not injected (" + faultNotInjected + "): no fault report.");
@@ -368,7 +372,8 @@ public class DemoCommand implements Callable<Integer> {
     }
 
     private RolloutWatcher.Progress runRollout(AdminClient admin, RolloutWatcher watcher, long folderId,
-                                               DemoCredentials credentials) throws Exception {
+                                               DemoCredentials credentials, FleetParameters params)
+            throws Exception {
         step("4. Upgrade to IGEL OS 12: rollout on folder " + folderId);
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("folderId", folderId);
@@ -376,6 +381,7 @@ public class DemoCommand implements Callable<Integer> {
         request.put("version", TARGET_VERSION);
         request.put("sourcePolicy", "PEER_THEN_WAN");
         request.put("wanSeedsPerSubnet", 1);
+        request.put("distribution", params.distribution());
         String rolloutId = admin.startRollout(request);
         String dashboard = "http://localhost:" + ROLLOUT_PORT + "/";
         done("rollout " + rolloutId + " started; dashboard (as a viewer) " + credentials.dashboardLink(dashboard));

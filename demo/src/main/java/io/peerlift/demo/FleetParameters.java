@@ -1,5 +1,7 @@
 package io.peerlift.demo;
 
+import io.peerlift.events.Distribution;
+
 /**
  * The shape of the simulated fleet and every timing input of its devices, as given on the command line: the
  * figures of a run are only comparable with the parameters that produced them.
@@ -9,10 +11,12 @@ package io.peerlift.demo;
  * @param installSeconds        how long a device installs
  * @param rebootSeconds         how long a device takes to reboot into the new OS
  * @param discoveryWindowMillis how long a discovery request collects answers
+ * @param distribution          how the rollout spreads the package: whole-file doubling or piece swarming
  */
 public record FleetParameters(int subnets, int devicesPerSubnet, int initialPeersPerSubnet, int subnetsWithoutPeers,
                               int ineligiblePerSubnet, int packageMib, int uploadRateMib, int limitOfConnections,
-                              int installSeconds, int rebootSeconds, int discoveryWindowMillis) {
+                              int installSeconds, int rebootSeconds, int discoveryWindowMillis,
+                              Distribution distribution) {
 
     public FleetParameters {
         require(subnets >= 1 && subnets <= 200, "--subnets must be 1..200");
@@ -28,6 +32,16 @@ public record FleetParameters(int subnets, int devicesPerSubnet, int initialPeer
         require(installSeconds >= 0, "--install-seconds must not be negative");
         require(rebootSeconds >= 0, "--reboot-seconds must not be negative");
         require(discoveryWindowMillis >= 1, "--discovery-window-ms must be at least 1");
+    }
+
+    /** {@code --distribution}: whole_file or swarm, in any case. */
+    public static Distribution distribution(String option) {
+        for (Distribution candidate : Distribution.values()) {
+            if (candidate.name().equalsIgnoreCase(option.replace('-', '_'))) {
+                return candidate;
+            }
+        }
+        throw new IllegalArgumentException("--distribution must be whole_file or swarm, not " + option);
     }
 
     public int totalDevices() {

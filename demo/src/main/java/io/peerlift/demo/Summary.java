@@ -1,7 +1,9 @@
 package io.peerlift.demo;
 
+import io.peerlift.events.AppManifest;
 import io.peerlift.events.IdealSpread;
 import io.peerlift.events.RolloutStatus;
+import io.peerlift.events.SwarmBound;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +17,9 @@ import java.util.Map;
  * service measured from the devices' events: nothing here is derived from the parameters. Each subnet is set
  * against its whole-file doubling ideal: as many rounds as the peers need to cover the subnet when each serves
  * {@code limitOfConnections} devices per round (one more round for the WAN seed where no peer was), each round
- * as long as the subnet's devices measured a transfer, an install and a reboot to take (their medians).
+ * as long as the subnet's devices measured a transfer, an install and a reboot to take (their medians). Beside
+ * it stands the piece-scheduled bound ({@link SwarmBound}): T* for the devices to reach at the fleet's upload rate,
+ * plus one install and one reboot (the medians again), which a swarm is judged by.
  */
 final class Summary {
 
@@ -41,6 +45,7 @@ final class Summary {
         summary.put("devices", devices);
         List<Map<String, Object>> subnets = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
+        List<Double> swarmRatios = new ArrayList<>();
         for (RolloutStatus.SubnetStatus subnet : progress.subnets()) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("subnet", subnet.subnet());
@@ -67,14 +72,39 @@ final class Summary {
             if (ratio != null) {
                 ratios.add(ratio);
             }
+            Double swarmSeconds = swarmBoundSeconds(status.packageBytes(), params, eligible - subnet.initialPeers());
+            row.put("swarmBoundSeconds", swarmSeconds);
+            Double swarmIdeal = swarmSeconds == null || subnet.medianInstallMillis() == null
+                    || subnet.medianRebootMillis() == null ? null
+                    : swarmSeconds + (subnet.medianInstallMillis() + subnet.medianRebootMillis()) / 1000.0;
+            row.put("swarmIdealSeconds", swarmIdeal);
+            Double swarmRatio = seconds == null || swarmIdeal == null ? null : seconds / swarmIdeal;
+            row.put("ratioToSwarmIdeal", swarmRatio);
+            if (swarmRatio != null) {
+                swarmRatios.add(swarmRatio);
+            }
             subnets.add(row);
         }
         summary.put("subnets", subnets);
         summary.put("seconds", secondsBetween(status.startedAt(), status.finishedAt()));
-        summary.put("ratioToIdeal", ratios.isEmpty() ? null : Map.of(
-                "median", ratios.stream().sorted().toList().get(ratios.size() / 2),
-                "worst", ratios.stream().mapToDouble(Double::doubleValue).max().orElseThrow()));
+        summary.put("ratioToIdeal", medianAndWorst(ratios));
+        summary.put("ratioToSwarmIdeal", medianAndWorst(swarmRatios));
         return summary;
+    }
+
+    private static Map<String, Double> medianAndWorst(List<Double> ratios) {
+        return ratios.isEmpty() ? null : Map.of(
+                "median", ratios.stream().sorted().toList().get(ratios.size() / 2),
+                "worst", ratios.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
+    }
+
+    /** T* for {@code devices} at the fleet's upload rate; null when uploads are unlimited or none is to reach. */
+    static Double swarmBoundSeconds(long packageBytes, FleetParameters params, int devices) {
+        if (params.uploadRateMib() == 0 || devices < 1 || packageBytes < 1) {
+            return null;
+        }
+        int chunks = (int) ((packageBytes + AppManifest.DEFAULT_CHUNK_SIZE - 1) / AppManifest.DEFAULT_CHUNK_SIZE);
+        return SwarmBound.seconds(packageBytes, (long) params.uploadRateMib() << 20, devices, chunks);
     }
 
     private static Double roundSeconds(RolloutStatus.SubnetStatus subnet) {

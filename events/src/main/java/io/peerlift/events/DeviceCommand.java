@@ -49,14 +49,25 @@ public sealed interface DeviceCommand {
      * key's signature the repository accepted with the upload: a device installs only a release that a key of its
      * own configuration signed ({@link TrustedReleaseKeys#verify(AppRef, ReleaseSignature)} over {@code app},
      * {@code version} and {@code manifestSha256}), so whoever writes this topic cannot choose what it installs;
-     * null (unsigned) is refused.
+     * null (unsigned) is refused. {@code distribution} says whether the device swarms (absent in commands of
+     * before the option: {@link Distribution#WHOLE_FILE}).
      */
     record Upgrade(UUID commandId, String deviceId, String subnet, Instant issuedAt, String rolloutId,
                    String app, String version, String manifestSha256, SourcePolicy sourcePolicy,
-                   String repositoryUrl, int attempt, ReleaseSignature signature, Instant expiresAt)
+                   String repositoryUrl, int attempt, ReleaseSignature signature, Instant expiresAt,
+                   Distribution distribution)
             implements DeviceCommand {
         public Upgrade {
             Limits.requireDeviceId(deviceId);
+            distribution = Distribution.orDefault(distribution);
+        }
+
+        /** A whole-file upgrade. */
+        public Upgrade(UUID commandId, String deviceId, String subnet, Instant issuedAt, String rolloutId, String app,
+                       String version, String manifestSha256, SourcePolicy sourcePolicy, String repositoryUrl,
+                       int attempt, ReleaseSignature signature, Instant expiresAt) {
+            this(commandId, deviceId, subnet, issuedAt, rolloutId, app, version, manifestSha256, sourcePolicy,
+                    repositoryUrl, attempt, signature, expiresAt, Distribution.WHOLE_FILE);
         }
     }
 

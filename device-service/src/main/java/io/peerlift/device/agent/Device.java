@@ -3,6 +3,7 @@ package io.peerlift.device.agent;
 import io.peerlift.device.domain.DeviceState;
 import io.peerlift.device.domain.DeviceView;
 import io.peerlift.device.domain.ServingPolicy;
+import io.peerlift.device.peer.VerifiedChunks;
 import io.peerlift.device.domain.UpgradeEligibility;
 import io.peerlift.device.download.StoredPackage;
 import io.peerlift.device.peer.ServedPackage;
@@ -44,7 +45,8 @@ public final class Device {
     private volatile DeviceState lifecycle = DeviceState.IDLE;
     private volatile DeviceView.DownloadView download;
     private volatile boolean stopping;
-    private UpgradeJob job;
+    /** Volatile as well as guarded by this: the peer server reads its partial package from the event loop. */
+    private volatile UpgradeJob job;
     /** The next attempt, received while the job of its cancelled attempt was still ending: it starts after it. */
     private DeviceCommand.Upgrade afterCancelled;
 
@@ -268,6 +270,7 @@ public final class Device {
         if (stopping) {
             return;
         }
+        reconcileServing("download ended"); // a failed swarm download stops serving its partial package
         if (next != null) {
             startUpgrade(next);
         } else {
@@ -277,6 +280,11 @@ public final class Device {
 
     boolean stopping() {
         return stopping;
+    }
+
+    /** A swarming download verified its first chunk: the device serves what it verified from now on. */
+    void swarming() {
+        reconcileServing("configuration");
     }
 
     boolean isBaseSystem(String app) {
@@ -334,22 +342,28 @@ public final class Device {
     }
 
     private Future<Void> reconcileServing(String stopReason) {
+        UpgradeJob running = job;
         return serving.reconcile(ServingPolicy.desired(osVersion(), !state.apps().isEmpty(),
-                lifecycle == DeviceState.REBOOTING, provisionedAsPeer, config, defaults()), stopReason);
+                running != null && running.swarming(), lifecycle == DeviceState.REBOOTING, provisionedAsPeer, config, defaults()), stopReason);
     }
 
     public PeerServerState peerServerState() {
         return serving.state(ServingPolicy.port(config, defaults()));
     }
 
-    /** Only complete packages this device verified (or was provisioned with) are served. */
+    /**
+     * Complete packages this device verified (or was provisioned with), and the verified chunks of the package it
+     * is swarming.
+     */
     private Optional<ServedPackage> servable(String app, String version) {
-        return state.apps().stream()
+        Optional<ServedPackage> held = state.apps().stream()
                 .filter(a -> a.app().equals(app) && a.version().equals(version))
                 .findFirst()
                 .flatMap(a -> context.store().find(a.manifestSha256()))
                 .filter(StoredPackage::isComplete)
-                .map(StoredPackage::served);
+                .map(pkg -> pkg.served(VerifiedChunks.ALL));
+        UpgradeJob running = job;
+        return held.isPresent() || running == null ? held : running.partial(app, version);
     }
 
     public DeviceView view() {

@@ -13,6 +13,7 @@ import io.peerlift.events.Subnet;
 import io.vertx.core.Future;
 import org.jboss.logging.Logger;
 
+import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -165,17 +166,27 @@ final class DeviceServing {
                         now.httpsPort(), now.httpsDown());
     }
 
-    /** Runs on the event loop: reads only the volatile state, never takes a lock. */
+    /**
+     * Runs on the event loop: the answer for what the device serves of {@code app} {@code version}, complete or (a
+     * package it swarms) with its have-list; nothing before its first verified chunk.
+     */
     private Optional<PeerOffer> offer(String app, String version) {
         Running now = running;
         if (now == null) {
             return Optional.empty();
         }
-        return apps.get().stream()
-                .filter(a -> a.app().equals(app) && a.version().equals(version))
-                .findFirst()
-                .map(a -> new PeerOffer(deviceId, ip, now.upload().port(), app, version, a.manifestSha256(),
-                        now.served().activeUploads(), now.served().slots(), now.httpsPort()));
+        return catalog.lookup(app, version).flatMap(pkg -> {
+            String have = null;
+            if (!pkg.chunks().isComplete()) {
+                BitSet verified = pkg.chunks().snapshot(pkg.manifest().chunkCount());
+                if (verified.isEmpty()) {
+                    return Optional.empty();
+                }
+                have = PeerOffer.haveOf(verified);
+            }
+            return Optional.of(new PeerOffer(deviceId, ip, now.upload().port(), app, version,
+                    pkg.manifest().manifestSha256(), now.served().activeUploads(), now.served().slots(), now.httpsPort(), have));
+        });
     }
 
     private void uploaded(String toDeviceId, ServedPackage pkg, long bytes) {

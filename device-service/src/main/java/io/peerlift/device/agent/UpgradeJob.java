@@ -5,6 +5,7 @@ import io.peerlift.device.domain.Backoff;
 import io.peerlift.device.domain.DeviceState;
 import io.peerlift.device.download.DownloadTask;
 import io.peerlift.device.download.StoredPackage;
+import io.peerlift.device.peer.ServedPackage;
 import io.peerlift.events.AppRef;
 import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.TrustedReleaseKeys;
@@ -14,6 +15,7 @@ import io.vertx.core.Promise;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * One commanded upgrade on one device, as scheduled work: the {@link DownloadTask}, then the install and, for the
@@ -41,7 +43,7 @@ final class UpgradeJob {
                 command, new DownloadTask.Setup(device.id(), device.ip(), device.subnet(), device.discoveryPort(),
                 device.discoveryEnabled(), device.httpDownloadAllowed(), device.dir(), config.discoveryWindow(),
                 new Backoff(config.discoveryBackoff(), config.discoveryBackoffMax()), config.wanFallbackAfterRounds(),
-                config.wanAttempts(), config.progressInterval()), report);
+                config.wanAttempts(), config.progressInterval(), config.swarm()), report);
         this.context = shared.vertx().getOrCreateContext();
     }
 
@@ -58,6 +60,17 @@ final class UpgradeJob {
         return report.answering();
     }
 
+    /** True while a swarming download has verified chunks to serve. */
+    boolean swarming() {
+        return download.firstChunk().succeeded();
+    }
+
+    /** The verified chunks of the package being swarmed, when {@code app} {@code version} is it. */
+    Optional<ServedPackage> partial(String app, String version) {
+        return command.app().equals(app) && command.version().equals(version) && download.firstChunk().succeeded()
+                ? download.partial() : Optional.empty();
+    }
+
     /** Stops the download; an install already begun completes. */
     void cancel() {
         cancelled = true;
@@ -72,6 +85,7 @@ final class UpgradeJob {
     /** Runs the upgrade; completes when it ended, whichever way (it reports its own failures). */
     Future<Void> run() {
         device.lifecycle(DeviceState.DISCOVERING);
+        download.firstChunk().onSuccess(v -> device.swarming());
         return download.start()
                 .compose(this::downloaded)
                 .compose(held -> install())

@@ -189,4 +189,37 @@ public interface DeviceServiceConfig {
     /** Heartbeat: every hosted device announces itself this often. */
     @WithDefault("60s")
     Duration announceInterval();
+
+    /** Piece swarming, for upgrades of the SWARM distribution. */
+    Swarm swarm();
+
+    interface Swarm {
+        /** Chunk requests in flight to one source at once. */
+        @WithDefault("2")
+        int pipelinePerSource();
+
+        /** Missing chunks at or below which the endgame asks a second source for chunks already in flight. */
+        @WithDefault("4")
+        int endgameChunks();
+
+        /** Requests for one chunk at once during the endgame; the first verified wins, the others are cancelled. */
+        @WithDefault("2")
+        int endgameCopies();
+
+        /** How often a swarming download runs a discovery round to find new holders. */
+        @WithDefault("2s")
+        Duration rediscoverInterval();
+
+        /** How soon a partial holder with nothing new for this download is asked for its have-list again. */
+        @WithDefault("100ms")
+        Duration haveRefreshInterval();
+
+        /** Partial holders asked for their have-list at once by one download. */
+        @WithDefault("4")
+        int haveRefreshSources();
+
+        /** How long a source that answered busy (all its upload slots taken) is left alone. */
+        @WithDefault("20ms")
+        Duration busyPause();
+    }
 }

@@ -19,6 +19,7 @@ public final class DiscoveryRules {
     /** The most upload slots an answer may claim: beyond it the number is a lie meant to attract downloaders. */
     public static final int MAX_CAPACITY = 1024;
 
+    private static final Pattern HAVE = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
     private DiscoveryRules() {
@@ -39,6 +40,12 @@ public final class DiscoveryRules {
      * @param subnet this device's subnet: a peer it downloads from is in it
      * @param sender the address the answer came from: a peer answers for itself only
      */
+    /** Null (complete), "ask /have", or a short URL-safe Base64 bitmap. */
+    private static boolean isHaveList(String have) {
+        return have == null || PeerOffer.HAVE_ASK.equals(have)
+                || have.length() <= PeerOffer.MAX_HAVE_CHARS && HAVE.matcher(have).matches();
+    }
+
     public static Optional<String> rejectAnswer(DiscoveryMessage.Request asked, String ownDeviceId, Subnet subnet,
                                                 String sender, DiscoveryMessage.Answer answer) {
         PeerOffer offer = answer.offer();
@@ -64,6 +71,9 @@ public final class DiscoveryRules {
         if (offer.capacity() < 1 || offer.capacity() > MAX_CAPACITY || offer.activeUploads() < 0
                 || offer.activeUploads() > offer.capacity()) {
             return Optional.of("bad-load");
+        }
+        if (!isHaveList(offer.have())) {
+            return Optional.of("bad-have");
         }
         return Optional.empty();
     }

@@ -11,8 +11,9 @@ import java.util.Optional;
  * Whether and how a device serves, from what it runs, holds and is configured with. An OS 12 device that holds a
  * verified app serves when its effective configuration enables the peer server; before any configuration arrives
  * it follows how it was provisioned (a fleet's initial peers serve, every other device does not, as on IGEL OS).
- * With {@code serveBeforeReboot} a device serves what it holds even before its upgrade. Nothing is served during a
- * reboot. HTTPS (OS 12.9) runs beside HTTP when the configuration enables it, on a port of its own.
+ * With {@code serveBeforeReboot} a device serves what it holds even before its upgrade, and a device swarming a
+ * package serves the chunks it verified while it downloads. Nothing is served during a reboot. HTTPS (OS 12.9) runs
+ * beside HTTP when the configuration enables it, on a port of its own.
  */
 public final class ServingPolicy {
 
@@ -42,15 +43,19 @@ public final class ServingPolicy {
     }
 
     /** @param config the effective configuration, null before the first arrives */
-    public static Optional<Spec> desired(String osVersion, boolean holdsApps, boolean rebooting, boolean provisionedAsPeer,
-                                         DeviceConfig config, Defaults defaults) {
-        if (rebooting || !holdsApps) {
+    /**
+     * @param swarming a download of the SWARM distribution has verified chunks: the device serves them whatever
+     *                 it runs, as the rollout commanded
+     */
+    public static Optional<Spec> desired(String osVersion, boolean holdsApps, boolean swarming, boolean rebooting,
+                                         boolean provisionedAsPeer, DeviceConfig config, Defaults defaults) {
+        if (rebooting || !holdsApps && !swarming) {
             return Optional.empty();
         }
         boolean os12 = OsVersion.parse(osVersion).family() == OsFamily.OS12;
         boolean enabled = os12 && (config == null ? provisionedAsPeer
                 : config.bool(SettingKeys.PEER_SERVER_ENABLED, provisionedAsPeer));
-        if (!enabled && !defaults.serveBeforeReboot()) {
+        if (!enabled && !defaults.serveBeforeReboot() && !swarming) {
             return Optional.empty();
         }
         int port = integer(config, SettingKeys.PEER_SERVER_PORT, defaults.port());

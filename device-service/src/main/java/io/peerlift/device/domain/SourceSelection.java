@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 /**
  * Which of the peers that answered a discovery round a download tries, in which order: only offers of exactly the
  * commanded package (app, version and manifest identity), none from a peer banned for this download, none from a
- * peer that just said it has no free slot (it would answer 503), none this device may not reach ({@link Transport}),
+ * peer that just said it has no free slot (it would answer 503; a swarm keeps it, as its slot frees within a chunk),
+ * none this device may not reach ({@link Transport}),
  * least loaded first.
  */
 public final class SourceSelection {
@@ -44,9 +45,9 @@ public final class SourceSelection {
     }
 
     public static List<PeerOffer> usable(List<PeerOffer> offers, DeviceCommand.Upgrade command, Set<String> banned,
-                                         Transport transport) {
+                                         Transport transport, boolean swarm) {
         return holders(offers, command, banned, transport)
-                .filter(o -> o.freeSlots() > 0)
+                .filter(o -> swarm || o.freeSlots() > 0)
                 .sorted(Comparator.comparingInt(PeerOffer::freeSlots).reversed().thenComparingInt(PeerOffer::activeUploads))
                 .toList();
     }

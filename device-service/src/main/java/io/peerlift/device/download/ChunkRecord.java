@@ -1,5 +1,6 @@
 package io.peerlift.device.download;
 
+import io.peerlift.device.peer.VerifiedChunks;
 import io.peerlift.events.AppManifest;
 
 import java.io.IOException;
@@ -13,10 +14,10 @@ import java.util.List;
 /**
  * One device's own record of the chunks of a package it received and verified itself, in
  * {@code chunks/<manifestSha256>} of the device's directory: a few bytes per package, whatever its size. It is
- * what the device may serve (whole packages today; a have-list for chunk swarming later) and what a retry or
- * another source need not fetch again.
+ * what the device may serve (the whole package once complete; while swarming, these chunks: its have-list) and what
+ * a retry or another source need not fetch again.
  */
-public final class ChunkRecord {
+public final class ChunkRecord implements VerifiedChunks {
 
     private final Path file;
     private final AppManifest manifest;
@@ -39,6 +40,22 @@ public final class ChunkRecord {
         return manifest;
     }
 
+    @Override
+    public synchronized boolean has(int chunk) {
+        return verified.get(chunk);
+    }
+
+    @Override
+    public synchronized BitSet snapshot(int chunkCount) {
+        return (BitSet) verified.clone();
+    }
+
+    /** A copy of the verified chunks. */
+    public BitSet snapshot() {
+        return snapshot(manifest.chunkCount());
+    }
+
+    @Override
     public synchronized boolean isComplete() {
         return verified.cardinality() == manifest.chunkCount();
     }

@@ -1,12 +1,15 @@
 package io.peerlift.device.download;
 
+import io.peerlift.device.config.DeviceServiceConfig;
 import io.peerlift.device.discovery.DiscoveryClient;
 import io.peerlift.device.domain.Backoff;
 import io.peerlift.device.domain.DiscoveryPatience;
 import io.peerlift.device.domain.SourceSelection;
 import io.peerlift.device.peer.PayloadClient;
+import io.peerlift.device.peer.ServedPackage;
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.DeviceCommand;
+import io.peerlift.events.Distribution;
 import io.peerlift.events.DownloadSource;
 import io.peerlift.events.PeerOffer;
 import io.peerlift.events.SourcePolicy;
@@ -21,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -28,8 +32,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * The scheduler of one download, apart from the transport: discover peers (or go to the repository, as the source
  * policy says), pick sources ({@link SourceSelection}), and fetch the missing chunks from one source at a time until
  * every chunk is verified. A busy or vanished source hands the rest to the next; a source that sent a wrong
- * manifest or a bad chunk is banned for this download; between rounds it waits on a timer ({@link Backoff}). Runs
- * on the event loop as a chain of callbacks: a download in progress holds no thread.
+ * manifest or a bad chunk is banned for this download; between rounds it waits on a timer ({@link Backoff}). A
+ * download of the SWARM distribution fetches from all the peers that answered at once ({@link SwarmFetch}) and its
+ * device serves every chunk it verified meanwhile ({@link #partial()}). Runs on the event loop as a chain of
+ * callbacks: a download in progress holds no thread.
  */
 public final class DownloadTask {
 
@@ -57,7 +63,7 @@ public final class DownloadTask {
      */
     public record Setup(String deviceId, String address, Subnet subnet, int discoveryPort, boolean discoveryEnabled,
                         boolean httpAllowed, Path deviceDir, Duration discoveryWindow, Backoff backoff, int wanFallbackAfterRounds,
-                        int wanAttempts, Duration progressInterval) {
+                        int wanAttempts, Duration progressInterval, DeviceServiceConfig.Swarm swarm) {
     }
 
     /** Why a download gave up; {@code verifiedBytes} stay on disk for a retry. */
@@ -86,6 +92,8 @@ public final class DownloadTask {
     private final Set<String> banned = new HashSet<>();
     private final DiscoveryPatience patience;
     private final Context context;
+    private final boolean swarm;
+    private final Promise<Void> firstChunk = Promise.promise();
 
     private volatile boolean cancelled;
     private long timer = -1;
@@ -110,6 +118,7 @@ public final class DownloadTask {
         this.report = report;
         this.patience = new DiscoveryPatience(setup.wanFallbackAfterRounds(),
                 command.sourcePolicy() == SourcePolicy.PEER_THEN_WAN);
+        this.swarm = command.distribution() == Distribution.SWARM;
         // One context for the whole download: its callbacks and timers run on one event loop, one at a time.
         this.context = vertx.getOrCreateContext();
     }
@@ -129,6 +138,18 @@ public final class DownloadTask {
             }
             fail("cancelled");
         });
+    }
+
+    /** Completes when a swarming download verified its first chunk: from then on its device serves. */
+    public Future<Void> firstChunk() {
+        return firstChunk.future();
+    }
+
+    /** What the device serves of the package while it swarms it: the chunks it verified so far. */
+    public Optional<ServedPackage> partial() {
+        StoredPackage pkg = stored;
+        ChunkRecord verified = record;
+        return swarm && pkg != null && verified != null ? Optional.of(pkg.served(verified)) : Optional.empty();
     }
 
     /** Verified bytes so far, for the device's view. */
@@ -169,11 +190,17 @@ public final class DownloadTask {
                 .onFailure(e -> fail(e.getMessage()))
                 .onSuccess(offers -> {
                     report.discoveryAnswered(thisRound, offers);
-                    List<PeerOffer> usable = SourceSelection.usable(offers, command, banned, transport);
+                    List<PeerOffer> usable = SourceSelection.usable(offers, command, banned, transport, swarm);
                     switch (patience.after(!usable.isEmpty(),
                             SourceSelection.anyHolder(offers, command, banned, transport))) {
-                        case TRY_PEERS -> trySources(usable.stream().map(o -> Source.peer(o, transport.https(o))).toList(),
-                                0, false);
+                        case TRY_PEERS -> {
+                            if (swarm) {
+                                swarmFrom(usable);
+                            } else {
+                                trySources(usable.stream().map(o -> Source.peer(o, transport.https(o))).toList(),
+                                        0, false);
+                            }
+                        }
                         case ASK_AGAIN_SOON -> later(1);
                         case BACK_OFF -> later(patience.silentRounds());
                         case FALL_BACK -> later(0);
@@ -210,6 +237,81 @@ public final class DownloadTask {
                 default -> trySources(sources, index + 1, repository);
             }
         });
+    }
+
+    private void swarmFrom(List<PeerOffer> offers) {
+        manifestFrom(offers.stream().map(o -> Source.peer(o, transport.https(o))).toList(), 0)
+                .compose(v -> record == null ? Future.succeededFuture(Outcome.UNAVAILABLE)
+                        : new SwarmFetch(vertx, payloads, command, setup.deviceId(), stored, record, setup.swarm(),
+                        swarmHost(), () -> cancelled).run(offers))
+                .onComplete(outcome -> {
+                    if (outcome.failed()) {
+                        fail(outcome.cause().getMessage());
+                    } else if (outcome.result() == Outcome.COMPLETE) {
+                        done.tryComplete(stored);
+                    } else if (outcome.result() == Outcome.CANCELLED) {
+                        fail("cancelled");
+                    } else {
+                        later(1); // every holder went away: discover again soon
+                    }
+                });
+    }
+
+    private Future<Void> manifestFrom(List<Source> sources, int index) {
+        if (record != null || index == sources.size()) {
+            return Future.succeededFuture();
+        }
+        current = sources.get(index);
+        return fetchManifest(sources.get(index))
+                .recover(e -> e instanceof BannedSource ? Future.succeededFuture() : Future.failedFuture(e))
+                .compose(v -> manifestFrom(sources, index + 1));
+    }
+
+    private SwarmFetch.Host swarmHost() {
+        return new SwarmFetch.Host() {
+            @Override
+            public Future<List<PeerOffer>> discover() {
+                // The download's own socket; these rounds are not reported (one every rediscover-interval).
+                return lookup.round(setup.discoveryWindow())
+                        .map(offers -> SourceSelection.usable(offers, command, banned, transport, true));
+            }
+
+            @Override
+            public Source source(PeerOffer offer) {
+                return Source.peer(offer, transport.https(offer));
+            }
+
+            @Override
+            public PieceCollector.Listener listener(Source source) {
+                return collectorListener(source);
+            }
+
+            @Override
+            public void banned(Source source) {
+                report.rejected("chunk");
+                ban(source);
+            }
+
+            @Override
+            public void untrusted(Source source) {
+                DownloadTask.this.untrusted(source, null);
+            }
+        };
+    }
+
+    private PieceCollector.Listener collectorListener(Source source) {
+        return new PieceCollector.Listener() {
+            @Override
+            public void received(long bytes) {
+                report.received(source.kind(), bytes);
+            }
+
+            @Override
+            public void verified(int chunk) {
+                current = source;
+                progress();
+            }
+        };
     }
 
     private Future<Outcome> tryFrom(Source source) {
@@ -259,10 +361,8 @@ public final class DownloadTask {
     }
 
     private Future<Outcome> fetchMissing(Source source) {
-        if (!started) {
-            started = true;
-            lastProgressNanos = System.nanoTime();
-            report.started(source, record.manifest().size());
+        if (!started && !swarm) {
+            markStarted(source);
         }
         List<ChunkRecord.ChunkRun> runs = record.missingRuns();
         return runs.isEmpty() ? Future.succeededFuture(Outcome.COMPLETE) : fetchRun(source, runs.get(0))
@@ -271,17 +371,7 @@ public final class DownloadTask {
 
     private Future<Outcome> fetchRun(Source source, ChunkRecord.ChunkRun run) {
         AppManifest manifest = record.manifest();
-        PieceCollector collector = new PieceCollector(vertx, stored, record, run, new PieceCollector.Listener() {
-            @Override
-            public void received(long bytes) {
-                report.received(source.kind(), bytes);
-            }
-
-            @Override
-            public void verified(int chunk) {
-                progress();
-            }
-        });
+        PieceCollector collector = new PieceCollector(vertx, stored, record, run, collectorListener(source));
         long first = manifest.chunkOffset(run.first());
         long last = manifest.chunkOffset(run.last()) + manifest.chunkLength(run.last()) - 1;
         return payloads.range(source, source.payloadUrl(command.app(), command.version()), setup.deviceId(), first, last,
@@ -311,7 +401,18 @@ public final class DownloadTask {
         return Outcome.UNTRUSTED;
     }
 
+    private void markStarted(Source source) {
+        started = true;
+        lastProgressNanos = System.nanoTime();
+        report.started(source, record.manifest().size());
+    }
+
     private void progress() {
+        if (!started) {
+            // A swarming download counts as started at its first verified chunk: from then on it is a source.
+            markStarted(current);
+            firstChunk.tryComplete();
+        }
         long now = System.nanoTime();
         boolean complete = record.isComplete();
         if (complete || now - lastProgressNanos >= setup.progressInterval().toNanos()) {
@@ -336,6 +437,7 @@ public final class DownloadTask {
     }
 
     private void fail(String reason) {
+        firstChunk.tryFail(reason);
         done.tryFail(new Failure(reason, verifiedBytes()));
     }
 }

@@ -6,7 +6,7 @@ import io.peerlift.events.PeerOffer;
 
 /**
  * Somewhere a package can be fetched from: a peer's update server or the repository. Both speak the same
- * protocol under a base URL: {@code {base}/{app}/{version}/manifest} and {@code .../payload}.
+ * protocol under a base URL: {@code {base}/{app}/{version}/manifest} and {@code .../payload} (and a swarming peer {@code .../have}).
  *
  * @param peerId the peer's device id, null for the repository
  */
@@ -29,6 +29,11 @@ public record Source(DownloadSource kind, String peerId, String baseUrl) {
 
     public String manifestUrl(String app, String version) {
         return baseUrl + "/" + app + "/" + version + "/manifest";
+    }
+
+    /** A partial holder's verified chunks as a bitmap. */
+    public String haveUrl(String app, String version) {
+        return baseUrl + "/" + app + "/" + version + "/have";
     }
 
     public String payloadUrl(String app, String version) {

@@ -1,6 +1,7 @@
 package io.peerlift.device.download;
 
 import io.peerlift.device.peer.ServedPackage;
+import io.peerlift.device.peer.VerifiedChunks;
 import io.peerlift.events.AppManifest;
 
 import java.io.IOException;
@@ -63,9 +64,9 @@ public final class StoredPackage {
         return dir.resolve(PAYLOAD);
     }
 
-    /** What a peer server sends; only for a device that verified every chunk. */
-    public ServedPackage served() {
-        return new ServedPackage(manifest, manifestBytes, payload());
+    /** What a peer server sends of this package: the chunks {@code verified} by the device that serves it. */
+    public ServedPackage served(VerifiedChunks verified) {
+        return new ServedPackage(manifest, manifestBytes, payload(), verified);
     }
 
     public synchronized boolean has(int chunk) {

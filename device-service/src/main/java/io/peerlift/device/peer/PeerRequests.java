@@ -1,6 +1,8 @@
 package io.peerlift.device.peer;
 
 import io.peerlift.events.ByteRange;
+import io.peerlift.events.EventCodec;
+import io.peerlift.support.problem.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -9,6 +11,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -16,8 +19,10 @@ import java.util.regex.Pattern;
 
 /**
  * The protocol of a peer update server, for one request to one device:
- * {@code GET|HEAD /peerlift/v1/apps/{app}/{version}/manifest} and {@code .../payload}, one {@link ByteRange} per
- * request. A payload GET takes one of the device's upload slots for as long as it is being sent; with none free
+ * {@code GET|HEAD /peerlift/v1/apps/{app}/{version}/manifest}, {@code .../payload} (one {@link ByteRange} per
+ * request) and {@code .../have} (the verified chunks as a bitmap, bit i = chunk i, for a have-list too large for a
+ * discovery answer). Of a package the device still swarms only chunk-aligned ranges of verified chunks are sent: a
+ * range that cuts a chunk gets 416, one that reaches a chunk not verified yet a 404 problem. A payload GET takes one of the device's upload slots for as long as it is being sent; with none free
  * the answer is 503 with {@code Retry-After}. The path is only a lookup key: no file name is derived from it.
  */
 final class PeerRequests {
@@ -27,7 +32,7 @@ final class PeerRequests {
     static final String REQUESTER_HEADER = "X-Peerlift-Device";
     static final int RETRY_AFTER_SECONDS = 1;
 
-    private static final Pattern PATH = Pattern.compile(Pattern.quote(PATH_PREFIX) + "/([^/]+)/([^/]+)/(manifest|payload)");
+    private static final Pattern PATH = Pattern.compile(Pattern.quote(PATH_PREFIX) + "/([^/]+)/([^/]+)/(manifest|payload|have)");
 
     private final Vertx vertx;
 
@@ -54,6 +59,16 @@ final class PeerRequests {
             response.setStatusCode(404).end();
             return;
         }
+        if ("have".equals(path.group(3))) {
+            byte[] bitmap = pkg.get().chunks().snapshot(pkg.get().manifest().chunkCount()).toByteArray();
+            response.putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream");
+            if (head) {
+                response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(bitmap.length)).end();
+            } else {
+                response.end(Buffer.buffer(bitmap));
+            }
+            return;
+        }
         if ("manifest".equals(path.group(3))) {
             response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
             if (head) {
@@ -76,6 +91,14 @@ final class PeerRequests {
             return;
         }
         ByteRange range = selected.get();
+        VerifiedChunks chunks = pkg.chunks();
+        if (!chunks.isComplete()) {
+            Optional<String> refusal = PartialRanges.refusal(pkg.manifest(), chunks, range);
+            if (refusal.isPresent()) {
+                refuse(request, refusal.get(), size);
+                return;
+            }
+        }
         response.putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream");
         if (range.partial()) {
             response.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE, range.contentRange());
@@ -110,6 +133,17 @@ final class PeerRequests {
                 request.connection().close();
             }
         });
+    }
+
+    private static void refuse(HttpServerRequest request, String refusal, long size) {
+        HttpServerResponse response = request.response();
+        if (PartialRanges.NOT_ALIGNED.equals(refusal)) {
+            response.setStatusCode(416).putHeader(HttpHeaders.CONTENT_RANGE, ByteRange.unsatisfiable(size)).end();
+            return;
+        }
+        Problem problem = Problem.of(404, "chunk-not-verified", "Chunk not held", refusal, request.path(), List.of());
+        response.setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .end(EventCodec.encode(problem));
     }
 
     private static void busy(HttpServerResponse response) {

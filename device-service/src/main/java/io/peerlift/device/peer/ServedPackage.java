@@ -5,8 +5,14 @@ import io.peerlift.events.AppManifest;
 import java.nio.file.Path;
 
 /**
- * A package a device may serve: its manifest, the manifest's canonical bytes (what is sent) and the file holding
- * the payload at its offsets. Only packages whose every chunk the device verified are ever handed out.
+ * A package a device may serve: its manifest, the manifest's canonical bytes (what is sent), the file holding the
+ * payload at its offsets, and the chunks of it this device verified: every chunk of a package it holds, those it
+ * verified so far of one it is still swarming. Only those chunks are ever sent.
  */
-public record ServedPackage(AppManifest manifest, byte[] manifestBytes, Path payload) {
+public record ServedPackage(AppManifest manifest, byte[] manifestBytes, Path payload, VerifiedChunks chunks) {
+
+    /** A package held whole. */
+    public ServedPackage(AppManifest manifest, byte[] manifestBytes, Path payload) {
+        this(manifest, manifestBytes, payload, VerifiedChunks.ALL);
+    }
 }

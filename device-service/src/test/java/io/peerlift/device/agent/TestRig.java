@@ -172,6 +172,10 @@ public final class TestRig implements AutoCloseable {
         return events.stream().filter(e -> e.deviceId().equals(deviceId)).toList();
     }
 
+    List<Device> devices() {
+        return List.copyOf(devices);
+    }
+
     static int freeUdpPort() {
         try (DatagramSocket socket = new DatagramSocket(0)) {
             return socket.getLocalPort();

@@ -183,7 +183,7 @@ class UpgradeTest {
     void peerThenWanFallsBackToTheRepositoryAfterEmptyRoundsAndWanSeedGoesThereAtOnce() throws Exception {
         StoredPackage stored = rig.context.store().importPackage(APP, TARGET, packageFile);
         try (PeerServers.Serving repository = rig.serve("repository", "127.0.0.1", 10,
-                (a, v) -> Optional.of(stored.served()))) {
+                (a, v) -> Optional.of(stored.served(io.peerlift.device.peer.VerifiedChunks.ALL)))) {
             String repositoryUrl = "http://127.0.0.1:" + repository.port() + PeerServers.PATH_PREFIX + "/";
             Device fallback = os11Device("fallback", 3);
             Device seed = os11Device("seed", 4);

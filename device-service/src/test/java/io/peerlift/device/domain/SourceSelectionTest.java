@@ -31,14 +31,14 @@ class SourceSelectionTest {
                 offer("other-version", "12.7.5", 3), new PeerOffer("two", "10.0.0.3", 22335, "base-system",
                         "12.7.4", HASH, 0, 2, 0), offer("banned", "12.7.4", 5));
 
-        assertThat(SourceSelection.usable(offers, UPGRADE, Set.of("banned"), HTTP))
+        assertThat(SourceSelection.usable(offers, UPGRADE, Set.of("banned"), HTTP, false))
                 .extracting(PeerOffer::peerId).containsExactly("two", "one");
     }
 
     @Test
     void aRoundWhoseHoldersAreAllBusyStillFoundAHolderSoItDoesNotCountTowardsTheWan() {
         List<PeerOffer> allBusy = List.of(offer("busy", "12.7.4", 0));
-        assertThat(SourceSelection.usable(allBusy, UPGRADE, Set.of(), HTTP)).isEmpty();
+        assertThat(SourceSelection.usable(allBusy, UPGRADE, Set.of(), HTTP, false)).isEmpty();
         assertThat(SourceSelection.anyHolder(allBusy, UPGRADE, Set.of(), HTTP)).isTrue();
 
         assertThat(SourceSelection.anyHolder(List.of(), UPGRADE, Set.of(), HTTP)).isFalse();
@@ -58,15 +58,15 @@ class SourceSelectionTest {
         assertThat(verifiesAndAllowsHttp.https(secure)).isTrue();
         assertThat(verifiesAndAllowsHttp.https(plain)).isFalse();
         assertThat(HTTP.https(secure)).as("without the fleet CA nothing is verified: HTTP").isFalse();
-        assertThat(SourceSelection.usable(List.of(plain, secure), UPGRADE, Set.of(), verifiesAndAllowsHttp))
+        assertThat(SourceSelection.usable(List.of(plain, secure), UPGRADE, Set.of(), verifiesAndAllowsHttp, false))
                 .extracting(PeerOffer::peerId).containsExactly("plain", "secure");
-        assertThat(SourceSelection.usable(List.of(plain, secure), UPGRADE, Set.of(), httpsOnly))
+        assertThat(SourceSelection.usable(List.of(plain, secure), UPGRADE, Set.of(), httpsOnly, false))
                 .extracting(PeerOffer::peerId).containsExactly("secure");
-        assertThat(SourceSelection.usable(List.of(plain, secure), UPGRADE, Set.of(), noFleetCa)).isEmpty();
+        assertThat(SourceSelection.usable(List.of(plain, secure), UPGRADE, Set.of(), noFleetCa, false)).isEmpty();
         assertThat(noFleetCa.reachesAnyPeer()).as("the download says so instead of asking the subnet forever").isFalse();
         assertThat(httpsOnly.reachesAnyPeer()).isTrue();
         assertThat(HTTP.reachesAnyPeer()).isTrue();
-        assertThat(SourceSelection.anyHolder(List.of(plain), UPGRADE, Set.of(), httpsOnly))
+        assertThat(SourceSelection.anyHolder(List.of(plain), UPGRADE, Set.of(), httpsOnly, false))
                 .as("a holder this device may not reach is no holder: PEER_THEN_WAN falls back").isFalse();
     }
 }

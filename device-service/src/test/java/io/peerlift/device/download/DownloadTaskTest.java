@@ -133,7 +133,8 @@ class DownloadTaskTest {
                 null);
         DownloadTask.Setup setup = new DownloadTask.Setup(deviceId, "127.0.0.1", SUBNET, 9, true, httpAllowed,
                 dir.resolve("devices").resolve(deviceId), Duration.ofMillis(200),
-                new Backoff(Duration.ofMillis(50), Duration.ofMillis(100)), 1, 1, Duration.ofMillis(1));
+                new Backoff(Duration.ofMillis(50), Duration.ofMillis(100)), 1, 1, Duration.ofMillis(1),
+                io.peerlift.device.agent.TestRig.config(java.util.Map.of()).swarm());
         return new DownloadTask(vertx, new DiscoveryClient(vertx, metrics), new PayloadClient(vertx, timeout, PeerTls.none()), store,
                 command, setup, recorder);
     }

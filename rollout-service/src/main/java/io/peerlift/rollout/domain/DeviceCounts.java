@@ -37,6 +37,9 @@ public class DeviceCounts {
     /** WAN seeds still downloading, against the rollout's maxConcurrentWanDownloads. */
     @Column(name = "seeds_downloading")
     public int seedsDownloading;
+    /** WAN seeds that verified a first chunk and are still downloading: in a swarm, they already serve. */
+    @Column(name = "seeds_with_chunks")
+    public int seedsWithChunks;
     @Column(name = "wan_downloads")
     public int wanDownloads;
     @Column(name = "peer_downloads")
@@ -66,6 +69,7 @@ public class DeviceCounts {
         seedsOutstanding += other.seedsOutstanding;
         seedsExpired += other.seedsExpired;
         seedsDownloading += other.seedsDownloading;
+        seedsWithChunks += other.seedsWithChunks;
         wanDownloads += other.wanDownloads;
         peerDownloads += other.peerDownloads;
         failedAttempts += other.failedAttempts;
@@ -99,6 +103,7 @@ public class DeviceCounts {
         seedsOutstanding += device.isOutstandingSeed() ? sign : 0;
         seedsExpired += device.isExpiredSeed() ? sign : 0;
         seedsDownloading += device.isSeedDownloading() ? sign : 0;
+        seedsWithChunks += device.isSeedWithChunks() ? sign : 0;
         wanDownloads += sign * device.wanDownloads();
         peerDownloads += sign * device.peerDownloads();
         failedAttempts += sign * device.failedAttempts();

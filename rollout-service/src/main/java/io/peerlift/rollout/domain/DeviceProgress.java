@@ -56,6 +56,14 @@ public record DeviceProgress(DeviceState state, int attempts, UUID commandId, So
         return commandPolicy == SourcePolicy.WAN_SEED && state.isDownloading();
     }
 
+    /**
+     * A WAN seed whose download started: a swarming device reports that at its first verified chunk, from which
+     * on it serves what it verified.
+     */
+    public boolean isSeedWithChunks() {
+        return commandPolicy == SourcePolicy.WAN_SEED && state == DeviceState.DOWNLOADING;
+    }
+
     DeviceProgress withState(DeviceState next) {
         return new DeviceProgress(next, attempts, commandId, commandPolicy, source, round, osVersion, commandedAt,
                 lastActivityAt, retryAt, finishedAt, failureReason, wanBytes, peerBytes, wanDownloads, peerDownloads,

@@ -1,5 +1,6 @@
 package io.peerlift.rollout.domain;
 
+import io.peerlift.events.Distribution;
 import io.peerlift.events.SourcePolicy;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -41,6 +42,12 @@ public class Rollout extends PanacheEntityBase {
     public SourcePolicy sourcePolicy;
     @Column(name = "wan_seeds_per_subnet")
     public int wanSeedsPerSubnet;
+    @Enumerated(EnumType.STRING)
+    @Column(name = "distribution")
+    public Distribution distribution = Distribution.WHOLE_FILE;
+    /** Devices of one subnet downloading at once in a SWARM rollout. */
+    @Column(name = "max_swarm_per_subnet")
+    public int maxSwarmPerSubnet;
     @Column(name = "max_concurrent_wan_downloads")
     public int maxConcurrentWanDownloads;
     @Column(name = "error_threshold_percent")

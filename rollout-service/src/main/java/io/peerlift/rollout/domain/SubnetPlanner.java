@@ -9,6 +9,11 @@ import io.peerlift.events.SourcePolicy;
  * peer, so the sources double each round with one slot per peer (and triple with two). Where no peer serves
  * it, the WAN seeds the subnet with exactly {@code wanSeedsPerSubnet} downloads (within the rollout's global
  * WAN cap) and everyone else waits for the seeds to serve.
+ * <p>
+ * A SWARM rollout admits devices into the subnet's swarm as soon as it has a source (a peer, or a WAN seed that
+ * verified a first chunk and serves it), up to {@code maxPerSubnet} downloading at once: swarming devices serve
+ * each other what they verified, so no peer slot bounds them. Without a source the subnet is seeded as above; the
+ * WAN still carries one package per subnet.
  */
 public final class SubnetPlanner {
 
@@ -25,10 +30,19 @@ public final class SubnetPlanner {
      * @param wanSlotsFree        WAN seed downloads the rollout may still start (global cap)
      * @param wanSeedsPerSubnet   seeds a peerless subnet gets
      * @param policy              the rollout's source policy for local downloads
+     * @param swarm               the subnet's swarm, null for a WHOLE_FILE rollout
      */
     public record Situation(int peers, int peerSlots, int peerDownloads, int seedsOutstanding, int seedsExpired,
                             int ready,
-                            int wanSlotsFree, int wanSeedsPerSubnet, SourcePolicy policy) {
+                            int wanSlotsFree, int wanSeedsPerSubnet, SourcePolicy policy, Swarm swarm) {
+    }
+
+    /**
+     * @param maxPerSubnet    devices of the subnet downloading at once
+     * @param downloading     devices of the subnet commanded and not yet done downloading, seeds included
+     * @param seedsWithChunks WAN seeds that verified a first chunk (and so serve) and are still downloading
+     */
+    public record Swarm(int maxPerSubnet, int downloading, int seedsWithChunks) {
     }
 
     /**
@@ -43,6 +57,10 @@ public final class SubnetPlanner {
         if (s.ready() == 0) {
             return new Plan(0, 0, null);
         }
+        if (s.swarm() != null && (s.peers() > 0 || s.swarm().seedsWithChunks() > 0)) {
+            int local = Math.min(s.ready(), Math.max(0, s.swarm().maxPerSubnet() - s.swarm().downloading()));
+            return new Plan(0, local, null); // a full swarm is a moving one: it admits more as devices finish
+        }
         if (s.peers() > 0) {
             int local = Math.min(s.ready(), Math.max(0, s.peerSlots() - s.peerDownloads()));
             String waiting = local == 0 && s.peerDownloads() == 0
@@ -54,7 +72,8 @@ public final class SubnetPlanner {
         int outstanding = s.seedsOutstanding() + seeds;
         if (outstanding > 0) {
             String waiting = s.ready() > seeds ? "no peer in the subnet serves the target yet: waiting for its "
-                    + outstanding + " WAN seed(s) to download and start serving"
+                    + outstanding + " WAN seed(s) to " + (s.swarm() == null ? "download and start serving"
+                    : "verify a first chunk")
                     + (s.seedsExpired() > 0 ? " (" + s.seedsExpired() + " earlier seed(s) upgraded but did not serve:"
                     + " replaced)" : "") : null;
             return new Plan(seeds, 0, waiting);

@@ -13,7 +13,41 @@ class SubnetPlannerTest {
     private static Plan plan(int peers, int peerSlots, int peerDownloads, int seedsOutstanding, int ready,
                              int wanSlotsFree, int wanSeeds, SourcePolicy policy) {
         return SubnetPlanner.plan(new Situation(peers, peerSlots, peerDownloads, seedsOutstanding, 0, ready,
-                wanSlotsFree, wanSeeds, policy));
+                wanSlotsFree, wanSeeds, policy, null));
+    }
+
+    private static Plan swarm(int peers, int seedsOutstanding, int ready, int max, int downloading,
+                              int seedsWithChunks) {
+        return SubnetPlanner.plan(new Situation(peers, peers, 0, seedsOutstanding, 0, ready, 10, 1,
+                SourcePolicy.PEER_THEN_WAN, new SubnetPlanner.Swarm(max, downloading, seedsWithChunks)));
+    }
+
+    @Test
+    void aSwarmWithoutASourceIsSeededOnceAndWaitsForTheSeedsFirstChunk() {
+        Plan seeded = swarm(0, 0, 40, 64, 0, 0);
+        assertThat(seeded).isEqualTo(new Plan(1, 0, seeded.waiting()));
+        assertThat(seeded.waiting()).contains("verify a first chunk");
+        assertThat(swarm(0, 1, 39, 64, 1, 0)).extracting(Plan::seeds, Plan::local).containsExactly(0, 0);
+    }
+
+    @Test
+    void aSeedWithAFirstChunkOrAPeerOpensTheSwarmUpToItsCap() {
+        assertThat(swarm(0, 1, 39, 64, 1, 1)).isEqualTo(new Plan(0, 39, null));
+        assertThat(swarm(0, 1, 100, 64, 1, 1)).isEqualTo(new Plan(0, 63, null));
+        assertThat(swarm(2, 0, 100, 10, 4, 0)).isEqualTo(new Plan(0, 6, null));
+    }
+
+    @Test
+    void aFullSwarmAdmitsMoreOnlyAsDevicesFinishDownloading() {
+        assertThat(swarm(1, 0, 30, 8, 8, 0)).isEqualTo(new Plan(0, 0, null));
+        assertThat(swarm(1, 0, 30, 8, 5, 0)).isEqualTo(new Plan(0, 3, null));
+    }
+
+    @Test
+    void aSwarmIsNotBoundByPeerSlots() {
+        // One peer with one slot would take one device a round whole-file; its swarm takes up to the cap at once.
+        assertThat(plan(1, 1, 0, 0, 20, 10, 1, SourcePolicy.PEER_THEN_WAN).local()).isEqualTo(1);
+        assertThat(swarm(1, 0, 20, 64, 0, 0).local()).isEqualTo(20);
     }
 
     @Test

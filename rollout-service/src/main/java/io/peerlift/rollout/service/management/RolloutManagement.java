@@ -245,6 +245,8 @@ public class RolloutManagement {
         rollout.minSourceVersion = request.minSourceVersionOrDefault();
         rollout.sourcePolicy = request.sourcePolicyOrDefault();
         rollout.wanSeedsPerSubnet = request.wanSeedsPerSubnetOrDefault();
+        rollout.distribution = request.distributionOrDefault();
+        rollout.maxSwarmPerSubnet = request.maxSwarmPerSubnetOrDefault();
         rollout.maxConcurrentWanDownloads = request.maxConcurrentWanDownloadsOrDefault();
         rollout.errorThresholdPercent = request.errorThresholdPercentOrDefault();
         rollout.retryLimit = request.retryLimitOrDefault();

@@ -1,5 +1,6 @@
 package io.peerlift.rollout.service.management;
 
+import io.peerlift.events.Distribution;
 import io.peerlift.events.SourcePolicy;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -20,7 +21,9 @@ public record RolloutRequest(@NotNull Long folderId,
                              @Min(0) @Max(100) Integer errorThresholdPercent,
                              @Min(0) Integer retryLimit,
                              @Min(1) Integer deviceTimeoutSeconds,
-                             Boolean start) {
+                             Boolean start,
+                             Distribution distribution,
+                             @Min(1) @Max(1024) Integer maxSwarmPerSubnet) {
 
     public static final String DEFAULT_MIN_SOURCE_VERSION = "11.11.150";
     public static final int DEFAULT_WAN_SEEDS_PER_SUBNET = 1;
@@ -28,6 +31,8 @@ public record RolloutRequest(@NotNull Long folderId,
     public static final int DEFAULT_ERROR_THRESHOLD_PERCENT = 20;
     public static final int DEFAULT_RETRY_LIMIT = 3;
     public static final int DEFAULT_DEVICE_TIMEOUT_SECONDS = 300;
+    /** A subnet's swarm: up to 64 devices fetch from each other at once (a discovery round answers 64 at most). */
+    public static final int DEFAULT_MAX_SWARM_PER_SUBNET = 64;
 
     public String minSourceVersionOrDefault() {
         return minSourceVersion == null ? DEFAULT_MIN_SOURCE_VERSION : minSourceVersion;
@@ -55,6 +60,14 @@ public record RolloutRequest(@NotNull Long folderId,
 
     public int deviceTimeoutSecondsOrDefault() {
         return deviceTimeoutSeconds == null ? DEFAULT_DEVICE_TIMEOUT_SECONDS : deviceTimeoutSeconds;
+    }
+
+    public Distribution distributionOrDefault() {
+        return Distribution.orDefault(distribution);
+    }
+
+    public int maxSwarmPerSubnetOrDefault() {
+        return maxSwarmPerSubnet == null ? DEFAULT_MAX_SWARM_PER_SUBNET : maxSwarmPerSubnet;
     }
 
     public boolean startOrDefault() {

@@ -1,5 +1,6 @@
 package io.peerlift.rollout.service.management;
 
+import io.peerlift.events.Distribution;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.rollout.domain.DeviceCounts;
 import io.peerlift.rollout.domain.Rollout;
@@ -14,7 +15,8 @@ import java.util.Map;
  */
 public record RolloutView(String id, long folderId, String app, String version, String manifestSha256,
                           long packageBytes, String minSourceVersion, SourcePolicy sourcePolicy,
-                          int wanSeedsPerSubnet, int maxConcurrentWanDownloads, int errorThresholdPercent,
+                          int wanSeedsPerSubnet, int maxConcurrentWanDownloads, Distribution distribution,
+                          int maxSwarmPerSubnet, int errorThresholdPercent,
                           int retryLimit, int deviceTimeoutSeconds, RolloutState state, String stateReason,
                           int devices, Map<String, Integer> deviceCounts, int seedsExpired, long wanBytes,
                           long peerBytes,
@@ -23,7 +25,8 @@ public record RolloutView(String id, long folderId, String app, String version, 
 
     static RolloutView of(Rollout r, DeviceCounts totals) {
         return new RolloutView(r.id, r.folderId, r.app, r.version, r.manifestSha256, r.packageBytes,
-                r.minSourceVersion, r.sourcePolicy, r.wanSeedsPerSubnet, r.maxConcurrentWanDownloads,
+                r.minSourceVersion, r.sourcePolicy, r.wanSeedsPerSubnet, r.maxConcurrentWanDownloads, r.distribution,
+                r.maxSwarmPerSubnet,
                 r.errorThresholdPercent, r.retryLimit, r.deviceTimeoutSeconds, r.state, r.stateReason,
                 totals.total(), totals.byState(), totals.seedsExpired, totals.wanBytes, totals.peerBytes, r.repositoryBytes, r.createdAt,
                 r.startedAt, r.finishedAt, r.forcedStart, r.archivedAt);

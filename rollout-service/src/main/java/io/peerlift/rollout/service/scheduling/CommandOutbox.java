@@ -38,7 +38,7 @@ public class CommandOutbox {
         queue(new DeviceCommand.Upgrade(row.commandId, row.deviceId, row.subnet, now, rollout.id, rollout.app,
                 rollout.version, rollout.manifestSha256, policy, config.repository().publicUrl(), row.attempts,
                 rollout.releaseSignature == null ? null : ReleaseSignature.fromHeader(rollout.releaseSignature),
-                now.plusSeconds(rollout.deviceTimeoutSeconds)),
+                now.plusSeconds(rollout.deviceTimeoutSeconds), rollout.distribution),
                 OutboxCommand.UPGRADE);
         metrics.upgradeCommanded(policy, row.attempts);
     }

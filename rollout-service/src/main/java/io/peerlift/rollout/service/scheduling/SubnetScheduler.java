@@ -1,5 +1,6 @@
 package io.peerlift.rollout.service.scheduling;
 
+import io.peerlift.events.Distribution;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.rollout.config.RolloutConfig;
 import io.peerlift.rollout.domain.Device;
@@ -83,7 +84,8 @@ public class SubnetScheduler {
             subnet.planRequested = false;
             return;
         }
-        int limit = Math.max(peers.slots(), rollout.wanSeedsPerSubnet) + 1;
+        boolean swarm = rollout.distribution == Distribution.SWARM;
+        int limit = Math.max(swarm ? rollout.maxSwarmPerSubnet : peers.slots(), rollout.wanSeedsPerSubnet) + 1;
         List<RolloutDevice> ready = RolloutDevice.ready(rollout.id, subnet.subnet, now, limit);
         boolean seeding = peers.count() == 0 && !ready.isEmpty()
                 && subnet.counts.seedsOutstanding < rollout.wanSeedsPerSubnet;
@@ -96,7 +98,9 @@ public class SubnetScheduler {
                 ready.size(),
                 seeding ? wanSlotsFree(rollout) : 0,
                 rollout.wanSeedsPerSubnet,
-                rollout.sourcePolicy));
+                rollout.sourcePolicy,
+                swarm ? new SubnetPlanner.Swarm(rollout.maxSwarmPerSubnet,
+                        subnet.counts.commanded + subnet.counts.downloading, subnet.counts.seedsWithChunks) : null));
         int next = 0;
         for (int i = 0; i < plan.seeds(); i++) {
             command(rollout, subnet, ready.get(next++), SourcePolicy.WAN_SEED, now);
