@@ -52,9 +52,10 @@ class SwarmTest {
         }
     }
 
+    /** Devices serve what they hold after their upgrade too (no OS 12 configuration arrives here). */
     private TestRig rig(long uploadBytesPerSecond) {
         rig = new TestRig(dir, Map.of("upload-rate-bytes-per-second", String.valueOf(uploadBytesPerSecond),
-                "discovery-window", "300ms", "swarm.rediscover-interval", "500ms"));
+                "discovery-window", "300ms", "swarm.rediscover-interval", "500ms", "serve-before-reboot", "true"));
         return rig;
     }
 

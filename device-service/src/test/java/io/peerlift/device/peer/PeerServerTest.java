@@ -154,6 +154,59 @@ class PeerServerTest {
         await().untilAsserted(() -> assertThat(uploads).contains((long) end - start + 1));
     }
 
+    /** Chunks 0 and 2 of 4 verified: a package still being swarmed. */
+    private static ServedPackage partial() throws IOException {
+        ServedPackage whole = pkg("swarmed.bin", 3 * AppManifest.DEFAULT_CHUNK_SIZE + 500);
+        java.util.BitSet verified = new java.util.BitSet();
+        verified.set(0);
+        verified.set(2);
+        return new ServedPackage(whole.manifest(), whole.manifestBytes(), whole.payload(), new VerifiedChunks() {
+            @Override
+            public boolean isComplete() {
+                return false;
+            }
+
+            @Override
+            public boolean has(int chunk) {
+                return verified.get(chunk);
+            }
+
+            @Override
+            public java.util.BitSet snapshot(int chunkCount) {
+                return (java.util.BitSet) verified.clone();
+            }
+        });
+    }
+
+    @Test
+    void aPackageStillSwarmedIsServedOnlyInWholeVerifiedChunksAndTellsWhatItHas() throws Exception {
+        ServedPackage swarmed = partial();
+        int port = serve(device("127.0.0.1", swarmed, 2, 8, 0), false);
+        URI payload = payload("127.0.0.1", port);
+        int chunk = AppManifest.DEFAULT_CHUNK_SIZE;
+        byte[] file = Files.readAllBytes(swarmed.payload());
+
+        HttpResponse<byte[]> first = get(payload, "bytes=0-" + (chunk - 1));
+        assertThat(first.statusCode()).isEqualTo(206);
+        assertThat(first.body()).isEqualTo(java.util.Arrays.copyOfRange(file, 0, chunk));
+        assertThat(get(payload, "bytes=" + 2 * chunk + "-" + (3 * chunk - 1)).statusCode()).isEqualTo(206);
+
+        assertThat(get(payload, "bytes=0-99").statusCode()).as("cuts a chunk").isEqualTo(416);
+        assertThat(get(payload, "bytes=-500").statusCode()).as("the last chunk, not verified").isEqualTo(404);
+        assertThat(get(payload, null).statusCode()).as("the whole payload reaches unverified chunks").isEqualTo(404);
+        HttpResponse<byte[]> missing = get(payload, "bytes=" + chunk + "-" + (2 * chunk - 1));
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(new String(missing.body(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("chunk-not-verified").contains("chunk 1 is not verified here yet");
+
+        URI have = URI.create(payload.toString().replace("/payload", "/have"));
+        HttpResponse<byte[]> bitmap = get(have, null);
+        assertThat(bitmap.statusCode()).isEqualTo(200);
+        assertThat(java.util.BitSet.valueOf(bitmap.body()).stream().boxed().toList()).containsExactly(0, 2);
+        assertThat(uploads).containsExactly((long) chunk, (long) chunk);
+    }
+
     @Test
     void headAndManifestUseNoSlotAndUnknownResourcesAre404() throws Exception {
         int port = serve(device("127.0.0.1", small, 1, 8, 0), false);
