@@ -206,8 +206,8 @@ public interface DeviceServiceConfig {
         @WithDefault("2")
         int endgameCopies();
 
-        /** How often a swarming download runs a discovery round to find new holders. */
-        @WithDefault("2s")
+        /** How often a swarming download runs a discovery round to find new holders (at most once a window). */
+        @WithDefault("500ms")
         Duration rediscoverInterval();
 
         /** How soon a partial holder with nothing new for this download is asked for its have-list again. */
