@@ -1,5 +1,6 @@
 package io.peerlift.device.agent;
 
+import io.peerlift.device.TestReleaseKey;
 import io.peerlift.device.discovery.DiscoveryHub;
 import io.peerlift.device.peer.PeerServers;
 import io.peerlift.device.peer.ServedPackage;
@@ -63,7 +64,7 @@ class SwarmTest {
                                                String repositoryUrl) {
         return new DeviceCommand.Upgrade(UUID.randomUUID(), device.id(), device.subnet().toString(), Instant.now(),
                 "rollout-1", manifest.app(), manifest.version(), manifest.manifestSha256(), policy, repositoryUrl, 1,
-                Distribution.SWARM);
+                TestReleaseKey.sign(manifest), Distribution.SWARM);
     }
 
     private Device os11Device(String id, int host) {
