@@ -206,8 +206,11 @@ public interface DeviceServiceConfig {
         @WithDefault("2")
         int endgameCopies();
 
-        /** How often a swarming download runs a discovery round to find new holders (at most once a window). */
-        @WithDefault("500ms")
+        /**
+         * How often a swarming download runs a discovery round to find new holders (at most once a window); every
+         * holder answers every round, so more often would trip the per-source answer limit in a large subnet.
+         */
+        @WithDefault("2s")
         Duration rediscoverInterval();
 
         /** How soon a partial holder with nothing new for this download is asked for its have-list again. */
