@@ -5,6 +5,7 @@ import io.peerlift.device.peer.PeerServers;
 import io.peerlift.device.peer.PeerTls;
 import io.peerlift.device.peer.ServedDevice;
 import io.peerlift.device.peer.ServedPackage;
+import io.peerlift.device.peer.VerifiedChunks;
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.DeviceConfig;
 import io.peerlift.events.DeviceEvent;
@@ -139,7 +140,7 @@ class HttpsUpgradeTest {
                 dir.resolve("impostor"));
         PeerServers rogueServers = new PeerServers(rig.vertx, Duration.ofSeconds(5), false,
                 PeerTls.from(impostor.certFile(), impostor.keyFile(), null));
-        ServedPackage genuine = rig.context.store().importPackage(APP, TARGET, packageFile).served();
+        ServedPackage genuine = rig.context.store().importPackage(APP, TARGET, packageFile).served(VerifiedChunks.ALL);
         AtomicInteger rogueRequests = new AtomicInteger();
         ServedDevice rogue = new ServedDevice("rogue", subnet.host(9), 5, 8, 0, (a, v) -> {
             rogueRequests.incrementAndGet();

@@ -64,7 +64,7 @@ class SwarmTest {
                                                String repositoryUrl) {
         return new DeviceCommand.Upgrade(UUID.randomUUID(), device.id(), device.subnet().toString(), Instant.now(),
                 "rollout-1", manifest.app(), manifest.version(), manifest.manifestSha256(), policy, repositoryUrl, 1,
-                TestReleaseKey.sign(manifest), Distribution.SWARM);
+                TestReleaseKey.sign(manifest), null, Distribution.SWARM);
     }
 
     private Device os11Device(String id, int host) {
@@ -139,7 +139,7 @@ class SwarmTest {
         });
              DiscoveryHub.Registration rogue = rig.context.discoveryHub().answer(rig.discoveryPort, "rogue", subnet,
                      subnet.host(9), (a, v) -> Optional.of(new PeerOffer("rogue", subnet.host(9), rogueServer.port(),
-                             APP, TARGET, manifest.manifestSha256(), 0, 5, PeerOffer.haveOf(all))))
+                             APP, TARGET, manifest.manifestSha256(), 0, 5, 0, PeerOffer.haveOf(all))))
                      .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)) {
             Device device = os11Device("device", 3);
             device.accept(swarm(device, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/unused"));

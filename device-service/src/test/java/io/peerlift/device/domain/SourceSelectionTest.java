@@ -66,7 +66,7 @@ class SourceSelectionTest {
         assertThat(noFleetCa.reachesAnyPeer()).as("the download says so instead of asking the subnet forever").isFalse();
         assertThat(httpsOnly.reachesAnyPeer()).isTrue();
         assertThat(HTTP.reachesAnyPeer()).isTrue();
-        assertThat(SourceSelection.anyHolder(List.of(plain), UPGRADE, Set.of(), httpsOnly, false))
+        assertThat(SourceSelection.anyHolder(List.of(plain), UPGRADE, Set.of(), httpsOnly))
                 .as("a holder this device may not reach is no holder: PEER_THEN_WAN falls back").isFalse();
     }
 }

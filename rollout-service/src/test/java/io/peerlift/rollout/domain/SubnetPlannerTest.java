@@ -81,7 +81,7 @@ class SubnetPlannerTest {
     @Test
     void aSeedThatUpgradedButDidNotServeIsReplacedAndTheWaitingSaysSo() {
         // The expired seed no longer counts as outstanding: the subnet gets a new one.
-        Plan reseeded = SubnetPlanner.plan(new Situation(0, 0, 0, 0, 1, 4, 10, 1, SourcePolicy.PEER_THEN_WAN));
+        Plan reseeded = SubnetPlanner.plan(new Situation(0, 0, 0, 0, 1, 4, 10, 1, SourcePolicy.PEER_THEN_WAN, null));
         assertThat(reseeded.seeds()).isEqualTo(1);
         assertThat(reseeded.waiting()).isEqualTo("no peer in the subnet serves the target yet: waiting for its 1 WAN"
                 + " seed(s) to download and start serving (1 earlier seed(s) upgraded but did not serve: replaced)");
