@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -177,6 +178,60 @@ class PeerSpreadTest {
         assertThat(rollout(rolloutId).getLong("wanBytes")).isEqualTo(RolloutFixtures.PAYLOAD.length);
         assertThat(commands.upgrades(rolloutId)).filteredOn(u -> u.sourcePolicy() == SourcePolicy.WAN_SEED).hasSize(1);
         RolloutFixtures.act(rolloutId, "cancel", 200);
+    }
+
+    /** One peer serving two pending devices of its subnet: the rollout commands the first from the peer. */
+    private record OnePeer(String subnet, SimulatedFleet.SimDevice peer, String rolloutId) {
+    }
+
+    private OnePeer onePeerAndTwoDevices() {
+        int n = unique();
+        String subnet = subnet(n, 1);
+        SimulatedFleet.SimDevice peer = fleet.join(id(n, 0), subnet, 10, TARGET, otherFolderPath());
+        peer.startPeerServer(1);
+        fleet.join(id(n, 1), subnet, 11, SOURCE, folderPath(n));
+        fleet.join(id(n, 2), subnet, 12, SOURCE, folderPath(n));
+        awaitInventory(fleet, id(n, 0), id(n, 1), id(n, 2));
+        String rolloutId = createRollout(folder(n), Map.of("wanSeedsPerSubnet", 1));
+        await().until(() -> commands.upgrades(rolloutId).size() == 1);
+        assertThat(commands.upgrades(rolloutId).get(0).sourcePolicy()).isEqualTo(SourcePolicy.PEER_THEN_WAN);
+        return new OnePeer(subnet, peer, rolloutId);
+    }
+
+    /** The peer restarts: it announces itself not serving, as a restarted device does before its server is up. */
+    private static void restart(SimulatedFleet.SimDevice peer) {
+        peer.serving = false;
+        peer.announce();
+    }
+
+    @Test
+    void aPeerThatRestartsIsWaitedForInsteadOfSeedingItsSubnetFromTheWan() {
+        OnePeer started = onePeerAndTwoDevices();
+        restart(started.peer());
+        await().until(() -> String.valueOf(subnetStatus(started.rolloutId(), started.subnet()).getString("waiting"))
+                .startsWith("1 device(s) of the subnet holding the target stopped serving moments ago"));
+        assertThat(commands.upgrades(started.rolloutId())).hasSize(1);
+
+        started.peer().startPeerServer(1);
+        fleet.device(commands.upgrades(started.rolloutId()).get(0).deviceId())
+                .upgradeFully(started.rolloutId(), DownloadSource.PEER, 1);
+        await().until(() -> commands.upgrades(started.rolloutId()).size() == 2);
+        assertThat(commands.upgrades(started.rolloutId())).extracting(DeviceCommand.Upgrade::sourcePolicy)
+                .containsOnly(SourcePolicy.PEER_THEN_WAN);
+        RolloutFixtures.act(started.rolloutId(), "cancel", 200);
+    }
+
+    @Test
+    void aPeerThatStopsServingForGoodLeavesItsSubnetToAWanSeedAfterTheGrace() {
+        OnePeer started = onePeerAndTwoDevices();
+        restart(started.peer());
+        await().until(() -> String.valueOf(subnetStatus(started.rolloutId(), started.subnet()).getString("waiting"))
+                .contains("stopped serving moments ago"));
+
+        // It never serves again: once the grace has passed, the subnet is seeded from the WAN as a peerless one.
+        await().atMost(Duration.ofSeconds(40)).until(() -> commands.upgrades(started.rolloutId()).size() == 2);
+        assertThat(commands.upgrades(started.rolloutId()).get(1).sourcePolicy()).isEqualTo(SourcePolicy.WAN_SEED);
+        RolloutFixtures.act(started.rolloutId(), "cancel", 200);
     }
 
     @Test

@@ -70,6 +70,14 @@ public interface RolloutConfig {
         @WithDefault("2m")
         Duration peersFollowedAfterFinish();
 
+        /**
+         * How long a subnet whose holders of the target all stopped serving it stays without a WAN seed. A peer that
+         * restarts announces itself "not running" moments before its server is up again, and a new configuration
+         * restarts the server: within this grace the subnet waits for them instead of downloading from the WAN.
+         */
+        @WithDefault("10s")
+        Duration restartGrace();
+
         /** First wait before a failed device is commanded again; doubles with each further attempt. */
         @WithDefault("5s")
         Duration retryBackoff();

@@ -70,6 +70,9 @@ public class Device extends PanacheEntityBase {
     /** Since when the device no longer counts as a peer because it fell silent; null while it is heard from. */
     @Column(name = "peer_expired_at")
     public Instant peerExpiredAt;
+    /** When the device last stopped serving a manifest it served while it was heard from (a restart, say). */
+    @Column(name = "stopped_serving_at")
+    public Instant stoppedServingAt;
 
     /**
      * The devices locked for this transaction, in id order (so that concurrent transactions never deadlock),
@@ -117,6 +120,27 @@ public class Device extends PanacheEntityBase {
                 .setParameter(2, manifestSha256)
                 .getSingleResult();
         return new Peers(((Number) row[0]).intValue(), ((Number) row[1]).intValue());
+    }
+
+    /** The devices of a subnet that hold a manifest but stopped serving it since a moment, and the latest stop. */
+    public record Restarting(int count, Instant latestStop) {
+    }
+
+    /**
+     * The devices of a subnet that hold the manifest, are heard from, but stopped serving it at {@code since} or
+     * later: most are restarting (a restart announces "not running" just before the server is up again, a new
+     * configuration restarts the server), so the subnet is not peerless yet.
+     */
+    public static Restarting restartingPeersOf(String subnet, String manifestSha256, Instant since) {
+        Object[] row = getEntityManager().createQuery("""
+                        select count(d), max(d.stoppedServingAt) from Device d
+                        where d.subnet = ?1 and d.stoppedServingAt >= ?3 and d.peerExpiredAt is null
+                        and not array_contains(d.served, ?2) and locate(?2, d.apps) > 0""", Object[].class)
+                .setParameter(1, subnet)
+                .setParameter(2, manifestSha256)
+                .setParameter(3, since)
+                .getSingleResult();
+        return new Restarting(((Number) row[0]).intValue(), (Instant) row[1]);
     }
 
     /**
@@ -190,6 +214,9 @@ public class Device extends PanacheEntityBase {
         // Download and discovery events change the rollout's view of the device, not the inventory.
         served = peerRunning ? heldApps().stream().map(AppRef::manifestSha256).filter(Objects::nonNull).distinct()
                 .sorted().toArray(String[]::new) : new String[0];
+        if (!Arrays.asList(served).containsAll(Arrays.asList(previousServed))) {
+            stoppedServingAt = now;
+        }
         boolean servingChanged = !Arrays.equals(previousServed, served)
                 || served.length > 0 && previousCapacity != peerCapacity;
         return new Change(previousSubnet, servingChanged, !Objects.equals(previousVersion, osVersion), false);

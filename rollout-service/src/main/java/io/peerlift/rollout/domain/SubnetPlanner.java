@@ -8,7 +8,8 @@ import io.peerlift.events.SourcePolicy;
  * Where peers serve the target, every free peer slot takes one pending device: a device that finishes becomes a
  * peer, so the sources double each round with one slot per peer (and triple with two). Where no peer serves
  * it, the WAN seeds the subnet with exactly {@code wanSeedsPerSubnet} downloads (within the rollout's global
- * WAN cap) and everyone else waits for the seeds to serve.
+ * WAN cap) and everyone else waits for the seeds to serve. A subnet whose holders stopped serving moments ago is
+ * not peerless yet: they are most likely restarting, and seeding it would spend a WAN download for nothing.
  * <p>
  * A SWARM rollout admits devices into the subnet's swarm as soon as it has a source (a peer, or a WAN seed that
  * verified a first chunk and serves it), up to {@code maxPerSubnet} downloading at once: swarming devices serve
@@ -31,10 +32,12 @@ public final class SubnetPlanner {
      * @param wanSeedsPerSubnet   seeds a peerless subnet gets
      * @param policy              the rollout's source policy for local downloads
      * @param swarm               the subnet's swarm, null for a WHOLE_FILE rollout
+     * @param peersRestarting     devices that hold the target and stopped serving it within the restart grace
      */
     public record Situation(int peers, int peerSlots, int peerDownloads, int seedsOutstanding, int seedsExpired,
                             int ready,
-                            int wanSlotsFree, int wanSeedsPerSubnet, SourcePolicy policy, Swarm swarm) {
+                            int wanSlotsFree, int wanSeedsPerSubnet, SourcePolicy policy, Swarm swarm,
+                            int peersRestarting) {
     }
 
     /**
@@ -66,6 +69,10 @@ public final class SubnetPlanner {
             String waiting = local == 0 && s.peerDownloads() == 0
                     ? s.peers() + " peer(s) serve the target but offer no upload slot" : null;
             return new Plan(0, local, waiting);
+        }
+        if (s.peersRestarting() > 0) {
+            return new Plan(0, 0, s.peersRestarting() + " device(s) of the subnet holding the target stopped serving"
+                    + " moments ago: waiting for them to serve again before seeding the subnet from the WAN");
         }
         int wanted = Math.max(0, s.wanSeedsPerSubnet() - s.seedsOutstanding());
         int seeds = Math.min(Math.min(wanted, s.ready()), s.wanSlotsFree());

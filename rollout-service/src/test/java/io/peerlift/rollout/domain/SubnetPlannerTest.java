@@ -13,13 +13,13 @@ class SubnetPlannerTest {
     private static Plan plan(int peers, int peerSlots, int peerDownloads, int seedsOutstanding, int ready,
                              int wanSlotsFree, int wanSeeds, SourcePolicy policy) {
         return SubnetPlanner.plan(new Situation(peers, peerSlots, peerDownloads, seedsOutstanding, 0, ready,
-                wanSlotsFree, wanSeeds, policy, null));
+                wanSlotsFree, wanSeeds, policy, null, 0));
     }
 
     private static Plan swarm(int peers, int seedsOutstanding, int ready, int max, int downloading,
                               int seedsWithChunks) {
         return SubnetPlanner.plan(new Situation(peers, peers, 0, seedsOutstanding, 0, ready, 10, 1,
-                SourcePolicy.PEER_THEN_WAN, new SubnetPlanner.Swarm(max, downloading, seedsWithChunks)));
+                SourcePolicy.PEER_THEN_WAN, new SubnetPlanner.Swarm(max, downloading, seedsWithChunks), 0));
     }
 
     @Test
@@ -81,10 +81,22 @@ class SubnetPlannerTest {
     @Test
     void aSeedThatUpgradedButDidNotServeIsReplacedAndTheWaitingSaysSo() {
         // The expired seed no longer counts as outstanding: the subnet gets a new one.
-        Plan reseeded = SubnetPlanner.plan(new Situation(0, 0, 0, 0, 1, 4, 10, 1, SourcePolicy.PEER_THEN_WAN, null));
+        Plan reseeded = SubnetPlanner.plan(new Situation(0, 0, 0, 0, 1, 4, 10, 1, SourcePolicy.PEER_THEN_WAN, null,
+                0));
         assertThat(reseeded.seeds()).isEqualTo(1);
         assertThat(reseeded.waiting()).isEqualTo("no peer in the subnet serves the target yet: waiting for its 1 WAN"
                 + " seed(s) to download and start serving (1 earlier seed(s) upgraded but did not serve: replaced)");
+    }
+
+    @Test
+    void aSubnetWhosePeersStoppedServingMomentsAgoWaitsForThemInsteadOfASeed() {
+        Plan waiting = SubnetPlanner.plan(new Situation(0, 0, 0, 0, 0, 5, 10, 1, SourcePolicy.PEER_THEN_WAN, null, 2));
+        assertThat(waiting.seeds()).isZero();
+        assertThat(waiting.local()).isZero();
+        assertThat(waiting.waiting()).startsWith("2 device(s) of the subnet holding the target stopped serving");
+        // A peer that serves again is a peer: the restarting one beside it changes nothing.
+        assertThat(SubnetPlanner.plan(new Situation(1, 1, 0, 0, 0, 5, 10, 1, SourcePolicy.PEER_THEN_WAN, null, 1)))
+                .isEqualTo(new Plan(0, 1, null));
     }
 
     @Test

@@ -87,7 +87,11 @@ public class SubnetScheduler {
         boolean swarm = rollout.distribution == Distribution.SWARM;
         int limit = Math.max(swarm ? rollout.maxSwarmPerSubnet : peers.slots(), rollout.wanSeedsPerSubnet) + 1;
         List<RolloutDevice> ready = RolloutDevice.ready(rollout.id, subnet.subnet, now, limit);
-        boolean seeding = peers.count() == 0 && !ready.isEmpty()
+        Duration grace = config.scheduler().restartGrace();
+        Device.Restarting restarting = peers.count() == 0 && !ready.isEmpty()
+                ? Device.restartingPeersOf(subnet.subnet, rollout.manifestSha256, now.minus(grace))
+                : new Device.Restarting(0, null);
+        boolean seeding = peers.count() == 0 && !ready.isEmpty() && restarting.count() == 0
                 && subnet.counts.seedsOutstanding < rollout.wanSeedsPerSubnet;
         SubnetPlanner.Plan plan = SubnetPlanner.plan(new SubnetPlanner.Situation(
                 peers.count(),
@@ -100,7 +104,8 @@ public class SubnetScheduler {
                 rollout.wanSeedsPerSubnet,
                 rollout.sourcePolicy,
                 swarm ? new SubnetPlanner.Swarm(rollout.maxSwarmPerSubnet,
-                        subnet.counts.commanded + subnet.counts.downloading, subnet.counts.seedsWithChunks) : null));
+                        subnet.counts.commanded + subnet.counts.downloading, subnet.counts.seedsWithChunks) : null,
+                restarting.count()));
         int next = 0;
         for (int i = 0; i < plan.seeds(); i++) {
             command(rollout, subnet, ready.get(next++), SourcePolicy.WAN_SEED, now);
@@ -109,7 +114,10 @@ public class SubnetScheduler {
             command(rollout, subnet, ready.get(next++), rollout.sourcePolicy, now);
         }
         waiting(subnet, plan.waiting(), now);
-        if (seeding && plan.seeds() == 0) {
+        if (restarting.count() > 0) {
+            // Looks again when the grace of the last one to stop ends; a peer that serves again wakes it sooner.
+            subnet.wakeAt = restarting.latestStop().plus(grace);
+        } else if (seeding && plan.seeds() == 0) {
             // Waits for another subnet's seed to free a WAN download slot: look again at the next tick.
             subnet.wakeAt = now.plus(config.scheduler().tick());
         } else {
