@@ -1,7 +1,11 @@
 package io.peerlift.bench;
 
+import io.peerlift.events.AppManifest;
+import io.peerlift.events.ReleaseKeys;
+import io.peerlift.events.ReleaseSigner;
 import io.peerlift.localstack.LocalStack;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,16 +59,27 @@ public final class FleetBench {
         byte[] payload = new byte[1 << 20];
         new Random(1).nextBytes(payload);
         Files.write(seed, payload);
+        // The devices hold only releases a trusted key signed: provision them as bin/demo does.
+        KeyPair release = ReleaseKeys.generate();
+        Path releaseKey = Files.writeString(work.resolve("release-public.pem"), ReleaseKeys.toPem(release.getPublic()));
+        Path signature = new ReleaseSigner(release).sign(AppManifest.compute("base-system", "12.7.4",
+                AppManifest.DEFAULT_CHUNK_SIZE, new ByteArrayInputStream(payload)), "12.7.4")
+                .write(work.resolve("seed.signature.json"));
+        Seed provisioned = new Seed(seed, signature, releaseKey);
         System.out.printf("fleet: %d devices in subnets of %d, %s; device-service -Xmx1g%n", devices, perSubnet,
                 allServing ? "every device serving" : "one serving initial peer per subnet");
         try (LocalStack stack = LocalStack.start(work.resolve("stack"), 0, 0)) {
-            Cost reference = run(jar, stack, work.resolve("one"), seed, 1, 1, false);
-            Cost fleet = run(jar, stack, work.resolve("fleet"), seed, devices, perSubnet, allServing);
+            Cost reference = run(jar, stack, work.resolve("one"), provisioned, 1, 1, false);
+            Cost fleet = run(jar, stack, work.resolve("fleet"), provisioned, devices, perSubnet, allServing);
             print(reference, fleet);
         }
     }
 
-    private static Cost run(Path jar, LocalStack stack, Path dataDir, Path seed, int devices, int perSubnet,
+    /** The initial peers' package, its release signature and the release key the devices trust. */
+    private record Seed(Path payload, Path signature, Path releaseKey) {
+    }
+
+    private static Cost run(Path jar, LocalStack stack, Path dataDir, Seed seed, int devices, int perSubnet,
                             boolean allServing) throws Exception {
         int subnets = (devices + perSubnet - 1) / perSubnet;
         int httpPort = PeerServerBench.freePort();
@@ -74,7 +90,9 @@ public final class FleetBench {
                 "-Dpeerlift.device.discovery-port=" + PeerServerBench.freePort(), "-Dpeerlift.device.peer-server-port=" + PeerServerBench.freePort(),
                 "-Dpeerlift.fleet.subnets=" + subnets, "-Dpeerlift.fleet.devices-per-subnet=" + perSubnet,
                 "-Dpeerlift.fleet.initial-peers-per-subnet=" + (allServing ? perSubnet : 1),
-                "-Dpeerlift.fleet.seed-package.file=" + seed, "-jar", jar.toString()));
+                "-Dpeerlift.fleet.seed-package.file=" + seed.payload(),
+                "-Dpeerlift.fleet.seed-package.signature-file=" + seed.signature(),
+                "-Dpeerlift.device.trusted-release-keys=" + seed.releaseKey(), "-jar", jar.toString()));
         Files.createDirectories(dataDir);
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true)

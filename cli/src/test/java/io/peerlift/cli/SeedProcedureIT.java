@@ -1,8 +1,10 @@
 package io.peerlift.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.peerlift.events.AppManifest;
 import io.peerlift.events.EventCodec;
 import io.peerlift.events.ReleaseKeys;
+import io.peerlift.events.ReleaseSigner;
 import io.peerlift.events.Topics;
 import io.peerlift.localstack.FreePorts;
 import io.peerlift.localstack.LocalIssuer;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -97,6 +100,10 @@ class SeedProcedureIT {
         byte[] bytes = new byte[3 << 20];
         new Random(15).nextBytes(bytes);
         Files.write(payload, bytes);
+        // The initial peers are provisioned with the release as the CLI will upload it: payload and signature.
+        Path seedSignature = new ReleaseSigner(release).sign(AppManifest.compute(APP, VERSION,
+                AppManifest.DEFAULT_CHUNK_SIZE, new ByteArrayInputStream(bytes)), VERSION)
+                .write(work.resolve("base-system-12.7.4.signature.json"));
 
         services = new ServiceProcesses(repo, Files.createDirectories(work.resolve("logs")));
         var profile = new ServiceProcesses.Service("profile-service", FreePorts.pick(), "384m",
@@ -119,6 +126,7 @@ class SeedProcedureIT {
         fleet.put("peerlift.fleet.initial-peers-per-subnet", "1");
         fleet.put("peerlift.fleet.subnets-without-peers", "1");
         fleet.put("peerlift.fleet.seed-package.file", payload.toString());
+        fleet.put("peerlift.fleet.seed-package.signature-file", seedSignature.toString());
         fleet.put("peerlift.fleet.seed-package.app", APP);
         fleet.put("peerlift.fleet.seed-package.version", VERSION);
         var devices = new ServiceProcesses.Service("device-service", FreePorts.pick(), "512m", fleet);

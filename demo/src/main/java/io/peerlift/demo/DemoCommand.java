@@ -157,7 +157,9 @@ public class DemoCommand implements Callable<Integer> {
             manifest = AppManifest.compute(APP, TARGET_VERSION, AppManifest.DEFAULT_CHUNK_SIZE, in);
         }
 
-        startServices(services, stack, params, work, payload, credentials);
+        // The initial peers are provisioned with the release as the repository will hold it: payload and signature.
+        Path signature = credentials.sign(manifest).write(work.resolve(APP + "-" + TARGET_VERSION + ".signature.json"));
+        startServices(services, stack, params, work, payload, signature, credentials);
         done(credentials.describe(repoDir));
         AdminClient admin = new AdminClient("http://127.0.0.1:" + PROFILE_PORT, "http://127.0.0.1:" + ROLLOUT_PORT,
                 credentials.adminToken());
@@ -223,8 +225,8 @@ public class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void startServices(ServiceProcesses services, LocalStack stack, FleetParameters params, Path work, Path payload,
-                               DemoCredentials credentials) throws IOException, InterruptedException {
+    private void startServices(ServiceProcesses services, LocalStack stack, FleetParameters params, Path work,
+                               Path payload, Path signature, DemoCredentials credentials) throws IOException, InterruptedException {
         step("Starting profile-service, rollout-service and a fleet of " + params.totalDevices() + " devices in "
                 + params.subnets() + " subnets");
         String kafka = stack.kafkaBootstrapServers();
@@ -250,6 +252,7 @@ public class DemoCommand implements Callable<Integer> {
         fleet.put("peerlift.fleet.subnets-without-peers", String.valueOf(params.subnetsWithoutPeers()));
         fleet.put("peerlift.fleet.ineligible-per-subnet", String.valueOf(params.ineligiblePerSubnet()));
         fleet.put("peerlift.fleet.seed-package.file", payload.toString());
+        fleet.put("peerlift.fleet.seed-package.signature-file", signature.toString());
         fleet.put("peerlift.fleet.seed-package.app", APP);
         fleet.put("peerlift.fleet.seed-package.version", TARGET_VERSION);
         // The fleet's provisioning: the devices install only releases this key signed, whatever a command names.

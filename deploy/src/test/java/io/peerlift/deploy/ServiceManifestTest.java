@@ -267,7 +267,7 @@ class ServiceManifestTest {
 
     @ParameterizedTest
     @MethodSource(OVERLAYS)
-    void fleetSimulatorsSeedTheirPeersWithThePackageTheRepositoryServes(String overlay) {
+    void fleetSimulatorsSeedTheirPeersWithThePackageAndSignatureTheRepositoryServes(String overlay) {
         Manifests manifests = Overlays.rendered(overlay);
         ServicePod rollout = ServicePod.all(manifests).stream()
                 .filter(pod -> pod.module().name().equals("rollout-service")).findFirst().orElseThrow();
@@ -277,8 +277,11 @@ class ServiceManifestTest {
 
         for (ServicePod fleet : fleetSimulators(manifests)) {
             Path seed = Path.of(fleet.literal("PEERLIFT_FLEET_SEED_PACKAGE_FILE"));
-            String payload = repository + "/" + fleet.literal("PEERLIFT_FLEET_SEED_PACKAGE_APP") + "/"
-                    + fleet.literal("PEERLIFT_FLEET_SEED_PACKAGE_VERSION") + "/payload";
+            Path signature = Path.of(fleet.literal("PEERLIFT_FLEET_SEED_PACKAGE_SIGNATURE_FILE"));
+            String release = repository + "/" + fleet.literal("PEERLIFT_FLEET_SEED_PACKAGE_APP") + "/"
+                    + fleet.literal("PEERLIFT_FLEET_SEED_PACKAGE_VERSION");
+            String payload = release + "/payload";
+            assertThat(signature.getParent()).as("the seed's signature beside it").isEqualTo(seed.getParent());
             String seedVolume = fleet.container().getVolumeMounts().stream()
                     .filter(mount -> seed.getParent().equals(Path.of(mount.getMountPath()))).findFirst()
                     .orElseThrow(() -> new AssertionError("nothing is mounted at " + seed.getParent())).getName();
@@ -286,8 +289,11 @@ class ServiceManifestTest {
                     .as("an init container of %s that fetches %s into volume %s", fleet.describe(), payload, seedVolume)
                     .anySatisfy(init -> {
                         assertThat(init.getEnv()).anySatisfy(variable -> assertThat(variable.getValue()).isEqualTo(payload));
+                        assertThat(init.getEnv()).anySatisfy(variable -> assertThat(variable.getValue())
+                                .isEqualTo(release + "/signature"));
                         assertThat(init.getVolumeMounts()).anySatisfy(mount -> assertThat(mount.getName()).isEqualTo(seedVolume));
-                        assertThat(String.join(" ", init.getCommand())).contains(seed.getFileName().toString());
+                        assertThat(String.join(" ", init.getCommand())).contains(seed.getFileName().toString(),
+                                signature.getFileName().toString());
                     });
         }
     }

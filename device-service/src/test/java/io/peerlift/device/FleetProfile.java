@@ -21,6 +21,7 @@ public class FleetProfile implements QuarkusTestProfile {
     static final Path WORK;
     static final Path SEED;
     static final AppManifest SEED_MANIFEST;
+    static final Path SEED_SIGNATURE;
     static final int DISCOVERY_PORT;
 
     static {
@@ -32,6 +33,7 @@ public class FleetProfile implements QuarkusTestProfile {
             try (InputStream in = Files.newInputStream(SEED)) {
                 SEED_MANIFEST = AppManifest.compute("base-system", "12.7.4", AppManifest.DEFAULT_CHUNK_SIZE, in);
             }
+            SEED_SIGNATURE = TestReleaseKey.sign(SEED_MANIFEST).write(WORK.resolve("base-system-12.7.4.signature.json"));
             try (DatagramSocket socket = new DatagramSocket(0)) {
                 DISCOVERY_PORT = socket.getLocalPort();
             }
@@ -57,6 +59,7 @@ public class FleetProfile implements QuarkusTestProfile {
                 Map.entry("peerlift.fleet.subnets-without-peers", "1"),
                 Map.entry("peerlift.fleet.ineligible-per-subnet", "1"),
                 Map.entry("peerlift.fleet.seed-package.file", SEED.toString()),
+                Map.entry("peerlift.fleet.seed-package.signature-file", SEED_SIGNATURE.toString()),
                 Map.entry("peerlift.device.trusted-release-keys", TestReleaseKey.publicKeyFile().toString()));
     }
 }

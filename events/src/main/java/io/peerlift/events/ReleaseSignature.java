@@ -1,6 +1,9 @@
 package io.peerlift.events;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -59,6 +62,25 @@ public record ReleaseSignature(String keyId, String minimumVersion, String signa
     /** The value of {@link #HEADER}. */
     public String toHeader() {
         return "keyId=" + keyId + "; minimumVersion=" + minimumVersion + "; signature=" + signature;
+    }
+
+    /**
+     * Reads a signature file: the JSON the repository serves at {@code /api/apps/{app}/{version}/signature}.
+     *
+     * @throws IOException when the file cannot be read or holds no valid signature, saying which file
+     */
+    public static ReleaseSignature read(Path file) throws IOException {
+        try {
+            return EventCodec.decode(Files.readAllBytes(file), ReleaseSignature.class);
+        } catch (EventCodec.MalformedMessageException e) {
+            throw new IOException(file + " is not a release signature (the JSON the repository serves at"
+                    + " .../signature): " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes this signature as {@link #read} reads it. */
+    public Path write(Path file) throws IOException {
+        return Files.writeString(file, EventCodec.encode(this), StandardCharsets.UTF_8);
     }
 
     /** @throws IllegalArgumentException naming what is missing or malformed in the header value */

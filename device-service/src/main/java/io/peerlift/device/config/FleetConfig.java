@@ -45,6 +45,14 @@ public interface FleetConfig {
     interface SeedPackage {
         Optional<Path> file();
 
+        /**
+         * The package's release signature, as the repository serves it ({@code /api/apps/{app}/{version}/signature},
+         * JSON). Required with {@link #file}: an initial peer, like every device, holds and serves only a release
+         * that {@code peerlift.device.trusted-release-keys} vouch for, so the fleet refuses to start on a package
+         * they did not sign.
+         */
+        Optional<Path> signatureFile();
+
         @WithDefault("base-system")
         String app();
 

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.function.Consumer;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -73,10 +74,20 @@ public final class ChunkStore {
 
     /** Computes the manifest of a package file and stores all of it (an initial peer's provisioning). */
     public StoredPackage importPackage(String app, String version, Path file) throws IOException {
+        return importPackage(app, version, file, manifest -> { });
+    }
+
+    /**
+     * The same, storing nothing unless {@code vouch} accepts the computed manifest (it throws to refuse): an
+     * initial peer holds only a release its trusted keys signed.
+     */
+    public StoredPackage importPackage(String app, String version, Path file, Consumer<AppManifest> vouch)
+            throws IOException {
         AppManifest manifest;
         try (InputStream in = Files.newInputStream(file)) {
             manifest = AppManifest.compute(app, version, AppManifest.DEFAULT_CHUNK_SIZE, in);
         }
+        vouch.accept(manifest);
         StoredPackage stored = open(manifest);
         if (!stored.isComplete()) {
             Path staging = Files.createTempFile(root, "import-", ".part");

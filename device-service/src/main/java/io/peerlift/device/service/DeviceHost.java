@@ -21,8 +21,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -107,16 +105,10 @@ public class DeviceHost {
             return Optional.empty();
         }
         FleetConfig.SeedPackage seed = fleet.seedPackage();
-        Path file = seed.file().orElseThrow(() -> new IllegalStateException(
-                "peerlift.fleet.seed-package.file is required: the initial peers must hold the package they serve"));
-        try {
-            StoredPackage app = context.store().importPackage(seed.app(), seed.version(), file);
-            LOG.infof("initial peers hold %s %s, manifest %s", seed.app(), seed.version(),
-                    app.manifest().manifestSha256());
-            return Optional.of(app);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot import the seed package " + file, e);
-        }
+        StoredPackage app = SeedPackageImport.importSigned(context.store(), context.releaseKeys(), seed);
+        LOG.infof("initial peers hold %s %s, manifest %s, signed by a trusted release key", seed.app(),
+                seed.version(), app.manifest().manifestSha256());
+        return Optional.of(app);
     }
 
     /** Forces the devices to be built at start-up rather than on first use. */

@@ -49,6 +49,10 @@ class FleetLayoutTest {
                         return Optional.empty();
                     }
 
+                    public Optional<Path> signatureFile() {
+                        return Optional.empty();
+                    }
+
                     public String app() {
                         return "base-system";
                     }
