@@ -46,7 +46,7 @@ public final class LocalKafka implements AutoCloseable {
     public LocalKafka(Path dataDir, int brokerPort) {
         this.dataDir = dataDir;
         this.brokerPort = brokerPort == 0 ? FreePorts.pick() : brokerPort;
-        this.controllerPort = FreePorts.pick();
+        this.controllerPort = FreePorts.pickOtherThan(this.brokerPort);
     }
 
     public String bootstrapServers() {
