@@ -8,6 +8,7 @@ import io.peerlift.device.peer.ServedPackage;
 import io.peerlift.events.AppRef;
 import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.PeerOffer;
+import io.peerlift.events.Sha256;
 import io.peerlift.events.PeerServerState;
 import io.peerlift.events.Subnet;
 import io.vertx.core.Future;
@@ -175,17 +176,24 @@ final class DeviceServing {
         if (now == null) {
             return Optional.empty();
         }
+        Optional<PeerOffer> held = apps.get().stream()
+                .filter(a -> a.app().equals(app) && a.version().equals(version))
+                .findFirst()
+                .map(a -> new PeerOffer(deviceId, ip, now.upload().port(), app, version, a.manifestSha256(),
+                        now.served().activeUploads(), now.served().slots(), now.httpsPort()));
+        if (held.isPresent()) {
+            return held; // from the volatile list alone: no lock, no file
+        }
         return catalog.lookup(app, version).flatMap(pkg -> {
-            String have = null;
-            if (!pkg.chunks().isComplete()) {
-                BitSet verified = pkg.chunks().snapshot(pkg.manifest().chunkCount());
-                if (verified.isEmpty()) {
-                    return Optional.empty();
-                }
-                have = PeerOffer.haveOf(verified);
+            BitSet verified = pkg.chunks().snapshot(pkg.manifest().chunkCount());
+            if (verified.isEmpty()) {
+                return Optional.empty();
             }
+            String have = verified.cardinality() == pkg.manifest().chunkCount() ? null : PeerOffer.haveOf(verified);
+            // The identity of the bytes it sends (its canonical form): no re-encoding of the manifest per answer.
             return Optional.of(new PeerOffer(deviceId, ip, now.upload().port(), app, version,
-                    pkg.manifest().manifestSha256(), now.served().activeUploads(), now.served().slots(), now.httpsPort(), have));
+                    Sha256.hex(pkg.manifestBytes()), now.served().activeUploads(), now.served().slots(),
+                    now.httpsPort(), have));
         });
     }
 

@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peerlift.events.DownloadSource;
 
+import java.util.EnumMap;
+import java.util.Map;
+
 /**
  * Counters of the devices of this process: discovery datagrams dropped (by reason) and requests ignored from
  * other subnets; bytes downloaded by source, what verification rejected, and bytes uploaded by peer servers.
@@ -19,6 +22,8 @@ public final class DeviceMetrics {
     private final MeterRegistry registry;
     private final Counter foreignSubnet;
     private final Counter uploaded;
+    /** Looked up once per source: a swarm counts every buffer it receives. */
+    private final Map<DownloadSource, Counter> downloaded = new EnumMap<>(DownloadSource.class);
 
     public DeviceMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -26,6 +31,11 @@ public final class DeviceMetrics {
                 .description("Discovery requests ignored because they came from another subnet").register(registry);
         this.uploaded = Counter.builder(UPLOADED).baseUnit("bytes")
                 .description("Payload bytes served by the peer update servers").register(registry);
+        for (DownloadSource source : DownloadSource.values()) {
+            downloaded.put(source, Counter.builder(DOWNLOADED).baseUnit("bytes")
+                    .description("Payload bytes received, verified or not").tag("source", source.name())
+                    .register(registry));
+        }
     }
 
     public void dropped(String reason) {
@@ -39,8 +49,7 @@ public final class DeviceMetrics {
     }
 
     public void downloaded(DownloadSource source, long bytes) {
-        Counter.builder(DOWNLOADED).baseUnit("bytes").description("Payload bytes received, verified or not")
-                .tag("source", source.name()).register(registry).increment(bytes);
+        downloaded.get(source).increment(bytes);
     }
 
     /** {@code what} is "chunk" or "manifest": something a source sent that failed verification. */

@@ -22,6 +22,8 @@ public final class ChunkRecord implements VerifiedChunks {
     private final Path file;
     private final AppManifest manifest;
     private final BitSet verified;
+    /** Held while the file is written: one write at a time, each with every chunk verified before it. */
+    private final Object writing = new Object();
 
     private ChunkRecord(Path file, AppManifest manifest, BitSet verified) {
         this.file = file;
@@ -77,13 +79,23 @@ public final class ChunkRecord implements VerifiedChunks {
         return runs;
     }
 
-    /** Records a chunk this device verified (and the store holds). */
-    public synchronized void markVerified(int chunk) throws IOException {
-        verified.set(chunk);
-        Files.createDirectories(file.getParent());
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(temp, verified.toByteArray());
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    /**
+     * Records a chunk this device verified (and the store holds). The file is written outside the lock readers
+     * take (the peer server and discovery answers read the record on event loops), under one of its own, so that
+     * the last write holds every chunk.
+     */
+    public void markVerified(int chunk) throws IOException {
+        synchronized (writing) {
+            byte[] bytes;
+            synchronized (this) {
+                verified.set(chunk);
+                bytes = verified.toByteArray();
+            }
+            Files.createDirectories(file.getParent());
+            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(temp, bytes);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
     }
 
     /** Chunks {@code first..last}, inclusive. */
