@@ -198,6 +198,20 @@ public interface DeviceServiceConfig {
         @WithDefault("2")
         int pipelinePerSource();
 
+        /**
+         * Chunk requests in flight to all sources together: a few keep the download as fast as the subnet's upload
+         * capacity allows (each holder queues them), more would only queue at every holder at once.
+         */
+        @WithDefault("4")
+        int maxInFlight();
+
+        /**
+         * How long a chunk request may queue at a holder for one of its upload slots ({@code Prefer: wait}), so the
+         * holder's next upload is already waiting when one ends; whole seconds, 0 for 503 at once.
+         */
+        @WithDefault("2s")
+        Duration slotWait();
+
         /** Missing chunks at or below which the endgame asks a second source for chunks already in flight. */
         @WithDefault("4")
         int endgameChunks();
@@ -208,21 +222,27 @@ public interface DeviceServiceConfig {
 
         /**
          * How often a swarming download runs a discovery round to find new holders (at most once a window); every
-         * holder answers every round, so more often would trip the per-source answer limit in a large subnet.
+         * holder answers every round, far below the per-source answer limit.
          */
-        @WithDefault("2s")
+        @WithDefault("1s")
         Duration rediscoverInterval();
 
-        /** How soon a partial holder with nothing new for this download is asked for its have-list again. */
-        @WithDefault("100ms")
+        /**
+         * How soon a partial holder this download fetches nothing from is asked for its have-list again (a holder
+         * it fetches from tells with every answer).
+         */
+        @WithDefault("250ms")
         Duration haveRefreshInterval();
 
         /** Partial holders asked for their have-list at once by one download. */
-        @WithDefault("4")
+        @WithDefault("2")
         int haveRefreshSources();
 
-        /** How long a source that answered busy (all its upload slots taken) is left alone. */
-        @WithDefault("20ms")
+        /**
+         * How long a source that answered busy (its upload slots taken and its queue full) is left alone, at least:
+         * each pause is drawn between this and twice this, so that the turned-away do not all come back at once.
+         */
+        @WithDefault("100ms")
         Duration busyPause();
     }
 }

@@ -19,7 +19,8 @@ import java.util.random.RandomGenerator;
  *   fewest sources have; ties are broken at random so that downloaders beside each other spread over the chunks
  *   and soon have something to give each other.</li>
  *   <li><b>A small pipeline per source</b>: at most {@code pipelinePerSource} requests to one source at once, so a
- *   source is never idle between two chunks and never hoarded by one downloader.</li>
+ *   source is never idle between two chunks and never hoarded by one downloader; at most {@code maxInFlight} in
+ *   all, so that a downloader among many does not queue at every holder of the subnet at once.</li>
  *   <li><b>Endgame</b>: once at most {@code endgameChunks} chunks are missing, a source with nothing new to give
  *   is asked for a chunk already in flight elsewhere (up to {@code endgameCopies} requests per chunk); the first
  *   copy verified wins and the others are returned to be cancelled. A slow last source no longer sets the end.</li>
@@ -34,11 +35,13 @@ public final class PieceScheduler {
      * @param pipelinePerSource requests in flight to one source at once (at least 1)
      * @param endgameChunks     missing chunks at or below which the endgame duplicates requests (0: never)
      * @param endgameCopies     requests for one chunk at once during the endgame (at least 1)
+     * @param maxInFlight       requests in flight to all sources together (at least 1)
      */
-    public record Settings(int pipelinePerSource, int endgameChunks, int endgameCopies) {
+    public record Settings(int pipelinePerSource, int endgameChunks, int endgameCopies, int maxInFlight) {
         public Settings {
-            if (pipelinePerSource < 1 || endgameChunks < 0 || endgameCopies < 1) {
-                throw new IllegalArgumentException("pipeline and copies must be at least 1, endgame chunks at least 0");
+            if (pipelinePerSource < 1 || endgameChunks < 0 || endgameCopies < 1 || maxInFlight < 1) {
+                throw new IllegalArgumentException(
+                        "pipeline, copies and in-flight must be at least 1, endgame chunks at least 0");
             }
         }
     }
@@ -159,11 +162,15 @@ public final class PieceScheduler {
         for (int i = order.size() - 1; i > 0; i--) {
             Collections.swap(order, i, random.nextInt(i + 1));
         }
+        int room = settings.maxInFlight() - inFlight();
         boolean progress = true;
         // Round-robin, one request per source per pass, so that the rarest chunks are spread over the sources.
-        while (progress) {
+        while (progress && started.size() < room) {
             progress = false;
             for (String id : order) {
+                if (started.size() >= room) {
+                    break;
+                }
                 Holder holder = sources.get(id);
                 if (holder.paused || holder.inFlight.size() >= settings.pipelinePerSource()) {
                     continue;

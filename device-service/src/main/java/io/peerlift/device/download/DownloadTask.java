@@ -375,7 +375,7 @@ public final class DownloadTask {
         long first = manifest.chunkOffset(run.first());
         long last = manifest.chunkOffset(run.last()) + manifest.chunkLength(run.last()) - 1;
         return payloads.range(source, source.payloadUrl(command.app(), command.version()), setup.deviceId(), first, last,
-                        manifest.size(), collector, () -> cancelled)
+                        manifest.size(), Duration.ZERO, collector, () -> cancelled)
                 .map(result -> switch (result) {
                     case COMPLETE -> Outcome.COMPLETE;
                     case BUSY -> Outcome.BUSY;

@@ -9,8 +9,10 @@ import io.peerlift.events.PeerOffer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import org.jboss.logging.Logger;
 
+import java.util.Base64;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,6 +60,7 @@ final class SwarmFetch {
     private final DeviceServiceConfig.Swarm settings;
     private final Host host;
     private final BooleanSupplier cancelled;
+    private final Random random = new Random();
     private final PieceScheduler scheduler;
     private final Promise<Outcome> done = Promise.promise();
     private final Map<String, Source> sources = new HashMap<>();
@@ -67,6 +70,7 @@ final class SwarmFetch {
     private final Map<String, Long> refreshedAt = new HashMap<>();
     /** Requests to drop at their next bytes: endgame losers and the requests of a banned source. */
     private final Set<PieceScheduler.Request> aborted = new HashSet<>();
+    private final Tally tally = new Tally();
     private long rediscoverTimer = -1;
     private boolean discovering;
 
@@ -84,7 +88,7 @@ final class SwarmFetch {
         this.cancelled = cancelled;
         this.scheduler = new PieceScheduler(record.manifest().chunkCount(), record.snapshot(),
                 new PieceScheduler.Settings(settings.pipelinePerSource(), settings.endgameChunks(),
-                        settings.endgameCopies()), new Random());
+                        settings.endgameCopies(), settings.maxInFlight()), random);
     }
 
     /**
@@ -92,6 +96,7 @@ final class SwarmFetch {
      * discovery round found none; fails on a local disk error.
      */
     Future<Outcome> run(List<PeerOffer> offers) {
+        tally.startedNanos = System.nanoTime();
         offers.forEach(this::offered);
         rediscoverTimer = vertx.setPeriodic(settings.rediscoverInterval().toMillis(), t -> rediscover());
         pump();
@@ -142,6 +147,7 @@ final class SwarmFetch {
     }
 
     private void fetch(PieceScheduler.Request request) {
+        tally.requests++;
         Source source = sources.get(request.source());
         AppManifest manifest = record.manifest();
         int chunk = request.chunk();
@@ -149,7 +155,23 @@ final class SwarmFetch {
                 host.listener(source));
         long first = manifest.chunkOffset(chunk);
         payloads.range(source, source.payloadUrl(command.app(), command.version()), deviceId, first,
-                        first + manifest.chunkLength(chunk) - 1, manifest.size(), collector,
+                        first + manifest.chunkLength(chunk) - 1, manifest.size(), settings.slotWait(),
+                        new PayloadClient.Sink() {
+                            @Override
+                            public boolean accept(Buffer bytes) {
+                                return collector.accept(bytes);
+                            }
+
+                            @Override
+                            public Future<Boolean> finish() {
+                                return collector.finish();
+                            }
+
+                            @Override
+                            public void have(String have) {
+                                answeredHave(request.source(), have);
+                            }
+                        },
                         () -> cancelled.getAsBoolean() || aborted.contains(request))
                 .onComplete(result -> {
                     if (result.failed()) {
@@ -161,6 +183,19 @@ final class SwarmFetch {
                 });
     }
 
+    /** A partial holder's have-list, sent with its answer to a chunk request: fresher than its last /have. */
+    private void answeredHave(String id, String have) {
+        if (!partial.contains(id) || PeerOffer.HAVE_ASK.equals(have)) {
+            return;
+        }
+        try {
+            scheduler.offered(id, BitSet.valueOf(Base64.getUrlDecoder().decode(have)));
+            refreshedAt.put(id, System.nanoTime());
+        } catch (IllegalArgumentException malformed) {
+            LOG.debugf("%s: %s sent a malformed have-list; keeping the one it had", deviceId, id);
+        }
+    }
+
     private void ended(PieceScheduler.Request request, Source source, PayloadClient.Result result,
                        PieceCollector collector) {
         if (aborted.remove(request)) {
@@ -169,9 +204,12 @@ final class SwarmFetch {
         switch (result) {
             case COMPLETE -> scheduler.verified(request.source(), request.chunk()).forEach(aborted::add);
             case BUSY -> {
+                tally.busy++;
                 scheduler.failed(request.source(), request.chunk());
                 scheduler.paused(request.source(), true);
-                vertx.setTimer(Math.max(1, settings.busyPause().toMillis()), t -> {
+                // Jittered, so that the downloaders a busy holder turned away do not all come back at once.
+                long pause = Math.max(1, settings.busyPause().toMillis());
+                vertx.setTimer(pause + random.nextLong(pause), t -> {
                     scheduler.paused(request.source(), false);
                     pump();
                 });
@@ -189,6 +227,7 @@ final class SwarmFetch {
                     // Gone, frozen or refusing (a have-list older than its restart): it costs its requests in
                     // flight; a later discovery round brings it back if it still serves.
                     LOG.debugf("%s: %s went away mid-swarm", deviceId, source);
+                    tally.gone++;
                     scheduler.gone(request.source());
                     partial.remove(request.source());
                 }
@@ -227,6 +266,7 @@ final class SwarmFetch {
     }
 
     private void refreshHave(String id) {
+        tally.haveRefreshes++;
         Source source = sources.get(id);
         if (done.future().isComplete() || source == null || !scheduler.sources().contains(id)) {
             refreshing.remove(id);
@@ -253,6 +293,7 @@ final class SwarmFetch {
             return;
         }
         discovering = true;
+        tally.rediscoveries++;
         host.discover().onComplete(found -> {
             discovering = false;
             if (found.succeeded()) {
@@ -274,10 +315,24 @@ final class SwarmFetch {
 
     private void finish(Outcome outcome) {
         vertx.cancelTimer(rediscoverTimer);
+        LOG.infof("%s: swarm %s after %d ms with %d source(s) known: %d chunk requests, %d busy, %d gone, %d /have"
+                        + " refreshes, %d discovery rounds", deviceId, outcome,
+                (System.nanoTime() - tally.startedNanos) / 1_000_000, sources.size(), tally.requests, tally.busy,
+                tally.gone, tally.haveRefreshes, tally.rediscoveries);
         // Whatever is still in flight (endgame losers) stops at its next bytes.
         sources.keySet().forEach(id -> scheduler.inFlightChunksOf(id)
                 .forEach(chunk -> aborted.add(new PieceScheduler.Request(id, chunk))));
         done.tryComplete(outcome);
+    }
+
+    /** What one fetch asked for and heard, for its log line. */
+    private static final class Tally {
+        long startedNanos;
+        int requests;
+        int busy;
+        int gone;
+        int haveRefreshes;
+        int rediscoveries;
     }
 
     private void fail(Throwable cause) {

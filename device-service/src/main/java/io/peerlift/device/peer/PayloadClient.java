@@ -50,6 +50,10 @@ public final class PayloadClient {
 
         /** Completes once what was accepted is safely kept: true if the whole range was. */
         Future<Boolean> finish();
+
+        /** The have-list a partial holder sent with its answer ({@link PeerServers#HAVE_HEADER}), before any byte. */
+        default void have(String have) {
+        }
     }
 
     /** A peer's certificate was refused in the TLS handshake: it is not the fleet's for its address. */
@@ -97,11 +101,18 @@ public final class PayloadClient {
                         : response.end().transform(ignored -> Future.failedFuture(url + " answered " + response.statusCode())));
     }
 
-    /** Streams bytes {@code first..last} of {@code url} (a payload of {@code size} bytes) into {@code sink}. */
+    /**
+     * Streams bytes {@code first..last} of {@code url} (a payload of {@code size} bytes) into {@code sink}. With a
+     * {@code patience} of a second or more the source may queue the request that long for an upload slot
+     * ({@code Prefer: wait}) instead of answering 503 at once.
+     */
     public Future<Result> range(Source source, String url, String requester, long first, long last, long size,
-                                Sink sink, BooleanSupplier cancelled) {
+                                Duration patience, Sink sink, BooleanSupplier cancelled) {
         Promise<Result> result = Promise.promise();
         RequestOptions options = options(url, requester).putHeader("Range", "bytes=" + first + "-" + last);
+        if (patience.toSeconds() > 0) {
+            options.putHeader(PeerServers.PREFER_HEADER, "wait=" + patience.toSeconds());
+        }
         client(source).compose(client -> client.request(options))
                 .compose(request -> request.send().onSuccess(response ->
                         stream(response, first == 0 && last == size - 1, sink, cancelled, result)))
@@ -137,6 +148,10 @@ public final class PayloadClient {
     private static void stream(HttpClientResponse response, boolean whole, Sink sink, BooleanSupplier cancelled,
                                Promise<Result> result) {
         int status = response.statusCode();
+        String have = response.getHeader(PeerServers.HAVE_HEADER);
+        if (have != null) {
+            sink.have(have);
+        }
         if (status != 206 && !(status == 200 && whole)) {
             response.end();
             result.tryComplete(status == 503 ? Result.BUSY : Result.UNAVAILABLE);

@@ -2,6 +2,7 @@ package io.peerlift.device.peer;
 
 import io.peerlift.events.ByteRange;
 import io.peerlift.events.EventCodec;
+import io.peerlift.events.PeerOffer;
 import io.peerlift.support.problem.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,6 +12,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,7 +25,8 @@ import java.util.regex.Pattern;
  * request) and {@code .../have} (the verified chunks as a bitmap, bit i = chunk i, for a have-list too large for a
  * discovery answer). Of a package the device still swarms only chunk-aligned ranges of verified chunks are sent: a
  * range that cuts a chunk gets 416, one that reaches a chunk not verified yet a 404 problem. A payload GET takes one of the device's upload slots for as long as it is being sent; with none free
- * the answer is 503 with {@code Retry-After}. The path is only a lookup key: no file name is derived from it.
+ * the answer is 503 with {@code Retry-After}, unless the request says {@code Prefer: wait=N}: then it queues for a
+ * slot up to N seconds (within the connection bound) and gets 503 only after that. The path is only a lookup key: no file name is derived from it.
  */
 final class PeerRequests {
 
@@ -31,6 +34,15 @@ final class PeerRequests {
     /** Who is downloading, so the peer reports an upload per device (one HTTP client serves a whole fleet). */
     static final String REQUESTER_HEADER = "X-Peerlift-Device";
     static final int RETRY_AFTER_SECONDS = 1;
+    /**
+     * On every payload answer of a package still swarmed (206, 503, 404): its verified chunks as in a discovery
+     * answer ({@link PeerOffer#haveOf}), so a downloader learns what the holder gained without asking {@code /have}.
+     */
+    static final String HAVE_HEADER = "X-Peerlift-Have";
+    /** A downloader willing to queue for an upload slot says for how long (a swarm's chunk requests do). */
+    static final String PREFER = "Prefer";
+    static final Duration MAX_WAIT = Duration.ofSeconds(5);
+    private static final Pattern WAIT = Pattern.compile("(?:^|[,;\\s])wait=(\\d{1,9})");
 
     private static final Pattern PATH = Pattern.compile(Pattern.quote(PATH_PREFIX) + "/([^/]+)/([^/]+)/(manifest|payload|have)");
 
@@ -93,6 +105,7 @@ final class PeerRequests {
         ByteRange range = selected.get();
         VerifiedChunks chunks = pkg.chunks();
         if (!chunks.isComplete()) {
+            response.putHeader(HAVE_HEADER, PeerOffer.haveOf(chunks.snapshot(pkg.manifest().chunkCount())));
             Optional<String> refusal = PartialRanges.refusal(pkg.manifest(), chunks, range);
             if (refusal.isPresent()) {
                 refuse(request, refusal.get(), size);
@@ -107,10 +120,43 @@ final class PeerRequests {
             response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(range.length())).end();
             return;
         }
-        if (!device.tryTakeSlot()) {
-            busy(response);
+        Duration patience = patience(request.getHeader(PREFER));
+        if (patience.isZero()) {
+            if (device.tryTakeSlot()) {
+                upload(device, request, pkg, range);
+            } else {
+                busy(response);
+            }
             return;
         }
+        device.takeSlot(vertx.getOrCreateContext(), patience, () -> {
+            if (response.closed()) {
+                device.releaseSlot(); // the downloader gave up while it waited
+            } else {
+                upload(device, request, pkg, range);
+            }
+        }, () -> busy(response));
+    }
+
+    /**
+     * How long a request waits for a free upload slot: {@code Prefer: wait=N} (RFC 7240, seconds), at most
+     * {@link #MAX_WAIT}; zero without it, so that a whole-file downloader hears 503 at once and tries another peer.
+     */
+    static Duration patience(String prefer) {
+        if (prefer == null) {
+            return Duration.ZERO;
+        }
+        Matcher wait = WAIT.matcher(prefer);
+        if (!wait.find()) {
+            return Duration.ZERO;
+        }
+        long seconds = Long.parseLong(wait.group(1));
+        return Duration.ofSeconds(Math.min(seconds, MAX_WAIT.toSeconds()));
+    }
+
+    /** Sends the range while holding one of the device's upload slots. */
+    private void upload(ServedDevice device, HttpServerRequest request, ServedPackage pkg, ByteRange range) {
+        HttpServerResponse response = request.response();
         AtomicBoolean released = new AtomicBoolean();
         Runnable release = () -> {
             if (released.compareAndSet(false, true)) {

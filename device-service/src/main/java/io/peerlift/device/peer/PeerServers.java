@@ -20,6 +20,8 @@ public final class PeerServers {
 
     public static final String PATH_PREFIX = PeerRequests.PATH_PREFIX;
     public static final String REQUESTER_HEADER = PeerRequests.REQUESTER_HEADER;
+    public static final String HAVE_HEADER = PeerRequests.HAVE_HEADER;
+    public static final String PREFER_HEADER = PeerRequests.PREFER;
 
     private final Vertx vertx;
     private final Duration idleTimeout;

@@ -1,17 +1,21 @@
 package io.peerlift.device.peer;
 
+import io.vertx.core.Context;
 import io.vertx.core.http.HttpConnection;
 
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One device as its peer update server sees it: what it serves, its upload slots (IGEL's
  * {@code limit_of_connections}: payload uploads at once), the bound on its connections (slots plus a headroom
  * for manifest and HEAD requests and for clients waiting their turn) and its upload rate, shared by all its
- * connections.
+ * connections. A request willing to wait for a slot queues for one, in arrival order, within the connection bound.
  */
 public final class ServedDevice {
 
@@ -34,7 +38,9 @@ public final class ServedDevice {
     private final UploadRate rate;
     private final Catalog catalog;
     private final UploadListener listener;
+    /** Changed under this object's lock (with {@link #waiting}), read without it. */
     private final AtomicInteger activeUploads = new AtomicInteger();
+    private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
     private final Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
 
     /**
@@ -99,16 +105,63 @@ public final class ServedDevice {
         connections.remove(connection);
     }
 
-    boolean tryTakeSlot() {
-        if (activeUploads.incrementAndGet() > slots) {
-            activeUploads.decrementAndGet();
+    synchronized boolean tryTakeSlot() {
+        if (activeUploads.get() >= slots) {
             return false;
         }
+        activeUploads.incrementAndGet();
         return true;
     }
 
+    /**
+     * Takes a slot now or, every slot being taken, waits up to {@code patience} for one behind the requests that
+     * queued first. Exactly one of {@code granted} (holding a slot, to release) and {@code refused} runs, on
+     * {@code context}.
+     */
+    void takeSlot(Context context, Duration patience, Runnable granted, Runnable refused) {
+        Waiter waiter = new Waiter(context, granted);
+        synchronized (this) {
+            if (activeUploads.get() < slots) {
+                activeUploads.incrementAndGet();
+                waiter.claimed.set(true);
+            } else {
+                waiting.add(waiter);
+            }
+        }
+        if (waiter.claimed.get()) {
+            context.runOnContext(v -> granted.run());
+            return;
+        }
+        context.owner().setTimer(Math.max(1, patience.toMillis()), t -> {
+            if (waiter.claimed.compareAndSet(false, true)) {
+                synchronized (this) {
+                    waiting.remove(waiter);
+                }
+                refused.run();
+            }
+        });
+    }
+
+    /** Hands the slot to the oldest waiter still waiting, or frees it. */
     void releaseSlot() {
-        activeUploads.decrementAndGet();
+        Waiter next;
+        synchronized (this) {
+            do {
+                next = waiting.poll();
+            } while (next != null && !next.claimed.compareAndSet(false, true));
+            if (next == null) {
+                activeUploads.decrementAndGet();
+                return;
+            }
+        }
+        Runnable granted = next.granted;
+        next.context.runOnContext(v -> granted.run());
+    }
+
+    private record Waiter(Context context, Runnable granted, AtomicBoolean claimed) {
+        Waiter(Context context, Runnable granted) {
+            this(context, granted, new AtomicBoolean());
+        }
     }
 
     /** Drops every open connection, so that downloaders see the drop at once and move on. */

@@ -25,13 +25,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PieceSchedulerProperties {
 
-    record Swarm(int chunks, int sources, long seed, int pipeline, int endgame) {
+    record Swarm(int chunks, int sources, long seed, int pipeline, int endgame, int maxInFlight) {
     }
 
     @Provide
     Arbitrary<Swarm> swarms() {
         return Combinators.combine(Arbitraries.integers().between(1, 80), Arbitraries.integers().between(1, 12),
-                        Arbitraries.longs(), Arbitraries.integers().between(1, 4), Arbitraries.integers().between(0, 6))
+                        Arbitraries.longs(), Arbitraries.integers().between(1, 4), Arbitraries.integers().between(0, 6),
+                        Arbitraries.integers().between(1, 40))
                 .as(Swarm::new);
     }
 
@@ -40,7 +41,7 @@ class PieceSchedulerProperties {
                                                                    @ForAll @IntRange(min = 1, max = 3) int copies) {
         Random random = new Random(swarm.seed());
         PieceScheduler scheduler = new PieceScheduler(swarm.chunks(), new BitSet(),
-                new PieceScheduler.Settings(swarm.pipeline(), swarm.endgame(), copies), random);
+                new PieceScheduler.Settings(swarm.pipeline(), swarm.endgame(), copies, swarm.maxInFlight()), random);
         Map<String, BitSet> have = new HashMap<>();
         String rogue = swarm.sources() > 1 ? "s" + (swarm.sources() - 1) : "none";
         for (int s = 0; s < swarm.sources(); s++) {
@@ -63,6 +64,7 @@ class PieceSchedulerProperties {
                 assertThat(scheduler.isBanned(r.source())).isFalse();
             }
             inFlight.addAll(started);
+            assertThat(inFlight).as("within the download's in-flight bound").hasSizeLessThanOrEqualTo(swarm.maxInFlight());
             for (String source : scheduler.sources()) {
                 assertThat(scheduler.inFlightChunksOf(source)).hasSizeLessThanOrEqualTo(swarm.pipeline());
             }

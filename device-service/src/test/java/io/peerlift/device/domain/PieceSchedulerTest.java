@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PieceSchedulerTest {
 
-    private static final PieceScheduler.Settings SETTINGS = new PieceScheduler.Settings(2, 2, 2);
+    private static final PieceScheduler.Settings SETTINGS = new PieceScheduler.Settings(2, 2, 2, 100);
 
     private static BitSet bits(int... chunks) {
         BitSet set = new BitSet();
@@ -27,7 +27,7 @@ class PieceSchedulerTest {
 
     @Test
     void aSourceIsAskedForTheRarestChunkItHasFirst() {
-        PieceScheduler scheduler = new PieceScheduler(4, new BitSet(), new PieceScheduler.Settings(1, 0, 1),
+        PieceScheduler scheduler = new PieceScheduler(4, new BitSet(), new PieceScheduler.Settings(1, 0, 1, 100),
                 new Random(1));
         scheduler.offered("seed", null);
         scheduler.offered("a", bits(0, 1, 2));

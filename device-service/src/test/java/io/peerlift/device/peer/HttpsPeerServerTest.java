@@ -123,7 +123,7 @@ class HttpsPeerServerTest {
 
     private PayloadClient.Result download(PayloadClient client, Source source, Collected into) throws Exception {
         long size = pkg.manifest().size();
-        return result(client.range(source, source.payloadUrl(APP, VERSION), "downloader", 0, size - 1, size, into,
+        return result(client.range(source, source.payloadUrl(APP, VERSION), "downloader", 0, size - 1, size, Duration.ZERO, into,
                 () -> false));
     }
 
@@ -156,7 +156,7 @@ class HttpsPeerServerTest {
         Collected secure = new Collected();
         Future<PayloadClient.Result> holding = client.range(source("https", https),
                 source("https", https).payloadUrl(APP, VERSION), "first", 0, pkg.manifest().size() - 1,
-                pkg.manifest().size(), secure, () -> false);
+                pkg.manifest().size(), Duration.ZERO, secure, () -> false);
         await().until(() -> device.activeUploads() == 1);
         Collected plain = new Collected();
         assertThat(download(client, source("http", http), plain)).as("the one slot is taken over HTTPS")
@@ -167,7 +167,7 @@ class HttpsPeerServerTest {
         Collected tail = new Collected();
         long size = pkg.manifest().size();
         assertThat(result(client.range(source("https", https), source("https", https).payloadUrl(APP, VERSION), "d",
-                size - 100, size - 1, size, tail, () -> false))).isEqualTo(PayloadClient.Result.COMPLETE);
+                size - 100, size - 1, size, Duration.ZERO, tail, () -> false))).isEqualTo(PayloadClient.Result.COMPLETE);
         assertThat(tail.bytes.getBytes()).as("one Range parser for both").isEqualTo(
                 java.util.Arrays.copyOfRange(Files.readAllBytes(pkg.payload()), (int) size - 100, (int) size));
     }

@@ -86,7 +86,9 @@ class PeerServerTest {
     @AfterEach
     void tearDown() {
         sockets.forEach(PeerServerTest::closeQuietly);
-        servers.close();
+        if (servers != null) {
+            servers.close();
+        }
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 
@@ -189,6 +191,11 @@ class PeerServerTest {
         HttpResponse<byte[]> first = get(payload, "bytes=0-" + (chunk - 1));
         assertThat(first.statusCode()).isEqualTo(206);
         assertThat(first.body()).isEqualTo(java.util.Arrays.copyOfRange(file, 0, chunk));
+        java.util.BitSet held = new java.util.BitSet();
+        held.set(0);
+        held.set(2);
+        assertThat(first.headers().firstValue(PeerServers.HAVE_HEADER)).as("what it has, with the chunk")
+                .hasValue(io.peerlift.events.PeerOffer.haveOf(held));
         assertThat(get(payload, "bytes=" + 2 * chunk + "-" + (3 * chunk - 1)).statusCode()).isEqualTo(206);
 
         assertThat(get(payload, "bytes=0-99").statusCode()).as("cuts a chunk").isEqualTo(416);
@@ -197,6 +204,8 @@ class PeerServerTest {
         HttpResponse<byte[]> missing = get(payload, "bytes=" + chunk + "-" + (2 * chunk - 1));
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(missing.headers().firstValue(PeerServers.HAVE_HEADER)).as("and with a refusal")
+                .hasValue(io.peerlift.events.PeerOffer.haveOf(held));
         assertThat(new String(missing.body(), java.nio.charset.StandardCharsets.UTF_8))
                 .contains("chunk-not-verified").contains("chunk 1 is not verified here yet");
 
@@ -341,6 +350,53 @@ class PeerServerTest {
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(refused.headers().firstValue("Retry-After")).contains("1");
         occupying.cancel(true);
+    }
+
+    @Test
+    void aRequestThatPrefersToWaitQueuesForTheSlotAndIsServedWhenItFrees() throws Exception {
+        ServedDevice peer = device("127.0.0.1", large, 1, 8, 1L << 20);
+        int port = serve(peer, false);
+        List<String> finished = new CopyOnWriteArrayList<>();
+        CompletableFuture<HttpResponse<Void>> occupying = http.sendAsync(HttpRequest.newBuilder(payload("127.0.0.1", port))
+                .header("Range", "bytes=0-" + ((1 << 19) - 1)).build(), HttpResponse.BodyHandlers.discarding())
+                .whenComplete((r, e) -> finished.add("occupying"));
+        await().until(() -> peer.activeUploads() == 1);
+        CompletableFuture<HttpResponse<byte[]>> waiting = http.sendAsync(HttpRequest.newBuilder(payload("127.0.0.1", port))
+                .header("Range", "bytes=0-9").header(PeerServers.PREFER_HEADER, "wait=5").build(),
+                HttpResponse.BodyHandlers.ofByteArray()).whenComplete((r, e) -> finished.add("waiting"));
+        assertThat(get(payload("127.0.0.1", port), "bytes=0-9").statusCode()).as("no Prefer: 503 at once")
+                .isEqualTo(503);
+
+        assertThat(waiting.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(206);
+        assertThat(waiting.get().body()).isEqualTo(java.util.Arrays.copyOfRange(Files.readAllBytes(large.payload()), 0, 10));
+        assertThat(occupying.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(206);
+        assertThat(finished).as("the waiter got the slot once the upload holding it ended")
+                .containsExactly("occupying", "waiting");
+        await().until(() -> peer.activeUploads() == 0);
+    }
+
+    @Test
+    void aWaiterWhoseSlotDoesNotFreeInTimeGets503() throws Exception {
+        ServedDevice peer = device("127.0.0.1", large, 1, 8, 1L << 20);
+        int port = serve(peer, false);
+        CompletableFuture<HttpResponse<Void>> occupying = http.sendAsync(HttpRequest.newBuilder(payload("127.0.0.1", port))
+                .build(), HttpResponse.BodyHandlers.discarding()); // 48 MiB at 1 MiB/s: the slot stays taken
+        await().until(() -> peer.activeUploads() == 1);
+        HttpRequest waiter = HttpRequest.newBuilder(payload("127.0.0.1", port)).header("Range", "bytes=0-9")
+                .header(PeerServers.PREFER_HEADER, "respond-async, wait=1").build();
+        HttpResponse<byte[]> refused = http.send(waiter, HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+        assertThat(peer.activeUploads()).as("the slot stayed with the upload holding it").isEqualTo(1);
+        occupying.cancel(true);
+    }
+
+    @ParameterizedTest(name = "Prefer: {0}")
+    @CsvSource(delimiter = ';', nullValues = "none", value = {
+            "none; 0", "wait=2; 2", "respond-async, wait=3; 3", "wait=600; 5", "wait=99999999999999; 5",
+            "wait=x; 0", "handling=lenient; 0", "nowait=3; 0"})
+    void theWaitADownloaderPrefersIsReadAndBounded(String prefer, long seconds) {
+        assertThat(PeerRequests.patience(prefer)).isEqualTo(Duration.ofSeconds(seconds));
     }
 
     private Socket rawRequest(String address, int port, String text) throws IOException {
