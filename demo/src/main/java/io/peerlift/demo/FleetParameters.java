@@ -6,7 +6,7 @@ import io.peerlift.events.Distribution;
  * The shape of the simulated fleet and every timing input of its devices, as given on the command line: the
  * figures of a run are only comparable with the parameters that produced them.
  *
- * @param uploadRateMib         upload rate of each peer connection in MiB/s, 0 for unlimited
+ * @param uploadRateMib         upload rate of each device in MiB/s (one bucket shared by its connections), 0 for unlimited
  * @param limitOfConnections    {@code update.peer_server.limit_of_connections}: uploads a peer serves at once
  * @param installSeconds        how long a device installs
  * @param rebootSeconds         how long a device takes to reboot into the new OS
