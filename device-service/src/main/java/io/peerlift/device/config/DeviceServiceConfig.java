@@ -222,7 +222,7 @@ public interface DeviceServiceConfig {
 
         /**
          * How often a swarming download runs a discovery round to find new holders (at most once a window); every
-         * holder answers every round, far below the per-source answer limit.
+         * holder answers every round, so after a round that found nobody new the wait doubles, up to 8 times this.
          */
         @WithDefault("1s")
         Duration rediscoverInterval();

@@ -26,7 +26,7 @@ import java.util.function.BooleanSupplier;
  * The swarming fetch of one download: chunks from several holders at once, each chunk one Range request, in the
  * order {@link PieceScheduler} says (rarest first, a small pipeline per source, endgame copies at the tail). A
  * partial holder with nothing new is asked for its {@code /have} again after a short while, a few at once; a
- * discovery round every {@code rediscoverInterval} finds holders that joined. A source that goes away costs only
+ * discovery round every {@code rediscoverInterval} (slower while rounds find nobody new) finds holders that joined. A source that goes away costs only
  * its chunks in flight; one that sends a bad chunk is banned and its other requests cancelled. Runs on the
  * download's event loop.
  */
@@ -72,6 +72,8 @@ final class SwarmFetch {
     private final Set<PieceScheduler.Request> aborted = new HashSet<>();
     private final Tally tally = new Tally();
     private long rediscoverTimer = -1;
+    /** The wait before the next discovery round: doubled after a round that found nobody new, up to 8 times. */
+    private long rediscoverMillis;
     private boolean discovering;
 
     SwarmFetch(Vertx vertx, PayloadClient payloads, DeviceCommand.Upgrade command, String deviceId,
@@ -98,7 +100,8 @@ final class SwarmFetch {
     Future<Outcome> run(List<PeerOffer> offers) {
         tally.startedNanos = System.nanoTime();
         offers.forEach(this::offered);
-        rediscoverTimer = vertx.setPeriodic(settings.rediscoverInterval().toMillis(), t -> rediscover());
+        rediscoverMillis = Math.max(1, settings.rediscoverInterval().toMillis());
+        rediscoverTimer = vertx.setTimer(rediscoverMillis, t -> rediscover());
         pump();
         return done.future();
     }
@@ -294,9 +297,14 @@ final class SwarmFetch {
         }
         discovering = true;
         tally.rediscoveries++;
+        vertx.cancelTimer(rediscoverTimer);
         host.discover().onComplete(found -> {
             discovering = false;
+            boolean newcomer = false;
             if (found.succeeded()) {
+                for (PeerOffer offer : found.result()) {
+                    newcomer |= !scheduler.sources().contains(offer.peerId()) && !scheduler.isBanned(offer.peerId());
+                }
                 found.result().forEach(offer -> {
                     Source known = sources.get(offer.peerId());
                     boolean refreshOnly = known != null && scheduler.sources().contains(offer.peerId());
@@ -308,6 +316,13 @@ final class SwarmFetch {
             if (scheduler.sources().isEmpty() && scheduler.inFlight() == 0) {
                 finish(Outcome.UNAVAILABLE);
                 return;
+            }
+            // A subnet whose holders are all known needs asking less and less: each round costs every holder an
+            // answer. Anyone new (a device that verified its first chunk) brings the pace back.
+            long base = Math.max(1, settings.rediscoverInterval().toMillis());
+            rediscoverMillis = newcomer ? base : Math.min(rediscoverMillis * 2, base * 8);
+            if (!done.future().isComplete()) {
+                rediscoverTimer = vertx.setTimer(rediscoverMillis, t -> rediscover());
             }
             pump();
         });
