@@ -30,6 +30,13 @@ public final class PeerTls {
 
     private static final Logger LOG = Logger.getLogger(PeerTls.class);
 
+    /**
+     * The largest handshake message a JDK peer accepts ({@code jdk.tls.maxHandshakeMessageSize}, 32 KiB unless set):
+     * a downloader refuses a certificate chain beyond it, so a lab certificate naming thousands of addresses
+     * fails every handshake.
+     */
+    static final int MAX_HANDSHAKE_MESSAGE = Integer.getInteger("jdk.tls.maxHandshakeMessageSize", 32768);
+
     private final PemKeyCertOptions serverCredentials;
     private final String serverUnavailable;
     private final PemTrustOptions fleetCa;
@@ -60,8 +67,10 @@ public final class PeerTls {
             unavailable = "the device has no certificate (peerlift.device.tls.cert-file and key-file are not both set)";
         } else {
             try {
+                Buffer chain = certificates("cert-file", certFile);
+                fitsOneHandshakeMessage(chain, certFile);
                 server = new PemKeyCertOptions()
-                        .setCertValue(certificates("cert-file", certFile))
+                        .setCertValue(chain)
                         .setKeyValue(privateKey("key-file", keyFile));
             } catch (IllegalArgumentException unusable) {
                 unavailable = unusable.getMessage();
@@ -103,6 +112,30 @@ public final class PeerTls {
             throw new IllegalArgumentException(setting(key, file) + " is not a PEM certificate: " + e.getMessage(), e);
         }
         return Buffer.buffer(pem);
+    }
+
+    /**
+     * Refuses a chain whose TLS Certificate message would exceed {@link #MAX_HANDSHAKE_MESSAGE}: the message holds
+     * each certificate with a 3-byte length and (TLS 1.3) 2 bytes of extensions, after 4 bytes of header, a 1-byte
+     * context and a 3-byte list length.
+     */
+    private static void fitsOneHandshakeMessage(Buffer pem, Path file) {
+        long bytes = 8;
+        try {
+            for (var certificate : CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(pem.getBytes()))) {
+                bytes += certificate.getEncoded().length + 5;
+            }
+        } catch (CertificateException e) {
+            throw new IllegalArgumentException(setting("cert-file", file) + " is not a PEM certificate: "
+                    + e.getMessage(), e);
+        }
+        if (bytes > MAX_HANDSHAKE_MESSAGE) {
+            throw new IllegalArgumentException(setting("cert-file", file) + " makes a TLS Certificate message of "
+                    + bytes + " bytes, over the " + MAX_HANDSHAKE_MESSAGE + " a peer accepts"
+                    + " (jdk.tls.maxHandshakeMessageSize): a certificate naming every address of a large fleet does"
+                    + " not fit; issue one per device, or per subnet");
+        }
     }
 
     /** The file's PEM, once it parsed as a PKCS#8 private key of one of the algorithms TLS certificates use. */

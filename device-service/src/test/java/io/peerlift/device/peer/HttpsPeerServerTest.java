@@ -217,4 +217,25 @@ class HttpsPeerServerTest {
                 .satisfies(tls -> assertThat(tls.serverUnavailable()).isEmpty())
                 .satisfies(tls -> assertThat(tls.fleetCa()).isPresent());
     }
+
+    /**
+     * A lab certificate naming every address of a large fleet outgrows the handshake message a JDK peer accepts
+     * (about 6 bytes an address against 32 KiB): it is refused at start with the reason, not at every handshake.
+     */
+    @Test
+    void aCertificateTooLargeForOneHandshakeMessageIsRefusedAtStartAndSaysWhy() throws Exception {
+        FleetCa lab = FleetCa.create("Peerlift lab CA");
+        FleetCa.Issued fits = lab.issue("subnet", addresses(1_000), dir.resolve("fits"));
+        FleetCa.Issued tooLarge = lab.issue("fleet", addresses(6_000), dir.resolve("too-large"));
+
+        assertThat(PeerTls.from(fits.certFile(), fits.keyFile(), null).serverUnavailable()).isEmpty();
+        assertThat(PeerTls.from(tooLarge.certFile(), tooLarge.keyFile(), null).serverUnavailable())
+                .hasValueSatisfying(why -> assertThat(why).contains("cert-file", "too-large")
+                        .contains("over the " + PeerTls.MAX_HANDSHAKE_MESSAGE + " a peer accepts"));
+    }
+
+    private static List<String> addresses(int count) {
+        return java.util.stream.IntStream.range(0, count)
+                .mapToObj(i -> "127.10." + (i / 250 + 1) + "." + (i % 250 + 2)).toList();
+    }
 }
