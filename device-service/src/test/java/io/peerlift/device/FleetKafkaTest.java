@@ -86,10 +86,13 @@ class FleetKafkaTest {
         consumer.close();
     }
 
+    /** This fleet's events: of its devices' newest incarnation (FleetPartitionTest's fleet has the same ids). */
     private List<DeviceEvent> events() {
         consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-        return records.stream().filter(r -> r.topic().equals(Topics.DEVICE_EVENTS))
+        List<DeviceEvent> ours = records.stream().filter(r -> r.topic().equals(Topics.DEVICE_EVENTS))
                 .map(r -> EventCodec.decodeEvent(r.value())).filter(e -> e.deviceId().matches("s[12]-d0[1-3]")).toList();
+        Map<String, Long> newest = ours.stream().collect(Collectors.toMap(DeviceEvent::deviceId, DeviceEvent::epoch, Math::max));
+        return ours.stream().filter(e -> e.epoch() == newest.get(e.deviceId())).toList();
     }
 
     private <T extends DeviceEvent> List<T> events(String deviceId, Class<T> type) {

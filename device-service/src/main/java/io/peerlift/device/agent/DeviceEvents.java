@@ -36,7 +36,7 @@ final class DeviceEvents {
 
     /** Whether new work may start: the events waiting for delivery are below their bound. */
     boolean hasRoom() {
-        return sink.hasRoom();
+        return sink.hasRoom(subnet);
     }
 
     /** Publishes under this stream's lock, so seq order and publish order agree. */

@@ -76,8 +76,9 @@ public interface DeviceServiceConfig {
     Path dataDir();
 
     /**
-     * How many events the durable event outbox ({@code events.outbox} in the data directory) holds while the broker
-     * (fleet) or the gateway (agent) is away, before the devices stop taking new Upgrades. None is ever dropped.
+     * How many events the durable event outbox ({@code events.outbox} in the data directory; in a fleet one per subnet,
+     * in {@code subnets/<subnet>/}) holds while the broker (fleet) or the gateway (agent) is away, before the devices
+     * (of that subnet) stop taking new Upgrades. None is ever dropped.
      */
     @WithDefault("100000")
     int outboxCapacity();

@@ -7,8 +7,11 @@ import io.peerlift.events.DeviceEvent;
 public interface DeviceEventSink {
     void publish(DeviceEvent event);
 
-    /** Whether the devices may start new work: false once the events waiting for delivery reached their bound. */
-    default boolean hasRoom() {
+    /**
+     * Whether the devices of {@code subnet} may start new work: false once the events waiting for delivery (theirs,
+     * or all the sink holds when it keeps one log) reached their bound.
+     */
+    default boolean hasRoom(String subnet) {
         return true;
     }
 }

@@ -5,6 +5,7 @@ import io.peerlift.device.domain.DeviceEventSink;
 import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.EventCodec;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import org.jboss.logging.Logger;
 
@@ -39,6 +40,9 @@ import java.util.function.Function;
  * <p>
  * Appends reach the file (the operating system) at once and survive a killed process; they are not forced to the
  * disk on every event, so a power loss may cost the last few.
+ * <p>
+ * A {@link #pause paused} outbox keeps taking events and sends none until it is {@link #resume resumed}, at once
+ * and without the backoff of a failed delivery (a batch already on its way still completes).
  */
 public final class EventOutbox implements DeviceEventSink {
 
@@ -58,6 +62,8 @@ public final class EventOutbox implements DeviceEventSink {
     private String lastDelivered = "";
     private boolean sending;
     private int failures;
+    private boolean paused;
+    private final Promise<Void> drained = Promise.promise();
     private volatile boolean stopped;
 
     /**
@@ -66,13 +72,23 @@ public final class EventOutbox implements DeviceEventSink {
      */
     public EventOutbox(Vertx vertx, Path dir, int capacity, int batchSize,
                        Function<List<DeviceEvent>, Future<Void>> delivery) {
+        this(vertx, dir, capacity, batchSize, delivery, false);
+    }
+
+    /** @param paused whether it starts {@link #pause paused}: it then sends nothing, not even what the last run left */
+    public EventOutbox(Vertx vertx, Path dir, int capacity, int batchSize,
+                       Function<List<DeviceEvent>, Future<Void>> delivery, boolean paused) {
         this.vertx = vertx;
+        this.paused = paused;
         this.log = dir.resolve("events.outbox");
         this.deliveredFile = dir.resolve("events.outbox.delivered");
         this.capacity = capacity;
         this.batchSize = batchSize;
         this.delivery = delivery;
         load();
+        if (pending.isEmpty()) {
+            drained.complete();
+        }
         // What the last run left goes out now, not with the next event: a full outbox takes none.
         vertx.runOnContext(v -> send());
     }
@@ -116,14 +132,38 @@ public final class EventOutbox implements DeviceEventSink {
     }
 
     /** Whether the outbox takes new work: below its capacity. */
-    @Override
     public synchronized boolean hasRoom() {
         return pending.size() < capacity;
+    }
+
+    /** One log for every subnet: any device may start new work while it has room. */
+    @Override
+    public boolean hasRoom(String subnet) {
+        return hasRoom();
     }
 
     /** Events not yet delivered. */
     public synchronized int size() {
         return pending.size();
+    }
+
+    /** Holds what it has and what comes: nothing more is sent until {@link #resume}. */
+    public synchronized void pause() {
+        paused = true;
+    }
+
+    /** Sends again at once, starting with what waited, as if no delivery had failed. */
+    public void resume() {
+        synchronized (this) {
+            paused = false;
+            failures = 0;
+        }
+        vertx.runOnContext(v -> send());
+    }
+
+    /** Completes once everything it held was delivered (at once if it held nothing); for an outbox no one adds to. */
+    public Future<Void> drained() {
+        return drained.future();
     }
 
     /** Stops sending (what is left stays on disk for the next run). */
@@ -134,7 +174,7 @@ public final class EventOutbox implements DeviceEventSink {
     private void send() {
         List<DeviceEvent> batch = new ArrayList<>(batchSize);
         synchronized (this) {
-            if (sending || pending.isEmpty() || stopped) {
+            if (sending || pending.isEmpty() || stopped || paused) {
                 return;
             }
             sending = true;
@@ -166,6 +206,9 @@ public final class EventOutbox implements DeviceEventSink {
                     delivered += batch.size();
                     lastDelivered = batch.get(batch.size() - 1).eventId().toString();
                     markDelivered();
+                    if (pending.isEmpty()) {
+                        vertx.runOnContext(v -> drained.tryComplete());
+                    }
                     vertx.runOnContext(v -> send());
                     return;
                 }

@@ -1,6 +1,7 @@
 package io.peerlift.device.peer;
 
 import io.peerlift.device.download.Source;
+import io.peerlift.events.DownloadSource;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -12,10 +13,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
+import java.net.ConnectException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The client side of the peer protocol, for peers and the repository alike: one Vert.x HTTP client for every
@@ -66,9 +69,19 @@ public final class PayloadClient {
     private final HttpClient http;
     private final HttpClient fleetTls;
     private final long timeoutMillis;
+    private final Predicate<String> reachesRepository;
 
     /** @param tls the fleet CA peers' certificates must chain to; without it no peer is reached over HTTPS */
     public PayloadClient(Vertx vertx, Duration requestTimeout, PeerTls tls) {
+        this(vertx, requestTimeout, tls, requester -> true);
+    }
+
+    /**
+     * @param reachesRepository whether a device (by id) reaches the repository now: false while a simulated fleet's
+     *                          subnet is cut off, and its requests to the repository fail as unreachable
+     */
+    public PayloadClient(Vertx vertx, Duration requestTimeout, PeerTls tls, Predicate<String> reachesRepository) {
+        this.reachesRepository = reachesRepository;
         this.timeoutMillis = requestTimeout.toMillis();
         this.http = vertx.createHttpClient(options(), new PoolOptions().setHttp1MaxSize(64));
         this.fleetTls = tls.fleetCa().map(ca -> vertx.createHttpClient(options()
@@ -94,7 +107,7 @@ public final class PayloadClient {
      * {@link UntrustedPeerException} when the source's certificate is not the fleet's for its address.
      */
     public Future<Buffer> get(Source source, String url, String requester) {
-        return client(source).compose(client -> client.request(options(url, requester)))
+        return client(source, requester).compose(client -> client.request(options(url, requester)))
                 .recover(e -> Future.failedFuture(untrusted(source, e) ? new UntrustedPeerException(url, e) : e))
                 .compose(request -> request.send())
                 .compose(response -> response.statusCode() == 200 ? response.body()
@@ -113,14 +126,18 @@ public final class PayloadClient {
         if (patience.toSeconds() > 0) {
             options.putHeader(PeerServers.PREFER_HEADER, "wait=" + patience.toSeconds());
         }
-        client(source).compose(client -> client.request(options))
+        client(source, requester).compose(client -> client.request(options))
                 .compose(request -> request.send().onSuccess(response ->
                         stream(response, first == 0 && last == size - 1, sink, cancelled, result)))
                 .onFailure(e -> result.tryComplete(untrusted(source, e) ? Result.UNTRUSTED : Result.UNAVAILABLE));
         return result.future();
     }
 
-    private Future<HttpClient> client(Source source) {
+    private Future<HttpClient> client(Source source, String requester) {
+        if (source.kind() == DownloadSource.WAN && !reachesRepository.test(requester)) {
+            return Future.failedFuture(new ConnectException(source + " is unreachable: the subnet of " + requester
+                    + " is cut off (a simulated partition)"));
+        }
         if (!source.fleetVerified()) {
             return Future.succeededFuture(http);
         }

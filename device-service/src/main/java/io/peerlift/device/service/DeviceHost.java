@@ -42,14 +42,16 @@ public class DeviceHost {
     private final DeviceContext context;
     private final MeterRegistry meters;
     private final DeviceRuntime runtime;
+    private final FleetPartitions partitions;
 
     DeviceHost(DeviceServiceConfig config, FleetConfig fleet, DeviceContext context, MeterRegistry meters,
-               DeviceRuntime runtime) {
+               DeviceRuntime runtime, FleetPartitions partitions) {
         this.config = config;
         this.fleet = fleet;
         this.context = context;
         this.meters = meters;
         this.runtime = runtime;
+        this.partitions = partitions;
     }
 
     private final Map<String, Device> devices = new LinkedHashMap<>();
@@ -126,17 +128,19 @@ public class DeviceHost {
         devices.values().forEach(Device::heartbeat);
     }
 
+    /** Hands the command to its device, once its subnet is connected ({@link FleetPartitions}). */
     public void accept(DeviceCommand command) {
         Device device = devices.get(command.deviceId());
         if (device != null) {
-            device.accept(command);
+            partitions.deliver(device.subnet(), () -> device.accept(command));
         }
     }
 
+    /** Hands the configuration to its device, once its subnet is connected ({@link FleetPartitions}). */
     public void accept(DeviceConfig deviceConfig) {
         Device device = devices.get(deviceConfig.deviceId());
         if (device != null) {
-            device.accept(deviceConfig);
+            partitions.deliver(device.subnet(), () -> device.accept(deviceConfig));
         }
     }
 

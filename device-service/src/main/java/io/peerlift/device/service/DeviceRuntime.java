@@ -6,6 +6,7 @@ import io.peerlift.device.agent.DeviceToken;
 import io.peerlift.device.agent.GatewayLink;
 import io.peerlift.device.gateway.GatewayApi;
 import io.peerlift.device.outbox.EventOutbox;
+import io.peerlift.device.outbox.SubnetLanes;
 import io.peerlift.device.messaging.KafkaDeviceEvents;
 import jakarta.enterprise.inject.Instance;
 import io.peerlift.device.config.DeviceServiceConfig;
@@ -21,6 +22,7 @@ import io.peerlift.events.TrustedReleaseKeys;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
@@ -43,11 +45,11 @@ public class DeviceRuntime {
 
     /**
      * Where the hosted devices' events go: into the durable event outbox, from which an agent posts them to its
-     * gateway and a fleet publishes them to Kafka itself (one lab principal; see the README).
+     * gateway and a fleet publishes them to Kafka itself (one lab principal; see the README), a lane per subnet.
      */
     @Produces
     @Singleton
-    DeviceEventSink events(DeviceServiceConfig config, Vertx vertx, Instance<KafkaDeviceEvents> kafka) {
+    DeviceEventSink events(DeviceServiceConfig config, Vertx vertx, Instance<SubnetLanes> lanes) {
         if (config.mode() == DeviceServiceConfig.Mode.AGENT) {
             String url = config.gateway().url().orElseThrow(() -> new IllegalStateException(
                     "peerlift.device.gateway.url is required in agent mode: an agent reaches the fleet through its gateway"));
@@ -58,8 +60,16 @@ public class DeviceRuntime {
             return new EventOutbox(vertx, config.dataDir(), config.outboxCapacity(), GatewayApi.MAX_EVENTS_PER_POST,
                     gatewayLink::post);
         }
+        return lanes.get();
+    }
+
+    /** A fleet's event outbox: a lane per subnet, so that one subnet's events can wait while the others flow. */
+    @Produces
+    @Singleton
+    @Typed(SubnetLanes.class)
+    SubnetLanes lanes(DeviceServiceConfig config, Vertx vertx, Instance<KafkaDeviceEvents> kafka) {
         KafkaDeviceEvents publisher = kafka.get();
-        return new EventOutbox(vertx, config.dataDir(), config.outboxCapacity(), FLEET_BATCH, publisher::publishAll);
+        return new SubnetLanes(vertx, config.dataDir(), config.outboxCapacity(), FLEET_BATCH, publisher::publishAll);
     }
 
     /** The agent's link to its gateway; empty in the other modes. */
@@ -69,7 +79,8 @@ public class DeviceRuntime {
 
     @Produces
     @Singleton
-    DeviceContext deviceContext(Vertx vertx, MeterRegistry meters, DeviceServiceConfig config, DeviceEventSink events) {
+    DeviceContext deviceContext(Vertx vertx, MeterRegistry meters, DeviceServiceConfig config, DeviceEventSink events,
+                                FleetPartitions partitions) {
         DeviceMetrics metrics = new DeviceMetrics(meters);
         // A fleet's devices share one listener per port (on 0.0.0.0, told apart by address); an agent binds its own.
         PeerTls tls = peerTls(config);
@@ -77,7 +88,7 @@ public class DeviceRuntime {
                 config.mode() == DeviceServiceConfig.Mode.FLEET, tls);
         return new DeviceContext(vertx, config, trustedReleaseKeys(config), peerServers,
                 new DiscoveryHub(vertx, metrics), new DiscoveryClient(vertx, metrics),
-                new PayloadClient(vertx, config.requestTimeout(), tls), new ChunkStore(config.dataDir().resolve("store")),
+                new PayloadClient(vertx, config.requestTimeout(), tls, partitions::reachesRepository), new ChunkStore(config.dataDir().resolve("store")),
                 events, metrics, Clock.systemUTC());
     }
 

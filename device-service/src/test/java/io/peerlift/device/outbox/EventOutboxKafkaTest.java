@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,17 +31,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The event outbox against a real broker that goes away: what the devices emit meanwhile waits on disk, survives
- * a restart of the process, and reaches the topic once the broker is back, every seq, in order.
+ * a restart of the process, and reaches the topic once the broker is back, every seq, in order. And a fleet's
+ * lanes of it, one per subnet: one held while the others flow, and an earlier version's single outbox first.
  */
 class EventOutboxKafkaTest {
 
     private static final String SUBNET = "127.10.9.0/24";
+    private static final String OTHER_SUBNET = "127.10.8.0/24";
 
     @TempDir
     Path work;
@@ -125,6 +129,54 @@ class EventOutboxKafkaTest {
         assertThat(new EventOutbox(vertx, dir, 80, 10, this::deliver).size()).isZero();
     }
 
+    @Test
+    void aFleetsSingleOutboxIsDeliveredBeforeItsSubnetLanesThenRemoved() throws Exception {
+        Path dir = work.resolve("fleet");
+        kafka.close();
+        // An earlier version's fleet kept one outbox for every subnet; it stopped with 30 events undelivered.
+        EventOutbox single = new EventOutbox(vertx, dir, 80, 10, this::deliver);
+        for (int i = 0; i < 30; i++) {
+            single.publish(next());
+        }
+        single.stop();
+        producer.close(Duration.ZERO);
+        producer = newProducer();
+
+        SubnetLanes lanes = new SubnetLanes(vertx, dir, 80, 10, this::deliver);
+        for (int i = 0; i < 20; i++) {
+            lanes.publish(next());
+        }
+        kafka.start();
+        await().atMost(90, TimeUnit.SECONDS).until(() -> lanes.waiting(SUBNET) == 0
+                && !Files.exists(dir.resolve("events.outbox")));
+
+        assertThat(new LinkedHashSet<>(consumedSeqs(device, 50))).as("the old outbox first, then the lane, every seq")
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, 50).boxed().toList());
+        assertThat(dir.resolve("events.outbox.delivered")).doesNotExist();
+        assertThat(dir.resolve("subnets/127.10.9.0_24/events.outbox")).exists();
+    }
+
+    @Test
+    void aHeldLaneWaitsWhileTheOthersFlowAndSendsAtOnceWhenReleased() throws Exception {
+        SubnetLanes lanes = new SubnetLanes(vertx, work.resolve("fleet"), 80, 10, this::deliver);
+        String other = "other-" + device;
+        lanes.hold(SUBNET);
+        for (int i = 1; i <= 15; i++) {
+            lanes.publish(next());
+            lanes.publish(new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), other, OTHER_SUBNET, Instant.now(), i, 1,
+                    "127.10.8.5", "11.11.150", List.of(), PeerServerState.stopped(22335)));
+        }
+        assertThat(consumedSeqs(other, 15)).containsExactlyElementsOf(LongStream.rangeClosed(1, 15).boxed().toList());
+        assertThat(lanes.waiting(SUBNET)).as("the held subnet's events wait").isEqualTo(15);
+
+        long released = System.nanoTime();
+        lanes.release(SUBNET);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> lanes.waiting(SUBNET) == 0);
+        assertThat(Duration.ofNanos(System.nanoTime() - released)).as("no failure backoff after the release")
+                .isLessThan(Duration.ofSeconds(3));
+        assertThat(consumedSeqs(device, 15)).containsExactlyElementsOf(LongStream.rangeClosed(1, 15).boxed().toList());
+    }
+
     private DeviceEvent next() {
         return new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), device, SUBNET, Instant.now(), ++seq, 1,
                 "127.10.9.5", "11.11.150", List.of(), PeerServerState.stopped(22335));
@@ -153,6 +205,10 @@ class EventOutboxKafkaTest {
     }
 
     private List<Long> consumedSeqs(int atLeast) {
+        return consumedSeqs(device, atLeast);
+    }
+
+    private List<Long> consumedSeqs(String deviceId, int atLeast) {
         List<Long> seqs = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -162,7 +218,7 @@ class EventOutboxKafkaTest {
             await().atMost(60, TimeUnit.SECONDS).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> {
                     DeviceEvent event = EventCodec.decodeEvent(r.value());
-                    if (event.deviceId().equals(device)) {
+                    if (event.deviceId().equals(deviceId)) {
                         seqs.add(event.seq());
                     }
                 });
