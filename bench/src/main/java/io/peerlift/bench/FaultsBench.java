@@ -13,14 +13,15 @@ import java.util.concurrent.TimeUnit;
  * {@code bin/bench faults [--faults A,B] [--subnets S] [--devices-per-subnet N]}: the demo-size rollout run once
  * without a fault (the reference) and once per fault, each injected by the demo ({@code --fault}) once a third of
  * the devices upgraded: kill -9 of each service and of the fleet, a broker restart, PostgreSQL refusing
- * connections for 15 s. After each: devices upgraded, the most Upgrades any device got and the most installs any
+ * connections for 15 s, one subnet cut off from the broker and the repository for 30 s (the simulated fleet's fault
+ * hook, {@code POST /api/fleet/partitions}). After each: devices upgraded, the most Upgrades any device got and the most installs any
  * finished, events lost (gaps in a device's seq), records on the dead-letter topics, and seconds from the end of
  * the fault to the end of the rollout.
  */
 public final class FaultsBench {
 
     private static final List<String> ALL = List.of("NONE", "KILL_PROFILE_SERVICE", "KILL_ROLLOUT_SERVICE", "KILL_FLEET",
-            "BROKER_RESTART", "DATABASE_REFUSES_15S");
+            "BROKER_RESTART", "DATABASE_REFUSES_15S", "PARTITION_SUBNET_30S");
 
     private FaultsBench() {
     }

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -126,6 +127,19 @@ final class AdminClient {
             }
         }
         return send(HttpRequest.newBuilder(URI.create(rolloutUrl + "/api/apps/" + app + "/" + version + "/manifest")).GET().build());
+    }
+
+    /** The devices a device-service hosts, as it sees them (its own {@code /api/devices}). */
+    List<JsonNode> hostedDevices(String deviceServiceUrl) throws IOException, InterruptedException {
+        List<JsonNode> devices = new ArrayList<>();
+        send(HttpRequest.newBuilder(URI.create(deviceServiceUrl + "/api/devices")).GET().build()).forEach(devices::add);
+        return devices;
+    }
+
+    /** Cuts a subnet of the simulated fleet off for {@code seconds} (its fault hook); returns when it heals. */
+    Instant partition(String deviceServiceUrl, String subnet, int seconds) throws IOException, InterruptedException {
+        return Instant.parse(send(post(deviceServiceUrl + "/api/fleet/partitions",
+                Map.of("subnet", subnet, "seconds", seconds))).get("until").asText());
     }
 
     String startRollout(Map<String, Object> request) throws IOException, InterruptedException {

@@ -396,7 +396,7 @@ public class DemoCommand implements Callable<Integer> {
                 progress = watcher.latest(rolloutId);
                 if (progress != null) {
                     if (injector == null && fault != Fault.NONE && aThirdUpgraded(progress.summary())) {
-                        injector = injectInBackground();
+                        injector = injectInBackground(admin);
                     }
                     view.show(progress, dashboard);
                     if (FINAL_STATES.contains(progress.summary().state())) {
@@ -427,11 +427,11 @@ public class DemoCommand implements Callable<Integer> {
     }
 
     /** Injects the fault beside the watch (it takes a while: a restart, an outage); notes when it is over. */
-    private Thread injectInBackground() {
+    private Thread injectInBackground(AdminClient admin) {
         out.println("==> Injecting " + fault);
         Thread injector = new Thread(() -> {
             try {
-                fault.inject(stack, processes, started);
+                fault.inject(stack, processes, started, admin);
                 faultEndedAt = Instant.now();
                 out.println("==> " + fault + " is over");
             } catch (Exception e) {
