@@ -46,6 +46,7 @@ public class PartitionFleetProfile implements QuarkusTestProfile {
                 Map.entry("peerlift.fleet.subnets-without-peers", "0"),
                 Map.entry("peerlift.fleet.ineligible-per-subnet", "0"),
                 Map.entry("peerlift.fleet.seed-package.file", FleetProfile.SEED.toString()),
+                Map.entry("peerlift.fleet.seed-package.signature-file", FleetProfile.SEED_SIGNATURE.toString()),
                 Map.entry("peerlift.device.trusted-release-keys", TestReleaseKey.publicKeyFile().toString()));
     }
 }
