@@ -32,6 +32,14 @@ class BadInputTest {
     }
 
     @Test
+    void jsonOfTheWrongShapeIs400ProblemJson() {
+        asAdmin().contentType(ContentType.JSON).body("{\"name\": {\"nested\": 1}}").post("/api/folders").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:peerlift:problem:invalid-input"))
+                .body("detail", containsString("the request body is not valid JSON for this operation"));
+    }
+
+    @Test
     void aNulOrAControlCharacterInANameOrIdIs400() {
         asAdmin().contentType(ContentType.JSON).body(Map.of("name", "Ber\u0000lin")).post("/api/folders")
                 .then().statusCode(400).contentType("application/problem+json")

@@ -1,6 +1,7 @@
 package io.peerlift.support.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -38,6 +39,12 @@ public class ProblemMappers {
     public RestResponse<Problem> unreadableBody(JsonProcessingException e, UriInfo uri) {
         return respond(Problem.of(400, "invalid-input", "Invalid input",
                 "the request body is not valid JSON for this operation: " + e.getOriginalMessage(), path(uri), null));
+    }
+
+    /** Named apart because Quarkus REST's own mapper for this subclass would otherwise answer in its own format. */
+    @ServerExceptionMapper
+    public RestResponse<Problem> mismatchedInput(MismatchedInputException e, UriInfo uri) {
+        return unreadableBody(e, uri);
     }
 
     /** Bean Validation on a request: each violation named by the field as the caller knows it. */
