@@ -8,7 +8,6 @@ import io.peerlift.device.peer.ServedPackage;
 import io.peerlift.events.AppRef;
 import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.PeerOffer;
-import io.peerlift.events.Sha256;
 import io.peerlift.events.PeerServerState;
 import io.peerlift.events.Subnet;
 import io.vertx.core.Future;
@@ -190,10 +189,8 @@ final class DeviceServing {
                 return Optional.empty();
             }
             String have = verified.cardinality() == pkg.manifest().chunkCount() ? null : PeerOffer.haveOf(verified);
-            // The identity of the bytes it sends (its canonical form): no re-encoding of the manifest per answer.
-            return Optional.of(new PeerOffer(deviceId, ip, now.upload().port(), app, version,
-                    Sha256.hex(pkg.manifestBytes()), now.served().activeUploads(), now.served().slots(),
-                    now.httpsPort(), have));
+            return Optional.of(new PeerOffer(deviceId, ip, now.upload().port(), app, version, pkg.manifestSha256(),
+                    now.served().activeUploads(), now.served().slots(), now.httpsPort(), have));
         });
     }
 

@@ -162,7 +162,8 @@ class PeerServerTest {
         java.util.BitSet verified = new java.util.BitSet();
         verified.set(0);
         verified.set(2);
-        return new ServedPackage(whole.manifest(), whole.manifestBytes(), whole.payload(), new VerifiedChunks() {
+        return new ServedPackage(whole.manifest(), whole.manifestBytes(), whole.manifestSha256(), whole.payload(),
+                new VerifiedChunks() {
             @Override
             public boolean isComplete() {
                 return false;
