@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -146,7 +147,9 @@ class PeerServerTest {
         byte[] all = Files.readAllBytes(small.payload());
         if (status == 416) {
             assertThat(response.headers().firstValue("Content-Range")).contains("bytes */1000");
-            assertThat(response.body()).isEmpty();
+            assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
+            assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("\"status\":416")
+                    .contains("selects no byte of the payload's 1000 bytes");
             return;
         }
         assertThat(response.body()).isEqualTo(Arrays.copyOfRange(all, start, end + 1));
@@ -228,14 +231,40 @@ class PeerServerTest {
         HttpResponse<byte[]> manifest = get(URI.create("http://127.0.0.1:" + port + PeerServers.PATH_PREFIX
                 + "/base-system/12.7.4/manifest"), null);
         assertThat(manifest.body()).isEqualTo(small.manifestBytes());
-        for (String path : List.of("/base-system/12.8.0/payload", "/base-system/12.7.4/other",
-                "/..%2F..%2Fetc/passwd/payload", "/base-system/12.7.4/payload/extra")) {
-            assertThat(get(URI.create("http://127.0.0.1:" + port + PeerServers.PATH_PREFIX + path), null).statusCode())
-                    .as(path).isEqualTo(404);
+        // Each 404 is a problem, as every Peerlift error is: a package the device does not serve, or no resource.
+        Map<String, String> notFound = Map.of(
+                "/base-system/12.8.0/payload", "\"type\":\"urn:peerlift:problem:package-not-served\"",
+                "/other-app/12.7.4/manifest", "\"type\":\"urn:peerlift:problem:package-not-served\"",
+                "/base-system/12.7.4/other", "\"type\":\"about:blank\"",
+                "/..%2F..%2Fetc/passwd/payload", "\"type\":\"urn:peerlift:problem:package-not-served\"",
+                "/base-system/12.7.4/payload/extra", "\"type\":\"about:blank\"");
+        for (Map.Entry<String, String> path : notFound.entrySet()) {
+            HttpResponse<byte[]> response = get(URI.create("http://127.0.0.1:" + port + PeerServers.PATH_PREFIX
+                    + path.getKey()), null);
+            assertThat(response.statusCode()).as(path.getKey()).isEqualTo(404);
+            assertThat(response.headers().firstValue("Content-Type")).as(path.getKey())
+                    .contains("application/problem+json");
+            assertThat(new String(response.body(), StandardCharsets.UTF_8)).as(path.getKey())
+                    .contains(path.getValue()).contains("\"status\":404")
+                    .contains("\"instance\":\"" + PeerServers.PATH_PREFIX + path.getKey() + "\"");
         }
-        assertThat(http.send(HttpRequest.newBuilder(payload("127.0.0.1", port))
-                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
-                .isEqualTo(405);
+        HttpResponse<byte[]> post = http.send(HttpRequest.newBuilder(payload("127.0.0.1", port))
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(post.headers().firstValue("Allow")).contains("GET, HEAD");
+        assertThat(post.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(new String(post.body(), StandardCharsets.UTF_8)).contains("\"status\":405");
+    }
+
+    /** A path that is no URI (a raw request, as a hostile client sends it) still gets a problem, without instance. */
+    @Test
+    void aPathThatIsNoUriGetsAProblemWithoutInstance() throws Exception {
+        int port = serve(device("127.0.0.1", small, 1, 8, 0), false);
+        Socket socket = rawRequest("127.0.0.1", port, "GET " + PeerServers.PATH_PREFIX
+                + "/base|system/12.7.4/payload HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertThat(answer).startsWith("HTTP/1.1 404").contains("application/problem+json")
+                .contains("package-not-served").doesNotContain("\"instance\"");
     }
 
     @Test
