@@ -285,6 +285,43 @@ class PeerServerTest {
         await().untilAsserted(() -> assertThat(uploads).hasSize(20));
     }
 
+    /**
+     * A swarm's downloader (keep-alive off) closes its connection the moment it holds the last byte of a chunk. A
+     * rate-limited upload sent in full is reported all the same, however soon the close follows: each one counts
+     * toward the bytes its device tells rollout-service it served.
+     */
+    @Test
+    void aRateLimitedUploadSentInFullIsReportedThoughTheReaderClosesAtItsLastByte() throws Exception {
+        int port = serve(device("127.0.0.1", large, 2, 8, 64L << 20), false);
+        int chunk = AppManifest.DEFAULT_CHUNK_SIZE;
+        int requests = 30;
+        for (int i = 0; i < requests; i++) {
+            long first = (long) (i % 8) * chunk;
+            Socket socket = rawRequest("127.0.0.1", port, "GET " + PeerServers.PATH_PREFIX
+                    + "/base-system/12.7.4/payload HTTP/1.1\r\nHost: x\r\nConnection: close\r\nRange: bytes="
+                    + first + "-" + (first + chunk - 1) + "\r\n\r\n");
+            InputStream in = socket.getInputStream();
+            String head = readHead(in);
+            assertThat(head).startsWith("HTTP/1.1 206");
+            assertThat(in.readNBytes(chunk)).hasSize(chunk);
+            socket.close(); // at once, as a client that has all it asked for
+        }
+        await().untilAsserted(() -> assertThat(uploads).as("every upload sent in full").hasSize(requests)
+                .containsOnly((long) chunk));
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
     @ParameterizedTest(name = "upload rate {0} B/s")
     @ValueSource(longs = {0, 256L << 20})
     void aReaderThatStopsReadingLosesItsSlotToTheNextDownloader(long rate) throws Exception {
