@@ -58,6 +58,7 @@ final class DeviceServing {
     private final DeviceEvents events;
     private final Supplier<List<AppRef>> apps;
     private final ServedDevice.Catalog catalog;
+    private final UploadReports uploads;
 
     private volatile Running running;
     private ServingPolicy.Spec wanted;
@@ -73,6 +74,7 @@ final class DeviceServing {
         this.events = events;
         this.apps = apps;
         this.catalog = catalog;
+        this.uploads = new UploadReports(context.vertx(), context.config().uploadReportInterval(), events);
     }
 
     /**
@@ -154,6 +156,7 @@ final class DeviceServing {
         }
         running = null;
         stopping.close();
+        uploads.flush(); // what it served before it stopped, before it says it stopped
         int port = stopping.upload().port();
         events.emit((eventId, id, cidr, at, seq, epoch) -> new DeviceEvent.PeerServerStopped(eventId, id, cidr, at, seq, epoch,
                 port, reason));
@@ -194,9 +197,16 @@ final class DeviceServing {
         });
     }
 
+    /** Reports the uploads gathered so far ({@link UploadReports}). */
+    void reportUploads() {
+        uploads.flush();
+    }
+
     private void uploaded(String toDeviceId, ServedPackage pkg, long bytes) {
         context.metrics().uploaded(bytes);
-        events.emit((eventId, id, cidr, at, seq, epoch) -> new DeviceEvent.UploadCompleted(eventId, id, cidr, at, seq, epoch,
-                toDeviceId, pkg.manifest().app(), pkg.manifest().version(), bytes));
+        uploads.uploaded(toDeviceId, pkg.manifest().app(), pkg.manifest().version(), bytes);
+        if (running == null) {
+            uploads.flush(); // an upload that ended after serving stopped: no later report is sure to come
+        }
     }
 }

@@ -102,6 +102,11 @@ class SwarmTest {
             DeviceEvent.DownloadCompleted completed = rig.eventsOf(device.id(), DeviceEvent.DownloadCompleted.class)
                     .get(0);
             assertThat(completed.wanBytes()).isEqualTo(device.id().equals("seed") ? manifest.size() : 0);
+            // A chunk verified every few milliseconds, progress told every swarm.progress-interval (and at the end),
+            // not every progress-interval (200 ms in this rig).
+            long interval = rig.context.config().swarm().progressInterval().toMillis();
+            assertThat(rig.eventsOf(device.id(), DeviceEvent.DownloadProgress.class)).as(device.id())
+                    .isNotEmpty().hasSizeLessThanOrEqualTo((int) (completed.durationMillis() / interval) + 1);
             assertThat(device.apps()).singleElement().extracting(a -> a.manifestSha256())
                     .isEqualTo(manifest.manifestSha256());
         }
@@ -230,7 +235,9 @@ class SwarmTest {
         Device device = os11Device("device", 3);
         device.accept(swarm(device, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/unused"));
 
-        await().until(() -> rig.eventsOf("doomed", DeviceEvent.UploadCompleted.class).size() >= 2);
+        // Killed while it sends a chunk, once the swarm is under way (two chunks served).
+        await().until(() -> rig.meters.find("peerlift.upload.bytes").counter().count() >= 2.0 * CHUNK
+                && doomed.peerServerState().activeUploads() > 0);
         doomed.stop();
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> !rig.eventsOf("device", DeviceEvent.UpgradeCompleted.class).isEmpty());
