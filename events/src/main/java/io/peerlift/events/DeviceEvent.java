@@ -204,7 +204,11 @@ public sealed interface DeviceEvent {
         }
     }
 
-    /** This device, as a peer, finished serving {@code bytes} of an app to {@code toDeviceId}. */
+    /**
+     * This device, as a peer, sent {@code bytes} of an app in payload responses sent in full, gathered over one
+     * report interval (device-service's {@code upload-report-interval}; a swarm sends a chunk per response), to
+     * {@code toDeviceId}: null when they went to several devices.
+     */
     record UploadCompleted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq, @OlderProducer long epoch,
                            String toDeviceId, String app, String version, long bytes) implements DeviceEvent {
         public UploadCompleted {

@@ -40,13 +40,33 @@ public record PeerOffer(String peerId, String address, int port, String app, Str
     }
 
     /**
-     * The chunks offered when the answer lists them; empty for a complete holder or one to ask.
-     *
-     * @throws IllegalArgumentException when {@code have} is not Base64
+     * Whether {@code have} is a have-list a holder may send: null (complete), {@link #HAVE_ASK}, or a bitmap in
+     * URL-safe Base64 of at most {@link #MAX_HAVE_CHARS}. The one check of every have-list heard, in a discovery
+     * answer or with a chunk (a hostile one, such as "A", is never decoded twice in two ways).
      */
+    public static boolean isHave(String have) {
+        return have == null || HAVE_ASK.equals(have) || decoded(have).isPresent();
+    }
+
+    /** The chunks {@code have} lists: empty for a complete holder, one to ask, or a have-list that is malformed. */
+    public static Optional<BitSet> listed(String have) {
+        return have == null || HAVE_ASK.equals(have) ? Optional.empty() : decoded(have);
+    }
+
+    /** The chunks this answer lists ({@link #listed(String)}). */
     public Optional<BitSet> listed() {
-        return have == null || HAVE_ASK.equals(have) ? Optional.empty()
-                : Optional.of(BitSet.valueOf(Base64.getUrlDecoder().decode(have)));
+        return listed(have);
+    }
+
+    private static Optional<BitSet> decoded(String have) {
+        if (have.isEmpty() || have.length() > MAX_HAVE_CHARS) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(BitSet.valueOf(Base64.getUrlDecoder().decode(have)));
+        } catch (IllegalArgumentException notBase64) {
+            return Optional.empty();
+        }
     }
 
     public int freeSlots() {

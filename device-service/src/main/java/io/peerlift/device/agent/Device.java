@@ -282,6 +282,11 @@ public final class Device {
         return stopping;
     }
 
+    /** Reports the uploads gathered since the last report now, without waiting for the interval to end. */
+    void reportUploads() {
+        serving.reportUploads();
+    }
+
     /** A swarming download verified its first chunk: the device serves what it verified from now on. */
     void swarming() {
         reconcileServing("configuration");

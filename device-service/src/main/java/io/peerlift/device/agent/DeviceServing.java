@@ -8,7 +8,6 @@ import io.peerlift.device.peer.ServedPackage;
 import io.peerlift.events.AppRef;
 import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.PeerOffer;
-import io.peerlift.events.Sha256;
 import io.peerlift.events.PeerServerState;
 import io.peerlift.events.Subnet;
 import io.vertx.core.Future;
@@ -59,6 +58,7 @@ final class DeviceServing {
     private final DeviceEvents events;
     private final Supplier<List<AppRef>> apps;
     private final ServedDevice.Catalog catalog;
+    private final UploadReports uploads;
 
     private volatile Running running;
     private ServingPolicy.Spec wanted;
@@ -74,6 +74,7 @@ final class DeviceServing {
         this.events = events;
         this.apps = apps;
         this.catalog = catalog;
+        this.uploads = new UploadReports(context.vertx(), context.config().uploadReportInterval(), events);
     }
 
     /**
@@ -155,6 +156,7 @@ final class DeviceServing {
         }
         running = null;
         stopping.close();
+        uploads.flush(); // what it served before it stopped, before it says it stopped
         int port = stopping.upload().port();
         events.emit((eventId, id, cidr, at, seq, epoch) -> new DeviceEvent.PeerServerStopped(eventId, id, cidr, at, seq, epoch,
                 port, reason));
@@ -190,16 +192,21 @@ final class DeviceServing {
                 return Optional.empty();
             }
             String have = verified.cardinality() == pkg.manifest().chunkCount() ? null : PeerOffer.haveOf(verified);
-            // The identity of the bytes it sends (its canonical form): no re-encoding of the manifest per answer.
-            return Optional.of(new PeerOffer(deviceId, ip, now.upload().port(), app, version,
-                    Sha256.hex(pkg.manifestBytes()), now.served().activeUploads(), now.served().slots(),
-                    now.httpsPort(), have));
+            return Optional.of(new PeerOffer(deviceId, ip, now.upload().port(), app, version, pkg.manifestSha256(),
+                    now.served().activeUploads(), now.served().slots(), now.httpsPort(), have));
         });
+    }
+
+    /** Reports the uploads gathered so far ({@link UploadReports}). */
+    void reportUploads() {
+        uploads.flush();
     }
 
     private void uploaded(String toDeviceId, ServedPackage pkg, long bytes) {
         context.metrics().uploaded(bytes);
-        events.emit((eventId, id, cidr, at, seq, epoch) -> new DeviceEvent.UploadCompleted(eventId, id, cidr, at, seq, epoch,
-                toDeviceId, pkg.manifest().app(), pkg.manifest().version(), bytes));
+        uploads.uploaded(toDeviceId, pkg.manifest().app(), pkg.manifest().version(), bytes);
+        if (running == null) {
+            uploads.flush(); // an upload that ended after serving stopped: no later report is sure to come
+        }
     }
 }

@@ -111,6 +111,7 @@ final class UpgradeJob {
         // The command's signature was checked over the identity this manifest hashes to; check it over the manifest
         // itself too before the package counts as held, so what is installed and served is exactly what was signed.
         device.context().releaseKeys().verify(pkg.manifest(), command.signature());
+        device.reportUploads(); // what it served while it swarmed is told before it holds the package
         report.downloadCompleted(pkg.manifest().size());
         AppRef app = new AppRef(pkg.manifest().app(), pkg.manifest().version(), pkg.manifest().manifestSha256());
         return context.executeBlocking(() -> device.hold(app)).compose(serving -> serving);

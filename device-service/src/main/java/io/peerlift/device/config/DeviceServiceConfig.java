@@ -119,8 +119,17 @@ public interface DeviceServiceConfig {
     @WithDefault("5")
     int wanAttempts();
 
+    /** How often a download reports DownloadProgress (a swarming one: {@link Swarm#progressInterval()}). */
     @WithDefault("1s")
     Duration progressInterval();
+
+    /**
+     * How long a serving device gathers its uploads into one UploadCompleted per package (a swarm sends one chunk
+     * per response: one event each would be most of the fleet's events). Whatever is gathered is also reported when
+     * serving stops, when the device's own download completes and at shutdown; 0 reports every response at once.
+     */
+    @WithDefault("5s")
+    Duration uploadReportInterval();
 
     /** Connect and response-header timeout of manifest and payload requests. */
     @WithDefault("10s")
@@ -245,5 +254,12 @@ public interface DeviceServiceConfig {
          */
         @WithDefault("100ms")
         Duration busyPause();
+
+        /**
+         * How often a swarming download reports DownloadProgress: it verifies a chunk every few milliseconds, and
+         * rollout-service learns nothing from more reports than this but the device's liveness.
+         */
+        @WithDefault("5s")
+        Duration progressInterval();
     }
 }

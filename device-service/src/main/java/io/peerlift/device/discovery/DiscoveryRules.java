@@ -19,7 +19,6 @@ public final class DiscoveryRules {
     /** The most upload slots an answer may claim: beyond it the number is a lie meant to attract downloaders. */
     public static final int MAX_CAPACITY = 1024;
 
-    private static final Pattern HAVE = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
     private DiscoveryRules() {
@@ -40,12 +39,6 @@ public final class DiscoveryRules {
      * @param subnet this device's subnet: a peer it downloads from is in it
      * @param sender the address the answer came from: a peer answers for itself only
      */
-    /** Null (complete), "ask /have", or a short URL-safe Base64 bitmap. */
-    private static boolean isHaveList(String have) {
-        return have == null || PeerOffer.HAVE_ASK.equals(have)
-                || have.length() <= PeerOffer.MAX_HAVE_CHARS && HAVE.matcher(have).matches();
-    }
-
     public static Optional<String> rejectAnswer(DiscoveryMessage.Request asked, String ownDeviceId, Subnet subnet,
                                                 String sender, DiscoveryMessage.Answer answer) {
         PeerOffer offer = answer.offer();
@@ -72,7 +65,7 @@ public final class DiscoveryRules {
                 || offer.activeUploads() > offer.capacity()) {
             return Optional.of("bad-load");
         }
-        if (!isHaveList(offer.have())) {
+        if (!PeerOffer.isHave(offer.have())) {
             return Optional.of("bad-have");
         }
         return Optional.empty();

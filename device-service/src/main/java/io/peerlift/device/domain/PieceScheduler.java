@@ -217,18 +217,6 @@ public final class PieceScheduler {
         return banned.contains(source);
     }
 
-    /** True when some known source has a missing chunk, in flight or not. */
-    public boolean anySourceHasMissing() {
-        for (Holder holder : sources.values()) {
-            for (int chunk = done.nextClearBit(0); chunk < chunkCount; chunk = done.nextClearBit(chunk + 1)) {
-                if (holder.has(chunk)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     /** True when {@code source} has a missing chunk nobody is fetching, or the endgame would ask it for one. */
     public boolean hasWork(String source) {
         Holder holder = sources.get(source);

@@ -415,7 +415,8 @@ public final class DownloadTask {
         }
         long now = System.nanoTime();
         boolean complete = record.isComplete();
-        if (complete || now - lastProgressNanos >= setup.progressInterval().toNanos()) {
+        Duration interval = swarm ? setup.swarm().progressInterval() : setup.progressInterval();
+        if (complete || now - lastProgressNanos >= interval.toNanos()) {
             lastProgressNanos = now;
             report.progress(record.verifiedBytes(), record.manifest().size(), current);
         }

@@ -3,6 +3,7 @@ package io.peerlift.device.download;
 import io.peerlift.device.peer.ServedPackage;
 import io.peerlift.device.peer.VerifiedChunks;
 import io.peerlift.events.AppManifest;
+import io.peerlift.events.Sha256;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -28,12 +29,14 @@ public final class StoredPackage {
     private final Path dir;
     private final AppManifest manifest;
     private final byte[] manifestBytes;
+    private final String manifestSha256;
     private final BitSet present;
 
     private StoredPackage(Path dir, AppManifest manifest, BitSet present) {
         this.dir = dir;
         this.manifest = manifest;
         this.manifestBytes = manifest.canonicalBytes();
+        this.manifestSha256 = Sha256.hex(manifestBytes);
         this.present = present;
     }
 
@@ -66,7 +69,7 @@ public final class StoredPackage {
 
     /** What a peer server sends of this package: the chunks {@code verified} by the device that serves it. */
     public ServedPackage served(VerifiedChunks verified) {
-        return new ServedPackage(manifest, manifestBytes, payload(), verified);
+        return new ServedPackage(manifest, manifestBytes, manifestSha256, payload(), verified);
     }
 
     public synchronized boolean has(int chunk) {

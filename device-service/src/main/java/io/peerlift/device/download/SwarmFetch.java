@@ -12,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import org.jboss.logging.Logger;
 
-import java.util.Base64;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -186,17 +185,22 @@ final class SwarmFetch {
                 });
     }
 
-    /** A partial holder's have-list, sent with its answer to a chunk request: fresher than its last /have. */
+    /**
+     * A partial holder's have-list, sent with its answer to a chunk request: fresher than its last /have. One that
+     * is malformed is ignored: the holder keeps the list it had.
+     */
     private void answeredHave(String id, String have) {
-        if (!partial.contains(id) || PeerOffer.HAVE_ASK.equals(have)) {
+        if (!partial.contains(id)) {
             return;
         }
-        try {
-            scheduler.offered(id, BitSet.valueOf(Base64.getUrlDecoder().decode(have)));
+        PeerOffer.listed(have).ifPresentOrElse(listed -> {
+            scheduler.offered(id, listed);
             refreshedAt.put(id, System.nanoTime());
-        } catch (IllegalArgumentException malformed) {
-            LOG.debugf("%s: %s sent a malformed have-list; keeping the one it had", deviceId, id);
-        }
+        }, () -> {
+            if (!PeerOffer.isHave(have)) {
+                LOG.debugf("%s: %s sent a malformed have-list; keeping the one it had", deviceId, id);
+            }
+        });
     }
 
     private void ended(PieceScheduler.Request request, Source source, PayloadClient.Result result,

@@ -26,6 +26,7 @@ final class PacedUpload {
     private final UploadRate rate;
     private final Promise<Void> done = Promise.promise();
     private AsyncFile file;
+    private long unsent;
 
     private PacedUpload(Vertx vertx, HttpServerResponse response, UploadRate rate) {
         this.vertx = vertx;
@@ -33,7 +34,7 @@ final class PacedUpload {
         this.rate = rate;
     }
 
-    /** Completes once the last byte is written, fails when the connection closes first. */
+    /** Completes once the last byte is written (the range is at least one byte), fails when the connection closes first. */
     static Future<Void> send(Vertx vertx, HttpServerResponse response, Path payload, long start, long length,
                              UploadRate rate) {
         PacedUpload upload = new PacedUpload(vertx, response, rate);
@@ -43,10 +44,15 @@ final class PacedUpload {
 
     private Future<Void> run(AsyncFile opened, long start, long length) {
         file = opened.setReadBufferSize(SLICE_BYTES).setReadPos(start).setReadLength(length);
+        unsent = length;
         response.closeHandler(v -> done.tryFail("the connection closed before the upload ended"));
         response.exceptionHandler(done::tryFail);
         file.exceptionHandler(done::tryFail);
-        file.endHandler(v -> response.end().onComplete(done));
+        file.endHandler(v -> {
+            if (unsent > 0) {
+                done.tryFail("the payload file ended " + unsent + " bytes short of the range");
+            }
+        });
         file.handler(slice -> {
             file.pause();
             write(slice);
@@ -64,6 +70,14 @@ final class PacedUpload {
             return;
         }
         response.write(slice);
+        unsent -= slice.length();
+        if (unsent == 0) {
+            // Ended with its last slice, not at the file's end-of-range read: that read takes a trip to the worker
+            // pool, and a downloader holding every byte by then closes the connection, and an upload sent in full
+            // had counted as cut off (a fifth of a swarm's uploads went unreported).
+            response.end().onComplete(done);
+            return;
+        }
         if (response.writeQueueFull()) {
             response.drainHandler(v -> file.resume());
         } else {

@@ -12,8 +12,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
+import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * {@code GET|HEAD /peerlift/v1/apps/{app}/{version}/manifest}, {@code .../payload} (one {@link ByteRange} per
  * request) and {@code .../have} (the verified chunks as a bitmap, bit i = chunk i, for a have-list too large for a
  * discovery answer). Of a package the device still swarms only chunk-aligned ranges of verified chunks are sent: a
- * range that cuts a chunk gets 416, one that reaches a chunk not verified yet a 404 problem. A payload GET takes one of the device's upload slots for as long as it is being sent; with none free
+ * range that cuts a chunk gets 416, one that reaches a chunk not verified yet a 404. Every refusal but a 503 is
+ * a problem ({@code application/problem+json}), as everywhere in Peerlift. A payload GET takes one of the device's upload slots for as long as it is being sent; with none free
  * the answer is 503 with {@code Retry-After}, unless the request says {@code Prefer: wait=N}: then it queues for a
  * slot up to N seconds (within the connection bound) and gets 503 only after that. The path is only a lookup key: no file name is derived from it.
  */
@@ -61,14 +62,20 @@ final class PeerRequests {
         }
         boolean head = request.method() == HttpMethod.HEAD;
         if (!head && request.method() != HttpMethod.GET) {
-            response.setStatusCode(405).putHeader(HttpHeaders.ALLOW, "GET, HEAD").end();
+            response.putHeader(HttpHeaders.ALLOW, "GET, HEAD");
+            problem(request, 405, null, "Method Not Allowed", "the method is not allowed at " + request.path()
+                    + "; allowed: GET, HEAD");
             return;
         }
         Matcher path = PATH.matcher(request.path());
-        Optional<ServedPackage> pkg = path.matches() ? device.catalog().lookup(path.group(1), path.group(2))
-                : Optional.empty();
+        if (!path.matches()) {
+            problem(request, 404, null, "Not Found", "no resource at " + request.path());
+            return;
+        }
+        Optional<ServedPackage> pkg = device.catalog().lookup(path.group(1), path.group(2));
         if (pkg.isEmpty()) {
-            response.setStatusCode(404).end();
+            problem(request, 404, "package-not-served", "Package not served", "this device serves no "
+                    + path.group(1) + " " + path.group(2));
             return;
         }
         if ("have".equals(path.group(3))) {
@@ -99,7 +106,7 @@ final class PeerRequests {
         response.putHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
         Optional<ByteRange> selected = ByteRange.select(request.getHeader("Range"), size);
         if (selected.isEmpty()) {
-            response.setStatusCode(416).putHeader(HttpHeaders.CONTENT_RANGE, ByteRange.unsatisfiable(size)).end();
+            unsatisfiable(request, "the range selects no byte of the payload's " + size + " bytes", size);
             return;
         }
         ByteRange range = selected.get();
@@ -182,14 +189,32 @@ final class PeerRequests {
     }
 
     private static void refuse(HttpServerRequest request, String refusal, long size) {
-        HttpServerResponse response = request.response();
         if (PartialRanges.NOT_ALIGNED.equals(refusal)) {
-            response.setStatusCode(416).putHeader(HttpHeaders.CONTENT_RANGE, ByteRange.unsatisfiable(size)).end();
+            unsatisfiable(request, refusal, size);
             return;
         }
-        Problem problem = Problem.of(404, "chunk-not-verified", "Chunk not held", refusal, request.path(), List.of());
-        response.setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+        problem(request, 404, "chunk-not-verified", "Chunk not held", refusal);
+    }
+
+    private static void unsatisfiable(HttpServerRequest request, String detail, long size) {
+        request.response().putHeader(HttpHeaders.CONTENT_RANGE, ByteRange.unsatisfiable(size));
+        problem(request, 416, null, "Range Not Satisfiable", detail);
+    }
+
+    /** Answers in the project's one error format ({@link Problem}, as every Peerlift API does). */
+    private static void problem(HttpServerRequest request, int status, String slug, String title, String detail) {
+        Problem problem = Problem.of(status, slug, title, detail, instance(request.path()), null);
+        request.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .end(EventCodec.encode(problem));
+    }
+
+    /** The request path as the problem's instance; null when it is no URI (it comes from whoever asked). */
+    private static String instance(String path) {
+        try {
+            return URI.create(path).toString();
+        } catch (IllegalArgumentException notAUri) {
+            return null;
+        }
     }
 
     private static void busy(HttpServerResponse response) {

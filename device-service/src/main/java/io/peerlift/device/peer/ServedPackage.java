@@ -1,18 +1,21 @@
 package io.peerlift.device.peer;
 
 import io.peerlift.events.AppManifest;
+import io.peerlift.events.Sha256;
 
 import java.nio.file.Path;
 
 /**
- * A package a device may serve: its manifest, the manifest's canonical bytes (what is sent), the file holding the
- * payload at its offsets, and the chunks of it this device verified: every chunk of a package it holds, those it
- * verified so far of one it is still swarming. Only those chunks are ever sent.
+ * A package a device may serve: its manifest, the manifest's canonical bytes (what is sent) and their SHA-256 (the
+ * identity a discovery answer names, hashed once per package rather than per answer), the file holding the payload
+ * at its offsets, and the chunks of it this device verified: every chunk of a package it holds, those it verified
+ * so far of one it is still swarming. Only those chunks are ever sent.
  */
-public record ServedPackage(AppManifest manifest, byte[] manifestBytes, Path payload, VerifiedChunks chunks) {
+public record ServedPackage(AppManifest manifest, byte[] manifestBytes, String manifestSha256, Path payload,
+                            VerifiedChunks chunks) {
 
     /** A package held whole. */
     public ServedPackage(AppManifest manifest, byte[] manifestBytes, Path payload) {
-        this(manifest, manifestBytes, payload, VerifiedChunks.ALL);
+        this(manifest, manifestBytes, Sha256.hex(manifestBytes), payload, VerifiedChunks.ALL);
     }
 }

@@ -123,7 +123,8 @@ class HttpsUpgradeTest {
                 .containsExactly(tuple("peer", serving.httpsPort()));
         assertThat(rig.eventsOf("device", DeviceEvent.DownloadCompleted.class).get(0).peerBytes())
                 .isEqualTo(manifest.size());
-        assertThat(rig.eventsOf("peer", DeviceEvent.UploadCompleted.class)).isNotEmpty();
+        await().untilAsserted(() -> assertThat(rig.eventsOf("peer", DeviceEvent.UploadCompleted.class))
+                .extracting(DeviceEvent.UploadCompleted::bytes).containsExactly(manifest.size()));
 
         peer.accept(os12Peer(rig, peer, false, 2));
         await().until(() -> peer.peerServerState().running() && peer.peerServerState().httpsPort() == 0);

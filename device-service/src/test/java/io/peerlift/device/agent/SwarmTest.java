@@ -5,6 +5,7 @@ import io.peerlift.device.discovery.DiscoveryHub;
 import io.peerlift.device.peer.PeerServers;
 import io.peerlift.device.peer.ServedPackage;
 import io.peerlift.events.AppManifest;
+import io.peerlift.events.ByteRange;
 import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.Distribution;
@@ -12,6 +13,8 @@ import io.peerlift.events.PeerOffer;
 import io.peerlift.events.Sha256;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.events.Subnet;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +102,11 @@ class SwarmTest {
             DeviceEvent.DownloadCompleted completed = rig.eventsOf(device.id(), DeviceEvent.DownloadCompleted.class)
                     .get(0);
             assertThat(completed.wanBytes()).isEqualTo(device.id().equals("seed") ? manifest.size() : 0);
+            // A chunk verified every few milliseconds, progress told every swarm.progress-interval (and at the end),
+            // not every progress-interval (200 ms in this rig).
+            long interval = rig.context.config().swarm().progressInterval().toMillis();
+            assertThat(rig.eventsOf(device.id(), DeviceEvent.DownloadProgress.class)).as(device.id())
+                    .isNotEmpty().hasSizeLessThanOrEqualTo((int) (completed.durationMillis() / interval) + 1);
             assertThat(device.apps()).singleElement().extracting(a -> a.manifestSha256())
                     .isEqualTo(manifest.manifestSha256());
         }
@@ -163,6 +172,59 @@ class SwarmTest {
         assertStoredPayloadIsVerified(manifest);
     }
 
+    /**
+     * A holder whose every chunk answer carries a have-list that is no Base64 ("A"), and a liar whose discovery
+     * answer does: the liar is dropped (counted as a bad have), the holder's header ignored, and the swarm completes
+     * from the holder with what its discovery answer listed.
+     */
+    @Test
+    void malformedHaveListsNeverFailASwarm() throws Exception {
+        rig(0);
+        Path packageFile = TestRig.randomPackage(dir.resolve("packages"), 5 * CHUNK + 123);
+        AppManifest manifest = TestRig.manifestOf(packageFile);
+        byte[] payload = Files.readAllBytes(packageFile);
+        BitSet all = new BitSet();
+        all.set(0, manifest.chunkCount());
+        AtomicInteger ranges = new AtomicInteger();
+        String holder = subnet.host(9);
+        HttpServer server = rig.vertx.createHttpServer().requestHandler(request -> {
+            if (request.path().endsWith("/manifest")) {
+                request.response().end(Buffer.buffer(manifest.canonicalBytes()));
+                return;
+            }
+            ByteRange range = ByteRange.select(request.getHeader("Range"), payload.length).orElseThrow();
+            ranges.incrementAndGet();
+            request.response().setStatusCode(206).putHeader("Content-Range", range.contentRange())
+                    .putHeader(PeerServers.HAVE_HEADER, "A")
+                    .end(Buffer.buffer(Arrays.copyOfRange(payload, (int) range.start(), (int) (range.end() + 1))));
+        }).listen(0, holder).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try (DiscoveryHub.Registration honest = rig.context.discoveryHub().answer(rig.discoveryPort, "holder", subnet,
+                holder, (a, v) -> Optional.of(new PeerOffer("holder", holder, server.actualPort(), APP, TARGET,
+                        manifest.manifestSha256(), 0, 2, 0, PeerOffer.haveOf(all))))
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+             DiscoveryHub.Registration liar = rig.context.discoveryHub().answer(rig.discoveryPort, "liar", subnet,
+                     subnet.host(8), (a, v) -> Optional.of(new PeerOffer("liar", subnet.host(8), server.actualPort(),
+                             APP, TARGET, manifest.manifestSha256(), 0, 2, 0, "A")))
+                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)) {
+            Device device = os11Device("device", 3);
+            device.accept(swarm(device, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/unused"));
+
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !rig.eventsOf("device", DeviceEvent.UpgradeCompleted.class).isEmpty());
+        } finally {
+            server.close();
+        }
+        DeviceEvent.DownloadCompleted completed = rig.eventsOf("device", DeviceEvent.DownloadCompleted.class).get(0);
+        assertThat(completed.peerBytes()).isEqualTo(manifest.size());
+        assertThat(ranges).as("one request per chunk: the header changed nothing").hasValue(manifest.chunkCount());
+        assertThat(rig.metrics.droppedCount("bad-have"))
+                .as("the liar's answers").isGreaterThanOrEqualTo(1.0);
+        assertThat(rig.eventsOf("device", DeviceEvent.DiscoveryAnswered.class))
+                .flatExtracting(DeviceEvent.DiscoveryAnswered::offers).extracting(PeerOffer::peerId)
+                .contains("holder").doesNotContain("liar");
+        assertStoredPayloadIsVerified(manifest);
+    }
+
     @Test
     void aPeerKilledMidSwarmCostsOnlyItsChunksInFlight() throws Exception {
         rig(4L << 20);
@@ -173,7 +235,9 @@ class SwarmTest {
         Device device = os11Device("device", 3);
         device.accept(swarm(device, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/unused"));
 
-        await().until(() -> rig.eventsOf("doomed", DeviceEvent.UploadCompleted.class).size() >= 2);
+        // Killed while it sends a chunk, once the swarm is under way (two chunks served).
+        await().until(() -> rig.meters.find("peerlift.upload.bytes").counter().count() >= 2.0 * CHUNK
+                && doomed.peerServerState().activeUploads() > 0);
         doomed.stop();
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> !rig.eventsOf("device", DeviceEvent.UpgradeCompleted.class).isEmpty());

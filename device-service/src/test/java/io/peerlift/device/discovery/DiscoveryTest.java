@@ -140,7 +140,7 @@ class DiscoveryTest {
         }
         await().untilAsserted(() -> {
             for (String reason : List.of("unsolicited", "foreign-address", "sender-mismatch", "bad-port", "wrong-package",
-                    "bad-load", "bad-peer-id", "malformed", "not-an-answer")) {
+                    "bad-load", "bad-peer-id", "bad-have", "malformed", "not-an-answer")) {
                 assertThat(metrics.droppedCount(reason)).as(reason).isEqualTo(1.0);
             }
             // UDP may lose some of a burst, or deliver them after the window: whatever came was dropped.
@@ -171,6 +171,8 @@ class DiscoveryTest {
                     new DiscoveryMessage.Answer(id, new PeerOffer("rogue", rogueAddress, 22335, "base-system", "13.0.0", HASH, 0, 1, 0)),
                     new DiscoveryMessage.Answer(id, new PeerOffer("rogue", rogueAddress, 22335, "base-system", "12.7.4", HASH, 0, 1_000_000, 0)),
                     new DiscoveryMessage.Answer(id, new PeerOffer("rogue\n<script>", rogueAddress, 22335, "base-system", "12.7.4", HASH, 0, 1, 0)),
+                    // A have-list of one Base64 character: no bitmap, so no offer (it must never fail a swarm).
+                    new DiscoveryMessage.Answer(id, new PeerOffer("rogue", rogueAddress, 22335, "base-system", "12.7.4", HASH, 0, 1, 0, "A")),
                     new DiscoveryMessage.Request(id, "rogue", "base-system", "12.7.4"));
             for (Object lie : lies) {
                 byte[] bytes = DiscoveryMessage.encode((DiscoveryMessage) lie);

@@ -63,7 +63,6 @@ class PieceSchedulerTest {
         scheduler.verified("a", 2);
         assertThat(scheduler.next()).isEmpty();
         assertThat(scheduler.isComplete()).isFalse();
-        assertThat(scheduler.anySourceHasMissing()).isFalse();
 
         scheduler.offered("a", bits(0, 1, 2, 3)); // a refreshed have-list
         assertThat(scheduler.next()).containsExactly(new Request("a", 3));

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -146,7 +147,9 @@ class PeerServerTest {
         byte[] all = Files.readAllBytes(small.payload());
         if (status == 416) {
             assertThat(response.headers().firstValue("Content-Range")).contains("bytes */1000");
-            assertThat(response.body()).isEmpty();
+            assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
+            assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("\"status\":416")
+                    .contains("selects no byte of the payload's 1000 bytes");
             return;
         }
         assertThat(response.body()).isEqualTo(Arrays.copyOfRange(all, start, end + 1));
@@ -162,7 +165,8 @@ class PeerServerTest {
         java.util.BitSet verified = new java.util.BitSet();
         verified.set(0);
         verified.set(2);
-        return new ServedPackage(whole.manifest(), whole.manifestBytes(), whole.payload(), new VerifiedChunks() {
+        return new ServedPackage(whole.manifest(), whole.manifestBytes(), whole.manifestSha256(), whole.payload(),
+                new VerifiedChunks() {
             @Override
             public boolean isComplete() {
                 return false;
@@ -227,14 +231,40 @@ class PeerServerTest {
         HttpResponse<byte[]> manifest = get(URI.create("http://127.0.0.1:" + port + PeerServers.PATH_PREFIX
                 + "/base-system/12.7.4/manifest"), null);
         assertThat(manifest.body()).isEqualTo(small.manifestBytes());
-        for (String path : List.of("/base-system/12.8.0/payload", "/base-system/12.7.4/other",
-                "/..%2F..%2Fetc/passwd/payload", "/base-system/12.7.4/payload/extra")) {
-            assertThat(get(URI.create("http://127.0.0.1:" + port + PeerServers.PATH_PREFIX + path), null).statusCode())
-                    .as(path).isEqualTo(404);
+        // Each 404 is a problem, as every Peerlift error is: a package the device does not serve, or no resource.
+        Map<String, String> notFound = Map.of(
+                "/base-system/12.8.0/payload", "\"type\":\"urn:peerlift:problem:package-not-served\"",
+                "/other-app/12.7.4/manifest", "\"type\":\"urn:peerlift:problem:package-not-served\"",
+                "/base-system/12.7.4/other", "\"type\":\"about:blank\"",
+                "/..%2F..%2Fetc/passwd/payload", "\"type\":\"urn:peerlift:problem:package-not-served\"",
+                "/base-system/12.7.4/payload/extra", "\"type\":\"about:blank\"");
+        for (Map.Entry<String, String> path : notFound.entrySet()) {
+            HttpResponse<byte[]> response = get(URI.create("http://127.0.0.1:" + port + PeerServers.PATH_PREFIX
+                    + path.getKey()), null);
+            assertThat(response.statusCode()).as(path.getKey()).isEqualTo(404);
+            assertThat(response.headers().firstValue("Content-Type")).as(path.getKey())
+                    .contains("application/problem+json");
+            assertThat(new String(response.body(), StandardCharsets.UTF_8)).as(path.getKey())
+                    .contains(path.getValue()).contains("\"status\":404")
+                    .contains("\"instance\":\"" + PeerServers.PATH_PREFIX + path.getKey() + "\"");
         }
-        assertThat(http.send(HttpRequest.newBuilder(payload("127.0.0.1", port))
-                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
-                .isEqualTo(405);
+        HttpResponse<byte[]> post = http.send(HttpRequest.newBuilder(payload("127.0.0.1", port))
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(post.headers().firstValue("Allow")).contains("GET, HEAD");
+        assertThat(post.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(new String(post.body(), StandardCharsets.UTF_8)).contains("\"status\":405");
+    }
+
+    /** A path that is no URI (a raw request, as a hostile client sends it) still gets a problem, without instance. */
+    @Test
+    void aPathThatIsNoUriGetsAProblemWithoutInstance() throws Exception {
+        int port = serve(device("127.0.0.1", small, 1, 8, 0), false);
+        Socket socket = rawRequest("127.0.0.1", port, "GET " + PeerServers.PATH_PREFIX
+                + "/base|system/12.7.4/payload HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertThat(answer).startsWith("HTTP/1.1 404").contains("application/problem+json")
+                .contains("package-not-served").doesNotContain("\"instance\"");
     }
 
     @Test
@@ -253,6 +283,43 @@ class PeerServerTest {
                 .isLessThan(Duration.ofSeconds(2));
         // Reported once the server saw the send complete, which may be just after the client read the last byte.
         await().untilAsserted(() -> assertThat(uploads).hasSize(20));
+    }
+
+    /**
+     * A swarm's downloader (keep-alive off) closes its connection the moment it holds the last byte of a chunk. A
+     * rate-limited upload sent in full is reported all the same, however soon the close follows: each one counts
+     * toward the bytes its device tells rollout-service it served.
+     */
+    @Test
+    void aRateLimitedUploadSentInFullIsReportedThoughTheReaderClosesAtItsLastByte() throws Exception {
+        int port = serve(device("127.0.0.1", large, 2, 8, 64L << 20), false);
+        int chunk = AppManifest.DEFAULT_CHUNK_SIZE;
+        int requests = 30;
+        for (int i = 0; i < requests; i++) {
+            long first = (long) (i % 8) * chunk;
+            Socket socket = rawRequest("127.0.0.1", port, "GET " + PeerServers.PATH_PREFIX
+                    + "/base-system/12.7.4/payload HTTP/1.1\r\nHost: x\r\nConnection: close\r\nRange: bytes="
+                    + first + "-" + (first + chunk - 1) + "\r\n\r\n");
+            InputStream in = socket.getInputStream();
+            String head = readHead(in);
+            assertThat(head).startsWith("HTTP/1.1 206");
+            assertThat(in.readNBytes(chunk)).hasSize(chunk);
+            socket.close(); // at once, as a client that has all it asked for
+        }
+        await().untilAsserted(() -> assertThat(uploads).as("every upload sent in full").hasSize(requests)
+                .containsOnly((long) chunk));
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
     }
 
     @ParameterizedTest(name = "upload rate {0} B/s")
