@@ -98,6 +98,13 @@ public class Rollout extends PanacheEntityBase {
     public Instant approvalDecidedAt;
     @Column(name = "approval_remark")
     public String approvalRemark;
+    /** The maintenance window (all three set, or none): new Upgrades only while it is open. */
+    @Column(name = "window_schedule")
+    public String windowSchedule;
+    @Column(name = "window_duration")
+    public String windowDuration;
+    @Column(name = "window_time_zone")
+    public String windowTimeZone;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "started_at")
@@ -222,6 +229,12 @@ public class Rollout extends PanacheEntityBase {
         if (state.isFinished()) {
             finishedAt = now;
         }
+    }
+
+    /** The rollout's maintenance window, if it has one. */
+    public Optional<MaintenanceWindow> maintenanceWindow() {
+        return windowSchedule == null ? Optional.empty()
+                : Optional.of(MaintenanceWindow.parse(windowSchedule, windowDuration, windowTimeZone));
     }
 
     public DeviceLifecycle.Rules rules(Duration retryBackoff, Duration maxRetryBackoff) {

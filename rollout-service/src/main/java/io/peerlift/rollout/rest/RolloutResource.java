@@ -67,7 +67,9 @@ public class RolloutResource {
                     + "starts past those errors, and the rollout keeps both (forcedStart). 400 for an unknown "
                     + "package, a target below 12.7.4 or a minSourceVersion below 11.11.150. With approvalRequired "
                     + "(default peerlift.rollout.approval.required) the rollout waits in WAITING_FOR_APPROVAL once "
-                    + "its devices are taken in, and start means: start once approved.")
+                    + "its devices are taken in, and start means: start once approved. With a maintenanceWindow "
+                    + "(schedule: a Quartz cron expression of its openings, duration: HH:mm:ss, timeZone: an IANA "
+                    + "zone or an offset) devices are commanded only while it is open; a malformed window is 400.")
     public Response create(@Valid @NotNull RolloutRequest request, @RestQuery boolean force, @RestQuery String reason,
                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         RolloutView created = management.create(request, new RolloutManagement.Start(force, reason, authorization),

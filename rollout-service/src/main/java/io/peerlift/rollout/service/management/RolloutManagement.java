@@ -6,6 +6,7 @@ import io.peerlift.rollout.client.ProfileService;
 import io.peerlift.rollout.config.RolloutConfig;
 import io.peerlift.rollout.domain.Approval;
 import io.peerlift.rollout.domain.AppPackage;
+import io.peerlift.rollout.domain.MaintenanceWindow;
 import io.peerlift.rollout.domain.Rollout;
 import io.peerlift.rollout.domain.RolloutState;
 import io.peerlift.rollout.domain.RolloutSubnet;
@@ -245,6 +246,14 @@ public class RolloutManagement {
             throw new InvalidInputException("minSourceVersion " + request.minSourceVersion()
                     + " must be below the target version " + request.version());
         }
+        RolloutRequest.Window window = request.maintenanceWindow();
+        if (window != null) {
+            try {
+                MaintenanceWindow.parse(window.schedule(), window.duration(), window.timeZone());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(e.getMessage());
+            }
+        }
         if (request.sourcePolicyOrDefault() == SourcePolicy.WAN_SEED) {
             throw new InvalidInputException("sourcePolicy must be PEER_THEN_WAN or PEER_ONLY; WAN_SEED is chosen "
                     + "by the scheduler for the wanSeedsPerSubnet seeds of a subnet without a peer");
@@ -295,6 +304,13 @@ public class RolloutManagement {
         rollout.startWhenReady = request.startOrDefault();
         rollout.approvalRequired = request.approvalRequiredOr(config.approval().required());
         rollout.createdBy = creator;
+        if (request.maintenanceWindow() != null) {
+            MaintenanceWindow window = MaintenanceWindow.parse(request.maintenanceWindow().schedule(),
+                    request.maintenanceWindow().duration(), request.maintenanceWindow().timeZone());
+            rollout.windowSchedule = window.schedule();
+            rollout.windowDuration = window.durationText();
+            rollout.windowTimeZone = window.zone().getId();
+        }
         rollout.forcedStart = forcedStart;
         rollout.state = RolloutState.CREATING;
         rollout.stateReason = "taking in the devices of folder " + request.folderId();

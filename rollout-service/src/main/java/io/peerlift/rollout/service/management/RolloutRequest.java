@@ -27,7 +27,15 @@ public record RolloutRequest(@NotNull Long folderId,
                              Boolean start,
                              Distribution distribution,
                              @Min(1) @Max(1024) Integer maxSwarmPerSubnet,
-                             Boolean approvalRequired) {
+                             Boolean approvalRequired,
+                             Window maintenanceWindow) {
+
+    /**
+     * hawkBit's maintenance window: new upgrades are commanded only from each opening of {@code schedule} (a
+     * Quartz cron expression) for {@code duration} ({@code HH:mm:ss}), read in {@code timeZone}.
+     */
+    public record Window(String schedule, String duration, String timeZone) {
+    }
 
     public static final String DEFAULT_MIN_SOURCE_VERSION = "11.11.150";
     public static final int DEFAULT_WAN_SEEDS_PER_SUBNET = 1;
