@@ -13,7 +13,8 @@
   const DEVICE_PAGE = 20;
   const TOKEN_KEY = 'peerlift.token';
   /* How the reason for the rollout's state is shown: a warning only where it asks for the admin's attention. */
-  const REASON_KINDS = {PAUSED: 'warn', PAUSED_ON_ERRORS: 'error', CANCELLED: 'warn', COMPLETED: 'ok'};
+  const REASON_KINDS = {PAUSED: 'warn', PAUSED_ON_ERRORS: 'error', CANCELLED: 'warn', COMPLETED: 'ok',
+    WAITING_FOR_APPROVAL: 'warn', APPROVAL_DENIED: 'error'};
 
   const state = {rollouts: [], summary: null, ideal: null, growth: null, page: null, rows: new Map(), detail: null};
   const table = {sort: null, dir: null, state: '', stalled: false, failed: false, q: '', minRatio: '', offset: 0};
@@ -256,7 +257,7 @@
     const sending = notice && notice.kind === 'info';
     document.getElementById('pause').disabled = sending || s.state !== 'RUNNING';
     document.getElementById('resume').disabled = sending || !['PAUSED', 'PAUSED_ON_ERRORS'].includes(s.state);
-    document.getElementById('cancel').disabled = sending || ['COMPLETED', 'CANCELLED'].includes(s.state);
+    document.getElementById('cancel').disabled = sending || ['COMPLETED', 'CANCELLED', 'APPROVAL_DENIED'].includes(s.state);
     renderNotice(s.rolloutId);
 
     const counts = s.deviceCounts;

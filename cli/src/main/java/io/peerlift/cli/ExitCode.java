@@ -25,7 +25,13 @@ public enum ExitCode {
     CANCELLED(12, "the rollout was cancelled"),
     PAUSED(13, "the rollout was paused by an operator"),
     NOT_STARTED(14, "the rollout waits to be started (CREATED)"),
-    TIMED_OUT(15, "--wait gave up after --timeout; the rollout goes on");
+    TIMED_OUT(15, "--wait gave up after --timeout; the rollout goes on"),
+    AWAITING_APPROVAL(16, "the rollout waits for an approver (WAITING_FOR_APPROVAL): rollouts approve|deny"),
+    APPROVAL_DENIED(17, "an approver denied the rollout (APPROVAL_DENIED)"),
+    OWN_ROLLOUT(18, "four eyes: the caller created the rollout, so another approver must approve or deny it (403)");
+
+    /** The problem type rollout-service answers a creator's own approval with. */
+    static final String FOUR_EYES_PROBLEM = "urn:peerlift:problem:four-eyes";
 
     private final int code;
     private final String meaning;
@@ -45,6 +51,9 @@ public enum ExitCode {
 
     /** The exit code for a service's refusal, by its HTTP status. */
     public static ExitCode of(ApiException refusal) {
+        if (refusal.status() == 403 && FOUR_EYES_PROBLEM.equals(refusal.problem().path("type").asText())) {
+            return OWN_ROLLOUT;
+        }
         return switch (refusal.status()) {
             case 401, 403 -> AUTH;
             case 404 -> NOT_FOUND;

@@ -54,6 +54,12 @@ public final class SettingKeys {
      * download from peers only over verified HTTPS (and from the repository).
      */
     public static final String PEER_DOWNLOAD_HTTP_ALLOWED = PEERLIFT_PREFIX + "peer_download.http_allowed";
+    /**
+     * Both families, downloading: whether a device whose configuration turns discovery off may go to the
+     * repository under PEER_THEN_WAN. Peerlift's own key, no IGEL counterpart: false (the default) fails such a
+     * download, so a device that cannot look for peers never leaks onto the WAN unnoticed.
+     */
+    public static final String WAN_WITHOUT_DISCOVERY = PEERLIFT_PREFIX + "update.wan_without_discovery";
 
     public static final int DEFAULT_DISCOVERY_PORT = 22336;
     public static final int DEFAULT_PEER_SERVER_HTTPS_PORT = 22337;

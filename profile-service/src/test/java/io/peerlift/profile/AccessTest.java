@@ -75,7 +75,7 @@ class AccessTest {
                 .body("page", equalTo(0)).body("size", equalTo(2))
                 .body("total", greaterThanOrEqualTo(2))
                 .body("entries[0].subject", equalTo("alice"))
-                .body("entries[0].roles", equalTo("admin,operator,viewer"))
+                .body("entries[0].roles", equalTo("admin,approver,operator,viewer"))
                 .body("entries[0].method", equalTo("PATCH"))
                 .body("entries[0].target", equalTo("/api/folders/" + folder))
                 .body("entries[0].at", containsString("T"))

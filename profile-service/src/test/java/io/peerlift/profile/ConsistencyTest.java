@@ -94,8 +94,8 @@ class ConsistencyTest {
                 .body("problems[0].deviceIds", contains(silent))
                 .body("problems[0].subnet", nullValue())
                 .body("problems[0].message", equalTo("1 OS 11 device(s) have 'update.discovery.enabled' = false: they "
-                        + "do not search for peers, so under PEER_THEN_WAN they download straight from the WAN and "
-                        + "under PEER_ONLY they never upgrade"))
+                        + "do not search for peers, so their downloads fail under PEER_THEN_WAN and PEER_ONLY "
+                        + "('peerlift.update.wan_without_discovery' = true lets PEER_THEN_WAN use the WAN instead)"))
                 .body("problems[1].deviceIds", contains(seeded));
         asAdmin().delete("/api/profiles/{id}/assignments?folderId={f}",
                 asAdmin().get("/api/profiles").then().extract().jsonPath()

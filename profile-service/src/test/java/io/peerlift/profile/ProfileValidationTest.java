@@ -47,7 +47,7 @@ class ProfileValidationTest {
                                 + "update.discovery.enabled, update.discovery.port, peerlift.buddy_server.enabled, "
                                 + "peerlift.buddy_server.port, update.buddy_server.limit_of_connections, "
                                 + "peerlift.buddy_server.https_enabled, peerlift.buddy_server.https_port, "
-                                + "peerlift.peer_download.http_allowed"),
+                                + "peerlift.peer_download.http_allowed, peerlift.update.wan_without_discovery"),
                 Arguments.of("OS12", "12.7.4", Map.of("update.peer_server.limit_of_connections", 2),
                         "setting 'update.peer_server.limit_of_connections' is now named "
                                 + "'update.buddy_server.limit_of_connections' (IGEL's registry key); send 2 under "
@@ -59,7 +59,10 @@ class ProfileValidationTest {
                 Arguments.of("OS11", "11.11.150", Map.of(PEER_SERVER_ENABLED, true),
                         "unknown OS 11 setting 'peerlift.buddy_server.enabled' = true; known settings: "
                                 + "update.discovery.enabled, update.discovery.port, "
-                                + "update.discovery.download_server_port, peerlift.peer_download.http_allowed"),
+                                + "update.discovery.download_server_port, peerlift.peer_download.http_allowed, "
+                                + "peerlift.update.wan_without_discovery"),
+                Arguments.of("OS11", "11.11.150", Map.of(SettingKeys.WAN_WITHOUT_DISCOVERY, "yes"),
+                        "setting 'peerlift.update.wan_without_discovery' must be true or false, got \"yes\""),
                 Arguments.of("OS12", "12.7.4", Map.of(DISCOVERY_ENABLED, "yes"),
                         "setting 'update.discovery.enabled' must be true or false, got \"yes\""),
                 Arguments.of("OS12", "12.7.4", Map.of(DISCOVERY_PORT, "22336"),
@@ -114,12 +117,14 @@ class ProfileValidationTest {
         asAdmin().get("/api/settings").then().statusCode(200)
                 .body("findAll { it.osFamily == 'OS12' }.key", contains(DISCOVERY_ENABLED, DISCOVERY_PORT,
                         PEER_SERVER_ENABLED, PEER_SERVER_PORT, PEER_SERVER_LIMIT, SettingKeys.PEER_SERVER_HTTPS_ENABLED,
-                        SettingKeys.PEER_SERVER_HTTPS_PORT, SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED))
+                        SettingKeys.PEER_SERVER_HTTPS_PORT, SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED,
+                        SettingKeys.WAN_WITHOUT_DISCOVERY))
                 .body("findAll { it.osFamily == 'OS11' }.key", contains(DISCOVERY_ENABLED, DISCOVERY_PORT,
-                        DOWNLOAD_SERVER_PORT, SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED))
+                        DOWNLOAD_SERVER_PORT, SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED, SettingKeys.WAN_WITHOUT_DISCOVERY))
                 .body("findAll { it.keyOrigin == 'PEERLIFT' && it.osFamily == 'OS12' }.key", contains(
                         PEER_SERVER_ENABLED, PEER_SERVER_PORT, SettingKeys.PEER_SERVER_HTTPS_ENABLED,
-                        SettingKeys.PEER_SERVER_HTTPS_PORT, SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED))
+                        SettingKeys.PEER_SERVER_HTTPS_PORT, SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED,
+                        SettingKeys.WAN_WITHOUT_DISCOVERY))
                 .body("find { it.key == '" + SettingKeys.PEER_SERVER_HTTPS_PORT + "' }.defaultValue", equalTo(22337))
                 .body("find { it.key == '" + PEER_SERVER_LIMIT + "' }.igel", startsWith("registry key"))
                 .body("find { it.key == '" + PEER_SERVER_LIMIT + "' }.minimum", equalTo(1))

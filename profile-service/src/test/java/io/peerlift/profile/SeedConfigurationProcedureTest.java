@@ -88,7 +88,7 @@ class SeedConfigurationProcedureTest {
             assertThat(beforeUpgrade.folderPath()).containsExactly(1L, folder);
             assertThat(beforeUpgrade.settings())
                     .containsOnlyKeys(DISCOVERY_ENABLED, DISCOVERY_PORT, DOWNLOAD_SERVER_PORT,
-                            SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED);
+                            SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED, SettingKeys.WAN_WITHOUT_DISCOVERY);
 
             fleet.send(fleet.upgraded("d02", "12.7.4", 2));
 
@@ -100,7 +100,7 @@ class SeedConfigurationProcedureTest {
             assertThat(afterUpgrade.settings()).isEqualTo(Map.of(DISCOVERY_ENABLED, true, DISCOVERY_PORT, 22336,
                     PEER_SERVER_ENABLED, true, PEER_SERVER_PORT, 22335, PEER_SERVER_LIMIT, 1,
                     SettingKeys.PEER_SERVER_HTTPS_ENABLED, false, SettingKeys.PEER_SERVER_HTTPS_PORT, 22337,
-                    SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED, true));
+                    SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED, true, SettingKeys.WAN_WITHOUT_DISCOVERY, false));
             assertThat(afterUpgrade.sources().get(PEER_SERVER_ENABLED).profileId()).isEqualTo(os12Profile);
             assertThat(afterUpgrade.sources()).doesNotContainKey(PEER_SERVER_LIMIT);
         }

@@ -101,7 +101,7 @@ class AccessTest {
         List<Map<String, Object>> entries = audit.getList("entries");
         assertThat(entries).filteredOn(e -> e.get("subject").equals(admin))
                 .extracting(e -> e.get("method") + " " + e.get("target") + " " + e.get("roles"))
-                .containsExactly("PUT /api/apps/access/" + version + " admin,operator,viewer");
+                .containsExactly("PUT /api/apps/access/" + version + " admin,approver,operator,viewer");
         assertThat(entries).filteredOn(e -> e.get("subject").equals(operator))
                 .extracting(e -> e.get("method") + " " + e.get("target") + " " + e.get("roles"))
                 .containsExactly("POST /api/rollouts/" + id + "/cancel operator,viewer", "POST /api/rollouts operator,viewer");

@@ -55,6 +55,11 @@ public final class RolloutClient {
         return force ? query("force", true, "reason", reason) : "";
     }
 
+    /** An approver's decision, {@code approve} or {@code deny}, with its remark (the audit trail keeps it). */
+    public JsonNode decide(String id, String decision, String remark) {
+        return api.post("/api/rollouts/" + segment(id) + "/" + decision + query("remark", remark), Map.of());
+    }
+
     /** An operator's action: pause, resume, cancel or retry-failed. */
     public JsonNode act(String id, String action) {
         return api.post("/api/rollouts/" + segment(id) + "/" + action, Map.of());

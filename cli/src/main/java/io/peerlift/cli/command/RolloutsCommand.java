@@ -143,6 +143,9 @@ public final class RolloutsCommand {
                @Option(names = "--retry-limit", paramLabel = "N") Integer retryLimit,
                @Option(names = "--device-timeout", paramLabel = "SECONDS") Integer deviceTimeout,
                @Option(names = "--no-start", description = "Create it only; start it later with rollouts start.") boolean noStart,
+               @Option(names = "--approval-required", description = "An approver other than you must approve it "
+                       + "(rollouts approve) before it starts; rollout-service may require this for every rollout.")
+               boolean approvalRequired,
                @Mixin ForceOptions force,
                @Mixin WaitOptions wait) throws InterruptedException {
         force.check();
@@ -160,11 +163,16 @@ public final class RolloutsCommand {
         putIfSet(request, "retryLimit", retryLimit);
         putIfSet(request, "deviceTimeoutSeconds", deviceTimeout);
         request.put("start", !noStart);
+        if (approvalRequired) {
+            request.put("approvalRequired", true);
+        }
         RolloutClient rollouts = peerlift.rollouts();
         JsonNode created = rollouts.create(request, force.force, force.reason);
         String id = created.path("id").asText();
         Output out = output();
-        out.note("rollout " + id + " created on folder " + folderId + (noStart ? "" : " and started"));
+        boolean waitsForApproval = created.path("state").asText().equals("WAITING_FOR_APPROVAL");
+        out.note("rollout " + id + " created on folder " + folderId + (waitsForApproval
+                ? ", waiting for an approver" + (noStart ? "" : "; it starts once approved") : noStart ? "" : " and started"));
         return settle(rollouts, created, noStart ? RolloutOutcome.TAKEN_IN : RolloutOutcome.COMPLETION, wait);
     }
 
@@ -201,6 +209,24 @@ public final class RolloutsCommand {
         return act(ref, "retry-failed", RolloutOutcome.COMPLETION, wait);
     }
 
+    @Command(name = "approve", description = {"Approves a rollout that waits for approval (role approver; four eyes: "
+            + "not one you created).", "It starts if it was created to start."})
+    int approve(@Parameters(paramLabel = "ROLLOUT") String ref,
+                @Option(names = "--remark", paramLabel = "TEXT", description = "Why (kept with the rollout and in the "
+                        + "audit trail).") String remark,
+                @Mixin WaitOptions wait) throws InterruptedException {
+        return decide(ref, "approve", remark, RolloutOutcome.COMPLETION, wait);
+    }
+
+    @Command(name = "deny", description = "Denies a rollout that waits for approval (role approver; four eyes: not "
+            + "one you created): it ends in APPROVAL_DENIED.")
+    int deny(@Parameters(paramLabel = "ROLLOUT") String ref,
+             @Option(names = "--remark", paramLabel = "TEXT", required = true, description = "Why it must not run "
+                     + "(kept with the rollout and in the audit trail).") String remark,
+             @Mixin WaitOptions wait) throws InterruptedException {
+        return decide(ref, "deny", remark, RolloutOutcome.DENIAL, wait);
+    }
+
     @Command(name = "archive", description = "Hides a finished rollout from rollouts list (see --archived).")
     int archive(@Parameters(paramLabel = "ROLLOUT") String ref) {
         RolloutClient rollouts = peerlift.rollouts();
@@ -227,6 +253,15 @@ public final class RolloutsCommand {
         String id = resolve(rollouts, ref);
         JsonNode rollout = rollouts.act(id, action);
         output().note(action + ": rollout " + id + " is " + rollout.path("state").asText());
+        return settle(rollouts, rollout, outcome, wait);
+    }
+
+    private int decide(String ref, String decision, String remark, RolloutOutcome outcome, WaitOptions wait)
+            throws InterruptedException {
+        RolloutClient rollouts = peerlift.rollouts();
+        String id = resolve(rollouts, ref);
+        JsonNode rollout = rollouts.decide(id, decision, remark);
+        output().note(decision + ": rollout " + id + " is " + rollout.path("state").asText());
         return settle(rollouts, rollout, outcome, wait);
     }
 

@@ -2,6 +2,7 @@ package io.peerlift.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.peerlift.cli.ExitCode;
+import io.peerlift.cli.client.ApiException;
 import io.peerlift.events.EventCodec;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,27 @@ class RolloutOutcomeTest {
         assertThat(RolloutOutcome.CANCELLATION.judge(rollout("COMPLETED", 1))).contains(ExitCode.ROLLOUT_FAILED);
         assertThat(RolloutOutcome.TAKEN_IN.judge(rollout("CREATED", 0))).contains(ExitCode.OK);
         assertThat(RolloutOutcome.TAKEN_IN.judge(rollout("CANCELLED", 0))).contains(ExitCode.CANCELLED);
+    }
+
+    @Test
+    void aRolloutWaitingForApprovalRestsAndADenialIsWhatDenyAsked() {
+        assertThat(RolloutOutcome.COMPLETION.judge(rollout("WAITING_FOR_APPROVAL", 0)))
+                .contains(ExitCode.AWAITING_APPROVAL);
+        assertThat(RolloutOutcome.TAKEN_IN.judge(rollout("WAITING_FOR_APPROVAL", 0)))
+                .contains(ExitCode.AWAITING_APPROVAL);
+        assertThat(RolloutOutcome.COMPLETION.judge(rollout("APPROVAL_DENIED", 0))).contains(ExitCode.APPROVAL_DENIED);
+        assertThat(RolloutOutcome.DENIAL.judge(rollout("APPROVAL_DENIED", 0))).contains(ExitCode.OK);
+        assertThat(RolloutOutcome.DENIAL.judge(rollout("RUNNING", 0))).isEmpty();
+    }
+
+    @Test
+    void aCreatorsOwnApprovalHasAnExitCodeOfItsOwn() {
+        JsonNode fourEyes = EventCodec.mapper().valueToTree(Map.of("type", "urn:peerlift:problem:four-eyes",
+                "status", 403));
+        JsonNode forbidden = EventCodec.mapper().valueToTree(Map.of("type", "urn:peerlift:problem:forbidden",
+                "status", 403));
+        assertThat(ExitCode.of(new ApiException("POST x", 403, fourEyes))).isEqualTo(ExitCode.OWN_ROLLOUT);
+        assertThat(ExitCode.of(new ApiException("POST x", 403, forbidden))).isEqualTo(ExitCode.AUTH);
     }
 
     @Test

@@ -340,6 +340,10 @@ public final class Device {
         return ServingPolicy.httpDownloadAllowed(config);
     }
 
+    boolean wanWithoutDiscovery() {
+        return ServingPolicy.wanWithoutDiscovery(config);
+    }
+
     private ServingPolicy.Defaults defaults() {
         return new ServingPolicy.Defaults(context.config().peerServerPort(), context.config().peerServerLimit(),
                 context.config().discoveryPort(), context.config().serveBeforeReboot(),

@@ -86,6 +86,11 @@ public final class ServingPolicy {
         return config == null || config.bool(SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED, true);
     }
 
+    /** Whether PEER_THEN_WAN may download from the repository although the configuration turns discovery off. */
+    public static boolean wanWithoutDiscovery(DeviceConfig config) {
+        return config != null && config.bool(SettingKeys.WAN_WITHOUT_DISCOVERY, false);
+    }
+
     public static int discoveryPort(DeviceConfig config, Defaults defaults) {
         return integer(config, SettingKeys.DISCOVERY_PORT, defaults.discoveryPort());
     }

@@ -4,6 +4,7 @@ import io.peerlift.device.config.DeviceServiceConfig;
 import io.peerlift.device.discovery.DiscoveryClient;
 import io.peerlift.device.domain.Backoff;
 import io.peerlift.device.domain.DiscoveryPatience;
+import io.peerlift.device.domain.SourceRoute;
 import io.peerlift.device.domain.SourceSelection;
 import io.peerlift.device.peer.PayloadClient;
 import io.peerlift.device.peer.ServedPackage;
@@ -59,10 +60,11 @@ public final class DownloadTask {
     /**
      * Where and how the device downloads.
      *
-     * @param httpAllowed whether a peer may be used over plain HTTP (it offers no HTTPS this device verifies)
+     * @param httpAllowed         whether a peer may be used over plain HTTP (it offers no HTTPS this device verifies)
+     * @param wanWithoutDiscovery whether PEER_THEN_WAN may use the repository although discovery is off
      */
     public record Setup(String deviceId, String address, Subnet subnet, int discoveryPort, boolean discoveryEnabled,
-                        boolean httpAllowed, Path deviceDir, Duration discoveryWindow, Backoff backoff, int wanFallbackAfterRounds,
+                        boolean httpAllowed, boolean wanWithoutDiscovery, Path deviceDir, Duration discoveryWindow, Backoff backoff, int wanFallbackAfterRounds,
                         int wanAttempts, Duration progressInterval, DeviceServiceConfig.Swarm swarm) {
     }
 
@@ -84,6 +86,7 @@ public final class DownloadTask {
     private final DiscoveryClient discovery;
     private final PayloadClient payloads;
     private final SourceSelection.Transport transport;
+    private final SourceRoute route;
     private final ChunkStore store;
     private final DeviceCommand.Upgrade command;
     private final Setup setup;
@@ -112,6 +115,8 @@ public final class DownloadTask {
         this.discovery = discovery;
         this.payloads = payloads;
         this.transport = new SourceSelection.Transport(payloads.verifiesPeers(), setup.httpAllowed());
+        this.route = SourceRoute.of(command.sourcePolicy(), setup.discoveryEnabled(), transport.reachesAnyPeer(),
+                setup.wanWithoutDiscovery());
         this.store = store;
         this.command = command;
         this.setup = setup;
@@ -163,19 +168,11 @@ public final class DownloadTask {
             fail("cancelled");
             return;
         }
-        SourcePolicy policy = command.sourcePolicy();
-        boolean useRepository = policy == SourcePolicy.WAN_SEED || patience.spent();
-        String noPeer = !setup.discoveryEnabled() ? "discovery is disabled by the device configuration"
-                : !transport.reachesAnyPeer() ? "peerlift.peer_download.http_allowed is false and the device holds no"
-                + " fleet CA to verify a peer's HTTPS (peerlift.device.tls.fleet-ca-file)" : null;
-        if (!useRepository && noPeer != null) {
-            if (policy == SourcePolicy.PEER_ONLY) {
-                fail(noPeer + " and the policy is PEER_ONLY");
-                return;
-            }
-            useRepository = true;
+        if (route.kind() == SourceRoute.Kind.FAIL) {
+            fail(route.failure());
+            return;
         }
-        if (useRepository) {
+        if (route.kind() == SourceRoute.Kind.REPOSITORY || patience.spent()) {
             trySources(List.of(Source.repository(command.repositoryUrl())), 0, true);
             return;
         }

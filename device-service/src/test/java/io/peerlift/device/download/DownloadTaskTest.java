@@ -128,10 +128,17 @@ class DownloadTaskTest {
 
     private DownloadTask task(String deviceId, String repositoryUrl, String manifestSha256, Duration timeout,
                               Recorder recorder, SourcePolicy policy, boolean httpAllowed) {
+        return task(deviceId, repositoryUrl, manifestSha256, timeout, recorder, policy, httpAllowed, true, false);
+    }
+
+    private DownloadTask task(String deviceId, String repositoryUrl, String manifestSha256, Duration timeout,
+                              Recorder recorder, SourcePolicy policy, boolean httpAllowed, boolean discoveryEnabled,
+                              boolean wanWithoutDiscovery) {
         DeviceCommand.Upgrade command = new DeviceCommand.Upgrade(UUID.randomUUID(), deviceId, SUBNET.toString(),
                 Instant.now(), "r1", "base-system", "12.7.4", manifestSha256, policy, repositoryUrl, 1, null,
                 null);
-        DownloadTask.Setup setup = new DownloadTask.Setup(deviceId, "127.0.0.1", SUBNET, 9, true, httpAllowed,
+        DownloadTask.Setup setup = new DownloadTask.Setup(deviceId, "127.0.0.1", SUBNET, 9, discoveryEnabled,
+                httpAllowed, wanWithoutDiscovery,
                 dir.resolve("devices").resolve(deviceId), Duration.ofMillis(200),
                 new Backoff(Duration.ofMillis(50), Duration.ofMillis(100)), 1, 1, Duration.ofMillis(1),
                 io.peerlift.device.agent.TestRig.config(java.util.Map.of()).swarm());
@@ -280,6 +287,23 @@ class DownloadTaskTest {
                 SourcePolicy.PEER_THEN_WAN, false));
         assertThat(recorder.received).hasValue(Files.size(packageFile));
         assertThat(recorder.discoveryRounds).as("no discovery for peers it could not use").hasValue(0);
+    }
+
+    @Test
+    void discoveryOffFailsPeerThenWanWithoutTouchingTheRepositoryUnlessTheProjectKeyAllowsTheWan() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        String repository = repository(packageFile, 0, requests);
+        DownloadTask.Failure failed = failure(task("d1", repository, manifest.manifestSha256(), Duration.ofSeconds(5),
+                new Recorder(), SourcePolicy.PEER_THEN_WAN, true, false, false));
+        assertThat(failed.getMessage()).startsWith("discovery is disabled by the device configuration")
+                .contains("PEER_THEN_WAN", "'peerlift.update.wan_without_discovery' = true allows that");
+        assertThat(requests).as("no WAN leak").hasValue(0);
+
+        Recorder allowed = new Recorder();
+        finished(task("d2", repository, manifest.manifestSha256(), Duration.ofSeconds(5), allowed,
+                SourcePolicy.PEER_THEN_WAN, true, false, true));
+        assertThat(allowed.received).hasValue(Files.size(packageFile));
+        assertThat(allowed.discoveryRounds).as("discovery stays off").hasValue(0);
     }
 
     private static long size(Path file) {

@@ -24,6 +24,7 @@ import static io.peerlift.events.SettingKeys.PEER_SERVER_ENABLED;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_HTTPS_PORT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_LIMIT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_PORT;
+import static io.peerlift.events.SettingKeys.WAN_WITHOUT_DISCOVERY;
 
 /**
  * Finds what would stop the peer upgrade of a folder tree's devices, from effective configurations: the seed's
@@ -77,9 +78,16 @@ public final class ConsistencyCheck {
         addIfAny(problems, Code.OS11_BELOW_MINIMUM, os11, c -> below(c.config(), OsVersion.MIN_OS11_SOURCE),
                 "OS 11 device(s) run a version below " + OsVersion.MIN_OS11_SOURCE
                         + " and cannot take part in a peer upgrade");
-        addIfAny(problems, Code.DISCOVERY_DISABLED, os11, c -> !c.config().bool(DISCOVERY_ENABLED),
-                "OS 11 device(s) have '" + DISCOVERY_ENABLED + "' = false: they do not search for peers, so under "
-                        + "PEER_THEN_WAN they download straight from the WAN and under PEER_ONLY they never upgrade");
+        addIfAny(problems, Code.DISCOVERY_DISABLED, os11, c -> !c.config().bool(DISCOVERY_ENABLED)
+                        && !c.config().bool(WAN_WITHOUT_DISCOVERY),
+                "OS 11 device(s) have '" + DISCOVERY_ENABLED + "' = false: they do not search for peers, so their "
+                        + "downloads fail under PEER_THEN_WAN and PEER_ONLY ('" + WAN_WITHOUT_DISCOVERY
+                        + "' = true lets PEER_THEN_WAN use the WAN instead)");
+        addIfAny(problems, Code.WAN_WITHOUT_DISCOVERY, os11, c -> !c.config().bool(DISCOVERY_ENABLED)
+                        && c.config().bool(WAN_WITHOUT_DISCOVERY),
+                "OS 11 device(s) have '" + DISCOVERY_ENABLED + "' = false and '" + WAN_WITHOUT_DISCOVERY
+                        + "' = true: under PEER_THEN_WAN they download straight from the WAN, under PEER_ONLY "
+                        + "their downloads fail");
         addIfAny(problems, Code.PORT_COLLISION, candidates, c -> collides(c.config()),
                 "device(s) have the discovery port equal to the server port: '" + DISCOVERY_PORT + "' must differ "
                         + "from '" + PEER_SERVER_PORT + "' (OS 12) and '" + DOWNLOAD_SERVER_PORT + "' (OS 11)");

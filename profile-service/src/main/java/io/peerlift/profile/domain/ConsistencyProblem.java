@@ -21,10 +21,15 @@ public record ConsistencyProblem(Code code, Severity severity, String subnet, St
         /** OS 11 devices below 11.11.150 cannot take part in a peer upgrade. */
         OS11_BELOW_MINIMUM(Severity.ERROR),
         /**
-         * OS 11 devices that do not send discovery requests: under PEER_THEN_WAN they download straight from the
-         * WAN, under PEER_ONLY they never upgrade.
+         * OS 11 devices that do not send discovery requests: their downloads fail under PEER_THEN_WAN and
+         * PEER_ONLY.
          */
         DISCOVERY_DISABLED(Severity.ERROR),
+        /**
+         * OS 11 devices that do not send discovery requests but may use the WAN without
+         * ({@code peerlift.update.wan_without_discovery}): under PEER_THEN_WAN they download straight from it.
+         */
+        WAN_WITHOUT_DISCOVERY(Severity.WARNING),
         /** Devices whose merged discovery port equals their server port (set by different profiles). */
         PORT_COLLISION(Severity.ERROR),
         /**

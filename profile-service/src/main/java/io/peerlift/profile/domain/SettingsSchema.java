@@ -27,6 +27,7 @@ import static io.peerlift.events.SettingKeys.PEER_SERVER_HTTPS_ENABLED;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_HTTPS_PORT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_LIMIT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_PORT;
+import static io.peerlift.events.SettingKeys.WAN_WITHOUT_DISCOVERY;
 
 /**
  * The update settings of each OS family: their types, ranges and defaults, where IGEL shows each one, the
@@ -40,7 +41,8 @@ public enum SettingsSchema {
             Setting.bool(DISCOVERY_ENABLED, false, Setting.OS11_REGISTRY),
             Setting.port(DISCOVERY_PORT, DEFAULT_DISCOVERY_PORT, Setting.OS11_REGISTRY),
             Setting.port(DOWNLOAD_SERVER_PORT, DEFAULT_PEER_SERVER_PORT, Setting.OS11_REGISTRY),
-            Setting.bool(PEER_DOWNLOAD_HTTP_ALLOWED, true, Setting.PEERLIFT_ONLY)),
+            Setting.bool(PEER_DOWNLOAD_HTTP_ALLOWED, true, Setting.PEERLIFT_ONLY),
+            Setting.bool(WAN_WITHOUT_DISCOVERY, false, Setting.PEERLIFT_WAN_WITHOUT_DISCOVERY)),
     OS12(OsFamily.OS12, "OS 12", OsVersion.MIN_OS12_TARGET, PEER_SERVER_PORT,
             Setting.bool(DISCOVERY_ENABLED, false, "System > Update > IGEL Discovery > "
                     + "Enable IGEL Discovery; the registry key is OS 11's"),
@@ -56,13 +58,15 @@ public enum SettingsSchema {
                     + "Enable HTTPS Distributed Peer Update Server (IGEL OS 12.9)"),
             Setting.port(PEER_SERVER_HTTPS_PORT, DEFAULT_PEER_SERVER_HTTPS_PORT, "System > Update > Distributed "
                     + "Peer Update Server > Port of the HTTPS Distributed Peer Update Server (IGEL OS 12.9)"),
-            Setting.bool(PEER_DOWNLOAD_HTTP_ALLOWED, true, Setting.PEERLIFT_ONLY));
+            Setting.bool(PEER_DOWNLOAD_HTTP_ALLOWED, true, Setting.PEERLIFT_ONLY),
+            Setting.bool(WAN_WITHOUT_DISCOVERY, false, Setting.PEERLIFT_WAN_WITHOUT_DISCOVERY));
 
     /**
      * Rises whenever keys are renamed or defaults change, so that every device's configuration is published again
      * under the new schema ({@code ConfigReconciler}). 2: IGEL's key names. 3: the HTTPS peer keys.
+     * 4: {@code peerlift.update.wan_without_discovery}.
      */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     /** Keys Peerlift used before it took IGEL's names: refused, naming the key to use instead. */
     private static final Map<String, String> RENAMED = Map.of(
@@ -257,6 +261,9 @@ public enum SettingsSchema {
         /** A setting of Peerlift's downloaders that IGEL has no counterpart for. */
         static final String PEERLIFT_ONLY = "none: Peerlift's own (download from peers over plain HTTP when they "
                 + "offer no verifiable HTTPS)";
+        /** The WAN fallback of a device that cannot look for peers, which IGEL has no counterpart for. */
+        static final String PEERLIFT_WAN_WITHOUT_DISCOVERY = "none: Peerlift's own (under PEER_THEN_WAN, a device "
+                + "with discovery off downloads from the WAN instead of failing)";
 
         static Setting bool(String key, boolean defaultValue, String igelName) {
             return new Setting(key, Boolean.class, 0, 0, defaultValue, null, igelName);

@@ -20,6 +20,7 @@ import static io.peerlift.events.SettingKeys.PEER_SERVER_ENABLED;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_HTTPS_ENABLED;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_HTTPS_PORT;
 import static io.peerlift.events.SettingKeys.PEER_SERVER_LIMIT;
+import static io.peerlift.events.SettingKeys.WAN_WITHOUT_DISCOVERY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -108,9 +109,27 @@ class ConsistencyCheckTest {
 
         assertThat(result.problems()).extracting(ConsistencyProblem::code).containsExactly(Code.DISCOVERY_DISABLED);
         assertThat(result.problems().get(0).message()).isEqualTo("1 OS 11 device(s) have 'update.discovery.enabled' "
-                + "= false: they do not search for peers, so under PEER_THEN_WAN they download straight from the WAN "
-                + "and under PEER_ONLY they never upgrade");
+                + "= false: they do not search for peers, so their downloads fail under PEER_THEN_WAN and PEER_ONLY "
+                + "('peerlift.update.wan_without_discovery' = true lets PEER_THEN_WAN use the WAN instead)");
         assertThat(result.problems().get(0).severity()).isEqualTo(Severity.ERROR);
+    }
+
+    @Test
+    void discoveryDisabledWithTheWanAllowedIsOnlyAWarningNamingTheWan() {
+        peer("p1", A, true, Map.of());
+        os11("c1", A, Map.of(DISCOVERY_ENABLED, false, WAN_WITHOUT_DISCOVERY, true), serving());
+        os11("c2", A, Map.of(DISCOVERY_ENABLED, false), serving());
+        os11("c3", A, Map.of(WAN_WITHOUT_DISCOVERY, true), serving());
+
+        Result result = ConsistencyCheck.check(candidates);
+
+        assertThat(result.problems()).extracting(ConsistencyProblem::code, ConsistencyProblem::severity,
+                ConsistencyProblem::deviceIds).containsExactly(
+                tuple(Code.DISCOVERY_DISABLED, Severity.ERROR, List.of("c2")),
+                tuple(Code.WAN_WITHOUT_DISCOVERY, Severity.WARNING, List.of("c1")));
+        assertThat(result.problems().get(1).message()).isEqualTo("1 OS 11 device(s) have 'update.discovery.enabled' "
+                + "= false and 'peerlift.update.wan_without_discovery' = true: under PEER_THEN_WAN they download "
+                + "straight from the WAN, under PEER_ONLY their downloads fail");
     }
 
     @Test

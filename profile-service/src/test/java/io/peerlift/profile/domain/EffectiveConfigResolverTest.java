@@ -97,7 +97,7 @@ class EffectiveConfigResolverTest {
         assertThat(config.settings()).containsExactlyInAnyOrderEntriesOf(Map.of(DISCOVERY_PORT, 30001,
                 PEER_SERVER_ENABLED, true, PEER_SERVER_PORT, 30003, DISCOVERY_ENABLED, true, PEER_SERVER_LIMIT, 4,
                 SettingKeys.PEER_SERVER_HTTPS_ENABLED, false, SettingKeys.PEER_SERVER_HTTPS_PORT, 22337,
-                SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED, true));
+                SettingKeys.PEER_DOWNLOAD_HTTP_ALLOWED, true, SettingKeys.WAN_WITHOUT_DISCOVERY, false));
         assertThat(config.sources().get(DISCOVERY_PORT).profileId()).isEqualTo(strongPriority);
         assertThat(config.sources().get(PEER_SERVER_ENABLED).profileId()).isEqualTo(weakPriority);
         assertThat(config.sources().get(PEER_SERVER_PORT).profileId()).isEqualTo(standard);

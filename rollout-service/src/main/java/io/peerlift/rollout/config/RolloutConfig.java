@@ -23,6 +23,8 @@ public interface RolloutConfig {
 
     Stalls stalls();
 
+    Approval approval();
+
     interface Repository {
         /** Where payloads (named by their SHA-256) and upload temp files live. */
         Path storageDir();
@@ -134,5 +136,16 @@ public interface RolloutConfig {
          */
         @WithDefault("2m")
         Duration seedServesWithin();
+    }
+
+    /** Approval with hawkBit's semantics: a rollout waits for an approver before it may start. */
+    interface Approval {
+        /**
+         * Whether a rollout needs an approver's decision when its request does not say ({@code approvalRequired}):
+         * once its devices are taken in it waits in WAITING_FOR_APPROVAL until an approver other than its creator
+         * approves it (then it is CREATED, and starts if it was created to start) or denies it (APPROVAL_DENIED).
+         */
+        @WithDefault("false")
+        boolean required();
     }
 }

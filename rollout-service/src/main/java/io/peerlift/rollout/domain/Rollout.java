@@ -85,6 +85,26 @@ public class Rollout extends PanacheEntityBase {
     /** When an operator archived the finished rollout: it leaves the default list. */
     @Column(name = "archived_at")
     public Instant archivedAt;
+    /** Whether an approver other than its creator must approve the rollout before it may start. */
+    @Column(name = "approval_required")
+    public boolean approvalRequired;
+    /** Who created it (the token's subject): the one caller who may not approve it. */
+    @Column(name = "created_by")
+    public String createdBy;
+    /** Who approved or denied it, when, and their remark. */
+    @Column(name = "approval_decided_by")
+    public String approvalDecidedBy;
+    @Column(name = "approval_decided_at")
+    public Instant approvalDecidedAt;
+    @Column(name = "approval_remark")
+    public String approvalRemark;
+    /** The maintenance window (all three set, or none): new Upgrades only while it is open. */
+    @Column(name = "window_schedule")
+    public String windowSchedule;
+    @Column(name = "window_duration")
+    public String windowDuration;
+    @Column(name = "window_time_zone")
+    public String windowTimeZone;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "started_at")
@@ -164,7 +184,7 @@ public class Rollout extends PanacheEntityBase {
     public static Optional<String> unfinishedOverlapping(long folderId, String exceptId) {
         List<String> ids = getEntityManager().createNativeQuery("""
                         select r.id from rollout r
-                        where r.state not in ('COMPLETED', 'CANCELLED') and r.id <> ?2
+                        where r.state not in ('COMPLETED', 'CANCELLED', 'APPROVAL_DENIED') and r.id <> ?2
                           and exists (select 1 from device d
                                       where d.folder_path @> array[r.folder_id, cast(?1 as bigint)])
                         order by r.created_at limit 1""", String.class)
@@ -209,6 +229,12 @@ public class Rollout extends PanacheEntityBase {
         if (state.isFinished()) {
             finishedAt = now;
         }
+    }
+
+    /** The rollout's maintenance window, if it has one. */
+    public Optional<MaintenanceWindow> maintenanceWindow() {
+        return windowSchedule == null ? Optional.empty()
+                : Optional.of(MaintenanceWindow.parse(windowSchedule, windowDuration, windowTimeZone));
     }
 
     public DeviceLifecycle.Rules rules(Duration retryBackoff, Duration maxRetryBackoff) {

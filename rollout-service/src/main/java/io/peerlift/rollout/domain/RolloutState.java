@@ -7,7 +7,9 @@ import java.util.Set;
 public enum RolloutState {
     /** The folder's devices are being taken in, page by page. */
     CREATING,
-    /** Every device is taken in; waits for start. */
+    /** Every device is taken in; an approver approves or denies it (hawkBit's WAITING_FOR_APPROVAL). */
+    WAITING_FOR_APPROVAL,
+    /** Every device is taken in (and the rollout approved, where it needs approval); waits for start. */
     CREATED,
     RUNNING,
     PAUSED,
@@ -16,19 +18,26 @@ public enum RolloutState {
     /** Cancelled by an operator: the reconciler cancels the subnets' devices one subnet after the other. */
     CANCELLING,
     COMPLETED,
-    CANCELLED;
+    CANCELLED,
+    /** An approver denied the rollout: nothing was commanded, nothing will be. */
+    APPROVAL_DENIED;
 
     public boolean isFinished() {
-        return this == COMPLETED || this == CANCELLED;
+        return finished().contains(this);
+    }
+
+    /** States a rollout never leaves by itself (retry-failed moves a COMPLETED or CANCELLED one on). */
+    public static Set<RolloutState> finished() {
+        return EnumSet.of(COMPLETED, CANCELLED, APPROVAL_DENIED);
     }
 
     /** States in which the rollout takes in devices that join its folder. */
     public static Set<RolloutState> open() {
-        return EnumSet.of(CREATING, CREATED, RUNNING, PAUSED, PAUSED_ON_ERRORS);
+        return EnumSet.of(CREATING, WAITING_FOR_APPROVAL, CREATED, RUNNING, PAUSED, PAUSED_ON_ERRORS);
     }
 
     /** States in which the reconciler has something to do. */
     public static Set<RolloutState> active() {
-        return EnumSet.of(CREATING, RUNNING, PAUSED, PAUSED_ON_ERRORS, CANCELLING);
+        return EnumSet.of(CREATING, CREATED, RUNNING, PAUSED, PAUSED_ON_ERRORS, CANCELLING);
     }
 }

@@ -8,11 +8,14 @@ import java.util.stream.Collectors;
 /**
  * Every move of a rollout between states, declared once: where it may start and where it leads. Operators ask
  * for {@link #START}, {@link #PAUSE}, {@link #RESUME}, {@link #CANCEL} and {@link #RETRY_FAILED}
- * ({@link #operatorAction}); the
- * reconciler makes the others.
+ * ({@link #operatorAction}); approvers for {@link #APPROVE} and {@link #DENY}; the reconciler makes the others.
  */
 public enum RolloutTransition {
     TAKEN_IN(EnumSet.of(RolloutState.CREATING), RolloutState.CREATED),
+    /** Taken in, and the rollout needs an approver's decision before it may start. */
+    AWAIT_APPROVAL(EnumSet.of(RolloutState.CREATING), RolloutState.WAITING_FOR_APPROVAL),
+    APPROVE(EnumSet.of(RolloutState.WAITING_FOR_APPROVAL), RolloutState.CREATED),
+    DENY(EnumSet.of(RolloutState.WAITING_FOR_APPROVAL), RolloutState.APPROVAL_DENIED),
     START(EnumSet.of(RolloutState.CREATED), RolloutState.RUNNING),
     PAUSE(EnumSet.of(RolloutState.RUNNING), RolloutState.PAUSED),
     PAUSE_ON_ERRORS(EnumSet.of(RolloutState.RUNNING), RolloutState.PAUSED_ON_ERRORS),

@@ -1,6 +1,7 @@
 package io.peerlift.rollout.rest;
 
 import io.peerlift.events.RolloutStatus;
+import io.peerlift.rollout.domain.RolloutTransition;
 import io.peerlift.rollout.service.management.DeviceView;
 import io.peerlift.rollout.service.management.RolloutManagement;
 import io.peerlift.rollout.service.management.RolloutQueries;
@@ -8,6 +9,7 @@ import io.peerlift.rollout.service.management.RolloutRequest;
 import io.peerlift.rollout.service.management.RolloutView;
 import io.peerlift.support.audit.Audited;
 import io.peerlift.support.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -20,6 +22,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -36,10 +39,18 @@ public class RolloutResource {
 
     private final RolloutManagement management;
     private final RolloutQueries queries;
+    private final SecurityIdentity identity;
 
-    RolloutResource(RolloutManagement management, RolloutQueries queries) {
+    RolloutResource(RolloutManagement management, RolloutQueries queries, SecurityIdentity identity) {
         this.management = management;
         this.queries = queries;
+        this.identity = identity;
+    }
+
+    /** The caller as the audit trail names it: the token's subject. */
+    private String caller() {
+        return identity.getPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null ? jwt.getSubject()
+                : identity.getPrincipal().getName();
     }
 
     /**
@@ -54,10 +65,15 @@ public class RolloutResource {
                     + "devices, when an unfinished rollout covers some of them (the problem names it), or when the "
                     + "rollout starts now and the folder's consistency report has errors; force=true with a reason "
                     + "starts past those errors, and the rollout keeps both (forcedStart). 400 for an unknown "
-                    + "package, a target below 12.7.4 or a minSourceVersion below 11.11.150.")
+                    + "package, a target below 12.7.4 or a minSourceVersion below 11.11.150. With approvalRequired "
+                    + "(default peerlift.rollout.approval.required) the rollout waits in WAITING_FOR_APPROVAL once "
+                    + "its devices are taken in, and start means: start once approved. With a maintenanceWindow "
+                    + "(schedule: a Quartz cron expression of its openings, duration: HH:mm:ss, timeZone: an IANA "
+                    + "zone or an offset) devices are commanded only while it is open; a malformed window is 400.")
     public Response create(@Valid @NotNull RolloutRequest request, @RestQuery boolean force, @RestQuery String reason,
                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        RolloutView created = management.create(request, new RolloutManagement.Start(force, reason, authorization));
+        RolloutView created = management.create(request, new RolloutManagement.Start(force, reason, authorization),
+                caller());
         return Response.created(URI.create("/api/rollouts/" + created.id())).entity(created).build();
     }
 
@@ -126,6 +142,36 @@ public class RolloutResource {
                     + "rollout runs again. Otherwise 409 naming the states the action needs.")
     public RolloutView act(@RestPath String id, @RestPath String action) {
         return management.act(id, action);
+    }
+
+    /**
+     * An approver's decision on a rollout in WAITING_FOR_APPROVAL (hawkBit's approve): it becomes CREATED and
+     * starts if it was created to start. The {@code remark} is a query parameter so the audit trail keeps it.
+     */
+    @RolesAllowed(Roles.APPROVER)
+    @POST
+    @Path("/{id}/approve")
+    @Operation(summary = "Approve a rollout that waits for approval",
+            description = "The rollout becomes CREATED and starts if it was created to start. remark (optional, at "
+                    + "most 1024 characters) is kept with the rollout (approvalDecidedBy, approvalDecidedAt, "
+                    + "approvalRemark) and in the audit trail. Needs the role approver (admin includes it). 403 when "
+                    + "the caller created the rollout (four eyes), 409 when it is not WAITING_FOR_APPROVAL.")
+    public RolloutView approve(@RestPath String id, @RestQuery String remark) {
+        return management.decide(id, RolloutTransition.APPROVE, caller(), remark);
+    }
+
+    /** An approver's denial of a rollout in WAITING_FOR_APPROVAL (hawkBit's deny): it ends in APPROVAL_DENIED. */
+    @RolesAllowed(Roles.APPROVER)
+    @POST
+    @Path("/{id}/deny")
+    @Operation(summary = "Deny a rollout that waits for approval",
+            description = "The rollout ends in APPROVAL_DENIED, a final state: nothing was commanded, and its folder "
+                    + "is free for another rollout. remark (required: why, at most 1024 characters) is kept with the "
+                    + "rollout and in the audit trail. Needs the role approver (admin includes it). 400 without "
+                    + "remark, 403 when the caller created the rollout (four eyes), 409 when it is not "
+                    + "WAITING_FOR_APPROVAL.")
+    public RolloutView deny(@RestPath String id, @RestQuery String remark) {
+        return management.decide(id, RolloutTransition.DENY, caller(), remark);
     }
 
     @RolesAllowed(Roles.OPERATOR)

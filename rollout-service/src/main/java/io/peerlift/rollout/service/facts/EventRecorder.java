@@ -110,7 +110,7 @@ public class EventRecorder {
 
     private void recordInRollouts(Batch batch, Map<String, Device> devices, Instant now) {
         Map<String, Rollout> followed = Rollout.<Rollout>list("state not in ?1 or finishedAt > ?2",
-                        Set.of(RolloutState.COMPLETED, RolloutState.CANCELLED),
+                        RolloutState.finished(),
                         now.minus(config.scheduler().peersFollowedAfterFinish()))
                 .stream().collect(Collectors.toMap(r -> r.id, Function.identity()));
         Set<String> live = followed.values().stream().filter(r -> !r.state.isFinished()).map(r -> r.id)

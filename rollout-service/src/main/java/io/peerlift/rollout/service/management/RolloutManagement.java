@@ -3,7 +3,10 @@ package io.peerlift.rollout.service.management;
 import io.peerlift.events.OsVersion;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.rollout.client.ProfileService;
+import io.peerlift.rollout.config.RolloutConfig;
+import io.peerlift.rollout.domain.Approval;
 import io.peerlift.rollout.domain.AppPackage;
+import io.peerlift.rollout.domain.MaintenanceWindow;
 import io.peerlift.rollout.domain.Rollout;
 import io.peerlift.rollout.domain.RolloutState;
 import io.peerlift.rollout.domain.RolloutSubnet;
@@ -17,6 +20,7 @@ import io.peerlift.rollout.service.scheduling.SubnetScheduler;
 import io.peerlift.support.problem.ConflictException;
 import io.peerlift.support.problem.InvalidInputException;
 import io.peerlift.support.problem.NotFoundException;
+import io.peerlift.support.problem.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -29,7 +33,7 @@ import java.util.UUID;
 
 /**
  * What operators do to rollouts: create one; start, pause, resume or cancel it; retry its failed devices once
- * it is finished; archive it. Each is one guard in a short transaction under the rollout's lock; the reconciler
+ * it is finished; archive it. What approvers do: approve or deny one that waits for approval ({@link Approval}). Each is one guard in a short transaction under the rollout's lock; the reconciler
  * does the rest, here at once for the caller to see its result, otherwise at its next pass. Creating and
  * starting pass the {@link StartGate} first: the folder as profile-service reports it, its devices, and the
  * other unfinished rollouts.
@@ -54,10 +58,11 @@ public class RolloutManagement {
     private final ProfileService profileService;
     private final Inventory inventory;
     private final SubnetScheduler subnets;
+    private final RolloutConfig config;
 
     RolloutManagement(RolloutExecutor executor, RolloutQueries queries, RolloutMetrics metrics,
                       Event<RolloutChanged> changed, ProfileService profileService, Inventory inventory,
-                      SubnetScheduler subnets) {
+                      SubnetScheduler subnets, RolloutConfig config) {
         this.executor = executor;
         this.queries = queries;
         this.metrics = metrics;
@@ -65,6 +70,7 @@ public class RolloutManagement {
         this.profileService = profileService;
         this.inventory = inventory;
         this.subnets = subnets;
+        this.config = config;
     }
 
     /**
@@ -76,12 +82,14 @@ public class RolloutManagement {
 
     /**
      * Validates the request against the repository and the {@link StartGate}, and takes in the folder's
-     * devices; starts if asked.
+     * devices; starts if asked (once approved, where the rollout needs approval).
+     *
+     * @param creator the caller (the token's subject), who may not approve the rollout
      */
-    public RolloutView create(RolloutRequest request, Start start) {
+    public RolloutView create(RolloutRequest request, Start start, String creator) {
         validate(request);
         Optional<StartGate.FolderReport> folder = profileService.folder(request.folderId(), start.authorization());
-        String id = QuarkusTransaction.requiringNew().call(() -> persist(request, folder, start));
+        String id = QuarkusTransaction.requiringNew().call(() -> persist(request, folder, start, creator));
         settle(id);
         return queries.get(id);
     }
@@ -111,6 +119,35 @@ public class RolloutManagement {
             return start(rolloutId, new Start(false, null, null));
         }
         QuarkusTransaction.requiringNew().run(() -> guard(lockExisting(rolloutId), transition));
+        settle(rolloutId);
+        return queries.get(rolloutId);
+    }
+
+    /**
+     * An approver's {@code decision} ({@link RolloutTransition#APPROVE} or {@link RolloutTransition#DENY}) on a
+     * rollout that waits for approval, with their remark; {@code approver} is the caller (the token's subject).
+     */
+    public RolloutView decide(String rolloutId, RolloutTransition decision, String approver, String remark) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Rollout rollout = lockExisting(rolloutId);
+            Approval.refusal(rolloutId, rollout.state, rollout.createdBy, approver, decision, remark)
+                    .ifPresent(refused -> {
+                        throw switch (refused.refusal()) {
+                            case BAD_REMARK -> new InvalidInputException(refused.detail());
+                            case NOT_WAITING -> new ConflictException(refused.detail());
+                            case OWN_ROLLOUT -> new ProblemException(403, "four-eyes", "Forbidden", refused.detail());
+                        };
+                    });
+            Instant now = Instant.now();
+            String note = remark == null || remark.isBlank() ? "" : ": " + remark.strip();
+            rollout.approvalDecidedBy = approver;
+            rollout.approvalDecidedAt = now;
+            rollout.approvalRemark = remark == null || remark.isBlank() ? null : remark.strip();
+            rollout.moveTo(decision, (decision == RolloutTransition.APPROVE ? "approved by " : "denied by ")
+                    + approver + note, now);
+            metrics.rolloutReached(rollout.state);
+            changed.fire(new RolloutChanged(rolloutId));
+        });
         settle(rolloutId);
         return queries.get(rolloutId);
     }
@@ -189,8 +226,12 @@ public class RolloutManagement {
         return "retrying " + retried + " failed device" + (retried == 1 ? "" : "s") + ", by operator";
     }
 
-    /** The request on its own: versions, policy, and the package in the repository. */
-    private static void validate(RolloutRequest request) {
+    /** The request on its own: versions, policy, approval, and the package in the repository. */
+    private void validate(RolloutRequest request) {
+        if (config.approval().required() && Boolean.FALSE.equals(request.approvalRequired())) {
+            throw new InvalidInputException("approvalRequired cannot be false here: peerlift.rollout.approval.required"
+                    + " is set, so every rollout waits for an approver");
+        }
         OsVersion target = parseVersion("version", request.version());
         if (target.isBelow(OsVersion.MIN_OS12_TARGET)) {
             throw new InvalidInputException("target version " + request.version() + " is below "
@@ -204,6 +245,14 @@ public class RolloutManagement {
         if (!minSource.isBelow(target)) {
             throw new InvalidInputException("minSourceVersion " + request.minSourceVersion()
                     + " must be below the target version " + request.version());
+        }
+        RolloutRequest.Window window = request.maintenanceWindow();
+        if (window != null) {
+            try {
+                MaintenanceWindow.parse(window.schedule(), window.duration(), window.timeZone());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(e.getMessage());
+            }
         }
         if (request.sourcePolicyOrDefault() == SourcePolicy.WAN_SEED) {
             throw new InvalidInputException("sourcePolicy must be PEER_THEN_WAN or PEER_ONLY; WAN_SEED is chosen "
@@ -224,7 +273,8 @@ public class RolloutManagement {
         return ((StartGate.Allowed) verdict).forcedPast();
     }
 
-    private String persist(RolloutRequest request, Optional<StartGate.FolderReport> folder, Start start) {
+    private String persist(RolloutRequest request, Optional<StartGate.FolderReport> folder, Start start,
+                           String creator) {
         AppPackage pkg = AppPackage.find(request.app(), request.version()).orElseThrow(() ->
                 new InvalidInputException("app " + request.app() + " version " + request.version()
                         + " is not in the repository; upload it first with PUT /api/apps/" + request.app() + "/"
@@ -252,6 +302,15 @@ public class RolloutManagement {
         rollout.retryLimit = request.retryLimitOrDefault();
         rollout.deviceTimeoutSeconds = request.deviceTimeoutSecondsOrDefault();
         rollout.startWhenReady = request.startOrDefault();
+        rollout.approvalRequired = request.approvalRequiredOr(config.approval().required());
+        rollout.createdBy = creator;
+        if (request.maintenanceWindow() != null) {
+            MaintenanceWindow window = MaintenanceWindow.parse(request.maintenanceWindow().schedule(),
+                    request.maintenanceWindow().duration(), request.maintenanceWindow().timeZone());
+            rollout.windowSchedule = window.schedule();
+            rollout.windowDuration = window.durationText();
+            rollout.windowTimeZone = window.zone().getId();
+        }
         rollout.forcedStart = forcedStart;
         rollout.state = RolloutState.CREATING;
         rollout.stateReason = "taking in the devices of folder " + request.folderId();

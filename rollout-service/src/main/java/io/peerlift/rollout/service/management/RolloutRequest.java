@@ -9,7 +9,10 @@ import jakarta.validation.constraints.NotNull;
 
 /**
  * {@code POST /api/rollouts}. Omitted fields take the defaults below; {@code start} (default true) starts the
- * rollout at once, otherwise it waits in CREATED for {@code POST /api/rollouts/{id}/start}.
+ * rollout at once, otherwise it waits in CREATED for {@code POST /api/rollouts/{id}/start}. With
+ * {@code approvalRequired} (default {@code peerlift.rollout.approval.required}, which, when set, no request
+ * can turn off) it first waits in WAITING_FOR_APPROVAL for an approver; {@code start} then means: start once
+ * approved.
  */
 public record RolloutRequest(@NotNull Long folderId,
                              @NotBlank String app,
@@ -23,7 +26,16 @@ public record RolloutRequest(@NotNull Long folderId,
                              @Min(1) Integer deviceTimeoutSeconds,
                              Boolean start,
                              Distribution distribution,
-                             @Min(1) @Max(1024) Integer maxSwarmPerSubnet) {
+                             @Min(1) @Max(1024) Integer maxSwarmPerSubnet,
+                             Boolean approvalRequired,
+                             Window maintenanceWindow) {
+
+    /**
+     * hawkBit's maintenance window: new upgrades are commanded only from each opening of {@code schedule} (a
+     * Quartz cron expression) for {@code duration} ({@code HH:mm:ss}), read in {@code timeZone}.
+     */
+    public record Window(String schedule, String duration, String timeZone) {
+    }
 
     public static final String DEFAULT_MIN_SOURCE_VERSION = "11.11.150";
     public static final int DEFAULT_WAN_SEEDS_PER_SUBNET = 1;
@@ -68,6 +80,11 @@ public record RolloutRequest(@NotNull Long folderId,
 
     public int maxSwarmPerSubnetOrDefault() {
         return maxSwarmPerSubnet == null ? DEFAULT_MAX_SWARM_PER_SUBNET : maxSwarmPerSubnet;
+    }
+
+    /** @param configured {@code peerlift.rollout.approval.required}: every rollout needs approval */
+    public boolean approvalRequiredOr(boolean configured) {
+        return configured || Boolean.TRUE.equals(approvalRequired);
     }
 
     public boolean startOrDefault() {

@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
 
 /**
  * Takes a folder's devices into a rollout in pages of {@code take-in-page}, each page in a transaction of its
- * own, however large the folder: the rollout is CREATING until the last page. Devices that join the folder
+ * own, however large the folder: the rollout is CREATING until the last page, then CREATED, or WAITING_FOR_APPROVAL
+ * when it needs an approver (the executor starts a CREATED one that was asked to start). Devices that join the folder
  * meanwhile are taken in by the config recorder; one whose config raced a page is found by {@link #audit}.
  */
 @ApplicationScoped
@@ -50,10 +51,11 @@ public class TakeIn {
         if (page.size() == pageSize) {
             return true;
         }
-        rollout.moveTo(RolloutTransition.TAKEN_IN, "created", now);
-        if (rollout.startWhenReady) {
-            rollout.moveTo(RolloutTransition.START, "started by operator", now);
-            RolloutSubnet.requestPlanning(rollout.id);
+        if (rollout.approvalRequired) {
+            rollout.moveTo(RolloutTransition.AWAIT_APPROVAL, "waiting for an approver (not its creator "
+                    + rollout.createdBy + ")", now);
+        } else {
+            rollout.moveTo(RolloutTransition.TAKEN_IN, "created", now);
         }
         changed.fire(new RolloutChanged(rollout.id));
         return false;

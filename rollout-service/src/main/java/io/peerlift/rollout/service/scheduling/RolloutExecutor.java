@@ -82,13 +82,32 @@ public class RolloutExecutor {
         }
         switch (state) {
             case CREATING -> handleCreating(rolloutId);
-            case CREATED -> {
-                // Waits for an operator's start.
+            case WAITING_FOR_APPROVAL -> {
+                // Waits for an approver's decision (RolloutManagement.decide).
             }
+            case CREATED -> handleCreated(rolloutId);
             case RUNNING, PAUSED, PAUSED_ON_ERRORS -> handleOpen(rolloutId, pass);
             case CANCELLING -> handleCancelling(rolloutId, pass);
             case COMPLETED, CANCELLED -> planDue(rolloutId, pass);
+            case APPROVAL_DENIED -> {
+                // Terminal: nothing was commanded.
+            }
         }
+    }
+
+    /**
+     * Taken in (and approved, where it needs approval): starts the rollout if it was created to start, which
+     * passed the start gate then; otherwise it waits for an operator's start.
+     */
+    private void handleCreated(String rolloutId) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Rollout rollout = Rollout.lockForUpdate(rolloutId);
+            if (rollout != null && rollout.state == RolloutState.CREATED && rollout.startWhenReady) {
+                move(rollout, RolloutTransition.START, rollout.approvalDecidedBy == null ? "started by operator"
+                        : "started on approval by " + rollout.approvalDecidedBy, Instant.now());
+                RolloutSubnet.requestPlanning(rolloutId);
+            }
+        });
     }
 
     private void handleCreating(String rolloutId) {

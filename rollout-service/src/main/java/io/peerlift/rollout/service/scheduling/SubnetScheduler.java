@@ -7,6 +7,7 @@ import io.peerlift.rollout.domain.Device;
 import io.peerlift.rollout.domain.DeviceLifecycle;
 import io.peerlift.rollout.domain.DeviceProgress;
 import io.peerlift.rollout.domain.DeviceState;
+import io.peerlift.rollout.domain.MaintenanceWindow;
 import io.peerlift.rollout.domain.Rollout;
 import io.peerlift.rollout.domain.RolloutDevice;
 import io.peerlift.rollout.domain.RolloutState;
@@ -19,10 +20,12 @@ import org.hibernate.Session;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -82,6 +85,11 @@ public class SubnetScheduler {
             waiting(subnet, null, now);
             subnet.wakeAt = null;
             subnet.planRequested = false;
+            return;
+        }
+        Optional<MaintenanceWindow> window = rollout.maintenanceWindow();
+        if (window.isPresent() && !window.get().isOpen(now)) {
+            waitForWindow(subnet, window.get(), now);
             return;
         }
         boolean swarm = rollout.distribution == Distribution.SWARM;
@@ -211,6 +219,21 @@ public class SubnetScheduler {
             subnet.deviceChanged(before, after, now);
             metrics.deviceChanged(before, after);
         }
+    }
+
+    /**
+     * Outside the rollout's maintenance window no new Upgrade is commanded (those under way finish); the subnet
+     * says until when it waits and is planned again at the next opening. Waiting for a window is no stall.
+     */
+    private static void waitForWindow(RolloutSubnet subnet, MaintenanceWindow window, Instant now) {
+        Optional<Instant> opens = window.nextOpening(now);
+        waiting(subnet, opens.map(at -> "waiting for the maintenance window until " + at.truncatedTo(ChronoUnit.SECONDS)
+                + " (" + at.atZone(window.zone()).toLocalDateTime().truncatedTo(ChronoUnit.SECONDS) + " "
+                + window.zone().getId() + ")").orElse("the maintenance window '" + window.schedule()
+                + "' never opens again"), now);
+        subnet.stalledSince = null;
+        subnet.wakeAt = opens.orElse(null);
+        subnet.planRequested = false;
     }
 
     private static void waiting(RolloutSubnet subnet, String reason, Instant now) {

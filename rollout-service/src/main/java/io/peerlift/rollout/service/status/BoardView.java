@@ -24,7 +24,7 @@ public final class BoardView {
 
     /** Points per chart line: enough for a chart a page wide, bounded whatever the fleet or the duration. */
     static final int CHART_POINTS = 120;
-    private static final Set<String> FINISHED_ROLLOUT = Set.of("COMPLETED", "CANCELLED");
+    private static final Set<String> FINISHED_ROLLOUT = Set.of("COMPLETED", "CANCELLED", "APPROVAL_DENIED");
 
     private final RolloutStatus.Summary summary;
     private final RolloutIdeal ideal;

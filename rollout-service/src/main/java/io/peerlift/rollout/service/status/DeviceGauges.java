@@ -14,7 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -42,7 +41,7 @@ public class DeviceGauges {
         List<Object[]> subnets = QuarkusTransaction.requiringNew().call(() -> RolloutSubnet.getEntityManager()
                 .createQuery("select s.rolloutId, s.subnet, s.counts from RolloutSubnet s, Rollout r"
                         + " where r.id = s.rolloutId and (r.state not in ?1 or r.finishedAt > ?2)", Object[].class)
-                .setParameter(1, EnumSet.of(RolloutState.COMPLETED, RolloutState.CANCELLED))
+                .setParameter(1, RolloutState.finished())
                 .setParameter(2, Instant.now().minus(FINISHED_VISIBLE))
                 .getResultList());
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
