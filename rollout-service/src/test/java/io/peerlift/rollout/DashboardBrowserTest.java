@@ -203,7 +203,8 @@ class DashboardBrowserTest {
                 "PEER_THEN_WAN", stateReason, counts, subnets.size(), Map.of(), PACKAGE_BYTES,
                 subnets.stream().mapToLong(SubnetStatus::wanBytes).sum(),
                 subnets.stream().mapToLong(SubnetStatus::peerBytes).sum(), startedAt.minusSeconds(1), startedAt,
-                publishedAt, state.equals("COMPLETED") ? publishedAt : null, version, publishedAt);
+                publishedAt, state.equals("COMPLETED") ? publishedAt : null, version, publishedAt,
+                "WHOLE_FILE", 8, List.of());
         return new Snapshot(summary, subnets);
     }
 
@@ -246,7 +247,8 @@ class DashboardBrowserTest {
                     peers, peers, seeded ? peerDownloadsInFlight : wanDownloads, wanDownloads,
                     peerDownloadsDone + peerDownloadsInFlight, failing, wanBytes, peerBytes, seeded ? rounds + 1 : 0,
                     waitingForSeed ? WAITING_FOR_SEED : null, startedAt, publishedAt, null, null,
-                    seeded ? 1000L : null, seeded ? 1000L : null, seeded ? 2000L : null, samples, version, publishedAt);
+                    seeded ? 1000L : null, seeded ? 1000L : null, seeded ? 2000L : null, samples, version, publishedAt,
+                    null);
         }
 
         /** Every eligible device that does not fail ends as a peer. */

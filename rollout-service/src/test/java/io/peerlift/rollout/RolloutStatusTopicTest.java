@@ -47,6 +47,7 @@ class RolloutStatusTopicTest {
             String rolloutId = createRollout(folder(n), Map.of());
             await().until(() -> commands.upgrades(rolloutId).size() == 1);
             String seed = commands.upgrades(rolloutId).get(0).deviceId();
+            fleet.device(seed).uploadBytesPerSecond = 16L << 20;
             fleet.device(seed).upgradeFully(rolloutId, DownloadSource.WAN, 1);
             await().until(() -> commands.upgrades(rolloutId).size() == 2);
             RolloutFixtures.act(rolloutId, "cancel", 200);
@@ -64,6 +65,8 @@ class RolloutStatusTopicTest {
             assertThat(summary.packageBytes()).isEqualTo(RolloutFixtures.PAYLOAD.length);
             assertThat(summary.subnets()).isEqualTo(1);
             assertThat(summary.subnetStates()).containsExactly(Map.entry("DONE", 1));
+            assertThat(summary.distribution()).isEqualTo("WHOLE_FILE");
+            assertThat(summary.packageChunks()).as("2.5 chunks of the payload").isEqualTo(3);
 
             await().until(() -> last(statuses, rolloutId, RolloutStatus.SubnetStatus.class) != null
                     && last(statuses, rolloutId, RolloutStatus.SubnetStatus.class).deviceCounts().get("CANCELLED") == 1);
@@ -82,6 +85,8 @@ class RolloutStatusTopicTest {
             assertThat(s.medianInstallMillis()).isEqualTo(1000);
             assertThat(s.medianRebootMillis()).isEqualTo(2000);
             assertThat(s.peersOverTime()).extracting(RolloutStatus.PeerSample::peers).containsExactly(0, 1);
+            assertThat(s.uploadBytesPerSecond()).as("the cap its peer server reported; the other device serves not")
+                    .isEqualTo(16L << 20);
             assertThat(statuses.records()).filteredOn(r -> r.key().startsWith(rolloutId)).allSatisfy(r -> {
                 assertThat(r.key()).isIn(rolloutId, RolloutStatus.subnetKey(rolloutId, subnet));
                 assertThat(r.value().length()).isLessThan(4096);

@@ -146,7 +146,7 @@ class BoardViewTest {
     private static RolloutStatus.Summary summary(int subnets, Instant finishedAt) {
         return new RolloutStatus.Summary("r1", 1, "base_system", "12.7.4", finishedAt == null ? "RUNNING" : "COMPLETED",
                 "PEER_THEN_WAN", null, Map.of(), subnets, Map.of(), 8 << 20, 0, 0, START, START, START, finishedAt, 1,
-                START);
+                START, "WHOLE_FILE", 8, List.of());
     }
 
     private static SubnetStatus done(String name, int initialPeers, long tookMillis) {
@@ -158,7 +158,8 @@ class BoardViewTest {
         int upgraded = 50 - initialPeers;
         return new SubnetStatus("r1", name, "DONE", 50, Map.of("CURRENT", initialPeers, "UPGRADED", upgraded),
                 initialPeers, 50, 50, 0, 0, upgraded, 0, 0, 0, 6, null, START, last, null, last, 500L, 1000L, 3000L,
-                List.of(new PeerSample(0, initialPeers), new PeerSample(tookMillis / 1000.0, 50)), version, last);
+                List.of(new PeerSample(0, initialPeers), new PeerSample(tookMillis / 1000.0, 50)), version, last,
+                null);
     }
 
     private static SubnetStatus subnet(String name, String state, int initialPeers, int upgraded, Instant lastUpgrade,
@@ -166,7 +167,7 @@ class BoardViewTest {
         return new SubnetStatus("r1", name, state, 50, Map.of("CURRENT", initialPeers, "UPGRADED", upgraded,
                 "PENDING", 50 - initialPeers - upgraded), initialPeers, initialPeers + upgraded, initialPeers + upgraded,
                 0, 0, 0, 0, 0, 0, 0, "waiting", START, START, stalledSince, lastUpgrade, medianTransfer, null, null,
-                samples, 1, START);
+                samples, 1, START, null);
     }
 
 }
