@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -74,8 +75,25 @@ public sealed interface RolloutStatus {
                     : List.copyOf(pauses.subList(Math.max(0, pauses.size() - MAX_PAUSES), pauses.size()));
         }
 
+        @JsonIgnore
         public boolean swarms() {
             return Distribution.SWARM.name().equals(distribution);
+        }
+
+        /**
+         * How much of the time from {@code from} to {@code to} the rollout was paused (a pause still on lasts
+         * until {@code to}): a paused rollout commands nobody, so that time does not count against its spread.
+         */
+        public long pausedMillis(Instant from, Instant to) {
+            long paused = 0;
+            for (Pause pause : pauses) {
+                Instant start = pause.from().isAfter(from) ? pause.from() : from;
+                Instant end = pause.until() == null || pause.until().isAfter(to) ? to : pause.until();
+                if (end.isAfter(start)) {
+                    paused += Duration.between(start, end).toMillis();
+                }
+            }
+            return paused;
         }
 
         @Override
