@@ -18,6 +18,11 @@ public enum RolloutState {
     COMPLETED,
     CANCELLED;
 
+    /** Paused by an operator or on errors: the rollout commands nobody. */
+    public boolean isPaused() {
+        return this == PAUSED || this == PAUSED_ON_ERRORS;
+    }
+
     public boolean isFinished() {
         return this == COMPLETED || this == CANCELLED;
     }

@@ -6,6 +6,7 @@ import io.peerlift.rollout.domain.Device;
 import io.peerlift.rollout.domain.DeviceCounts;
 import io.peerlift.rollout.domain.Rollout;
 import io.peerlift.rollout.domain.RolloutDevice;
+import io.peerlift.rollout.domain.RolloutPause;
 import io.peerlift.rollout.domain.RolloutSubnet;
 
 import java.time.Instant;
@@ -50,7 +51,7 @@ public final class StatusRecords {
                 rollout.state.name(), rollout.sourcePolicy.name(), rollout.stateReason, totals.byState(), subnets,
                 phases, rollout.packageBytes, totals.wanBytes, totals.peerBytes, rollout.createdAt, rollout.startedAt,
                 lastProgress, rollout.finishedAt, version, now, rollout.distribution.name(), chunksOf(rollout),
-                List.of());
+                RolloutPause.newest(rollout.id, RolloutStatus.Summary.MAX_PAUSES));
     }
 
     /** M of the swarm bound: the chunks of the rollout's package, 0 when the repository no longer has it. */
