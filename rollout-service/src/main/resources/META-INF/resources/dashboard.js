@@ -163,6 +163,11 @@
     if (frame.page) state.page = frame.page;
     if (frame.rows) frame.rows.forEach((row) => state.rows.set(row.subnet, row));
     if (frame.detail) state.detail = frame.detail;
+    if (frame.forgotten && state.summary && state.summary.rolloutId === frame.forgotten) {
+      // archived: the board forgot it, and so does the page
+      Object.assign(state, {summary: null, ideal: null, growth: null, page: null, detail: null});
+      state.rows.clear();
+    }
     document.getElementById('last-update').textContent = `Last update ${clock(Date.now())}.`;
     scheduleRender();
   }

@@ -208,6 +208,30 @@ class BoardViewTest {
         assertThat(change.keySet()).containsOnly("detail");
     }
 
+    @Test
+    void anArchivedRolloutsTombstonesTakeItOffTheBoardAndItsStreams() {
+        FleetBoard board = new FleetBoard();
+        board.accept(done("10.0.1.0/24", 1, 27_000));
+        board.accept(done("10.0.2.0/24", 1, 27_000));
+        board.accept(summary(2, START.plusSeconds(30)));
+        BoardStream stream = new BoardStream(board, new BoardStream.Request("r1", BoardQuery.WORST_FIRST, null),
+                Duration.ofSeconds(1), 16_384);
+        Instant now = START.plusSeconds(60);
+        assertThat(frame(stream.next(now).orElseThrow())).containsKey("summary");
+
+        board.deleted(RolloutStatus.subnetKey("r1", "10.0.2.0/24"));
+        assertThat(board.view("r1", now.plusSeconds(2)).orElseThrow().rows()).extracting(SubnetRow::subnet)
+                .containsExactly("10.0.1.0/24");
+        board.deleted("r1");
+
+        assertThat(board.summaries()).isEmpty();
+        assertThat(board.view("r1", now.plusSeconds(4))).isEmpty();
+        Map<String, Object> gone = frame(stream.next(now.plusSeconds(4)).orElseThrow());
+        assertThat(gone).containsEntry("forgotten", "r1").containsEntry("rollouts", List.of())
+                .doesNotContainKeys("summary", "rows");
+        assertThat(stream.next(now.plusSeconds(6))).as("said once").isEmpty();
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> frame(String json) {
         return EventCodec.decode(json, Map.class);
