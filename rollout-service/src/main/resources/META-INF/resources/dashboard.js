@@ -164,6 +164,11 @@
     if (frame.page) state.page = frame.page;
     if (frame.rows) frame.rows.forEach((row) => state.rows.set(row.subnet, row));
     if (frame.detail) state.detail = frame.detail;
+    if (frame.forgotten && state.summary && state.summary.rolloutId === frame.forgotten) {
+      // archived: the board forgot it, and so does the page
+      Object.assign(state, {summary: null, ideal: null, growth: null, page: null, detail: null});
+      state.rows.clear();
+    }
     document.getElementById('last-update').textContent = `Last update ${clock(Date.now())}.`;
     scheduleRender();
   }
@@ -275,9 +280,12 @@
       tile('WAN', `${bytes(s.wanBytes)}${s.packageBytes ? ` · ${(s.wanBytes / s.packageBytes).toFixed(2)}× package` : ''}`),
       tile('From peers', bytes(s.peerBytes)),
     ];
-    if (ideal.swarmIdealSeconds != null) {
-      tiles.splice(6, 0, tile('T* (swarming)', duration(ideal.swarmIdealSeconds)));
+    if (s.distribution === 'SWARM') {
+      tiles.splice(5, 0, tile('× T*', ratioText(ideal.swarmRatio), ratioKind(ideal.swarmRatio)),
+          tile('T* + install + reboot', ideal.swarmIdealSeconds == null ? 'no upload capacity reported yet'
+              : duration(ideal.swarmIdealSeconds)));
     }
+    document.getElementById('subnets').classList.toggle('swarm', s.distribution === 'SWARM');
     document.getElementById('rollout-tiles').replaceChildren(...tiles);
 
     const growth = state.growth;
@@ -317,6 +325,10 @@
             row.idealSeconds == null ? '–' : duration(row.idealSeconds)),
         el('td', {'data-col': 'elapsed', class: 'num'}, row.elapsedSeconds == null ? '–' : duration(row.elapsedSeconds)),
         el('td', {'data-col': 'ratio', class: `num ${ratioKind(row.ratio)}`}, ratioText(row.ratio)),
+        el('td', {'data-col': 'swarm-ratio', class: `num ${ratioKind(row.swarmRatio)}`, title: row.swarmIdealSeconds == null
+              ? 'no T*: no upload capacity or install and reboot measured yet'
+              : `T* ${duration(row.swarmBoundSeconds)} + install + reboot = ${duration(row.swarmIdealSeconds)}`},
+            ratioText(row.swarmRatio)),
         el('td', {'data-col': 'stalled'}, row.stalledSince ? `${clock(row.stalledSince)}` : '–'),
         el('td', {'data-col': 'failures', class: 'num'}, row.failed || row.failedAttempts
             ? `${row.failed} (${row.failedAttempts} attempts)` : '0'),
@@ -365,6 +377,10 @@
           : `${row.idealRounds} × ${duration(row.roundMillis / 1000)} = ${duration(row.idealSeconds)}`
           + (row.roundMeasuredHere ? '' : ' (the rollout\'s median round: this subnet measured none yet)')],
       ['ratio', 'Ratio to ideal', `${ratioText(row.ratio)}${row.elapsedSeconds == null ? '' : ` after ${duration(row.elapsedSeconds)}`}`],
+      ...(state.summary && state.summary.distribution === 'SWARM' ? [['swarm', '× T*', row.swarmIdealSeconds == null
+          ? 'no upload capacity reported yet'
+          : `${ratioText(row.swarmRatio)}: T* ${duration(row.swarmBoundSeconds)} + install + reboot = `
+          + `${duration(row.swarmIdealSeconds)}`]] : []),
       ['stalled', 'Stalled since', row.stalledSince ? clock(row.stalledSince) : '–'],
       ['bytes', 'Bytes', `WAN ${bytes(row.wanBytes)} · peers ${bytes(row.peerBytes)}`],
     ];

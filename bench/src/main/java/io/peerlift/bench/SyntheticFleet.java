@@ -262,7 +262,7 @@ final class SyntheticFleet implements AutoCloseable {
         device.serving = true;
         announce(device);
         emit(device, (id, at, seq) -> new DeviceEvent.PeerServerStarted(UUID.randomUUID(), id, device.subnet, at, seq, 1,
-                device.ip, 22335, 1, device.apps));
+                device.ip, 22335, 1, device.apps, 0));
         slotFreed(device.subnetIndex, target.version());
     }
 
@@ -292,7 +292,7 @@ final class SyntheticFleet implements AutoCloseable {
     private void announce(Device device) {
         emit(device, (id, at, seq) -> new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), id, device.subnet, at, seq, 1,
                 device.ip, device.osVersion, device.apps,
-                device.serving ? new PeerServerState(true, 22335, 1, 0, 0, null) : PeerServerState.stopped(22335)));
+                device.serving ? new PeerServerState(true, 22335, 1, 0, 0, null, 0) : PeerServerState.stopped(22335)));
     }
 
     private interface EventOf {

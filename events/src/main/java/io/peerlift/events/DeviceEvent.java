@@ -188,9 +188,14 @@ public sealed interface DeviceEvent {
         }
     }
 
-    /** The peer update server accepts downloads of {@code apps}, at most {@code capacity} at once. */
+    /**
+     * The peer update server accepts downloads of {@code apps}, at most {@code capacity} at once, and sends at most
+     * {@code uploadBytesPerSecond} across them (the device's upload capacity; 0 when it is not capped, or from a
+     * producer older than this field).
+     */
     record PeerServerStarted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq, @OlderProducer long epoch,
-                             String ip, int port, int capacity, List<AppRef> apps) implements DeviceEvent {
+                             String ip, int port, int capacity, List<AppRef> apps,
+                             @OlderProducer long uploadBytesPerSecond) implements DeviceEvent {
         public PeerServerStarted {
             Limits.requireDeviceId(deviceId);
             apps = apps == null ? List.of() : List.copyOf(apps);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -49,16 +50,50 @@ public sealed interface RolloutStatus {
      * @param subnets        subnets with devices of the rollout
      * @param subnetStates   subnets per {@link SubnetStatus#state()}
      * @param lastProgressAt when a device of the rollout last changed state
+     * @param distribution   WHOLE_FILE or SWARM ({@link Distribution}); a producer older than it sends none, which
+     *                       reads as WHOLE_FILE
+     * @param packageChunks  the package's chunks (M of {@link SwarmBound}), 0 when not known
+     * @param pauses         the rollout's pauses (by an operator or on errors), oldest first, at most
+     *                       {@link #MAX_PAUSES} (the newest); the last one has no end while the rollout is paused
      */
     record Summary(String rolloutId, long folderId, String app, String targetVersion, String state,
                    String sourcePolicy, String stateReason, Map<String, Integer> deviceCounts, int subnets,
                    Map<String, Integer> subnetStates, long packageBytes, long wanBytes, long peerBytes,
                    Instant createdAt, Instant startedAt, Instant lastProgressAt, Instant finishedAt, long version,
-                   Instant publishedAt) implements RolloutStatus {
+                   Instant publishedAt, String distribution, @DeviceEvent.OlderProducer int packageChunks,
+                   List<Pause> pauses)
+            implements RolloutStatus {
+
+        /** Pauses a summary carries, so that its size stays bounded however often a rollout is paused. */
+        public static final int MAX_PAUSES = 32;
 
         public Summary {
             deviceCounts = deviceCounts == null ? Map.of() : Map.copyOf(deviceCounts);
             subnetStates = subnetStates == null ? Map.of() : Map.copyOf(subnetStates);
+            distribution = distribution == null ? Distribution.WHOLE_FILE.name() : distribution;
+            pauses = pauses == null ? List.of()
+                    : List.copyOf(pauses.subList(Math.max(0, pauses.size() - MAX_PAUSES), pauses.size()));
+        }
+
+        @JsonIgnore
+        public boolean swarms() {
+            return Distribution.SWARM.name().equals(distribution);
+        }
+
+        /**
+         * How much of the time from {@code from} to {@code to} the rollout was paused (a pause still on lasts
+         * until {@code to}): a paused rollout commands nobody, so that time does not count against its spread.
+         */
+        public long pausedMillis(Instant from, Instant to) {
+            long paused = 0;
+            for (Pause pause : pauses) {
+                Instant start = pause.from().isAfter(from) ? pause.from() : from;
+                Instant end = pause.until() == null || pause.until().isAfter(to) ? to : pause.until();
+                if (end.isAfter(start)) {
+                    paused += Duration.between(start, end).toMillis();
+                }
+            }
+            return paused;
         }
 
         @Override
@@ -86,13 +121,16 @@ public sealed interface RolloutStatus {
      * @param medianRebootMillis   median reboot time, as the devices measured it
      * @param peersOverTime        the number of peers, sampled whenever it changed, from the rollout's start
      *                             (at most one sample per peer, so bounded by the subnet's size)
+     * @param uploadBytesPerSecond the median upload capacity the subnet's devices report (u of
+     *                             {@link SwarmBound}), null while none reports a cap
      */
     record SubnetStatus(String rolloutId, String subnet, String state, int devices, Map<String, Integer> deviceCounts,
                         int initialPeers, int peers, int peerSlots, int downloadsInFlight, int wanDownloads,
                         int peerDownloads, int failedAttempts, long wanBytes, long peerBytes, int rounds,
                         String waiting, Instant startedAt, Instant lastProgressAt, Instant stalledSince,
                         Instant lastUpgradeAt, Long medianTransferMillis, Long medianInstallMillis,
-                        Long medianRebootMillis, List<PeerSample> peersOverTime, long version, Instant publishedAt)
+                        Long medianRebootMillis, List<PeerSample> peersOverTime, long version, Instant publishedAt,
+                        Long uploadBytesPerSecond)
             implements RolloutStatus {
 
         public SubnetStatus {
@@ -104,6 +142,10 @@ public sealed interface RolloutStatus {
         public String key() {
             return subnetKey(rolloutId, subnet);
         }
+    }
+
+    /** A pause of a rollout, from {@code from} until {@code until}, null while it lasts. */
+    record Pause(Instant from, Instant until) {
     }
 
     /** {@code peers} peers at {@code secondsSinceStart} seconds after the rollout started. */

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,7 +25,7 @@ class EventCodecTest {
     static Stream<DeviceEvent> everyEventType() {
         return Stream.of(
                 new DeviceEvent.DeviceAnnounced(id(), "d1", SUBNET, AT, 1, 1, "10.1.2.7", "11.11.150", List.of(BASE_SYSTEM),
-                        new PeerServerState(true, 22335, 2, 1, 0, null)),
+                        new PeerServerState(true, 22335, 2, 1, 0, null, 16L << 20)),
                 new DeviceEvent.DiscoveryRequested(id(), "d1", SUBNET, AT, 2, 1, "r1", COMMAND, 2, "base-system", "12.7.4", 1),
                 new DeviceEvent.DiscoveryAnswered(id(), "d1", SUBNET, AT, 3, 1, "r1", COMMAND, 2, "base-system", "12.7.4", 1,
                         List.of(new PeerOffer("p1", "10.1.2.9", 22335, "base-system", "12.7.4", HASH, 0, 1, 0))),
@@ -42,7 +43,8 @@ class EventCodecTest {
                         "12.7.4", 1500, 2000),
                 new DeviceEvent.UpgradeFailed(id(), "d1", SUBNET, AT, 10, 1, "r1", COMMAND, 2, "base-system", "12.7.4",
                         "disk full"),
-                new DeviceEvent.PeerServerStarted(id(), "d1", SUBNET, AT, 11, 1, "10.1.2.7", 22335, 2, List.of(BASE_SYSTEM)),
+                new DeviceEvent.PeerServerStarted(id(), "d1", SUBNET, AT, 11, 1, "10.1.2.7", 22335, 2, List.of(BASE_SYSTEM),
+                        16L << 20),
                 new DeviceEvent.PeerServerStopped(id(), "d1", SUBNET, AT, 12, 1, 22335, "configuration disabled it"),
                 new DeviceEvent.UploadCompleted(id(), "d1", SUBNET, AT, 13, 1, "d2", "base-system", "12.7.4", 100));
     }
@@ -129,10 +131,12 @@ class EventCodecTest {
                         SettingKeys.PEER_SERVER_PORT, DeviceConfig.SettingSource.deviceConfiguration()), 4, AT);
         RolloutStatus summary = new RolloutStatus.Summary("r1", 7, "base-system", "12.7.4", "RUNNING",
                 "PEER_THEN_WAN", null, Map.of("UPGRADED", 3), 1, Map.of("SPREADING", 1), 100, 100, 200, AT, AT, AT,
-                null, 9, AT);
+                null, 9, AT, "SWARM", 64, List.of(new RolloutStatus.Pause(AT, AT.plusSeconds(5)),
+                new RolloutStatus.Pause(AT.plusSeconds(9), null)));
         RolloutStatus subnet = new RolloutStatus.SubnetStatus("r1", SUBNET, "SPREADING", 4, Map.of("UPGRADED", 3), 1,
                 4, 4, 0, 1, 2, 1, 100, 200, 2, null, AT, AT, null, AT, 1500L, 2000L, null,
-                List.of(new RolloutStatus.PeerSample(0, 1), new RolloutStatus.PeerSample(1.5, 2)), 4, AT);
+                List.of(new RolloutStatus.PeerSample(0, 1), new RolloutStatus.PeerSample(1.5, 2)), 4, AT,
+                16L << 20);
 
         DeviceConfig decoded = EventCodec.decode(EventCodec.encode(config), DeviceConfig.class);
         assertThat(decoded).isEqualTo(config);
@@ -164,7 +168,50 @@ class EventCodecTest {
 
         assertThat(offer.httpsPort()).isZero();
         assertThat(offer.offersHttps()).isFalse();
-        assertThat(state).isEqualTo(new PeerServerState(true, 22335, 1, 0, 0, null));
+        assertThat(state).isEqualTo(new PeerServerState(true, 22335, 1, 0, 0, null, 0));
+    }
+
+    @Test
+    void aPeerServerFromAProducerOlderThanTheUploadCapReportsNoCap() {
+        DeviceEvent started = EventCodec.decodeEvent("{\"type\":\"PeerServerStarted\",\"eventId\":\"" + id()
+                + "\",\"deviceId\":\"d1\",\"subnet\":\"" + SUBNET + "\",\"occurredAt\":\"2026-11-28T10:15:30Z\","
+                + "\"seq\":3,\"ip\":\"10.1.2.7\",\"port\":22335,\"capacity\":2,\"apps\":[]}");
+
+        assertThat(((DeviceEvent.PeerServerStarted) started).uploadBytesPerSecond()).isZero();
+    }
+
+    @Test
+    void aSummaryFromAProducerOlderThanSwarmingReadsAsWholeFileWithoutPauses() {
+        String summary = EventCodec.encode(new RolloutStatus.Summary("r1", 7, "base-system", "12.7.4", "RUNNING",
+                "PEER_THEN_WAN", null, Map.of(), 1, Map.of(), 100, 0, 0, AT, AT, AT, null, 9, AT, "SWARM", 64,
+                List.of(new RolloutStatus.Pause(AT, null))));
+        String subnet = EventCodec.encode(new RolloutStatus.SubnetStatus("r1", SUBNET, "SPREADING", 4, Map.of(), 1, 4,
+                4, 0, 1, 2, 1, 100, 200, 2, null, AT, AT, null, AT, 1500L, 2000L, null, List.of(), 4, AT, 1000L));
+        String olderSummary = summary.replaceAll(",\"(distribution|packageChunks)\":(\"SWARM\"|64)", "")
+                .replaceAll(",\"pauses\":\\[[^]]*]", "");
+        String olderSubnet = subnet.replace(",\"uploadBytesPerSecond\":1000", "");
+
+        RolloutStatus.Summary decoded = (RolloutStatus.Summary) EventCodec.decode(olderSummary, RolloutStatus.class);
+        assertThat(olderSummary).doesNotContain("distribution", "packageChunks", "pauses");
+        assertThat(olderSubnet).doesNotContain("uploadBytesPerSecond");
+        assertThat(decoded.distribution()).isEqualTo("WHOLE_FILE");
+        assertThat(decoded.swarms()).isFalse();
+        assertThat(decoded.packageChunks()).isZero();
+        assertThat(decoded.pauses()).isEmpty();
+        assertThat(((RolloutStatus.SubnetStatus) EventCodec.decode(olderSubnet, RolloutStatus.class))
+                .uploadBytesPerSecond()).isNull();
+    }
+
+    @Test
+    void aSummaryKeepsOnlyItsNewestPauses() {
+        List<RolloutStatus.Pause> pauses = IntStream.range(0, RolloutStatus.Summary.MAX_PAUSES + 5)
+                .mapToObj(i -> new RolloutStatus.Pause(AT.plusSeconds(10L * i), AT.plusSeconds(10L * i + 5)))
+                .toList();
+        RolloutStatus.Summary summary = new RolloutStatus.Summary("r1", 7, "base-system", "12.7.4", "RUNNING",
+                "PEER_THEN_WAN", null, Map.of(), 1, Map.of(), 100, 0, 0, AT, AT, AT, null, 9, AT, "SWARM", 1, pauses);
+
+        assertThat(summary.pauses()).hasSize(RolloutStatus.Summary.MAX_PAUSES)
+                .endsWith(pauses.get(pauses.size() - 1)).doesNotContain(pauses.get(4));
     }
 
     @Test

@@ -54,6 +54,9 @@ class DashboardBrowserTest {
     private final RolloutStatusProducer producer = new RolloutStatusProducer();
     private final String rolloutId = "browser-test-" + UUID.randomUUID();
     private final Instant startedAt = Instant.now().minusSeconds(30);
+    /** What the records say of the rollout's distribution and of the devices' upload capacity. */
+    private String distribution = "WHOLE_FILE";
+    private Long uploadBytesPerSecond;
 
     @BeforeEach
     void openBrowser() throws IOException {
@@ -110,6 +113,8 @@ class DashboardBrowserTest {
                     .isEqualTo(shownBytes(running.summary().peerBytes()));
             assertThat(text("#rollout-tiles [data-tile='Failed'] .tile-value")).isEqualTo("1");
             assertThat(text("#rollout-tiles [data-tile='Ratio to ideal'] .tile-value")).matches("\\d+\\.\\d\\d×");
+            assertThat(browser.findElement(By.cssSelector("#subnets th[data-col='swarm-ratio']")).isDisplayed())
+                    .as("no T* column for a whole-file rollout").isFalse();
         });
 
         // The subnet that waited for its WAN seed, in detail.
@@ -161,7 +166,36 @@ class DashboardBrowserTest {
         });
     }
 
+    @Test
+    void aSwarmRolloutShowsEachSubnetsRatioToTStarBesideTheWholeFileOne() throws Exception {
+        distribution = "SWARM";
+        uploadBytesPerSecond = 16 * MIB;
+        publish(snapshot(2, "RUNNING", 14, null));
+        page.open(dashboard, TestTokens.viewer());
+        eventually(() -> page.click("#rollouts tr[data-rollout-id='" + rolloutId + "']"));
+
+        // 17 devices to reach, 64 MiB in 64 chunks at 16 MiB/s: T* = 4 s x (1 + 4/64) = 4.25 s, then 1 s install
+        // and 2 s reboot; the subnet has been spreading for 30 s and more.
+        eventually(() -> {
+            assertThat(browser.findElement(By.cssSelector("#subnets th[data-col='swarm-ratio']")).isDisplayed())
+                    .isTrue();
+            assertThat(text("#subnets th[data-col='swarm-ratio']")).startsWith("× T*");
+            assertThat(browser.findElement(By.cssSelector("#rollout[data-rollout-id='" + rolloutId + "'] #subnets tr"
+                    + "[data-subnet='" + ONE_PEER.name() + "'] td[data-col='swarm-ratio']")).getAttribute("title"))
+                    .isEqualTo("T* 4.3 s + install + reboot = 7.3 s");
+            assertThat(ratio(cell(ONE_PEER, "swarm-ratio"))).isGreaterThan(30 / 7.25);
+            assertThat(cell(ONE_PEER, "ratio")).as("the whole-file ratio beside it").matches("\\d+\\.\\d\\d×");
+            assertThat(ratio(text("#rollout-tiles [data-tile='× T*'] .tile-value"))).isGreaterThan(30 / 7.25);
+        });
+        assertThat(page.consoleErrorsButUnknownDevices()).as("console errors").isEmpty();
+    }
+
     // ---- what the page shows ----
+
+    private static double ratio(String shown) {
+        assertThat(shown).matches("\\d+\\.\\d\\d×");
+        return Double.parseDouble(shown.substring(0, shown.length() - 1));
+    }
 
     private String cell(PlannedSubnet subnet, String column) {
         return cell(subnet.name(), column);
@@ -196,14 +230,16 @@ class DashboardBrowserTest {
     private Snapshot snapshot(long version, String state, double secondsSinceStart, String stateReason) {
         Instant publishedAt = startedAt.plusMillis((long) (secondsSinceStart * 1000));
         List<SubnetStatus> subnets = Stream.of(ONE_PEER, TWO_PEERS, WAN_SEEDED)
-                .map(subnet -> subnet.at(rolloutId, secondsSinceStart, version, startedAt, publishedAt)).toList();
+                .map(subnet -> subnet.at(rolloutId, secondsSinceStart, version, startedAt, publishedAt,
+                        uploadBytesPerSecond)).toList();
         Map<String, Integer> counts = new TreeMap<>();
         subnets.forEach(subnet -> subnet.deviceCounts().forEach((deviceState, n) -> counts.merge(deviceState, n, Integer::sum)));
         RolloutStatus.Summary summary = new RolloutStatus.Summary(rolloutId, 2, "base_system", "12.7.4", state,
                 "PEER_THEN_WAN", stateReason, counts, subnets.size(), Map.of(), PACKAGE_BYTES,
                 subnets.stream().mapToLong(SubnetStatus::wanBytes).sum(),
                 subnets.stream().mapToLong(SubnetStatus::peerBytes).sum(), startedAt.minusSeconds(1), startedAt,
-                publishedAt, state.equals("COMPLETED") ? publishedAt : null, version, publishedAt);
+                publishedAt, state.equals("COMPLETED") ? publishedAt : null, version, publishedAt,
+                distribution, (int) (PACKAGE_BYTES / MIB), List.of());
         return new Snapshot(summary, subnets);
     }
 
@@ -217,7 +253,8 @@ class DashboardBrowserTest {
 
         static final String WAITING_FOR_SEED = "no peer in the subnet: waiting for a WAN seed slot";
 
-        SubnetStatus at(String rolloutId, double t, long version, Instant startedAt, Instant publishedAt) {
+        SubnetStatus at(String rolloutId, double t, long version, Instant startedAt, Instant publishedAt,
+                        Long uploadBytesPerSecond) {
             double firstPeersAt = initialPeers > 0 ? 0 : seedDoneAt;
             boolean seeded = t >= firstPeersAt;
             boolean waitingForSeed = initialPeers == 0 && t < seedDoneAt / 2;
@@ -246,7 +283,8 @@ class DashboardBrowserTest {
                     peers, peers, seeded ? peerDownloadsInFlight : wanDownloads, wanDownloads,
                     peerDownloadsDone + peerDownloadsInFlight, failing, wanBytes, peerBytes, seeded ? rounds + 1 : 0,
                     waitingForSeed ? WAITING_FOR_SEED : null, startedAt, publishedAt, null, null,
-                    seeded ? 1000L : null, seeded ? 1000L : null, seeded ? 2000L : null, samples, version, publishedAt);
+                    seeded ? 1000L : null, seeded ? 1000L : null, seeded ? 2000L : null, samples, version, publishedAt,
+                    uploadBytesPerSecond);
         }
 
         /** Every eligible device that does not fail ends as a peer. */

@@ -139,7 +139,7 @@ class RolloutGuardsTest extends FleetDrivenTest {
         asOperator().post("/api/rollouts/{id}/retry-failed", rolloutId).then().statusCode(409)
                 .body("detail", containsString("it is RUNNING"));
         asOperator().post("/api/rollouts/{id}/archive", rolloutId).then().statusCode(409)
-                .body("detail", containsString("only a COMPLETED or CANCELLED rollout is archived"));
+                .body("detail", containsString("only a finished rollout (COMPLETED, CANCELLED or APPROVAL_DENIED) is archived"));
 
         fleet.device(failing).failDownload(rolloutId, "peer went away");
         await().until(() -> commands.upgradedDeviceIds(rolloutId).contains(other));

@@ -76,6 +76,8 @@ final class SimulatedFleet implements AutoCloseable {
         boolean serving;
         int capacity;
         int busy;
+        /** The upload capacity the device reports when it serves, 0 for none. */
+        long uploadBytesPerSecond;
 
         SimDevice(String id, String subnet, String ip, String osVersion) {
             this.id = id;
@@ -94,14 +96,15 @@ final class SimulatedFleet implements AutoCloseable {
 
         void announce() {
             send(new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), epoch, ip, osVersion,
-                    apps(), serving ? new PeerServerState(true, 22335, capacity, busy, 0, null) : PeerServerState.stopped(22335)));
+                    apps(), serving ? new PeerServerState(true, 22335, capacity, busy, 0, null,
+                    uploadBytesPerSecond) : PeerServerState.stopped(22335)));
         }
 
         void startPeerServer(int slots) {
             serving = true;
             capacity = slots;
             send(new DeviceEvent.PeerServerStarted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), epoch, ip, 22335,
-                    slots, apps()));
+                    slots, apps(), uploadBytesPerSecond));
         }
 
         /** Downloads from a free peer of its subnet (or the WAN), verifies, upgrades and starts serving. */

@@ -76,7 +76,7 @@ final class SyntheticRollout {
         records.add(new RolloutStatus.Summary(rolloutId, 7, "base_system", "12.7.4", "RUNNING", "PEER_THEN_WAN", null,
                 counts, subnets, states, 8L << 20, statuses.stream().mapToLong(SubnetStatus::wanBytes).sum(),
                 statuses.stream().mapToLong(SubnetStatus::peerBytes).sum(), startedAt.minusSeconds(1), startedAt,
-                now, null, version, now));
+                now, null, version, now, "WHOLE_FILE", 8, List.of()));
         return records;
     }
 
@@ -125,6 +125,6 @@ final class SyntheticRollout {
                 inFlight, initialPeers == 0 ? 1 : 0, upgraded, failed, wanBytes, upgraded * (8L << 20), rounds,
                 stalledSince != null ? STALLED_WAITING : null, start, lastUpgrade == null ? start : lastUpgrade,
                 stalledSince, lastUpgrade, rounds == 0 ? null : TRANSFER, rounds == 0 ? null : INSTALL,
-                rounds == 0 ? null : REBOOT, samples, version, now);
+                rounds == 0 ? null : REBOOT, samples, version, now, null);
     }
 }

@@ -145,7 +145,7 @@ final class DeviceServing {
         running = new Running(served, upload.result(), secure.result(), answers.result(), httpsDown);
         int port = upload.result().port();
         events.emit((eventId, id, cidr, at, seq, epoch) -> new DeviceEvent.PeerServerStarted(eventId, id, cidr, at, seq, epoch,
-                ip, port, spec.slots(), apps.get()));
+                ip, port, spec.slots(), apps.get(), served.uploadBytesPerSecond()));
     }
 
     /** Stops at once: open connections are dropped, so downloaders see it and move on. */
@@ -166,7 +166,7 @@ final class DeviceServing {
         Running now = running;
         return now == null ? PeerServerState.stopped(configuredPort)
                 : new PeerServerState(true, now.upload().port(), now.served().slots(), now.served().activeUploads(),
-                        now.httpsPort(), now.httpsDown());
+                        now.httpsPort(), now.httpsDown(), now.served().uploadBytesPerSecond());
     }
 
     /**

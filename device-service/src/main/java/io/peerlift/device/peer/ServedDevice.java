@@ -35,6 +35,7 @@ public final class ServedDevice {
     private final String address;
     private final int slots;
     private final int maxConnections;
+    private final long uploadBytesPerSecond;
     private final UploadRate rate;
     private final Catalog catalog;
     private final UploadListener listener;
@@ -57,6 +58,7 @@ public final class ServedDevice {
         this.address = address;
         this.slots = slots;
         this.maxConnections = slots + Math.max(0, connectionsBeyondSlots);
+        this.uploadBytesPerSecond = Math.max(0, uploadBytesPerSecond);
         this.rate = uploadBytesPerSecond > 0 ? new UploadRate(uploadBytesPerSecond, PacedUpload.SLICE_BYTES) : null;
         this.catalog = catalog;
         this.listener = listener;
@@ -72,6 +74,11 @@ public final class ServedDevice {
 
     public int slots() {
         return slots;
+    }
+
+    /** The upload capacity shared by every upload of the device, 0 when it is not capped. */
+    public long uploadBytesPerSecond() {
+        return uploadBytesPerSecond;
     }
 
     public int activeUploads() {

@@ -46,6 +46,11 @@ public class AppPackage extends PanacheEntityBase {
         return find("app = ?1 and version = ?2", app, version).firstResultOptional();
     }
 
+    /** The manifest's chunks: the payload in {@code chunkSize} pieces, the last one possibly shorter. */
+    public int chunkCount() {
+        return (int) ((size + chunkSize - 1) / chunkSize);
+    }
+
     /** The accepted signature, or empty for a package stored before uploads had to be signed. */
     public Optional<ReleaseSignature> releaseSignature() {
         return Optional.ofNullable(signature).map(ReleaseSignature::fromHeader);

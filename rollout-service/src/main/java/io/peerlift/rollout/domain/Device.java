@@ -57,6 +57,9 @@ public class Device extends PanacheEntityBase {
     public int peerPort;
     @Column(name = "peer_capacity")
     public int peerCapacity;
+    /** The upload capacity the device last reported with its peer server, 0 when not capped or not reported. */
+    @Column(name = "upload_bytes_per_second")
+    public long uploadBytesPerSecond;
     /** The AppRefs the device holds, as JSON. */
     @Column(columnDefinition = "text")
     public String apps = "[]";
@@ -120,6 +123,23 @@ public class Device extends PanacheEntityBase {
                 .setParameter(2, manifestSha256)
                 .getSingleResult();
         return new Peers(((Number) row[0]).intValue(), ((Number) row[1]).intValue());
+    }
+
+    /**
+     * Per subnet, the median upload capacity its devices reported (u of {@link io.peerlift.events.SwarmBound});
+     * a subnet where no device reported a cap has no entry.
+     */
+    public static Map<String, Long> medianUploadCapacity(Collection<String> subnets) {
+        if (subnets.isEmpty()) {
+            return Map.of();
+        }
+        List<?> rows = getEntityManager().createNativeQuery("""
+                        select subnet, percentile_disc(0.5) within group (order by upload_bytes_per_second)
+                        from device where subnet in (?1) and upload_bytes_per_second > 0 group by subnet""")
+                .setParameter(1, subnets)
+                .getResultList();
+        return rows.stream().map(row -> (Object[]) row).collect(Collectors.toMap(row -> (String) row[0],
+                row -> ((Number) row[1]).longValue()));
     }
 
     /** The devices of a subnet that hold a manifest but stopped serving it since a moment, and the latest stop. */
@@ -199,12 +219,16 @@ public class Device extends PanacheEntityBase {
                 peerRunning = e.peerServer().running();
                 peerPort = e.peerServer().port();
                 peerCapacity = e.peerServer().capacity();
+                if (e.peerServer().running()) {
+                    uploadBytesPerSecond = e.peerServer().uploadBytesPerSecond();
+                }
             }
         } else if (event instanceof DeviceEvent.PeerServerStarted e) {
             ip = e.ip();
             peerRunning = true;
             peerPort = e.port();
             peerCapacity = e.capacity();
+            uploadBytesPerSecond = e.uploadBytesPerSecond();
             apps = EventCodec.encode(e.apps());
         } else if (event instanceof DeviceEvent.PeerServerStopped) {
             peerRunning = false;

@@ -202,12 +202,13 @@ public class Rollout extends PanacheEntityBase {
     }
 
     /**
-     * Ids of the rollouts (active, or finished after {@code finishedAfter}) with a change their status records
-     * do not show yet: a state change, or a subnet whose status version is above the one published.
+     * Ids of the rollouts (active, or finished after {@code finishedAfter}, and not archived) with a change their
+     * status records do not show yet: a state change, or a subnet whose status version is above the one published.
      */
     public static List<String> withUnpublishedStatus(Instant finishedAfter) {
         return getEntityManager().createNativeQuery("""
                         select r.id from rollout r where (r.finished_at is null or r.finished_at > ?1)
+                        and r.archived_at is null
                         and (r.status_changed or exists (
                             select 1 from rollout_subnet s left join rollout_subnet_published p on p.subnet_id = s.id
                             where s.rollout_id = r.id and s.subnet is not null
@@ -220,8 +221,14 @@ public class Rollout extends PanacheEntityBase {
         if (!transition.appliesTo(state)) {
             throw new IllegalStateException(transition.refusal(id, state));
         }
+        boolean wasPaused = state.isPaused();
         state = transition.to();
         stateReason = reason;
+        if (!wasPaused && state.isPaused()) {
+            RolloutPause.begin(id, now);
+        } else if (wasPaused && !state.isPaused()) {
+            RolloutPause.end(id, now);
+        }
         statusChanged = true;
         if (state == RolloutState.RUNNING && startedAt == null) {
             startedAt = now;

@@ -22,6 +22,11 @@ public enum RolloutState {
     /** An approver denied the rollout: nothing was commanded, nothing will be. */
     APPROVAL_DENIED;
 
+    /** Paused by an operator or on errors: the rollout commands nobody. */
+    public boolean isPaused() {
+        return this == PAUSED || this == PAUSED_ON_ERRORS;
+    }
+
     public boolean isFinished() {
         return finished().contains(this);
     }

@@ -183,6 +183,21 @@ public class RolloutSubnet extends PanacheEntityBase {
                 : RolloutSubnet.list("id in ?1 order by id", ids.stream().map(id -> ((Number) id).longValue()).toList());
     }
 
+    /** As if no subnet status of the rollout had been published: the next publication sends every one. */
+    public static void forgetPublished(String rolloutId) {
+        getEntityManager().createNativeQuery("""
+                        delete from rollout_subnet_published
+                        where subnet_id in (select id from rollout_subnet where rollout_id = ?1)""")
+                .setParameter(1, rolloutId)
+                .executeUpdate();
+    }
+
+    /** The subnets of the rollout that have status records on the topic (those with an address). */
+    public static List<String> publishedSubnets(String rolloutId) {
+        return find("select s.subnet from RolloutSubnet s where s.rolloutId = ?1 and s.subnet is not null",
+                rolloutId).project(String.class).list();
+    }
+
     /** Records, in one statement, that each subnet's status was published under its {@link #statusVersion}. */
     public static void markPublished(List<RolloutSubnet> subnets) {
         if (subnets.isEmpty()) {

@@ -4,6 +4,7 @@ import io.peerlift.events.EventCodec;
 import io.peerlift.events.RolloutStatus;
 import io.peerlift.rollout.service.status.FleetBoard;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -20,8 +21,15 @@ public class RolloutStatusFeed {
         this.board = board;
     }
 
+    /** A record without a value is a tombstone: its key's record was deleted (an archived rollout's). */
     @Incoming("rollout-status-feed")
-    public void consume(String json) {
-        board.accept(EventCodec.decode(json, RolloutStatus.class));
+    public void consume(ConsumerRecord<String, String> record) {
+        if (record.value() == null) {
+            if (record.key() != null) {
+                board.deleted(record.key());
+            }
+            return;
+        }
+        board.accept(EventCodec.decode(record.value(), RolloutStatus.class));
     }
 }

@@ -7,6 +7,7 @@ import io.peerlift.rollout.config.RolloutConfig;
 import io.peerlift.rollout.domain.Rollout;
 import io.peerlift.rollout.domain.RolloutSubnet;
 import io.peerlift.rollout.service.RolloutMetrics;
+import io.peerlift.rollout.service.management.RolloutArchived;
 import io.peerlift.rollout.service.scheduling.RolloutChanged;
 import io.peerlift.rollout.service.status.StatusRecords;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -38,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * subnet's record carries the version its writers raised; the summary's is raised by the publication, in a
  * short transaction of its own. Publications of a rollout take turns under an advisory lock, so the records of
  * one key leave in version order whichever replica publishes, and a publication waiting for Kafka holds neither
- * a subnet's lock nor the rollout's.
+ * a subnet's lock nor the rollout's. An archived rollout is taken off the topic: a tombstone for each of its keys,
+ * under the same lock, after which nothing of it is published (unless retry-failed brings it back).
  */
 @ApplicationScoped
 public class StatusPublisher {
@@ -70,6 +72,19 @@ public class StatusPublisher {
     void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) RolloutChanged changed) {
         if (!worker.isShutdown()) {
             worker.execute(() -> publishQuietly(changed.rolloutId()));
+        }
+    }
+
+    void onArchive(@Observes(during = TransactionPhase.AFTER_SUCCESS) RolloutArchived archived) {
+        if (!worker.isShutdown()) {
+            worker.execute(() -> {
+                try {
+                    QuarkusTransaction.requiringNew().run(() -> deleteRecords(archived.rolloutId()));
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "deleting the status records of archived rollout %s failed; the fleet view still"
+                            + " shows it", archived.rolloutId());
+                }
+            });
         }
     }
 
@@ -115,6 +130,9 @@ public class StatusPublisher {
             return;
         }
         Rollout rollout = Rollout.findById(rolloutId);
+        if (rollout.archivedAt != null) {
+            return; // its records were deleted from the topic (deleteRecords), none go out again
+        }
         Instant now = Instant.now();
         RolloutSubnet.markPublished(changed);
         List<RolloutStatus> records = new ArrayList<>(StatusRecords.subnets(rollout, changed, now));
@@ -127,6 +145,22 @@ public class StatusPublisher {
             QuarkusTransaction.requiringNew().run(() -> Rollout.markStatusChanged(rolloutId));
             throw notSent;
         }
+    }
+
+    /** Tombstones for the summary and every subnet of the rollout: compaction deletes them, readers forget them. */
+    private void deleteRecords(String rolloutId) {
+        // Waits for a publication under way: its records reach the topic before the tombstones.
+        Rollout.getEntityManager().createNativeQuery("select pg_advisory_xact_lock(?1, hashtext(?2))")
+                .setParameter(1, STATUS_LOCK)
+                .setParameter(2, rolloutId)
+                .getSingleResult();
+        List<String> keys = new ArrayList<>(RolloutSubnet.publishedSubnets(rolloutId).stream()
+                .map(subnet -> RolloutStatus.subnetKey(rolloutId, subnet)).toList());
+        keys.add(rolloutId);
+        CompletableFuture.allOf(keys.stream()
+                        .map(key -> statuses.send(Record.<String, String>of(key, null)).toCompletableFuture())
+                        .toArray(CompletableFuture[]::new))
+                .orTimeout(30, TimeUnit.SECONDS).join();
     }
 
     private CompletableFuture<Void> send(RolloutStatus status) {

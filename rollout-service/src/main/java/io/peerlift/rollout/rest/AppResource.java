@@ -56,8 +56,7 @@ public class AppResource {
     public record AppView(String app, String version, long size, String sha256, int chunkSize, int chunkCount,
                           String manifestSha256, ReleaseSignature signature, Instant createdAt) {
         static AppView of(AppPackage p) {
-            return new AppView(p.app, p.version, p.size, p.sha256, p.chunkSize,
-                    (int) ((p.size + p.chunkSize - 1) / p.chunkSize), p.manifestSha256,
+            return new AppView(p.app, p.version, p.size, p.sha256, p.chunkSize, p.chunkCount(), p.manifestSha256,
                     p.releaseSignature().orElse(null), p.createdAt);
         }
     }

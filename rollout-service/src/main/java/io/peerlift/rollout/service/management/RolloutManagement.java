@@ -55,18 +55,20 @@ public class RolloutManagement {
     private final RolloutQueries queries;
     private final RolloutMetrics metrics;
     private final Event<RolloutChanged> changed;
+    private final Event<RolloutArchived> archived;
     private final ProfileService profileService;
     private final Inventory inventory;
     private final SubnetScheduler subnets;
     private final RolloutConfig config;
 
     RolloutManagement(RolloutExecutor executor, RolloutQueries queries, RolloutMetrics metrics,
-                      Event<RolloutChanged> changed, ProfileService profileService, Inventory inventory,
-                      SubnetScheduler subnets, RolloutConfig config) {
+                      Event<RolloutChanged> changed, Event<RolloutArchived> archived, ProfileService profileService,
+                      Inventory inventory, SubnetScheduler subnets, RolloutConfig config) {
         this.executor = executor;
         this.queries = queries;
         this.metrics = metrics;
         this.changed = changed;
+        this.archived = archived;
         this.profileService = profileService;
         this.inventory = inventory;
         this.subnets = subnets;
@@ -152,16 +154,20 @@ public class RolloutManagement {
         return queries.get(rolloutId);
     }
 
-    /** Hides a finished rollout from the default list; archiving it again changes nothing. */
+    /**
+     * Hides a finished rollout from the default list and has the fleet view forget it (its status records are
+     * deleted from the topic); archiving it again changes nothing.
+     */
     public RolloutView archive(String rolloutId) {
         QuarkusTransaction.requiringNew().run(() -> {
             Rollout rollout = lockExisting(rolloutId);
             if (!rollout.state.isFinished()) {
                 throw new ConflictException("cannot archive rollout " + rolloutId + ": it is " + rollout.state
-                        + ", and only a COMPLETED or CANCELLED rollout is archived");
+                        + ", and only a finished rollout (COMPLETED, CANCELLED or APPROVAL_DENIED) is archived");
             }
             if (rollout.archivedAt == null) {
                 rollout.archivedAt = Instant.now();
+                archived.fire(new RolloutArchived(rolloutId));
             }
         });
         return queries.get(rolloutId);
@@ -222,7 +228,11 @@ public class RolloutManagement {
                 .mapToInt(subnet -> subnets.retryFailed(rollout, subnet, now)).sum();
         rollout.failuresAcknowledged = 0;
         rollout.finishedAt = null;
-        rollout.archivedAt = null;
+        if (rollout.archivedAt != null) {
+            // Its status records were deleted from the topic at the archive: every subnet's goes out again.
+            RolloutSubnet.forgetPublished(rollout.id);
+            rollout.archivedAt = null;
+        }
         return "retrying " + retried + " failed device" + (retried == 1 ? "" : "s") + ", by operator";
     }
 

@@ -38,6 +38,8 @@ public record BoardQuery(Sort sort, boolean descending, Set<String> states, bool
 
     public enum Sort {
         RATIO(true, Comparator.comparing(row -> row.ratio() == null ? 0 : row.ratio())),
+        /** Against T* (a SWARM rollout's); subnets without one sort last. */
+        SWARM_RATIO(true, Comparator.comparing(row -> row.swarmRatio() == null ? 0 : row.swarmRatio())),
         /** The states in the order of concern: waiting first, done last. */
         STATE(false, Comparator.comparing(row -> SUBNET_STATES.indexOf(row.state()))),
         UPGRADED(false, Comparator.comparing(row -> row.eligible() == 0 ? 1.0
@@ -131,6 +133,7 @@ public record BoardQuery(Sort sort, boolean descending, Set<String> states, bool
     private boolean unknown(SubnetRow row) {
         return switch (sort) {
             case RATIO -> row.ratio() == null;
+            case SWARM_RATIO -> row.swarmRatio() == null;
             case STALLED_SINCE -> row.stalledSince() == null;
             default -> false;
         };

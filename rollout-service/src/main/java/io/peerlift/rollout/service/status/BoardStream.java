@@ -72,8 +72,15 @@ public final class BoardStream {
         List<StreamFrame.RolloutLine> rolloutsChanged = rollouts.equals(sentRollouts) ? null : rollouts;
         sentRollouts = rollouts;
         BoardView view = request.rolloutId() == null ? null : board.view(request.rolloutId(), now).orElse(null);
+        if (view == null && sentView != null) {
+            sentView = null;
+            sentPage = null;
+            sentRows.clear();
+            sentDetail = null;
+            return new StreamFrame(rolloutsChanged, null, null, null, null, null, null, request.rolloutId());
+        }
         if (view == null || view == sentView) {
-            return new StreamFrame(rolloutsChanged, null, null, null, null, null, null);
+            return new StreamFrame(rolloutsChanged, null, null, null, null, null, null, null);
         }
         BoardView before = sentView;
         sentView = view;
@@ -103,6 +110,6 @@ public final class BoardStream {
         return new StreamFrame(rolloutsChanged, summaryChanged ? view.summary() : null,
                 before != null && before.ideal().equals(view.ideal()) ? null : view.ideal(),
                 before != null && before.growth().equals(view.growth()) ? null : view.growth(),
-                pageChanged, rows.isEmpty() ? null : rows, detailChanged);
+                pageChanged, rows.isEmpty() ? null : rows, detailChanged, null);
     }
 }

@@ -4,6 +4,7 @@ import io.peerlift.events.IdealSpread;
 import io.peerlift.events.RolloutStatus;
 import io.peerlift.events.RolloutStatus.PeerSample;
 import io.peerlift.events.RolloutStatus.SubnetStatus;
+import io.peerlift.events.SwarmBound;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -50,8 +51,10 @@ public final class BoardView {
                 .map(SubnetStatus::startedAt).filter(t -> t != null).min(Comparator.naturalOrder()).orElse(now);
         boolean finished = summary.finishedAt() != null || FINISHED_ROLLOUT.contains(summary.state());
         Instant end = finished && summary.finishedAt() != null ? summary.finishedAt() : now;
-        long elapsed = Math.max(0, millis(origin, end));
+        long elapsed = running(summary, origin, end);
         Long rolloutRound = medianRound(subnets);
+        SwarmReference swarm = SwarmReference.of(summary, subnets);
+        Long swarmEnd = null;
 
         List<SubnetRow> rows = new ArrayList<>(subnets.size());
         Map<String, SubnetStatus> records = new HashMap<>();
@@ -73,28 +76,38 @@ public final class BoardView {
             Double ratio = null;
             Double idealSeconds = null;
             Double elapsedSeconds = null;
+            Long swarmBound = swarm == null ? null : swarm.boundMillis(s, eligible);
+            Long swarmIdeal = swarmBound == null ? null : swarm.withInstallAndReboot(swarmBound, s);
+            Double swarmRatio = null;
             if (s.startedAt() != null) {
                 Instant subnetEnd = "DONE".equals(s.state()) && s.lastUpgradeAt() != null ? s.lastUpgradeAt() : end;
-                long subnetElapsed = Math.max(0, millis(s.startedAt(), subnetEnd));
+                long subnetElapsed = running(summary, s.startedAt(), subnetEnd);
                 elapsedSeconds = (double) Math.round(subnetElapsed / 1000.0);
                 if (round != null) {
                     IdealSpread.Curve curve = IdealSpread.Curve.ofSubnet(0, round, perRound);
                     curves.put(s.subnet(), curve);
                     idealSeconds = curve.endMillis() / 1000.0;
-                    Long last = s.lastUpgradeAt() == null ? null : millis(s.startedAt(), s.lastUpgradeAt());
+                    Long last = s.lastUpgradeAt() == null ? null : running(summary, s.startedAt(), s.lastUpgradeAt());
                     ratio = rounded(IdealSpread.ratio(curve, done, last, subnetElapsed, subnetFinished));
                 }
+                if (swarmIdeal != null && swarmIdeal > 0) {
+                    swarmRatio = rounded(subnetElapsed / (double) swarmIdeal);
+                }
             }
+            long offset = s.startedAt() != null ? running(summary, origin, s.startedAt()) : elapsed;
             if (round != null && !perRound.isEmpty()) {
-                long offset = s.startedAt() != null ? millis(origin, s.startedAt()) : elapsed;
                 shifted.add(IdealSpread.Curve.ofSubnet(offset, round, perRound));
+            }
+            if (swarmIdeal != null) {
+                swarmEnd = Math.max(swarmEnd == null ? 0 : swarmEnd, offset + swarmIdeal);
             }
             rows.add(new SubnetRow(s.subnet(), s.state(), s.devices(), eligible, done, SubnetRow.count(s, "CURRENT"),
                     SubnetRow.count(s, "COMMANDED") + SubnetRow.count(s, "DOWNLOADING")
                             + SubnetRow.count(s, "INSTALLING"),
                     SubnetRow.count(s, "FAILED"), s.peers(), slots, s.rounds(), perRound.size(), round,
-                    measuredRound != null, idealSeconds, elapsedSeconds, ratio, s.startedAt(), s.stalledSince(),
-                    s.waiting(), s.failedAttempts(), s.wanBytes(), s.peerBytes(), s.version()));
+                    measuredRound != null, idealSeconds, elapsedSeconds, ratio, seconds(swarmBound),
+                    seconds(swarmIdeal), swarmRatio, s.startedAt(), s.stalledSince(), s.waiting(), s.failedAttempts(),
+                    s.wanBytes(), s.peerBytes(), s.version()));
             records.put(s.subnet(), s);
             upgraded += done;
             target += perRound.isEmpty() ? 0 : perRound.get(perRound.size() - 1);
@@ -107,10 +120,11 @@ public final class BoardView {
 
         IdealSpread.Curve rolloutCurve = IdealSpread.Curve.sum(shifted);
         Double ratio = shifted.isEmpty() ? null : rounded(IdealSpread.ratio(rolloutCurve, upgraded,
-                lastUpgrade == null ? null : millis(origin, lastUpgrade), elapsed, finished));
+                lastUpgrade == null ? null : running(summary, origin, lastUpgrade), elapsed, finished));
+        Double swarmRatio = swarmEnd == null || swarmEnd == 0 ? null : rounded(elapsed / (double) swarmEnd);
         RolloutIdeal ideal = new RolloutIdeal(ratio, shifted.isEmpty() ? null : rolloutCurve.endMillis() / 1000.0,
-                (double) Math.round(elapsed / 1000.0), rolloutRound, stalled, null);
-        Growth growth = growth(subnets, rolloutCurve, elapsed, target);
+                (double) Math.round(elapsed / 1000.0), rolloutRound, stalled, seconds(swarmEnd), swarmRatio);
+        Growth growth = growth(summary, origin, subnets, rolloutCurve, elapsed, target);
         return new BoardView(summary, ideal, growth, List.copyOf(rows), records, curves, now);
     }
 
@@ -150,13 +164,14 @@ public final class BoardView {
         }
         SubnetRow row = rows.stream().filter(r -> r.subnet().equals(subnet)).findFirst().orElseThrow();
         List<ChartPoint> peers = new ArrayList<>();
+        Instant origin = summary.startedAt() == null ? s.startedAt() : summary.startedAt();
         for (PeerSample sample : sampled(s.peersOverTime())) {
-            peers.add(ChartPoint.at(Math.round(sample.secondsSinceStart() * 1000), sample.peers()));
+            peers.add(ChartPoint.at(Math.round(runningSeconds(summary, origin, sample) * 1000), sample.peers()));
         }
         List<ChartPoint> idealPeers = new ArrayList<>();
         IdealSpread.Curve curve = curves.get(subnet);
         if (curve != null && s.startedAt() != null) {
-            long offset = summary.startedAt() == null ? 0 : Math.max(0, millis(summary.startedAt(), s.startedAt()));
+            long offset = summary.startedAt() == null ? 0 : running(summary, summary.startedAt(), s.startedAt());
             idealPeers.add(ChartPoint.at(offset, s.initialPeers()));
             curve.steps().forEach(step -> idealPeers.add(ChartPoint.at(offset + step.atMillis(),
                     s.initialPeers() + step.upgraded())));
@@ -167,10 +182,11 @@ public final class BoardView {
 
     /**
      * Measured: the peers each subnet gained over its initial ones, summed at evenly spaced times; ideal: the
-     * summed ideal curve at the same times, on until the ideal is done.
+     * summed ideal curve at the same times, on until the ideal is done. Times are the rollout's running time, its
+     * pauses left out, as the ideal's are.
      */
-    private static Growth growth(Collection<SubnetStatus> subnets, IdealSpread.Curve ideal, long elapsed,
-                                 int target) {
+    private static Growth growth(RolloutStatus.Summary summary, Instant origin, Collection<SubnetStatus> subnets,
+                                 IdealSpread.Curve ideal, long elapsed, int target) {
         long span = Math.max(Math.max(elapsed, ideal.endMillis()), 1);
         long stepMillis = Math.max(100, (span + CHART_POINTS - 2) / (CHART_POINTS - 1));
         int points = (int) Math.min(CHART_POINTS, span / stepMillis + 1);
@@ -182,7 +198,7 @@ public final class BoardView {
             int peers = s.initialPeers();
             for (int i = 0; i < measuredPoints; i++) {
                 double seconds = i * stepMillis / 1000.0;
-                while (next < samples.size() && samples.get(next).secondsSinceStart() <= seconds) {
+                while (next < samples.size() && runningSeconds(summary, origin, samples.get(next)) <= seconds) {
                     peers = samples.get(next++).peers();
                 }
                 gained[i] += Math.max(0, peers - s.initialPeers());
@@ -223,6 +239,70 @@ public final class BoardView {
 
     private static long millis(Instant from, Instant to) {
         return Duration.between(from, to).toMillis();
+    }
+
+    /** The time from {@code from} to {@code to} that the rollout ran: its pauses do not count against it. */
+    private static long running(RolloutStatus.Summary summary, Instant from, Instant to) {
+        return Math.max(0, millis(from, to) - summary.pausedMillis(from, to));
+    }
+
+    /** A sample's time in the rollout's running time since {@code origin}. */
+    private static double runningSeconds(RolloutStatus.Summary summary, Instant origin, PeerSample sample) {
+        if (origin == null || summary.pauses().isEmpty()) {
+            return sample.secondsSinceStart();
+        }
+        Instant at = origin.plusMillis(Math.round(sample.secondsSinceStart() * 1000));
+        return running(summary, origin, at) / 1000.0;
+    }
+
+    private static Double seconds(Long millis) {
+        return millis == null ? null : millis / 1000.0;
+    }
+
+    /**
+     * The swarm's reference (issue #13) for a SWARM rollout: per subnet T* = (F/u)(1 + floor(log2 n)/M)
+     * ({@link SwarmBound}) for its n devices to upgrade, u the upload capacity its devices report, then one
+     * install and one reboot (the subnet's medians). A subnet that has not measured u, or the install and reboot,
+     * yet is judged by the rollout's medians of them.
+     */
+    private record SwarmReference(long packageBytes, int chunks, Long rolloutUpload, Long rolloutInstallReboot) {
+
+        /** Null unless the rollout swarms and its package is known. */
+        static SwarmReference of(RolloutStatus.Summary summary, Collection<SubnetStatus> subnets) {
+            if (!summary.swarms() || summary.packageBytes() <= 0 || summary.packageChunks() <= 0) {
+                return null;
+            }
+            return new SwarmReference(summary.packageBytes(), summary.packageChunks(),
+                    median(subnets.stream().map(SubnetStatus::uploadBytesPerSecond).toList()),
+                    median(subnets.stream().map(SwarmReference::installReboot).toList()));
+        }
+
+        /** T* of the subnet, null when no upload capacity is known or it has nothing to upgrade. */
+        Long boundMillis(SubnetStatus s, int eligible) {
+            int devices = eligible - s.initialPeers();
+            Long upload = s.uploadBytesPerSecond() != null ? s.uploadBytesPerSecond() : rolloutUpload;
+            if (devices < 1 || upload == null || upload <= 0) {
+                return null;
+            }
+            return Math.round(SwarmBound.seconds(packageBytes, upload, devices, chunks) * 1000);
+        }
+
+        /** T* + install + reboot, null while neither the subnet nor the rollout measured those. */
+        Long withInstallAndReboot(long boundMillis, SubnetStatus s) {
+            Long installReboot = installReboot(s);
+            installReboot = installReboot != null ? installReboot : rolloutInstallReboot;
+            return installReboot == null ? null : boundMillis + installReboot;
+        }
+
+        private static Long installReboot(SubnetStatus s) {
+            return s.medianInstallMillis() == null || s.medianRebootMillis() == null ? null
+                    : s.medianInstallMillis() + s.medianRebootMillis();
+        }
+
+        private static Long median(List<Long> values) {
+            List<Long> known = values.stream().filter(v -> v != null && v > 0).sorted().toList();
+            return known.isEmpty() ? null : known.get(known.size() / 2);
+        }
     }
 
     /** Two decimals: the table shows them, and a ratio that did not move by that much is no change. */

@@ -17,8 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code peerlift_rollout_devices{rollout, subnet, state}}: the devices of each open (or recently finished)
- * rollout per subnet and state, read from the subnets' counts. Every replica reports the same database-wide
+ * {@code peerlift_rollout_devices{rollout, subnet, state}}: the devices of each open (or recently finished, and
+ * not archived) rollout per subnet and state, read from the subnets' counts. Every replica reports the same database-wide
  * values, so dashboards aggregate them with {@code max}, not {@code sum}, across pods.
  */
 @ApplicationScoped
@@ -40,7 +40,8 @@ public class DeviceGauges {
     void refresh() {
         List<Object[]> subnets = QuarkusTransaction.requiringNew().call(() -> RolloutSubnet.getEntityManager()
                 .createQuery("select s.rolloutId, s.subnet, s.counts from RolloutSubnet s, Rollout r"
-                        + " where r.id = s.rolloutId and (r.state not in ?1 or r.finishedAt > ?2)", Object[].class)
+                        + " where r.id = s.rolloutId and (r.state not in ?1 or r.finishedAt > ?2)"
+                        + " and r.archivedAt is null", Object[].class)
                 .setParameter(1, RolloutState.finished())
                 .setParameter(2, Instant.now().minus(FINISHED_VISIBLE))
                 .getResultList());

@@ -39,6 +39,22 @@ public class FleetBoard {
         rollouts.computeIfAbsent(status.rolloutId(), id -> new RolloutRecords()).accept(status);
     }
 
+    /**
+     * A tombstone of the status topic: the key's record was deleted. A rollout's summary goes when the rollout is
+     * archived, and the rollout with it; a subnet's goes on its own.
+     */
+    public void deleted(String key) {
+        int space = key.indexOf(' ');
+        if (space < 0) {
+            rollouts.remove(key);
+        } else {
+            RolloutRecords records = rollouts.get(key.substring(0, space));
+            if (records != null) {
+                records.forget(key.substring(space + 1));
+            }
+        }
+    }
+
     /** The summaries of every rollout, newest first. */
     public List<RolloutStatus.Summary> summaries() {
         return rollouts.values().stream().map(RolloutRecords::summary).filter(s -> s != null)
@@ -83,6 +99,12 @@ public class FleetBoard {
                     subnets.put(s.subnet(), s);
                     changed = true;
                 }
+            }
+        }
+
+        synchronized void forget(String subnet) {
+            if (subnets.remove(subnet) != null) {
+                changed = true;
             }
         }
 

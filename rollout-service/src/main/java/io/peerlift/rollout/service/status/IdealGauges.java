@@ -16,7 +16,8 @@ import java.util.List;
  * The fleet view's figures in {@code /q/metrics}, from the {@link FleetBoard}: per open (or recently finished)
  * rollout {@code peerlift_rollout_ideal_ratio{rollout}} and {@code peerlift_rollout_subnets_stalled{rollout}},
  * per subnet {@code peerlift_rollout_subnet_ideal_ratio{rollout, subnet}} and, while it is stalled,
- * {@code peerlift_rollout_subnet_stalled_seconds{rollout, subnet}}. Every replica reads the same topic, so
+ * {@code peerlift_rollout_subnet_stalled_seconds{rollout, subnet}}; for a SWARM rollout also the ratio to T*,
+ * {@code peerlift_rollout_swarm_ratio{rollout}} and {@code peerlift_rollout_subnet_swarm_ratio{rollout, subnet}}. Every replica reads the same topic, so
  * dashboards aggregate them with {@code max} across pods.
  */
 @ApplicationScoped
@@ -30,6 +31,8 @@ public class IdealGauges {
     private final MultiGauge stalledSubnets;
     private final MultiGauge subnetRatio;
     private final MultiGauge subnetStalled;
+    private final MultiGauge rolloutSwarmRatio;
+    private final MultiGauge subnetSwarmRatio;
 
     IdealGauges(FleetBoard board, MeterRegistry registry) {
         this.board = board;
@@ -45,6 +48,12 @@ public class IdealGauges {
         subnetStalled = MultiGauge.builder("peerlift.rollout.subnet.stalled.seconds")
                 .description("How long a stalled subnet has been stalled, in seconds")
                 .register(registry);
+        rolloutSwarmRatio = MultiGauge.builder("peerlift.rollout.swarm.ratio")
+                .description("How many times T* + install + reboot a SWARM rollout has taken so far (1 = the bound)")
+                .register(registry);
+        subnetSwarmRatio = MultiGauge.builder("peerlift.rollout.subnet.swarm.ratio")
+                .description("How many times T* + install + reboot a SWARM subnet has taken so far (1 = the bound)")
+                .register(registry);
     }
 
     @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -55,6 +64,8 @@ public class IdealGauges {
         List<MultiGauge.Row<?>> stalled = new ArrayList<>();
         List<MultiGauge.Row<?>> subnets = new ArrayList<>();
         List<MultiGauge.Row<?>> stalledFor = new ArrayList<>();
+        List<MultiGauge.Row<?>> rolloutsSwarm = new ArrayList<>();
+        List<MultiGauge.Row<?>> subnetsSwarm = new ArrayList<>();
         for (RolloutStatus.Summary summary : board.summaries()) {
             if (summary.finishedAt() != null && summary.finishedAt().isBefore(now.minus(FINISHED_VISIBLE))) {
                 continue;
@@ -67,11 +78,17 @@ public class IdealGauges {
             if (view.ideal().ratio() != null) {
                 rollouts.add(MultiGauge.Row.of(rollout, view.ideal().ratio()));
             }
+            if (view.ideal().swarmRatio() != null) {
+                rolloutsSwarm.add(MultiGauge.Row.of(rollout, view.ideal().swarmRatio()));
+            }
             stalled.add(MultiGauge.Row.of(rollout, view.ideal().stalledSubnets()));
             for (SubnetRow row : view.rows()) {
                 Tags subnet = rollout.and("subnet", row.subnet());
                 if (row.ratio() != null) {
                     subnets.add(MultiGauge.Row.of(subnet, row.ratio()));
+                }
+                if (row.swarmRatio() != null) {
+                    subnetsSwarm.add(MultiGauge.Row.of(subnet, row.swarmRatio()));
                 }
                 if (row.stalledSince() != null) {
                     stalledFor.add(MultiGauge.Row.of(subnet,
@@ -83,5 +100,7 @@ public class IdealGauges {
         stalledSubnets.register(stalled, true);
         subnetRatio.register(subnets, true);
         subnetStalled.register(stalledFor, true);
+        rolloutSwarmRatio.register(rolloutsSwarm, true);
+        subnetSwarmRatio.register(subnetsSwarm, true);
     }
 }

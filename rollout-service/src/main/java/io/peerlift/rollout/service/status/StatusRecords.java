@@ -1,9 +1,12 @@
 package io.peerlift.rollout.service.status;
 
 import io.peerlift.events.RolloutStatus;
+import io.peerlift.rollout.domain.AppPackage;
+import io.peerlift.rollout.domain.Device;
 import io.peerlift.rollout.domain.DeviceCounts;
 import io.peerlift.rollout.domain.Rollout;
 import io.peerlift.rollout.domain.RolloutDevice;
+import io.peerlift.rollout.domain.RolloutPause;
 import io.peerlift.rollout.domain.RolloutSubnet;
 
 import java.time.Instant;
@@ -47,26 +50,34 @@ public final class StatusRecords {
         return new RolloutStatus.Summary(rollout.id, rollout.folderId, rollout.app, rollout.version,
                 rollout.state.name(), rollout.sourcePolicy.name(), rollout.stateReason, totals.byState(), subnets,
                 phases, rollout.packageBytes, totals.wanBytes, totals.peerBytes, rollout.createdAt, rollout.startedAt,
-                lastProgress, rollout.finishedAt, version, now);
+                lastProgress, rollout.finishedAt, version, now, rollout.distribution.name(), chunksOf(rollout),
+                RolloutPause.newest(rollout.id, RolloutStatus.Summary.MAX_PAUSES));
+    }
+
+    /** M of the swarm bound: the chunks of the rollout's package, 0 when the repository no longer has it. */
+    private static int chunksOf(Rollout rollout) {
+        return AppPackage.find(rollout.app, rollout.version).map(AppPackage::chunkCount).orElse(0);
     }
 
     /** The records of the given subnets of the rollout, each under its own {@code statusVersion}. */
     public static List<RolloutStatus.SubnetStatus> subnets(Rollout rollout, Collection<RolloutSubnet> subnets,
                                                            Instant now) {
         List<RolloutSubnet> located = subnets.stream().filter(s -> s.subnet != null).toList();
-        Map<String, RolloutDevice.Medians> medians = RolloutDevice.medians(rollout.id,
-                located.stream().map(s -> s.subnet).toList());
+        List<String> names = located.stream().map(s -> s.subnet).toList();
+        Map<String, RolloutDevice.Medians> medians = RolloutDevice.medians(rollout.id, names);
+        Map<String, Long> uploadCapacity = Device.medianUploadCapacity(names);
         return located.stream().map(s -> subnet(rollout, s,
-                medians.getOrDefault(s.subnet, RolloutDevice.Medians.NONE), now)).toList();
+                medians.getOrDefault(s.subnet, RolloutDevice.Medians.NONE), uploadCapacity.get(s.subnet), now))
+                .toList();
     }
 
     private static RolloutStatus.SubnetStatus subnet(Rollout rollout, RolloutSubnet s, RolloutDevice.Medians medians,
-                                                     Instant now) {
+                                                     Long uploadBytesPerSecond, Instant now) {
         DeviceCounts c = s.counts;
         return new RolloutStatus.SubnetStatus(rollout.id, s.subnet, s.phase(), c.total(), c.byState(),
                 s.initialPeers, s.peers, s.peerSlots, c.commanded + c.downloading, c.wanDownloads, c.peerDownloads,
                 c.failedAttempts, c.wanBytes, c.peerBytes, s.rounds, s.waiting, s.startedAt, s.lastProgressAt,
                 s.stalledSince, s.lastUpgradeAt, medians.transferMillis(), medians.installMillis(),
-                medians.rebootMillis(), s.peerSamples(), s.statusVersion, now);
+                medians.rebootMillis(), s.peerSamples(), s.statusVersion, now, uploadBytesPerSecond);
     }
 }

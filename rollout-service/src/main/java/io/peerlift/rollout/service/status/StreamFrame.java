@@ -9,15 +9,17 @@ import java.util.List;
 /**
  * One event of the fleet view's stream: only the parts that changed since the stream's previous frame, the
  * others absent. {@code page} lists the subnets of the table's page in order; {@code rows} carries those of
- * them whose row changed (the browser keeps the others).
+ * them whose row changed (the browser keeps the others). {@code forgotten} names the stream's rollout once the
+ * board no longer has it (it was archived).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StreamFrame(List<RolloutLine> rollouts, RolloutStatus.Summary summary, RolloutIdeal ideal,
-                          Growth growth, PageInfo page, List<SubnetRow> rows, SubnetDetail detail) {
+                          Growth growth, PageInfo page, List<SubnetRow> rows, SubnetDetail detail,
+                          String forgotten) {
 
     boolean isEmpty() {
         return rollouts == null && summary == null && ideal == null && growth == null && page == null
-                && rows == null && detail == null;
+                && rows == null && detail == null && forgotten == null;
     }
 
     /** A rollout in the list of rollouts. */

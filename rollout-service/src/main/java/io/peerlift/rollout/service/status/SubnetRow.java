@@ -15,14 +15,19 @@ import java.time.Instant;
  * @param roundMillis    median transfer + install + reboot of the subnet's devices, or of the rollout's when the
  *                       subnet has measured none yet ({@code roundMeasuredHere} false)
  * @param idealSeconds   idealRounds x roundMillis
- * @param elapsedSeconds since the subnet started, until its last device finished
+ * @param elapsedSeconds since the subnet started, until its last device finished, the rollout's pauses left out
  * @param ratio          measured against ideal (see {@link io.peerlift.events.IdealSpread#ratio}), null when it
  *                       cannot be told yet
+ * @param swarmBoundSeconds T* of a SWARM rollout's subnet ({@link io.peerlift.events.SwarmBound}), null otherwise
+ *                       or while no device reported its upload capacity
+ * @param swarmIdealSeconds T* + the median install + the median reboot
+ * @param swarmRatio     elapsedSeconds against swarmIdealSeconds (the {@code × T*} column), null when unknown
  */
 public record SubnetRow(String subnet, String state, int devices, int eligible, int upgraded, int current,
                         int inProgress, int failed, int peers, int slotsPerPeer, int rounds, int idealRounds,
                         Long roundMillis, boolean roundMeasuredHere, Double idealSeconds, Double elapsedSeconds,
-                        Double ratio, Instant startedAt, Instant stalledSince, String waiting, int failedAttempts,
+                        Double ratio, Double swarmBoundSeconds, Double swarmIdealSeconds, Double swarmRatio,
+                        Instant startedAt, Instant stalledSince, String waiting, int failedAttempts,
                         long wanBytes, long peerBytes, long version) {
 
     static int count(RolloutStatus.SubnetStatus status, String state) {

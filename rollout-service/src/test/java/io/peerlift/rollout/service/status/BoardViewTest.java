@@ -53,6 +53,78 @@ class BoardViewTest {
     }
 
     @Test
+    void aSwarmSubnetIsJudgedByTStarPlusOneInstallAndOneReboot() {
+        // The swarm demo's subnet: 40 devices, 64 MiB in 64 chunks at 16 MiB/s each, 1 s install, 3 s reboot.
+        // T* = 4 s x (1 + floor(log2 40)/64) = 4.3125 s; with install and reboot 8.3125 s; it took twice that.
+        SubnetStatus swarmed = swarmed("10.0.1.0/24", 40, 16L << 20, 16_625);
+        Instant finished = START.plusMillis(16_625);
+
+        BoardView view = BoardView.of(summary("SWARM", finished, List.of()), List.of(swarmed), finished);
+
+        SubnetRow row = view.rows().get(0);
+        assertThat(row.swarmBoundSeconds()).isEqualTo(4.313);
+        assertThat(row.swarmIdealSeconds()).isEqualTo(8.313);
+        assertThat(row.swarmRatio()).isEqualTo(2.0);
+        assertThat(row.ratio()).as("the whole-file ideal is still shown beside it").isNotNull();
+        assertThat(view.ideal().swarmIdealSeconds()).isEqualTo(8.313);
+        assertThat(view.ideal().swarmRatio()).isEqualTo(2.0);
+        assertThat(view.page(BoardQuery.parse("swarm_ratio", null, null, null, null, null, null, null, null))
+                .rows()).extracting(SubnetRow::subnet).containsExactly("10.0.1.0/24");
+
+        BoardView wholeFile = BoardView.of(summary("WHOLE_FILE", finished, List.of()), List.of(swarmed), finished);
+        assertThat(wholeFile.rows().get(0).swarmRatio()).as("T* applies to SWARM rollouts only").isNull();
+        assertThat(wholeFile.ideal().swarmRatio()).isNull();
+    }
+
+    @Test
+    void aSwarmSubnetWithoutAReportedUploadCapacityIsJudgedByTheRolloutsMedianOne() {
+        SubnetStatus reported = swarmed("10.0.1.0/24", 40, 16L << 20, 16_625);
+        SubnetStatus silent = swarmed("10.0.2.0/24", 40, null, 8_313);
+        Instant now = START.plusSeconds(20);
+
+        BoardView view = BoardView.of(summary("SWARM", null, List.of()), List.of(reported, silent), now);
+
+        assertThat(view.rows()).extracting(SubnetRow::subnet, SubnetRow::swarmRatio).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("10.0.1.0/24", 2.0),
+                org.assertj.core.groups.Tuple.tuple("10.0.2.0/24", 1.0));
+        BoardView unknown = BoardView.of(summary("SWARM", null, List.of()), List.of(silent), now);
+        assertThat(unknown.rows().get(0).swarmRatio()).as("no device reported a cap: no T*").isNull();
+        assertThat(unknown.ideal().swarmRatio()).isNull();
+    }
+
+    @Test
+    void timeThePausedRolloutStoodStillDoesNotCountAgainstItsSubnets() {
+        // On its ideal (27 s) but for a 60 s pause from 10 s in.
+        SubnetStatus paused = done("10.0.1.0/24", 1, 87_000);
+        List<RolloutStatus.Pause> pause = List.of(new RolloutStatus.Pause(START.plusSeconds(10), START.plusSeconds(70)));
+
+        BoardView view = BoardView.of(summary("WHOLE_FILE", START.plusSeconds(87), pause), List.of(paused),
+                START.plusSeconds(100));
+        BoardView unpaused = BoardView.of(summary(1, START.plusSeconds(87)), List.of(paused), START.plusSeconds(100));
+
+        assertThat(view.rows().get(0).ratio()).isEqualTo(1.0);
+        assertThat(view.rows().get(0).elapsedSeconds()).isEqualTo(27.0);
+        assertThat(view.ideal().ratio()).isEqualTo(1.0);
+        assertThat(unpaused.rows().get(0).ratio()).as("the same records without the pause").isEqualTo(3.22);
+    }
+
+    @Test
+    void aStalledSubnetsRatioStandsStillWhileTheRolloutIsPaused() {
+        SubnetStatus stuck = subnet("10.0.9.0/24", "WAITING", 0, 0, null, START.plusSeconds(1), null, List.of());
+        SubnetStatus onTime = done("10.0.1.0/24", 1, 27_000);
+        List<RolloutStatus.Pause> pausedSince31s = List.of(new RolloutStatus.Pause(START.plusSeconds(31), null));
+
+        SubnetRow atPause = BoardView.of(summary("WHOLE_FILE", null, pausedSince31s), List.of(onTime, stuck),
+                START.plusSeconds(31)).page(BoardQuery.WORST_FIRST).rows().get(0);
+        SubnetRow later = BoardView.of(summary("WHOLE_FILE", null, pausedSince31s), List.of(onTime, stuck),
+                START.plusSeconds(300)).page(BoardQuery.WORST_FIRST).rows().get(0);
+
+        assertThat(later.subnet()).isEqualTo("10.0.9.0/24");
+        assertThat(later.ratio()).as("31 s of running time against one 4.5 s round").isEqualTo(6.89)
+                .isEqualTo(atPause.ratio());
+    }
+
+    @Test
     void sortsFiltersAndPagesOnTheServer() {
         List<SubnetStatus> subnets = new ArrayList<>();
         for (int i = 1; i <= 60; i++) {
@@ -86,7 +158,7 @@ class BoardViewTest {
     @Test
     void badQueriesSayWhatIsWrong() {
         assertThatThrownBy(() -> BoardQuery.parse("speed", null, null, null, null, null, null, null, null))
-                .hasMessageContaining("sort 'speed' is not one of [ratio, state, upgraded");
+                .hasMessageContaining("sort 'speed' is not one of [ratio, swarm_ratio, state, upgraded");
         assertThatThrownBy(() -> BoardQuery.parse(null, "up", null, null, null, null, null, null, null))
                 .hasMessage("dir must be asc or desc, got 'up'");
         assertThatThrownBy(() -> BoardQuery.parse(null, null, "RUNNING", null, null, null, null, null, null))
@@ -136,6 +208,30 @@ class BoardViewTest {
         assertThat(change.keySet()).containsOnly("detail");
     }
 
+    @Test
+    void anArchivedRolloutsTombstonesTakeItOffTheBoardAndItsStreams() {
+        FleetBoard board = new FleetBoard();
+        board.accept(done("10.0.1.0/24", 1, 27_000));
+        board.accept(done("10.0.2.0/24", 1, 27_000));
+        board.accept(summary(2, START.plusSeconds(30)));
+        BoardStream stream = new BoardStream(board, new BoardStream.Request("r1", BoardQuery.WORST_FIRST, null),
+                Duration.ofSeconds(1), 16_384);
+        Instant now = START.plusSeconds(60);
+        assertThat(frame(stream.next(now).orElseThrow())).containsKey("summary");
+
+        board.deleted(RolloutStatus.subnetKey("r1", "10.0.2.0/24"));
+        assertThat(board.view("r1", now.plusSeconds(2)).orElseThrow().rows()).extracting(SubnetRow::subnet)
+                .containsExactly("10.0.1.0/24");
+        board.deleted("r1");
+
+        assertThat(board.summaries()).isEmpty();
+        assertThat(board.view("r1", now.plusSeconds(4))).isEmpty();
+        Map<String, Object> gone = frame(stream.next(now.plusSeconds(4)).orElseThrow());
+        assertThat(gone).containsEntry("forgotten", "r1").containsEntry("rollouts", List.of())
+                .doesNotContainKeys("summary", "rows");
+        assertThat(stream.next(now.plusSeconds(6))).as("said once").isEmpty();
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> frame(String json) {
         return EventCodec.decode(json, Map.class);
@@ -146,7 +242,23 @@ class BoardViewTest {
     private static RolloutStatus.Summary summary(int subnets, Instant finishedAt) {
         return new RolloutStatus.Summary("r1", 1, "base_system", "12.7.4", finishedAt == null ? "RUNNING" : "COMPLETED",
                 "PEER_THEN_WAN", null, Map.of(), subnets, Map.of(), 8 << 20, 0, 0, START, START, START, finishedAt, 1,
-                START);
+                START, "WHOLE_FILE", 8, List.of());
+    }
+
+    private static RolloutStatus.Summary summary(String distribution, Instant finishedAt,
+                                                 List<RolloutStatus.Pause> pauses) {
+        return new RolloutStatus.Summary("r1", 1, "base_system", "12.7.4", finishedAt == null ? "RUNNING" : "COMPLETED",
+                "PEER_THEN_WAN", null, Map.of(), 1, Map.of(), 64L << 20, 0, 0, START, START, START, finishedAt, 1,
+                START, distribution, 64, pauses);
+    }
+
+    /** A swarmed subnet without initial peers, done after {@code tookMillis}: 1 s install, 3 s reboot. */
+    private static SubnetStatus swarmed(String name, int devices, Long uploadBytesPerSecond, long tookMillis) {
+        Instant last = START.plusMillis(tookMillis);
+        return new SubnetStatus("r1", name, "DONE", devices, Map.of("UPGRADED", devices), 0, devices, devices, 0, 1,
+                devices - 1, 0, 64L << 20, (devices - 1) * (64L << 20), 2, null, START, last, null, last, 4000L, 1000L,
+                3000L, List.of(new PeerSample(0, 0), new PeerSample(tookMillis / 1000.0, devices)), 1, last,
+                uploadBytesPerSecond);
     }
 
     private static SubnetStatus done(String name, int initialPeers, long tookMillis) {
@@ -158,7 +270,8 @@ class BoardViewTest {
         int upgraded = 50 - initialPeers;
         return new SubnetStatus("r1", name, "DONE", 50, Map.of("CURRENT", initialPeers, "UPGRADED", upgraded),
                 initialPeers, 50, 50, 0, 0, upgraded, 0, 0, 0, 6, null, START, last, null, last, 500L, 1000L, 3000L,
-                List.of(new PeerSample(0, initialPeers), new PeerSample(tookMillis / 1000.0, 50)), version, last);
+                List.of(new PeerSample(0, initialPeers), new PeerSample(tookMillis / 1000.0, 50)), version, last,
+                null);
     }
 
     private static SubnetStatus subnet(String name, String state, int initialPeers, int upgraded, Instant lastUpgrade,
@@ -166,7 +279,7 @@ class BoardViewTest {
         return new SubnetStatus("r1", name, state, 50, Map.of("CURRENT", initialPeers, "UPGRADED", upgraded,
                 "PENDING", 50 - initialPeers - upgraded), initialPeers, initialPeers + upgraded, initialPeers + upgraded,
                 0, 0, 0, 0, 0, 0, 0, "waiting", START, START, stalledSince, lastUpgrade, medianTransfer, null, null,
-                samples, 1, START);
+                samples, 1, START, null);
     }
 
 }
