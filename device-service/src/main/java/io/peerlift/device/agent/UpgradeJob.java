@@ -40,7 +40,7 @@ final class UpgradeJob {
         DeviceContext shared = device.context();
         DeviceServiceConfig config = shared.config();
         this.download = new DownloadTask(shared.vertx(), shared.discoveryClient(), shared.payloads(), shared.store(),
-                command, new DownloadTask.Setup(device.id(), device.ip(), device.subnet(), device.discoveryPort(),
+                shared.releaseKeys(), command, new DownloadTask.Setup(device.id(), device.ip(), device.subnet(), device.discoveryPort(),
                 device.discoveryEnabled(), device.httpDownloadAllowed(), device.dir(), config.discoveryWindow(),
                 new Backoff(config.discoveryBackoff(), config.discoveryBackoffMax()), config.wanFallbackAfterRounds(),
                 config.wanAttempts(), config.progressInterval(), config.swarm()), report);
@@ -112,8 +112,8 @@ final class UpgradeJob {
         // itself too before the package counts as held, so what is installed and served is exactly what was signed.
         device.context().releaseKeys().verify(pkg.manifest(), command.signature());
         report.downloadCompleted(pkg.manifest().size());
-        AppRef app = new AppRef(pkg.manifest().app(), pkg.manifest().version(), pkg.manifest().manifestSha256());
-        return context.executeBlocking(() -> device.hold(app)).compose(serving -> serving);
+        AppRef app = AppRef.of(pkg.manifest());
+        return context.executeBlocking(() -> device.hold(app, command.signature())).compose(serving -> serving);
     }
 
     private Future<Void> install() {

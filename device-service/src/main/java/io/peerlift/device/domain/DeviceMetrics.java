@@ -52,9 +52,11 @@ public final class DeviceMetrics {
         downloaded.get(source).increment(bytes);
     }
 
-    /** {@code what} is "chunk" or "manifest": something a source sent that failed verification. */
+    /** {@code what} is "chunk", "manifest", "certificate" or "signature": what a source sent failed verification. */
     public void rejected(String what) {
-        Counter.builder(REJECTED).description("Chunks and manifests that failed verification; their source was banned")
+        Counter.builder(REJECTED)
+                .description("Chunks, manifests, certificates and release signatures that failed verification; their"
+                        + " source was banned")
                 .tag("what", what).register(registry).increment();
     }
 

@@ -68,7 +68,7 @@ class HttpsPeerServerTest {
         Path file = Files.write(dir.resolve("package.bin"), bytes);
         try (InputStream in = Files.newInputStream(file)) {
             AppManifest manifest = AppManifest.compute(APP, VERSION, AppManifest.DEFAULT_CHUNK_SIZE, in);
-            pkg = new ServedPackage(manifest, manifest.canonicalBytes(), file);
+            pkg = new ServedPackage(manifest, manifest.canonicalBytes(), file, null);
         }
     }
 
