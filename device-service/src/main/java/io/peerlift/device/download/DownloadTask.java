@@ -278,7 +278,7 @@ public final class DownloadTask {
         }
         current = sources.get(index);
         return fetchManifest(sources.get(index))
-                .recover(e -> e instanceof BannedSource ? Future.succeededFuture() : Future.failedFuture(e))
+                .recover(e -> e instanceof SkippedSource ? Future.succeededFuture() : Future.failedFuture(e))
                 .compose(v -> manifestFrom(sources, index + 1));
     }
 
@@ -333,7 +333,7 @@ public final class DownloadTask {
         current = source;
         Future<Void> ready = vouch(source).compose(v -> record != null ? Future.succeededFuture() : fetchManifest(source));
         return ready.compose(v -> record == null ? Future.succeededFuture(Outcome.UNAVAILABLE) : fetchMissing(source))
-                .recover(e -> e instanceof BannedSource banned ? Future.succeededFuture(banned.outcome)
+                .recover(e -> e instanceof SkippedSource skipped ? Future.succeededFuture(skipped.outcome)
                         : Future.failedFuture(e));
     }
 
@@ -341,10 +341,10 @@ public final class DownloadTask {
      * A source left before its payload: banned while its signature or manifest was fetched (it serves no valid
      * signature, sent another manifest or is not who it claims), or unavailable then.
      */
-    private static final class BannedSource extends RuntimeException {
+    private static final class SkippedSource extends RuntimeException {
         private final Outcome outcome;
 
-        BannedSource(Outcome outcome) {
+        SkippedSource(Outcome outcome) {
             super(null, null, false, false);
             this.outcome = outcome;
         }
@@ -374,13 +374,13 @@ public final class DownloadTask {
         return payloads.get(source, source.signatureUrl(command.app(), command.version()), setup.deviceId())
                 .transform(fetched -> {
                     if (fetched.failed() && fetched.cause() instanceof PayloadClient.UntrustedPeerException) {
-                        return Future.failedFuture(new BannedSource(untrusted(source, fetched.cause())));
+                        return Future.failedFuture(new SkippedSource(untrusted(source, fetched.cause())));
                     }
                     if (fetched.failed() && !(fetched.cause() instanceof PayloadClient.AnsweredException answered
                             && answered.status() == 404)) {
                         LOG.debugf("%s: no release signature from %s: %s", setup.deviceId(), source,
                                 fetched.cause().getMessage());
-                        return Future.failedFuture(new BannedSource(Outcome.UNAVAILABLE));
+                        return Future.failedFuture(new SkippedSource(Outcome.UNAVAILABLE));
                     }
                     Optional<String> refusal = fetched.failed() ? Optional.of("it serves no release signature")
                             : signatureRefusal(fetched.result().getBytes());
@@ -388,7 +388,7 @@ public final class DownloadTask {
                         LOG.warnf("%s: %s is refused, %s; not using it again", setup.deviceId(), source, refusal.get());
                         report.rejected("signature");
                         ban(source);
-                        return Future.failedFuture(new BannedSource(Outcome.UNTRUSTED));
+                        return Future.failedFuture(new SkippedSource(Outcome.UNTRUSTED));
                     }
                     vouched.add(source.peerId());
                     return Future.succeededFuture();
@@ -421,7 +421,7 @@ public final class DownloadTask {
         return payloads.get(source, source.manifestUrl(command.app(), command.version()), setup.deviceId())
                 .transform(fetched -> {
                     if (fetched.failed() && fetched.cause() instanceof PayloadClient.UntrustedPeerException) {
-                        return Future.failedFuture(new BannedSource(untrusted(source, fetched.cause())));
+                        return Future.failedFuture(new SkippedSource(untrusted(source, fetched.cause())));
                     }
                     if (fetched.failed()) {
                         LOG.debugf("%s: no manifest from %s: %s", setup.deviceId(), source, fetched.cause().getMessage());
@@ -435,7 +435,7 @@ public final class DownloadTask {
                                 wrong.getMessage());
                         report.rejected("manifest");
                         ban(source);
-                        return Future.failedFuture(new BannedSource(Outcome.CORRUPT));
+                        return Future.failedFuture(new SkippedSource(Outcome.CORRUPT));
                     }
                     return vertx.executeBlocking(() -> {
                         stored = store.open(manifest);
