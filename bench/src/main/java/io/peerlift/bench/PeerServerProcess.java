@@ -34,7 +34,8 @@ public final class PeerServerProcess {
         try (InputStream in = Files.newInputStream(file)) {
             manifest = AppManifest.compute("base-system", "12.7.4", AppManifest.DEFAULT_CHUNK_SIZE, in);
         }
-        ServedPackage pkg = new ServedPackage(manifest, manifest.canonicalBytes(), file);
+        // No signature: the bench measures payload uploads only, no device downloads from it.
+        ServedPackage pkg = new ServedPackage(manifest, manifest.canonicalBytes(), file, null);
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         if (!vertx.isNativeTransportEnabled()) {
             System.out.println("Netty's epoll transport is unavailable (" + vertx.unavailableNativeTransportCause()

@@ -43,6 +43,11 @@ public final class TestReleaseKey {
 
     /** The signature the repository would have accepted for this release, its own version as the minimum. */
     public static ReleaseSignature sign(AppManifest manifest) {
-        return SIGNER.sign(manifest, manifest.version());
+        return sign(manifest, manifest.version());
+    }
+
+    /** The same with another anti-rollback floor. */
+    public static ReleaseSignature sign(AppManifest manifest, String minimumVersion) {
+        return SIGNER.sign(manifest, minimumVersion);
     }
 }

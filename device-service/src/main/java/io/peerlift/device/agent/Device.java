@@ -13,12 +13,17 @@ import io.peerlift.events.DeviceConfig;
 import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.OsVersion;
 import io.peerlift.events.PeerServerState;
+import io.peerlift.events.ReleaseSignature;
+import io.peerlift.events.TrustedReleaseKeys;
 import io.peerlift.events.Subnet;
 import io.vertx.core.Future;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -42,6 +47,11 @@ public final class Device {
     private final DeviceServing serving;
 
     private volatile DeviceConfig config;
+    /**
+     * What the device serves: the held apps whose release signature verifies against its trusted keys, with that
+     * signature. Rebuilt when it holds something new, read by the peer server and discovery without a lock.
+     */
+    private volatile Vouched vouched = new Vouched(List.of(), Map.of());
     private volatile DeviceState lifecycle = DeviceState.IDLE;
     private volatile DeviceView.DownloadView download;
     private volatile boolean stopping;
@@ -69,7 +79,32 @@ public final class Device {
         this.state = DeviceStateFile.load(dir, initialOsVersion, context.clock().millis());
         this.config = state.config().orElse(null);
         this.events = new DeviceEvents(id, subnet, state, context.events(), context.clock());
-        this.serving = new DeviceServing(id, ip, subnet, context, events, state::apps, this::servable);
+        this.serving = new DeviceServing(id, ip, subnet, context, events, () -> vouched.apps(), this::servable);
+        vouchForHeld();
+    }
+
+    /** The held apps a trusted key signed, with their signatures (by manifest identity). */
+    private record Vouched(List<AppRef> apps, Map<String, ReleaseSignature> signatures) {
+    }
+
+    /**
+     * Checks the signature of every held app against the keys the device trusts now: an app held without one (from
+     * before signatures) or signed by a key no longer trusted stays installed but is not served.
+     */
+    private synchronized void vouchForHeld() {
+        List<AppRef> apps = new ArrayList<>();
+        Map<String, ReleaseSignature> signatures = new HashMap<>();
+        for (AppRef app : state.apps()) {
+            try {
+                ReleaseSignature signature = state.signature(app).orElse(null);
+                context.releaseKeys().verify(app, signature);
+                apps.add(app);
+                signatures.put(app.manifestSha256(), signature);
+            } catch (TrustedReleaseKeys.UntrustedReleaseException untrusted) {
+                LOG.warnf("%s does not serve %s %s: %s", id, app.app(), app.version(), untrusted.getMessage());
+            }
+        }
+        vouched = new Vouched(List.copyOf(apps), Map.copyOf(signatures));
     }
 
     public String id() {
@@ -153,9 +188,16 @@ public final class Device {
         }
     }
 
-    /** Holds a package from the start (an initial peer provisioned with the app). */
-    public void provision(StoredPackage pkg) {
-        state.hold(new AppRef(pkg.manifest().app(), pkg.manifest().version(), pkg.manifest().manifestSha256()));
+    /**
+     * Holds a package from the start (an initial peer provisioned with the app) with its release signature.
+     *
+     * @throws TrustedReleaseKeys.UntrustedReleaseException when no key the device trusts signed it; nothing is held
+     */
+    public void provision(StoredPackage pkg, ReleaseSignature signature) {
+        AppRef app = AppRef.of(pkg.manifest());
+        context.releaseKeys().verify(app, signature);
+        state.hold(app, signature);
+        vouchForHeld();
     }
 
     /** Tells the fleet who the device is, what it holds and whether it serves. */
@@ -313,8 +355,9 @@ public final class Device {
      * Records a package whose every chunk this device verified (blocking: the state file); completes once serving
      * follows (with {@code serve-before-reboot}, the peer server is up).
      */
-    Future<Void> hold(AppRef app) {
-        state.hold(app);
+    Future<Void> hold(AppRef app, ReleaseSignature signature) {
+        state.hold(app, signature);
+        vouchForHeld();
         return reconcileServing("configuration");
     }
 
@@ -352,7 +395,7 @@ public final class Device {
 
     private Future<Void> reconcileServing(String stopReason) {
         UpgradeJob running = job;
-        return serving.reconcile(ServingPolicy.desired(osVersion(), !state.apps().isEmpty(),
+        return serving.reconcile(ServingPolicy.desired(osVersion(), !vouched.apps().isEmpty(),
                 running != null && running.swarming(), lifecycle == DeviceState.REBOOTING, provisionedAsPeer, config, defaults()), stopReason);
     }
 
@@ -361,16 +404,17 @@ public final class Device {
     }
 
     /**
-     * Complete packages this device verified (or was provisioned with), and the verified chunks of the package it
-     * is swarming.
+     * Complete packages this device verified (or was provisioned with) and a trusted key signed, and the verified
+     * chunks of the package it is swarming, each with its release signature.
      */
     private Optional<ServedPackage> servable(String app, String version) {
-        Optional<ServedPackage> held = state.apps().stream()
+        Vouched now = vouched;
+        Optional<ServedPackage> held = now.apps().stream()
                 .filter(a -> a.app().equals(app) && a.version().equals(version))
                 .findFirst()
-                .flatMap(a -> context.store().find(a.manifestSha256()))
-                .filter(StoredPackage::isComplete)
-                .map(pkg -> pkg.served(VerifiedChunks.ALL));
+                .flatMap(a -> context.store().find(a.manifestSha256())
+                        .filter(StoredPackage::isComplete)
+                        .map(pkg -> pkg.served(VerifiedChunks.ALL, now.signatures().get(a.manifestSha256()))));
         UpgradeJob running = job;
         return held.isPresent() || running == null ? held : running.partial(app, version);
     }

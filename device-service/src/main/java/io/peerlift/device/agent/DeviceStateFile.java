@@ -4,6 +4,7 @@ import io.peerlift.events.AppRef;
 import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DeviceConfig;
 import io.peerlift.events.EventCodec;
+import io.peerlift.events.ReleaseSignature;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -16,13 +17,16 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
 /**
  * What a device must remember across restarts, in {@code device.properties} of its directory: its incarnation
- * (epoch) and how far event seqs went (so seq keeps rising), the OS version, the apps it holds, the commands it
+ * (epoch) and how far event seqs went (so seq keeps rising), the OS version, the apps it holds with the release
+ * signature each was installed with (the JSON the repository serves, {@code signature.<app>}), the commands it
  * already handled, the Upgrade it accepted and has not finished (resumed on restart) and its last effective
  * configuration (a restarted device serves as configured at once, not as provisioned until its configuration comes
  * again: else a fleet's upgraded peers all stop serving for a moment and its rollout seeds the subnet from the WAN). Written atomically on
@@ -37,6 +41,7 @@ public final class DeviceStateFile {
 
     private static final int REMEMBERED_COMMANDS = 16;
     static final long SEQ_BLOCK = 64;
+    private static final String SIGNATURE_PREFIX = "signature.";
 
     private final Path file;
     private long epoch;
@@ -45,6 +50,8 @@ public final class DeviceStateFile {
     private long reserved;
     private String osVersion;
     private final List<AppRef> apps = new ArrayList<>();
+    /** By app: the release signature the held version was installed with. */
+    private final Map<String, ReleaseSignature> signatures = new HashMap<>();
     private final Deque<String> handledCommands = new ArrayDeque<>();
     private DeviceCommand.Upgrade unfinished;
     private DeviceConfig config;
@@ -75,6 +82,10 @@ public final class DeviceStateFile {
             for (String app : split(props.getProperty("apps"))) {
                 String[] parts = app.split("@", 3);
                 state.apps.add(new AppRef(parts[0], parts[1], parts[2]));
+                String signature = props.getProperty(SIGNATURE_PREFIX + parts[0], "");
+                if (!signature.isBlank()) {
+                    state.signatures.put(parts[0], EventCodec.decode(signature, ReleaseSignature.class));
+                }
             }
             state.handledCommands.addAll(split(props.getProperty("handledCommands")));
             String unfinished = props.getProperty("unfinishedCommand", "");
@@ -121,11 +132,20 @@ public final class DeviceStateFile {
         return List.copyOf(apps);
     }
 
-    /** Records a held app, replacing another version of the same app. */
-    public synchronized void hold(AppRef app) {
+    /**
+     * Records a held app with the release signature it was installed with (both in one write), replacing another
+     * version of the same app.
+     */
+    public synchronized void hold(AppRef app, ReleaseSignature signature) {
         apps.removeIf(held -> held.app().equals(app.app()));
         apps.add(app);
+        signatures.put(app.app(), signature);
         save();
+    }
+
+    /** The signature {@code app} was installed with; empty when it was recorded without one (before signatures). */
+    public synchronized Optional<ReleaseSignature> signature(AppRef app) {
+        return apps.contains(app) ? Optional.ofNullable(signatures.get(app.app())) : Optional.empty();
     }
 
     /** How a command is remembered: its id and attempt. */
@@ -198,6 +218,7 @@ public final class DeviceStateFile {
         props.setProperty("osVersion", osVersion);
         props.setProperty("apps", String.join(",", apps.stream()
                 .map(a -> a.app() + "@" + a.version() + "@" + a.manifestSha256()).toList()));
+        signatures.forEach((app, signature) -> props.setProperty(SIGNATURE_PREFIX + app, EventCodec.encode(signature)));
         props.setProperty("handledCommands", String.join(",", handledCommands));
         props.setProperty("unfinishedCommand", unfinished == null ? "" : EventCodec.encode(unfinished));
         props.setProperty("config", config == null ? "" : EventCodec.encode(config));

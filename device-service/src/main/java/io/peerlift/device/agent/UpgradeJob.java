@@ -40,8 +40,9 @@ final class UpgradeJob {
         DeviceContext shared = device.context();
         DeviceServiceConfig config = shared.config();
         this.download = new DownloadTask(shared.vertx(), shared.discoveryClient(), shared.payloads(), shared.store(),
-                command, new DownloadTask.Setup(device.id(), device.ip(), device.subnet(), device.discoveryPort(),
-                device.discoveryEnabled(), device.httpDownloadAllowed(), device.wanWithoutDiscovery(), device.dir(), config.discoveryWindow(),
+                shared.releaseKeys(), command, new DownloadTask.Setup(device.id(), device.ip(), device.subnet(),
+                device.discoveryPort(), device.discoveryEnabled(), device.httpDownloadAllowed(),
+                device.wanWithoutDiscovery(), device.dir(), config.discoveryWindow(),
                 new Backoff(config.discoveryBackoff(), config.discoveryBackoffMax()), config.wanFallbackAfterRounds(),
                 config.wanAttempts(), config.progressInterval(), config.swarm()), report);
         this.context = shared.vertx().getOrCreateContext();
@@ -113,8 +114,8 @@ final class UpgradeJob {
         device.context().releaseKeys().verify(pkg.manifest(), command.signature());
         device.reportUploads(); // what it served while it swarmed is told before it holds the package
         report.downloadCompleted(pkg.manifest().size());
-        AppRef app = new AppRef(pkg.manifest().app(), pkg.manifest().version(), pkg.manifest().manifestSha256());
-        return context.executeBlocking(() -> device.hold(app)).compose(serving -> serving);
+        AppRef app = AppRef.of(pkg.manifest());
+        return context.executeBlocking(() -> device.hold(app, command.signature())).compose(serving -> serving);
     }
 
     private Future<Void> install() {

@@ -190,6 +190,14 @@ public interface DeviceServiceConfig {
 
         /** The fleet CA certificate(s) a peer's certificate must chain to, checked with the peer's IP address. */
         Optional<Path> fleetCaFile();
+
+        /**
+         * How often the certificate and key files are read again, so that a renewed certificate is presented to new
+         * HTTPS connections without a restart (0: never). A key that is not the new certificate's is refused and
+         * the served pair stays.
+         */
+        @WithDefault("60s")
+        Duration reloadInterval();
     }
 
     /** The app whose installation switches the OS version and reboots. */

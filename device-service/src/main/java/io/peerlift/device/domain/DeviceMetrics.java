@@ -18,6 +18,7 @@ public final class DeviceMetrics {
     static final String DOWNLOADED = "peerlift.download.bytes";
     static final String REJECTED = "peerlift.download.rejected";
     static final String UPLOADED = "peerlift.upload.bytes";
+    static final String CERTIFICATE_RELOADS = "peerlift.peer.certificate.reloads";
 
     private final MeterRegistry registry;
     private final Counter foreignSubnet;
@@ -52,10 +53,19 @@ public final class DeviceMetrics {
         downloaded.get(source).increment(bytes);
     }
 
-    /** {@code what} is "chunk" or "manifest": something a source sent that failed verification. */
+    /** {@code what} is "chunk", "manifest", "certificate" or "signature": what a source sent failed verification. */
     public void rejected(String what) {
-        Counter.builder(REJECTED).description("Chunks and manifests that failed verification; their source was banned")
+        Counter.builder(REJECTED)
+                .description("Chunks, manifests, certificates and release signatures that failed verification; their"
+                        + " source was banned")
                 .tag("what", what).register(registry).increment();
+    }
+
+    /** {@code outcome} is "rotated" or "refused": what a reload of the HTTPS peer server's certificate did. */
+    public void certificateReloaded(String outcome) {
+        Counter.builder(CERTIFICATE_RELOADS)
+                .description("Reloads of the HTTPS peer certificate that presented a renewed one, or refused it")
+                .tag("outcome", outcome).register(registry).increment();
     }
 
     public void uploaded(long bytes) {

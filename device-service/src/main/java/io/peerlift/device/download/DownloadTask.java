@@ -9,12 +9,17 @@ import io.peerlift.device.domain.SourceSelection;
 import io.peerlift.device.peer.PayloadClient;
 import io.peerlift.device.peer.ServedPackage;
 import io.peerlift.events.AppManifest;
+import io.peerlift.events.AppRef;
 import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.Distribution;
 import io.peerlift.events.DownloadSource;
+import io.peerlift.events.EventCodec;
+import io.peerlift.events.OsVersion;
 import io.peerlift.events.PeerOffer;
+import io.peerlift.events.ReleaseSignature;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.events.Subnet;
+import io.peerlift.events.TrustedReleaseKeys;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -28,12 +33,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
 
 /**
  * The scheduler of one download, apart from the transport: discover peers (or go to the repository, as the source
  * policy says), pick sources ({@link SourceSelection}), and fetch the missing chunks from one source at a time until
- * every chunk is verified. A busy or vanished source hands the rest to the next; a source that sent a wrong
- * manifest or a bad chunk is banned for this download; between rounds it waits on a timer ({@link Backoff}). A
+ * every chunk is verified. Before it takes anything from a peer it checks the release signature that peer serves
+ * against the keys of its own configuration ({@link #vouch}). A busy or vanished source hands the rest to the next;
+ * a source that serves no signature or one that does not vouch for the commanded release, or that sent a wrong
+ * manifest or a bad chunk, is banned for this download; between rounds it waits on a timer ({@link Backoff}). A
  * download of the SWARM distribution fetches from all the peers that answered at once ({@link SwarmFetch}) and its
  * device serves every chunk it verified meanwhile ({@link #partial()}). Runs on the event loop as a chain of
  * callbacks: a download in progress holds no thread.
@@ -88,11 +96,14 @@ public final class DownloadTask {
     private final SourceSelection.Transport transport;
     private final SourceRoute route;
     private final ChunkStore store;
+    private final TrustedReleaseKeys releaseKeys;
     private final DeviceCommand.Upgrade command;
     private final Setup setup;
     private final Report report;
     private final Promise<StoredPackage> done = Promise.promise();
     private final Set<String> banned = new HashSet<>();
+    /** Peers whose release signature this device checked: asked for it once per download. */
+    private final Set<String> vouched = new HashSet<>();
     private final DiscoveryPatience patience;
     private final Context context;
     private final boolean swarm;
@@ -109,8 +120,9 @@ public final class DownloadTask {
     private boolean started;
     private long lastProgressNanos;
 
+    /** @param releaseKeys the keys of the device's own configuration that a peer's release signature must verify with */
     public DownloadTask(Vertx vertx, DiscoveryClient discovery, PayloadClient payloads, ChunkStore store,
-                        DeviceCommand.Upgrade command, Setup setup, Report report) {
+                        TrustedReleaseKeys releaseKeys, DeviceCommand.Upgrade command, Setup setup, Report report) {
         this.vertx = vertx;
         this.discovery = discovery;
         this.payloads = payloads;
@@ -118,6 +130,7 @@ public final class DownloadTask {
         this.route = SourceRoute.of(command.sourcePolicy(), setup.discoveryEnabled(), transport.reachesAnyPeer(),
                 setup.wanWithoutDiscovery());
         this.store = store;
+        this.releaseKeys = releaseKeys;
         this.command = command;
         this.setup = setup;
         this.report = report;
@@ -154,7 +167,8 @@ public final class DownloadTask {
     public Optional<ServedPackage> partial() {
         StoredPackage pkg = stored;
         ChunkRecord verified = record;
-        return swarm && pkg != null && verified != null ? Optional.of(pkg.served(verified)) : Optional.empty();
+        return swarm && pkg != null && verified != null ? Optional.of(pkg.served(verified, command.signature()))
+                : Optional.empty();
     }
 
     /** Verified bytes so far, for the device's view. */
@@ -236,11 +250,12 @@ public final class DownloadTask {
         });
     }
 
-    private void swarmFrom(List<PeerOffer> offers) {
-        manifestFrom(offers.stream().map(o -> Source.peer(o, transport.https(o))).toList(), 0)
-                .compose(v -> record == null ? Future.succeededFuture(Outcome.UNAVAILABLE)
-                        : new SwarmFetch(vertx, payloads, command, setup.deviceId(), stored, record, setup.swarm(),
-                        swarmHost(), () -> cancelled).run(offers))
+    private void swarmFrom(List<PeerOffer> usable) {
+        vouchedOffers(usable)
+                .compose(offers -> manifestFrom(offers.stream().map(o -> Source.peer(o, transport.https(o))).toList(), 0)
+                        .compose(v -> record == null || offers.isEmpty() ? Future.succeededFuture(Outcome.UNAVAILABLE)
+                                : new SwarmFetch(vertx, payloads, command, setup.deviceId(), stored, record,
+                                setup.swarm(), swarmHost(), () -> cancelled).run(offers)))
                 .onComplete(outcome -> {
                     if (outcome.failed()) {
                         fail(outcome.cause().getMessage());
@@ -260,7 +275,7 @@ public final class DownloadTask {
         }
         current = sources.get(index);
         return fetchManifest(sources.get(index))
-                .recover(e -> e instanceof BannedSource ? Future.succeededFuture() : Future.failedFuture(e))
+                .recover(e -> e instanceof SkippedSource ? Future.succeededFuture() : Future.failedFuture(e))
                 .compose(v -> manifestFrom(sources, index + 1));
     }
 
@@ -270,7 +285,7 @@ public final class DownloadTask {
             public Future<List<PeerOffer>> discover() {
                 // The download's own socket; these rounds are not reported (one every rediscover-interval).
                 return lookup.round(setup.discoveryWindow())
-                        .map(offers -> SourceSelection.usable(offers, command, banned, transport, true));
+                        .compose(offers -> vouchedOffers(SourceSelection.usable(offers, command, banned, transport, true)));
             }
 
             @Override
@@ -313,27 +328,97 @@ public final class DownloadTask {
 
     private Future<Outcome> tryFrom(Source source) {
         current = source;
-        Future<Void> ready = record != null ? Future.succeededFuture() : fetchManifest(source);
+        Future<Void> ready = vouch(source).compose(v -> record != null ? Future.succeededFuture() : fetchManifest(source));
         return ready.compose(v -> record == null ? Future.succeededFuture(Outcome.UNAVAILABLE) : fetchMissing(source))
-                .recover(e -> e instanceof BannedSource banned ? Future.succeededFuture(banned.outcome)
+                .recover(e -> e instanceof SkippedSource skipped ? Future.succeededFuture(skipped.outcome)
                         : Future.failedFuture(e));
     }
 
-    /** A source banned while its manifest was fetched: it sent another manifest or is not who it claims. */
-    private static final class BannedSource extends RuntimeException {
+    /**
+     * A source left before its payload: banned while its signature or manifest was fetched (it serves no valid
+     * signature, sent another manifest or is not who it claims), or unavailable then.
+     */
+    private static final class SkippedSource extends RuntimeException {
         private final Outcome outcome;
 
-        BannedSource(Outcome outcome) {
+        SkippedSource(Outcome outcome) {
             super(null, null, false, false);
             this.outcome = outcome;
         }
+    }
+
+    /** The offers whose peers vouch for the release ({@link #vouch}), asked at once; the others are left. */
+    private Future<List<PeerOffer>> vouchedOffers(List<PeerOffer> offers) {
+        List<Future<Boolean>> checks = offers.stream()
+                .map(offer -> vouch(Source.peer(offer, transport.https(offer))).map(true).otherwise(false))
+                .toList();
+        return Future.join(checks).transform(all -> Future.succeededFuture(IntStream.range(0, offers.size())
+                .filter(i -> checks.get(i).result()).mapToObj(offers::get).toList()));
+    }
+
+    /**
+     * Succeeds when {@code source} is the repository (the command's signature vouches for what it serves) or a peer
+     * that serves a release signature which verifies, with a key of this device's own configuration, over the
+     * commanded app, version and manifest identity, and does not lower the command's minimum version (a signature
+     * with an older anti-rollback floor would let the device be taken back further later). A peer serving none or
+     * another is banned for this download and counted ({@code rejected{what=signature}}); one that cannot be asked
+     * now is left for this round. Nothing of a peer's payload is fetched before this.
+     */
+    private Future<Void> vouch(Source source) {
+        if (source.kind() == DownloadSource.WAN || vouched.contains(source.peerId())) {
+            return Future.succeededFuture();
+        }
+        return payloads.get(source, source.signatureUrl(command.app(), command.version()), setup.deviceId())
+                .transform(fetched -> {
+                    if (fetched.failed() && fetched.cause() instanceof PayloadClient.UntrustedPeerException) {
+                        return Future.failedFuture(new SkippedSource(untrusted(source, fetched.cause())));
+                    }
+                    if (fetched.failed() && !(fetched.cause() instanceof PayloadClient.AnsweredException answered
+                            && answered.status() == 404)) {
+                        LOG.debugf("%s: no release signature from %s: %s", setup.deviceId(), source,
+                                fetched.cause().getMessage());
+                        return Future.failedFuture(new SkippedSource(Outcome.UNAVAILABLE));
+                    }
+                    Optional<String> refusal = fetched.failed() ? Optional.of("it serves no release signature")
+                            : signatureRefusal(fetched.result().getBytes());
+                    if (refusal.isPresent()) {
+                        LOG.warnf("%s: %s is refused, %s; not using it again", setup.deviceId(), source, refusal.get());
+                        report.rejected("signature");
+                        ban(source);
+                        return Future.failedFuture(new SkippedSource(Outcome.UNTRUSTED));
+                    }
+                    vouched.add(source.peerId());
+                    return Future.succeededFuture();
+                });
+    }
+
+    /** Why a peer's signature does not vouch for the commanded release, or empty when it does. */
+    private Optional<String> signatureRefusal(byte[] json) {
+        ReleaseSignature signature;
+        try {
+            signature = EventCodec.decode(json, ReleaseSignature.class);
+        } catch (EventCodec.MalformedMessageException malformed) {
+            return Optional.of("its release signature is malformed (" + malformed.getMessage() + ")");
+        }
+        try {
+            releaseKeys.verify(new AppRef(command.app(), command.version(), command.manifestSha256()), signature);
+        } catch (TrustedReleaseKeys.UntrustedReleaseException untrusted) {
+            return Optional.of(untrusted.getMessage());
+        }
+        ReleaseSignature commanded = command.signature();
+        if (commanded != null && OsVersion.parse(signature.minimumVersion())
+                .isBelow(OsVersion.parse(commanded.minimumVersion()))) {
+            return Optional.of("its signature names the minimum version " + signature.minimumVersion() + ", below the "
+                    + commanded.minimumVersion() + " of the release commanded (a rollback floor lowered)");
+        }
+        return Optional.empty();
     }
 
     private Future<Void> fetchManifest(Source source) {
         return payloads.get(source, source.manifestUrl(command.app(), command.version()), setup.deviceId())
                 .transform(fetched -> {
                     if (fetched.failed() && fetched.cause() instanceof PayloadClient.UntrustedPeerException) {
-                        return Future.failedFuture(new BannedSource(untrusted(source, fetched.cause())));
+                        return Future.failedFuture(new SkippedSource(untrusted(source, fetched.cause())));
                     }
                     if (fetched.failed()) {
                         LOG.debugf("%s: no manifest from %s: %s", setup.deviceId(), source, fetched.cause().getMessage());
@@ -347,7 +432,7 @@ public final class DownloadTask {
                                 wrong.getMessage());
                         report.rejected("manifest");
                         ban(source);
-                        return Future.failedFuture(new BannedSource(Outcome.CORRUPT));
+                        return Future.failedFuture(new SkippedSource(Outcome.CORRUPT));
                     }
                     return vertx.executeBlocking(() -> {
                         stored = store.open(manifest);

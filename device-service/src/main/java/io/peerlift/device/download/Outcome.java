@@ -11,8 +11,9 @@ public enum Outcome {
     /** The source sent bytes that do not match the manifest: never use it again for this download. */
     CORRUPT,
     /**
-     * The peer's HTTPS certificate does not chain to the fleet CA or does not name the peer's address: a host posing
-     * as the peer; never use it again for this download.
+     * The peer's HTTPS certificate does not chain to the fleet CA or does not name the peer's address (a host posing
+     * as the peer), or the release signature it serves does not vouch for the release: never use it again for this
+     * download.
      */
     UNTRUSTED,
     /** The download was cancelled. */

@@ -31,6 +31,11 @@ public record Source(DownloadSource kind, String peerId, String baseUrl) {
         return baseUrl + "/" + app + "/" + version + "/manifest";
     }
 
+    /** The release signature a peer checked and serves beside the manifest. */
+    public String signatureUrl(String app, String version) {
+        return baseUrl + "/" + app + "/" + version + "/signature";
+    }
+
     /** A partial holder's verified chunks as a bitmap. */
     public String haveUrl(String app, String version) {
         return baseUrl + "/" + app + "/" + version + "/have";

@@ -4,6 +4,7 @@ import io.peerlift.device.peer.ServedPackage;
 import io.peerlift.device.peer.VerifiedChunks;
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.Sha256;
+import io.peerlift.events.ReleaseSignature;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -67,9 +68,12 @@ public final class StoredPackage {
         return dir.resolve(PAYLOAD);
     }
 
-    /** What a peer server sends of this package: the chunks {@code verified} by the device that serves it. */
-    public ServedPackage served(VerifiedChunks verified) {
-        return new ServedPackage(manifest, manifestBytes, manifestSha256, payload(), verified);
+    /**
+     * What a peer server sends of this package: the chunks {@code verified} by the device that serves it, and the
+     * release signature that device checked.
+     */
+    public ServedPackage served(VerifiedChunks verified, ReleaseSignature signature) {
+        return new ServedPackage(manifest, manifestBytes, manifestSha256, payload(), verified, signature);
     }
 
     public synchronized boolean has(int chunk) {

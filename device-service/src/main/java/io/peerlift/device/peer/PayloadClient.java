@@ -66,6 +66,20 @@ public final class PayloadClient {
         }
     }
 
+    /** A source answered a status other than 200 for a small resource. */
+    public static final class AnsweredException extends RuntimeException {
+        private final int status;
+
+        AnsweredException(String url, int status) {
+            super(url + " answered " + status, null, false, false);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
     private final HttpClient http;
     private final HttpClient fleetTls;
     private final long timeoutMillis;
@@ -103,15 +117,16 @@ public final class PayloadClient {
     }
 
     /**
-     * The body of a small resource (a manifest) of {@code source}, failing unless the answer is 200, with an
-     * {@link UntrustedPeerException} when the source's certificate is not the fleet's for its address.
+     * The body of a small resource (a manifest, a signature) of {@code source}, failing with an
+     * {@link AnsweredException} unless the answer is 200, with an {@link UntrustedPeerException} when the source's
+     * certificate is not the fleet's for its address.
      */
     public Future<Buffer> get(Source source, String url, String requester) {
         return client(source, requester).compose(client -> client.request(options(url, requester)))
                 .recover(e -> Future.failedFuture(untrusted(source, e) ? new UntrustedPeerException(url, e) : e))
                 .compose(request -> request.send())
                 .compose(response -> response.statusCode() == 200 ? response.body()
-                        : response.end().transform(ignored -> Future.failedFuture(url + " answered " + response.statusCode())));
+                        : response.end().transform(ignored -> Future.failedFuture(new AnsweredException(url, response.statusCode()))));
     }
 
     /**

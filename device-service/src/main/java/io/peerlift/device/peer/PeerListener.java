@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.SSLOptions;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,12 +29,14 @@ import java.util.concurrent.TimeUnit;
 final class PeerListener {
 
     private final List<HttpServer> servers;
+    private final boolean https;
     private final Map<String, ServedDevice> devices = new ConcurrentHashMap<>();
     private final Set<HttpConnection> overBound = ConcurrentHashMap.newKeySet();
     private final PeerRequests requests;
 
-    private PeerListener(List<HttpServer> servers, PeerRequests requests) {
+    private PeerListener(List<HttpServer> servers, boolean https, PeerRequests requests) {
         this.servers = servers;
+        this.https = https;
         this.requests = requests;
     }
 
@@ -59,10 +62,24 @@ final class PeerListener {
             }
             servers.add(vertx.createHttpServer(options));
         }
-        PeerListener listener = new PeerListener(servers, new PeerRequests(vertx));
+        PeerListener listener = new PeerListener(servers, tls != null, new PeerRequests(vertx));
         servers.forEach(server -> server.connectionHandler(listener::onConnection).requestHandler(listener::onRequest));
         // Vert.x shares one socket among the servers asking for the same host and port (0 included: one free port).
         return Future.all(servers.stream().map(server -> server.listen(port, host)).toList()).map(all -> listener);
+    }
+
+    boolean https() {
+        return https;
+    }
+
+    /**
+     * Presents {@code credentials} to every TLS handshake from now on (connections already open keep theirs), on
+     * the same socket: nothing is closed or rebound. The servers of one socket share its TLS context, so updating
+     * one updates all. Vert.x 4.5 closes a connection accepted while the new context is being built (a few
+     * milliseconds): its downloader sees a dropped handshake and tries again.
+     */
+    Future<Boolean> present(PemKeyCertOptions credentials) {
+        return servers.get(0).updateSSLOptions(new SSLOptions().setKeyCertOptions(credentials).setUseAlpn(false));
     }
 
     int port() {

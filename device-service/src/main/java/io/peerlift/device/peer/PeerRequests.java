@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,8 +22,9 @@ import java.util.regex.Pattern;
 
 /**
  * The protocol of a peer update server, for one request to one device:
- * {@code GET|HEAD /peerlift/v1/apps/{app}/{version}/manifest}, {@code .../payload} (one {@link ByteRange} per
- * request) and {@code .../have} (the verified chunks as a bitmap, bit i = chunk i, for a have-list too large for a
+ * {@code GET|HEAD /peerlift/v1/apps/{app}/{version}/manifest}, {@code .../signature} (the release signature the
+ * device checked against its own trusted keys: a downloader checks it against its own before it takes any payload),
+ * {@code .../payload} (one {@link ByteRange} per request) and {@code .../have} (the verified chunks as a bitmap, bit i = chunk i, for a have-list too large for a
  * discovery answer). Of a package the device still swarms only chunk-aligned ranges of verified chunks are sent: a
  * range that cuts a chunk gets 416, one that reaches a chunk not verified yet a 404. Every refusal but a 503 is
  * a problem ({@code application/problem+json}), as everywhere in Peerlift. A payload GET takes one of the device's upload slots for as long as it is being sent; with none free
@@ -45,7 +47,7 @@ final class PeerRequests {
     static final Duration MAX_WAIT = Duration.ofSeconds(5);
     private static final Pattern WAIT = Pattern.compile("(?:^|[,;\\s])wait=(\\d{1,9})");
 
-    private static final Pattern PATH = Pattern.compile(Pattern.quote(PATH_PREFIX) + "/([^/]+)/([^/]+)/(manifest|payload|have)");
+    private static final Pattern PATH = Pattern.compile(Pattern.quote(PATH_PREFIX) + "/([^/]+)/([^/]+)/(manifest|signature|payload|have)");
 
     private final Vertx vertx;
 
@@ -89,15 +91,27 @@ final class PeerRequests {
             return;
         }
         if ("manifest".equals(path.group(3))) {
-            response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-            if (head) {
-                response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(pkg.get().manifestBytes().length)).end();
+            json(response, head, pkg.get().manifestBytes());
+            return;
+        }
+        if ("signature".equals(path.group(3))) {
+            if (pkg.get().signature() == null) {
+                response.setStatusCode(404).end();
             } else {
-                response.end(Buffer.buffer(pkg.get().manifestBytes()));
+                json(response, head, EventCodec.encode(pkg.get().signature()).getBytes(StandardCharsets.UTF_8));
             }
             return;
         }
         payload(device, request, pkg.get(), head);
+    }
+
+    private static void json(HttpServerResponse response, boolean head, byte[] body) {
+        response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        if (head) {
+            response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length)).end();
+        } else {
+            response.end(Buffer.buffer(body));
+        }
     }
 
     private void payload(ServedDevice device, HttpServerRequest request, ServedPackage pkg, boolean head) {

@@ -2,10 +2,13 @@ package io.peerlift.device.peer;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.PemKeyCertOptions;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The peer update servers of this process: one {@link PeerListener} per address and port, shared by the devices
@@ -18,6 +21,8 @@ import java.util.Map;
  */
 public final class PeerServers {
 
+    private static final Logger LOG = Logger.getLogger(PeerServers.class);
+
     public static final String PATH_PREFIX = PeerRequests.PATH_PREFIX;
     public static final String REQUESTER_HEADER = PeerRequests.REQUESTER_HEADER;
     public static final String HAVE_HEADER = PeerRequests.HAVE_HEADER;
@@ -29,6 +34,7 @@ public final class PeerServers {
     private final PeerTls tls;
     private final Map<String, Future<PeerListener>> listeners = new HashMap<>();
     private long anyPortListeners;
+    private long reloadTimer = -1;
 
     /**
      * @param idleTimeout how long a connection may see no read and no completed write before it is closed
@@ -106,8 +112,50 @@ public final class PeerServers {
         }
     }
 
+    /**
+     * Reads the device's certificate and key again every {@code interval} (on a worker: files) and has every HTTPS
+     * listener present a renewed pair to new connections; {@code outcomes} hears each reload that found a new pair
+     * or refused one (a key that is not the certificate's, an unreadable file: the pair served so far stays).
+     */
+    public synchronized void reloadCertificateEvery(Duration interval, Consumer<PeerTls.Reload> outcomes) {
+        if (interval.isZero() || interval.isNegative()) {
+            return;
+        }
+        reloadTimer = vertx.setPeriodic(interval.toMillis(), t -> {
+            PemKeyCertOptions served = tls.serverCredentials();
+            vertx.executeBlocking(tls::reload, false).onSuccess(outcome -> {
+                if (outcome == PeerTls.Reload.ROTATED) {
+                    presentRenewed(served);
+                }
+                if (outcome != PeerTls.Reload.UNCHANGED) {
+                    outcomes.accept(outcome);
+                }
+            });
+        });
+    }
+
+    /**
+     * Has every HTTPS listener present the renewed pair. One whose TLS context fails to build goes back to
+     * {@code previous}: Vert.x would otherwise drop every later connection.
+     */
+    private synchronized void presentRenewed(PemKeyCertOptions previous) {
+        PemKeyCertOptions renewed = tls.serverCredentials();
+        listeners.values().forEach(listener -> listener.onSuccess(bound -> {
+            if (bound.https()) {
+                bound.present(renewed).onFailure(e -> {
+                    LOG.errorf("the HTTPS peer server on port %d cannot present the renewed certificate (%s); it"
+                            + " keeps the previous one", bound.port(), e.getMessage());
+                    bound.present(previous);
+                });
+            }
+        }));
+    }
+
     /** Closes every listener (at shutdown). */
     public synchronized void close() {
+        if (reloadTimer >= 0) {
+            vertx.cancelTimer(reloadTimer);
+        }
         listeners.values().forEach(listener -> listener.onSuccess(PeerListener::close));
         listeners.clear();
     }

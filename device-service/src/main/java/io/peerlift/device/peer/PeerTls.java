@@ -14,8 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +28,9 @@ import java.util.Optional;
  * The device's TLS credentials as its peer servers and downloads use them, from its configuration (its enrolment),
  * never from a command: the certificate and key its HTTPS peer server presents, and the fleet CA a peer's
  * certificate must chain to. Either half may be missing; then {@link #serverUnavailable()} or
- * {@link #fleetCa()} says so, and the device serves or downloads over HTTP only.
+ * {@link #fleetCa()} says so, and the device serves or downloads over HTTP only. The certificate is renewed in
+ * place by whatever enrols the device: {@link #reload()} reads its files again, and a new pair is taken only if
+ * the key is the certificate's.
  */
 public final class PeerTls {
 
@@ -37,11 +43,26 @@ public final class PeerTls {
      */
     static final int MAX_HANDSHAKE_MESSAGE = Integer.getInteger("jdk.tls.maxHandshakeMessageSize", 32768);
 
-    private final PemKeyCertOptions serverCredentials;
+    /** What a {@link #reload()} found. */
+    public enum Reload {
+        /** The files hold the pair already served (or HTTPS never had one to renew). */
+        UNCHANGED,
+        /** A new certificate and its key: new handshakes present it. */
+        ROTATED,
+        /** Unreadable files or a key that is not the certificate's: the pair served so far stays. */
+        REFUSED
+    }
+
+    private final Path certFile;
+    private final Path keyFile;
+    private volatile PemKeyCertOptions serverCredentials;
     private final String serverUnavailable;
     private final PemTrustOptions fleetCa;
 
-    private PeerTls(PemKeyCertOptions serverCredentials, String serverUnavailable, PemTrustOptions fleetCa) {
+    private PeerTls(Path certFile, Path keyFile, PemKeyCertOptions serverCredentials, String serverUnavailable,
+                    PemTrustOptions fleetCa) {
+        this.certFile = certFile;
+        this.keyFile = keyFile;
         this.serverCredentials = serverCredentials;
         this.serverUnavailable = serverUnavailable;
         this.fleetCa = fleetCa;
@@ -67,11 +88,7 @@ public final class PeerTls {
             unavailable = "the device has no certificate (peerlift.device.tls.cert-file and key-file are not both set)";
         } else {
             try {
-                Buffer chain = certificates("cert-file", certFile);
-                fitsOneHandshakeMessage(chain, certFile);
-                server = new PemKeyCertOptions()
-                        .setCertValue(chain)
-                        .setKeyValue(privateKey("key-file", keyFile));
+                server = credentials(certFile, keyFile);
             } catch (IllegalArgumentException unusable) {
                 unavailable = unusable.getMessage();
             }
@@ -84,7 +101,41 @@ public final class PeerTls {
                 LOG.warnf("%s: the devices download from peers over HTTP only", unusable.getMessage());
             }
         }
-        return new PeerTls(server, unavailable, trust);
+        return new PeerTls(certFile, keyFile, server, unavailable, trust);
+    }
+
+    /** The pair of the two files, checked: parsable, small enough for one handshake, the key the certificate's. */
+    private static PemKeyCertOptions credentials(Path certFile, Path keyFile) {
+        Buffer chain = certificates("cert-file", certFile);
+        fitsOneHandshakeMessage(chain, certFile);
+        Buffer key = privateKey("key-file", keyFile);
+        keyMatches(chain, key, certFile, keyFile);
+        return new PemKeyCertOptions().setCertValue(chain).setKeyValue(key);
+    }
+
+    /**
+     * Reads the certificate and key files again (blocking). A pair that differs from the one served and passes
+     * every check of the start replaces it; anything else leaves the served pair as it is, and a refusal is logged
+     * with its reason.
+     */
+    public synchronized Reload reload() {
+        PemKeyCertOptions current = serverCredentials;
+        if (current == null) {
+            return Reload.UNCHANGED; // HTTPS never started for want of credentials: nothing is served to renew
+        }
+        PemKeyCertOptions fresh;
+        try {
+            fresh = credentials(certFile, keyFile);
+        } catch (IllegalArgumentException unusable) {
+            LOG.errorf("the HTTPS peer server keeps its certificate: %s", unusable.getMessage());
+            return Reload.REFUSED;
+        }
+        if (fresh.equals(current)) {
+            return Reload.UNCHANGED;
+        }
+        serverCredentials = fresh;
+        LOG.infof("the HTTPS peer server presents the renewed certificate of %s to new connections", certFile);
+        return Reload.ROTATED;
     }
 
     /** Why the HTTPS peer server cannot start, or empty when the device has its certificate and key. */
@@ -99,6 +150,40 @@ public final class PeerTls {
     /** The fleet CA downloads verify peers against; empty: this device does not download over HTTPS. */
     public Optional<PemTrustOptions> fleetCa() {
         return Optional.ofNullable(fleetCa);
+    }
+
+    /**
+     * Refuses a key that is not the private half of the first certificate's public key (a renewal that replaced one
+     * file and not yet the other, say): it signs a challenge and the certificate's key must verify it.
+     */
+    private static void keyMatches(Buffer chain, Buffer keyPem, Path certFile, Path keyFile) {
+        try {
+            X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(chain.getBytes()));
+            PublicKey publicKey = certificate.getPublicKey();
+            PrivateKey privateKey = KeyFactory.getInstance(publicKey.getAlgorithm()).generatePrivate(
+                    new PKCS8EncodedKeySpec(Pem.decode(keyPem.toString(StandardCharsets.US_ASCII), "PRIVATE KEY")));
+            String algorithm = switch (publicKey.getAlgorithm()) {
+                case "EC" -> "SHA256withECDSA";
+                case "RSA" -> "SHA256withRSA";
+                default -> publicKey.getAlgorithm(); // Ed25519, Ed448
+            };
+            byte[] challenge = "peerlift peer certificate".getBytes(StandardCharsets.US_ASCII);
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(privateKey);
+            signer.update(challenge);
+            byte[] signed = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(publicKey);
+            verifier.update(challenge);
+            if (verifier.verify(signed)) {
+                return;
+            }
+        } catch (GeneralSecurityException | ClassCastException notThePair) {
+            // a key of another algorithm than the certificate's: not its pair either
+        }
+        throw new IllegalArgumentException(setting("key-file", keyFile) + " is not the private key of "
+                + setting("cert-file", certFile));
     }
 
     /** The file's PEM, once it parsed as X.509 certificates. */

@@ -5,7 +5,6 @@ import io.peerlift.device.config.FleetConfig;
 import io.peerlift.device.agent.Device;
 import io.peerlift.device.agent.DeviceContext;
 import io.peerlift.device.agent.GatewayLink;
-import io.peerlift.device.download.StoredPackage;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peerlift.device.domain.DeviceState;
@@ -90,26 +89,26 @@ public class DeviceHost {
     }
 
     private void buildFleet() {
-        Optional<StoredPackage> seed = importSeed();
+        Optional<SeedPackageImport.Signed> seed = importSeed();
         for (FleetLayout.Member member : FleetLayout.plan(fleet)) {
             Path dir = config.dataDir().resolve("devices").resolve(member.id());
             Device device = new Device(member.id(), member.ip(), member.subnet(), member.osVersion(), dir,
                     member.initialPeer(), context);
             if (member.initialPeer()) {
-                device.provision(seed.orElseThrow());
+                device.provision(seed.orElseThrow().stored(), seed.orElseThrow().signature());
             }
             devices.put(member.id(), device);
         }
     }
 
-    private Optional<StoredPackage> importSeed() {
+    private Optional<SeedPackageImport.Signed> importSeed() {
         if (fleet.initialPeersPerSubnet() == 0 || fleet.subnetsWithoutPeers() == fleet.subnets()) {
             return Optional.empty();
         }
         FleetConfig.SeedPackage seed = fleet.seedPackage();
-        StoredPackage app = SeedPackageImport.importSigned(context.store(), context.releaseKeys(), seed);
+        SeedPackageImport.Signed app = SeedPackageImport.importSigned(context.store(), context.releaseKeys(), seed);
         LOG.infof("initial peers hold %s %s, manifest %s, signed by a trusted release key", seed.app(),
-                seed.version(), app.manifest().manifestSha256());
+                seed.version(), app.stored().manifest().manifestSha256());
         return Optional.of(app);
     }
 

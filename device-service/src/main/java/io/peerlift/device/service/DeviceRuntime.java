@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Builds what the hosted devices share, from configuration and the platform's Vert.x and metrics. */
@@ -86,6 +87,8 @@ public class DeviceRuntime {
         PeerTls tls = peerTls(config);
         PeerServers peerServers = new PeerServers(vertx, config.peerServerIdleTimeout(),
                 config.mode() == DeviceServiceConfig.Mode.FLEET, tls);
+        peerServers.reloadCertificateEvery(config.tls().reloadInterval(),
+                outcome -> metrics.certificateReloaded(outcome.name().toLowerCase(Locale.ROOT)));
         return new DeviceContext(vertx, config, trustedReleaseKeys(config), peerServers,
                 new DiscoveryHub(vertx, metrics), new DiscoveryClient(vertx, metrics),
                 new PayloadClient(vertx, config.requestTimeout(), tls, partitions::reachesRepository), new ChunkStore(config.dataDir().resolve("store")),

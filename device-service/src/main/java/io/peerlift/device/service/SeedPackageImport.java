@@ -19,12 +19,16 @@ final class SeedPackageImport {
     private SeedPackageImport() {
     }
 
+    /** The stored seed and the signature its initial peers hold it with (and serve beside its manifest). */
+    record Signed(StoredPackage stored, ReleaseSignature signature) {
+    }
+
     /**
      * @throws IllegalStateException when a setting is missing or the release is not signed by a trusted key,
      *                               saying which; nothing is stored then
      * @throws UncheckedIOException  when the package or its signature file cannot be read
      */
-    static StoredPackage importSigned(ChunkStore store, TrustedReleaseKeys keys, FleetConfig.SeedPackage seed) {
+    static Signed importSigned(ChunkStore store, TrustedReleaseKeys keys, FleetConfig.SeedPackage seed) {
         Path file = seed.file().orElseThrow(() -> new IllegalStateException(
                 "peerlift.fleet.seed-package.file is required: the initial peers must hold the package they serve"));
         Path signatureFile = seed.signatureFile().orElseThrow(() -> new IllegalStateException(
@@ -32,14 +36,14 @@ final class SeedPackageImport {
                         + " trusted release keys signed (the JSON the repository serves at .../signature)"));
         try {
             ReleaseSignature signature = ReleaseSignature.read(signatureFile);
-            return store.importPackage(seed.app(), seed.version(), file, manifest -> {
+            return new Signed(store.importPackage(seed.app(), seed.version(), file, manifest -> {
                 try {
                     keys.verify(manifest, signature);
                 } catch (TrustedReleaseKeys.UntrustedReleaseException e) {
                     throw new IllegalStateException("the seed package " + file + " is not a release the devices"
                             + " trust (signature " + signatureFile + "): " + e.getMessage(), e);
                 }
-            });
+            }), signature);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot import the seed package " + file + ": " + e.getMessage(), e);
         }

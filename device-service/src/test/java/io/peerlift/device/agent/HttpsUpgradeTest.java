@@ -1,5 +1,6 @@
 package io.peerlift.device.agent;
 
+import io.peerlift.device.TestReleaseKey;
 import io.peerlift.device.discovery.DiscoveryHub;
 import io.peerlift.device.peer.PeerServers;
 import io.peerlift.device.peer.PeerTls;
@@ -141,7 +142,8 @@ class HttpsUpgradeTest {
                 dir.resolve("impostor"));
         PeerServers rogueServers = new PeerServers(rig.vertx, Duration.ofSeconds(5), false,
                 PeerTls.from(impostor.certFile(), impostor.keyFile(), null));
-        ServedPackage genuine = rig.context.store().importPackage(APP, TARGET, packageFile).served(VerifiedChunks.ALL);
+        ServedPackage genuine = rig.context.store().importPackage(APP, TARGET, packageFile).served(VerifiedChunks.ALL,
+                TestReleaseKey.sign(manifest));
         AtomicInteger rogueRequests = new AtomicInteger();
         ServedDevice rogue = new ServedDevice("rogue", subnet.host(9), 5, 8, 0, (a, v) -> {
             rogueRequests.incrementAndGet();

@@ -87,7 +87,7 @@ class SwarmTest {
         rig(4L << 20);
         Path packageFile = TestRig.randomPackage(dir.resolve("packages"), 12 * CHUNK + 777);
         AppManifest manifest = TestRig.manifestOf(packageFile);
-        ServedPackage whole = new ServedPackage(manifest, manifest.canonicalBytes(), packageFile);
+        ServedPackage whole = new ServedPackage(manifest, manifest.canonicalBytes(), packageFile, null);
         try (PeerServers.Serving repository = rig.serve("repository", "127.0.0.1", 4, (a, v) -> Optional.of(whole))) {
             String repositoryUrl = "http://127.0.0.1:" + repository.port() + PeerServers.PATH_PREFIX;
             Device seed = os11Device("seed", 2);
@@ -138,7 +138,8 @@ class SwarmTest {
             bytes[i] ^= 0x01; // every chunk wrong
         }
         Path corrupt = Files.write(dir.resolve("corrupt.bin"), bytes);
-        ServedPackage tampered = new ServedPackage(manifest, manifest.canonicalBytes(), corrupt);
+        ServedPackage tampered = new ServedPackage(manifest, manifest.canonicalBytes(), corrupt,
+                TestReleaseKey.sign(manifest)); // a well-formed lie: the genuine signature, other bytes
         BitSet all = new BitSet();
         all.set(0, manifest.chunkCount());
         AtomicInteger roguePayloads = new AtomicInteger();

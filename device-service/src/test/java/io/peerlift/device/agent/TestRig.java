@@ -7,6 +7,7 @@ import io.peerlift.device.discovery.DiscoveryClient;
 import io.peerlift.device.discovery.DiscoveryHub;
 import io.peerlift.device.domain.DeviceMetrics;
 import io.peerlift.device.download.ChunkStore;
+import io.peerlift.device.download.StoredPackage;
 import io.peerlift.device.peer.PayloadClient;
 import io.peerlift.device.peer.PeerServers;
 import io.peerlift.device.peer.PeerTls;
@@ -135,7 +136,8 @@ public final class TestRig implements AutoCloseable {
     /** An initial peer: OS 12, holding the package, serving (once this returns). */
     Device peer(String id, Subnet subnet, int host, Path packageFile) throws IOException {
         Device device = device(id, subnet, host, TARGET, true);
-        device.provision(context.store().importPackage(APP, TARGET, packageFile));
+        StoredPackage stored = context.store().importPackage(APP, TARGET, packageFile);
+        device.provision(stored, TestReleaseKey.sign(stored.manifest()));
         device.start();
         org.awaitility.Awaitility.await().until(() -> device.peerServerState().running());
         return device;

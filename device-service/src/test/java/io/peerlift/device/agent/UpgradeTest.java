@@ -144,7 +144,8 @@ class UpgradeTest {
         byte[] bytes = Files.readAllBytes(packageFile);
         bytes[bytes.length - 10] ^= 0x01;
         Files.write(corrupt, bytes);
-        ServedPackage tampered = new ServedPackage(manifest, manifest.canonicalBytes(), corrupt);
+        ServedPackage tampered = new ServedPackage(manifest, manifest.canonicalBytes(), corrupt,
+                TestReleaseKey.sign(manifest)); // a well-formed lie: the genuine signature, other bytes
         AtomicInteger rogueRequests = new AtomicInteger();
         try (PeerServers.Serving rogueServer = rig.serve("rogue", subnet.host(9), 5, (a, v) -> {
             rogueRequests.incrementAndGet();
@@ -173,7 +174,7 @@ class UpgradeTest {
                     .isEqualTo(manifest.size() + manifest.chunkLength(manifest.chunkCount() - 1));
             assertThat(rig.eventsOf("device", DeviceEvent.DownloadStarted.class)).hasSize(1);
         }
-        assertThat(rogueRequests).as("manifest and one payload range, then banned").hasValue(2);
+        assertThat(rogueRequests).as("signature, manifest and one payload range, then banned").hasValue(3);
         assertThat(rig.meters.find("peerlift.download.rejected").tag("what", "chunk").counter().count()).isEqualTo(1.0);
         assertThat(Sha256.hex(Files.readAllBytes(rig.context.store().find(manifest.manifestSha256()).orElseThrow()
                 .payload()))).isEqualTo(manifest.sha256());
@@ -183,7 +184,7 @@ class UpgradeTest {
     void peerThenWanFallsBackToTheRepositoryAfterEmptyRoundsAndWanSeedGoesThereAtOnce() throws Exception {
         StoredPackage stored = rig.context.store().importPackage(APP, TARGET, packageFile);
         try (PeerServers.Serving repository = rig.serve("repository", "127.0.0.1", 10,
-                (a, v) -> Optional.of(stored.served(io.peerlift.device.peer.VerifiedChunks.ALL)))) {
+                (a, v) -> Optional.of(stored.served(io.peerlift.device.peer.VerifiedChunks.ALL, null)))) {
             String repositoryUrl = "http://127.0.0.1:" + repository.port() + PeerServers.PATH_PREFIX + "/";
             Device fallback = os11Device("fallback", 3);
             Device seed = os11Device("seed", 4);

@@ -16,6 +16,7 @@ import io.peerlift.events.PeerOffer;
 import io.peerlift.events.Sha256;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.events.Subnet;
+import io.peerlift.events.TrustedReleaseKeys;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,7 +83,7 @@ class DownloadTaskTest {
 
     /** A repository stand-in: a peer server on 127.0.0.1 serving {@code payload} under {@code manifest}. */
     private String repository(Path payload, long rate, AtomicInteger requests) throws Exception {
-        ServedPackage pkg = new ServedPackage(manifest, manifest.canonicalBytes(), payload);
+        ServedPackage pkg = new ServedPackage(manifest, manifest.canonicalBytes(), payload, null);
         ServedDevice device = new ServedDevice("repository", "127.0.0.1", 4, 8, rate, (a, v) -> {
             requests.incrementAndGet();
             return Optional.of(pkg);
@@ -143,7 +144,7 @@ class DownloadTaskTest {
                 new Backoff(Duration.ofMillis(50), Duration.ofMillis(100)), 1, 1, Duration.ofMillis(1),
                 io.peerlift.device.agent.TestRig.config(java.util.Map.of()).swarm());
         return new DownloadTask(vertx, new DiscoveryClient(vertx, metrics), new PayloadClient(vertx, timeout, PeerTls.none()), store,
-                command, setup, recorder);
+                new TrustedReleaseKeys(List.of()), command, setup, recorder);
     }
 
     private static StoredPackage finished(DownloadTask task) throws Exception {

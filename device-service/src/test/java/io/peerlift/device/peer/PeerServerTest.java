@@ -1,5 +1,6 @@
 package io.peerlift.device.peer;
 
+import io.peerlift.device.TestReleaseKey;
 import io.peerlift.events.AppManifest;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -81,7 +82,7 @@ class PeerServerTest {
         try (InputStream in = Files.newInputStream(file)) {
             manifest = AppManifest.compute("base-system", "12.7.4", AppManifest.DEFAULT_CHUNK_SIZE, in);
         }
-        return new ServedPackage(manifest, manifest.canonicalBytes(), file);
+        return new ServedPackage(manifest, manifest.canonicalBytes(), file, TestReleaseKey.sign(manifest));
     }
 
     @AfterEach
@@ -181,7 +182,7 @@ class PeerServerTest {
             public java.util.BitSet snapshot(int chunkCount) {
                 return (java.util.BitSet) verified.clone();
             }
-        });
+        }, whole.signature());
     }
 
     @Test

@@ -56,10 +56,13 @@ class SeedPackageImportTest {
     void aSeedSignedByATrustedKeyIsStoredWhole() throws IOException {
         Path signature = TestReleaseKey.sign(manifest).write(dir.resolve("seed.signature.json"));
 
-        var stored = SeedPackageImport.importSigned(store, trusted, seed(signature));
+        var signed = SeedPackageImport.importSigned(store, trusted, seed(signature));
+        var stored = signed.stored();
 
         assertThat(stored.isComplete()).isTrue();
         assertThat(stored.manifest().manifestSha256()).isEqualTo(manifest.manifestSha256());
+        assertThat(signed.signature()).as("what the initial peers serve beside the manifest")
+                .isEqualTo(TestReleaseKey.sign(manifest));
     }
 
     @Test
