@@ -13,6 +13,7 @@ import io.vertx.core.datagram.DatagramSocketOptions;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,7 +31,11 @@ import java.util.UUID;
  */
 public final class DiscoveryClient {
 
-    static final int MAX_OFFERS = 64;
+    /**
+     * The offers a round keeps: more choice than any download uses (whole-file takes the first free holder, a swarm
+     * at most {@code max-in-flight} sources at once) and a bound on what one request costs a subnet of holders.
+     */
+    public static final int MAX_OFFERS = 16;
     static final long ANSWERS_PER_SECOND = 50;
     private static final Subnet LOOPBACK = Subnet.parse("127.0.0.0/8");
 
@@ -106,7 +111,7 @@ public final class DiscoveryClient {
 
         /**
          * Broadcasts one request and completes after {@code window} with the valid offers heard since the previous
-         * round ended, least loaded first (most free slots, then fewest active uploads).
+         * round ended, least loaded first (most free slots, then fewest active uploads), equally loaded ones in random order.
          */
         public Future<List<PeerOffer>> round(Duration window) {
             DiscoveryMessage.Request request = new DiscoveryMessage.Request(UUID.randomUUID(), deviceId, app, version);
@@ -174,8 +179,11 @@ public final class DiscoveryClient {
             return Optional.empty();
         }
 
+        /** Least loaded first, equally loaded in random order: requesters that all took the first died in a herd. */
         List<PeerOffer> offers() {
-            return offers.stream()
+            List<PeerOffer> shuffled = new ArrayList<>(offers);
+            Collections.shuffle(shuffled);
+            return shuffled.stream()
                     .sorted(Comparator.comparingInt(PeerOffer::freeSlots).reversed()
                             .thenComparingInt(PeerOffer::activeUploads))
                     .toList();

@@ -19,9 +19,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -84,6 +86,28 @@ class DiscoveryTest {
         assertThat(discover("12.7.4")).extracting(PeerOffer::peerId).containsExactly("idle-peer", "busy-peer");
         assertThat(foreignAsked).as("the hub hands a request to the sender's subnet only").hasValue(0);
         assertThat(discover("12.8.0")).as("nobody holds 12.8.0").isEmpty();
+    }
+
+    @Test
+    void aSubnetOfManyHoldersSendsEachRequestOnlyTheAnswersItKeepsFreeHoldersFirstInRandomOrder() throws Exception {
+        int free = DiscoveryClient.MAX_OFFERS + 4;
+        for (int i = 0; i < free; i++) {
+            respond("free-" + i, own, 20 + i, 0, 1);
+        }
+        for (int i = 0; i < 8; i++) {
+            respond("busy-" + i, own, 60 + i, 1, 1);
+        }
+
+        List<PeerOffer> first = discover("12.7.4");
+        assertThat(first).hasSize(DiscoveryClient.MAX_OFFERS).allMatch(offer -> offer.freeSlots() > 0);
+        assertThat(meters.find("peerlift.discovery.datagrams.dropped").tag("reason", "too-many").counter())
+                .as("the hub sent no answer the requester drops").isNull();
+        // Requesters that all took the same first holder made a herd: over a few rounds the first offer varies.
+        Set<String> firstChoices = new HashSet<>();
+        for (int round = 0; round < 6; round++) {
+            firstChoices.add(discover("12.7.4").get(0).peerId());
+        }
+        assertThat(firstChoices).hasSizeGreaterThan(1);
     }
 
     @Test
