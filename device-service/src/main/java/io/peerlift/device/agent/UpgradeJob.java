@@ -41,7 +41,8 @@ final class UpgradeJob {
         DeviceServiceConfig config = shared.config();
         this.download = new DownloadTask(shared.vertx(), shared.discoveryClient(), shared.payloads(), shared.store(),
                 command, new DownloadTask.Setup(device.id(), device.ip(), device.subnet(), device.discoveryPort(),
-                device.discoveryEnabled(), device.httpDownloadAllowed(), device.wanWithoutDiscovery(), device.dir(), config.discoveryWindow(),
+                device.discoveryEnabled(), device.httpDownloadAllowed(), device.wanWithoutDiscovery(), device.dir(),
+                config.discoveryWindow(),
                 new Backoff(config.discoveryBackoff(), config.discoveryBackoffMax()), config.wanFallbackAfterRounds(),
                 config.wanAttempts(), config.progressInterval(), config.swarm()), report);
         this.context = shared.vertx().getOrCreateContext();
