@@ -171,8 +171,9 @@ public final class RolloutsCommand {
         String id = created.path("id").asText();
         Output out = output();
         boolean waitsForApproval = created.path("state").asText().equals("WAITING_FOR_APPROVAL");
-        out.note("rollout " + id + " created on folder " + folderId + (waitsForApproval
-                ? ", waiting for an approver" + (noStart ? "" : "; it starts once approved") : noStart ? "" : " and started"));
+        String next = waitsForApproval ? ", waiting for an approver" + (noStart ? "" : "; it starts once approved")
+                : noStart ? "" : " and started";
+        out.note("rollout " + id + " created on folder " + folderId + next);
         return settle(rollouts, created, noStart ? RolloutOutcome.TAKEN_IN : RolloutOutcome.COMPLETION, wait);
     }
 

@@ -72,7 +72,8 @@ public final class DownloadTask {
      * @param wanWithoutDiscovery whether PEER_THEN_WAN may use the repository although discovery is off
      */
     public record Setup(String deviceId, String address, Subnet subnet, int discoveryPort, boolean discoveryEnabled,
-                        boolean httpAllowed, boolean wanWithoutDiscovery, Path deviceDir, Duration discoveryWindow, Backoff backoff, int wanFallbackAfterRounds,
+                        boolean httpAllowed, boolean wanWithoutDiscovery, Path deviceDir, Duration discoveryWindow,
+                        Backoff backoff, int wanFallbackAfterRounds,
                         int wanAttempts, Duration progressInterval, DeviceServiceConfig.Swarm swarm) {
     }
 

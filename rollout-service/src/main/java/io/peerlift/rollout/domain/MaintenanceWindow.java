@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  */
 public record MaintenanceWindow(String schedule, Duration duration, ZoneId zone) {
 
-    private static final CronParser QUARTZ = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
+    private static final CronParser QUARTZ =
+            new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
     private static final Pattern HH_MM_SS = Pattern.compile("(\\d{1,3}):([0-5]\\d):([0-5]\\d)");
 
     /**

@@ -33,8 +33,9 @@ import java.util.UUID;
 
 /**
  * What operators do to rollouts: create one; start, pause, resume or cancel it; retry its failed devices once
- * it is finished; archive it. What approvers do: approve or deny one that waits for approval ({@link Approval}). Each is one guard in a short transaction under the rollout's lock; the reconciler
- * does the rest, here at once for the caller to see its result, otherwise at its next pass. Creating and
+ * it is finished; archive it. What approvers do: approve or deny one that waits for approval ({@link Approval}).
+ * Each is one guard in a short transaction under the rollout's lock; the reconciler does the rest, here at once
+ * for the caller to see its result, otherwise at its next pass. Creating and
  * starting pass the {@link StartGate} first: the folder as profile-service reports it, its devices, and the
  * other unfinished rollouts.
  */

@@ -100,6 +100,14 @@ public class RolloutExecutor {
      * passed the start gate then; otherwise it waits for an operator's start.
      */
     private void handleCreated(String rolloutId) {
+        // Most passes over a CREATED rollout find one waiting for an operator: read it before taking its lock.
+        boolean starts = QuarkusTransaction.requiringNew().call(() -> {
+            Rollout rollout = Rollout.findById(rolloutId);
+            return rollout != null && rollout.startWhenReady;
+        });
+        if (!starts) {
+            return;
+        }
         QuarkusTransaction.requiringNew().run(() -> {
             Rollout rollout = Rollout.lockForUpdate(rolloutId);
             if (rollout != null && rollout.state == RolloutState.CREATED && rollout.startWhenReady) {
