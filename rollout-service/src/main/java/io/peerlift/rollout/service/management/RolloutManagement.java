@@ -1,5 +1,6 @@
 package io.peerlift.rollout.service.management;
 
+import io.peerlift.events.AppManifest;
 import io.peerlift.events.OsVersion;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.rollout.client.ProfileService;
@@ -191,6 +192,12 @@ public class RolloutManagement {
 
     /** The request on its own: versions, policy, and the package in the repository. */
     private static void validate(RolloutRequest request) {
+        try {
+            // The repository's own rule, before the name reaches a query (PostgreSQL refuses a NUL with a 500).
+            AppManifest.requireAppName(request.app());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
         OsVersion target = parseVersion("version", request.version());
         if (target.isBelow(OsVersion.MIN_OS12_TARGET)) {
             throw new InvalidInputException("target version " + request.version() + " is below "
