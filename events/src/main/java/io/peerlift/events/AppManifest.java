@@ -45,7 +45,7 @@ public record AppManifest(String app, String version, long size, String sha256, 
 
     public static String requireAppName(String app) {
         if (app == null || !APP_NAME.matcher(app).matches()) {
-            throw new IllegalArgumentException("app name '" + app
+            throw new IllegalArgumentException("app name '" + (app == null ? null : Limits.printable(app))
                     + "' is invalid: 1-64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit");
         }
         return app;

@@ -10,7 +10,9 @@ import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.peerlift.localstack.TestTokens.asAdmin;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,6 +54,26 @@ class BadInputTest {
                 .contentType("application/problem+json")
                 .body("detail", containsString("contains the control character U+0000"));
         asAdmin().urlEncodingEnabled(false).get("/api/devices?subnet=10.1.2.0%2F24%00").then().statusCode(400);
+    }
+
+    /** A device id in a body goes to a query: with a NUL it was a 500 (PostgreSQL refuses 0x00 in text). */
+    @Test
+    void aNulInADeviceIdOfABodyIs400() {
+        long folder = Api.createFolder("bad-input-" + UUID.randomUUID(), null);
+        long profile = Api.createProfile("bad-input-" + UUID.randomUUID(), "OS12", "12.7.4", false, Map.of());
+        asAdmin().contentType(ContentType.JSON).body(Map.of("deviceIds", List.of("s1-d01", "dev\u0000ice")))
+                .post("/api/folders/" + folder + "/devices")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("device id 'dev\\u0000ice' contains the control character U+0000 at "
+                        + "position 3; white space and control characters are not allowed"));
+        asAdmin().contentType(ContentType.JSON).body(Map.of("deviceId", "dev\u0000ice"))
+                .post("/api/profiles/" + profile + "/assignments")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("contains the control character U+0000"));
+        asAdmin().contentType(ContentType.JSON).body(Map.of("deviceIds", List.of("d".repeat(Limits.MAX_DEVICE_ID_LENGTH + 1))))
+                .post("/api/folders/" + folder + "/devices")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("has 129 characters; at most 128 are allowed"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.peerlift.device.gateway.GatewayApi;
 import io.peerlift.device.messaging.KafkaDeviceEvents;
 import io.peerlift.device.service.DeviceGateway;
 import io.peerlift.events.DeviceEvent;
+import io.peerlift.events.Limits;
 import io.smallrye.mutiny.Uni;
 import io.peerlift.support.problem.InvalidInputException;
 import io.peerlift.support.problem.NotFoundException;
@@ -110,8 +111,16 @@ public class GatewayResource {
         return Duration.ofSeconds(wanted);
     }
 
-    /** The authenticated device, and only it, may use its path. */
+    /**
+     * The authenticated device, and only it, may use its path; an id beyond the shared limits is refused whatever
+     * token names it (nothing the fleet sends could ever reach it).
+     */
     private void requireSelf(String deviceId) {
+        try {
+            Limits.requireDeviceId(deviceId);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
         String authenticated = caller.getPrincipal().getName();
         if (!authenticated.equals(deviceId)) {
             throw new ProblemException(403, "forbidden", "Forbidden", "the token of device '" + authenticated

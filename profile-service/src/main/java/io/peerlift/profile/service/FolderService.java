@@ -149,6 +149,7 @@ public class FolderService {
         if (deviceIds == null || deviceIds.isEmpty()) {
             throw new InvalidInputException("deviceIds must list at least one device");
         }
+        deviceIds.forEach(Names::requireDeviceId);
         QuarkusTransaction.joiningExisting().run(() -> get(folderId));
         List<List<String>> batches = batches(new ArrayList<>(new LinkedHashSet<>(deviceIds)));
         List<String> missing = new ArrayList<>();

@@ -215,6 +215,9 @@ public class ProfileService {
                 throw new InvalidInputException("an assignment names exactly one of folderId or deviceId, got "
                         + (folderId == null ? "neither" : "both"));
             }
+            if (deviceId != null) {
+                Names.requireDeviceId(deviceId);
+            }
         }
 
         @Override

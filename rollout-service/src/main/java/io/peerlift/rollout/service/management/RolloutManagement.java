@@ -1,5 +1,6 @@
 package io.peerlift.rollout.service.management;
 
+import io.peerlift.events.AppManifest;
 import io.peerlift.events.OsVersion;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.rollout.client.ProfileService;
@@ -239,6 +240,12 @@ public class RolloutManagement {
 
     /** The request on its own: versions, policy, approval, and the package in the repository. */
     private void validate(RolloutRequest request) {
+        try {
+            // The repository's own rule, before the name reaches a query (PostgreSQL refuses a NUL with a 500).
+            AppManifest.requireAppName(request.app());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
         if (config.approval().required() && Boolean.FALSE.equals(request.approvalRequired())) {
             throw new InvalidInputException("approvalRequired cannot be false here: peerlift.rollout.approval.required"
                     + " is set, so every rollout waits for an approver");
