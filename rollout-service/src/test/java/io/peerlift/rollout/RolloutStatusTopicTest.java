@@ -165,6 +165,39 @@ class RolloutStatusTopicTest {
         }
     }
 
+    @Test
+    void anArchivedRolloutThatRetryFailedBringsBackIsOnTheBoardWithEverySubnetAgain() throws InterruptedException {
+        int n = unique();
+        String failingSubnet = subnet(n, 1);
+        String doneSubnet = subnet(n, 2);
+        try (SimulatedFleet fleet = new SimulatedFleet(RolloutFixtures.uploadPackage(), RolloutFixtures.PAYLOAD.length);
+             CommandWatcher commands = CommandWatcher.commands()) {
+            fleet.join(id(n, 1), failingSubnet, 11, SOURCE, folderPath(n));
+            fleet.join(id(n, 2), doneSubnet, 11, SOURCE, folderPath(n));
+            awaitInventory(fleet, id(n, 1), id(n, 2));
+            String rolloutId = createRollout(folder(n), Map.of("retryLimit", 0, "errorThresholdPercent", 100));
+            fleet.device(id(n, 1)).failDownload(rolloutId, "disk full");
+            fleet.device(id(n, 2)).upgradeFully(rolloutId, DownloadSource.WAN, 1);
+            await().until(() -> "COMPLETED".equals(RolloutFixtures.state(rolloutId)));
+            await().untilAsserted(() -> assertThat(boardSubnets(rolloutId)).containsExactlyInAnyOrder(failingSubnet,
+                    doneSubnet));
+
+            RolloutFixtures.act(rolloutId, "archive", 200);
+            await().untilAsserted(() -> asViewer().get("/api/rollouts/{id}/board", rolloutId).then().statusCode(404));
+            RolloutFixtures.act(rolloutId, "retry-failed", 200);
+
+            // The subnet that did not change is published again too: its record was deleted at the archive.
+            await().untilAsserted(() -> assertThat(boardSubnets(rolloutId)).containsExactlyInAnyOrder(failingSubnet,
+                    doneSubnet));
+            RolloutFixtures.act(rolloutId, "cancel", 200);
+        }
+    }
+
+    private static List<String> boardSubnets(String rolloutId) {
+        return asViewer().get("/api/rollouts/{id}/board", rolloutId).then().statusCode(200).extract().jsonPath()
+                .getList("rows.subnet", String.class);
+    }
+
     /** The value of one gauge in Prometheus' text format, null when absent. */
     private static Double gauge(String metrics, String series) {
         return metrics.lines().filter(line -> line.startsWith(series + " ")).findFirst()

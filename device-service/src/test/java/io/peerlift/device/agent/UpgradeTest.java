@@ -139,6 +139,22 @@ class UpgradeTest {
     }
 
     @Test
+    void aPeerReportsTheUploadCapacityItsServerIsCappedAt() throws Exception {
+        try (TestRig capped = new TestRig(dir.resolve("capped"), Map.of("upload-rate-bytes-per-second",
+                String.valueOf(4L << 20)))) {
+            Device peer = capped.peer("capped-peer", subnet, 2, packageFile);
+
+            await().until(() -> !capped.eventsOf("capped-peer", DeviceEvent.PeerServerStarted.class).isEmpty());
+            assertThat(capped.eventsOf("capped-peer", DeviceEvent.PeerServerStarted.class).get(0).uploadBytesPerSecond())
+                    .isEqualTo(4L << 20);
+            assertThat(peer.peerServerState().uploadBytesPerSecond()).as("and in its announcements")
+                    .isEqualTo(4L << 20);
+        }
+        Device uncapped = rig.peer("peer", subnet, 2, packageFile);
+        assertThat(uncapped.peerServerState().uploadBytesPerSecond()).as("not capped").isZero();
+    }
+
+    @Test
     void aRoguePeerIsBannedAndNothingUnverifiedIsInstalledOrServed() throws Exception {
         Path corrupt = dir.resolve("corrupt.bin");
         byte[] bytes = Files.readAllBytes(packageFile);

@@ -1,8 +1,11 @@
 package io.peerlift.rollout.service.status;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.peerlift.events.RolloutStatus;
 
 import java.time.Instant;
+
+import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL;
 
 /**
  * One subnet of a rollout as the fleet view's table shows it: its progress and how it compares with its ideal
@@ -22,11 +25,13 @@ import java.time.Instant;
  *                       or while no device reported its upload capacity
  * @param swarmIdealSeconds T* + the median install + the median reboot
  * @param swarmRatio     elapsedSeconds against swarmIdealSeconds (the {@code × T*} column), null when unknown
+ *                       (the swarm fields are left out when null: a whole-file rollout's 25-row frame stays as small)
  */
 public record SubnetRow(String subnet, String state, int devices, int eligible, int upgraded, int current,
                         int inProgress, int failed, int peers, int slotsPerPeer, int rounds, int idealRounds,
                         Long roundMillis, boolean roundMeasuredHere, Double idealSeconds, Double elapsedSeconds,
-                        Double ratio, Double swarmBoundSeconds, Double swarmIdealSeconds, Double swarmRatio,
+                        Double ratio, @JsonInclude(NON_NULL) Double swarmBoundSeconds,
+                        @JsonInclude(NON_NULL) Double swarmIdealSeconds, @JsonInclude(NON_NULL) Double swarmRatio,
                         Instant startedAt, Instant stalledSince, String waiting, int failedAttempts,
                         long wanBytes, long peerBytes, long version) {
 
