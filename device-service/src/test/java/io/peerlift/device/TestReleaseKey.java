@@ -12,7 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The release key the tests' devices are provisioned to trust (one per test JVM), like bin/demo's
+ * The release key the tests' devices are provisioned to trust (one per test JVM unless {@link #SHARED_KEY_PROPERTY}
+ * names one), like bin/demo's
  * {@code release-signing.key}: its public half goes into {@code peerlift.device.trusted-release-keys}, its private
  * half signs the releases the tests command.
  */
@@ -21,10 +22,14 @@ public final class TestReleaseKey {
     private static final ReleaseSigner SIGNER;
     private static final Path PUBLIC_KEY_FILE;
 
+    /** A signing key file (PEM) that test JVMs meant to trust each other share, instead of a key of their own. */
+    public static final String SHARED_KEY_PROPERTY = "peerlift.test.release-signing-key";
+
     static {
-        var keys = ReleaseKeys.generate();
-        SIGNER = new ReleaseSigner(keys);
         try {
+            String shared = System.getProperty(SHARED_KEY_PROPERTY);
+            var keys = shared == null ? ReleaseKeys.generate() : ReleaseKeys.readSigningKey(Path.of(shared));
+            SIGNER = new ReleaseSigner(keys);
             PUBLIC_KEY_FILE = Files.writeString(Files.createTempFile("peerlift-test-release", ".pem"),
                     ReleaseKeys.toPem(keys.getPublic()), StandardCharsets.US_ASCII);
         } catch (IOException e) {

@@ -1,10 +1,12 @@
 package io.peerlift.device.agent;
 
+import io.peerlift.device.TestReleaseKey;
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.DownloadSource;
 import io.peerlift.events.EventCodec;
 import io.peerlift.events.PeerOffer;
+import io.peerlift.events.ReleaseKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,9 +120,19 @@ class NamespaceBroadcastTest {
                 .extracting(e -> ((DeviceEvent.UpgradeCompleted) e).newOsVersion()).isEqualTo(TestRig.TARGET);
     }
 
+    /** One release key for both processes: the requester checks the signature the peer serves against its own. */
+    private Path sharedReleaseKey() throws IOException {
+        Path key = dir.resolve("release-signing.key");
+        if (!Files.exists(key)) {
+            Files.writeString(key, ReleaseKeys.toSigningKeyPem(ReleaseKeys.generate()), StandardCharsets.US_ASCII);
+        }
+        return key;
+    }
+
     private Process start(List<String> output, String namespace, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-D" + TestReleaseKey.SHARED_KEY_PROPERTY + "=" + sharedReleaseKey(),
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), NamespaceNode.class.getName()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -8,6 +8,7 @@ import io.peerlift.events.AppManifest;
 import io.peerlift.events.ByteRange;
 import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DeviceEvent;
+import io.peerlift.events.EventCodec;
 import io.peerlift.events.Distribution;
 import io.peerlift.events.PeerOffer;
 import io.peerlift.events.Sha256;
@@ -191,6 +192,10 @@ class SwarmTest {
         HttpServer server = rig.vertx.createHttpServer().requestHandler(request -> {
             if (request.path().endsWith("/manifest")) {
                 request.response().end(Buffer.buffer(manifest.canonicalBytes()));
+                return;
+            }
+            if (request.path().endsWith("/signature")) {
+                request.response().end(EventCodec.encode(TestReleaseKey.sign(manifest)));
                 return;
             }
             ByteRange range = ByteRange.select(request.getHeader("Range"), payload.length).orElseThrow();
