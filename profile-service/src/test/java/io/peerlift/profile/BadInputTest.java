@@ -49,13 +49,6 @@ class BadInputTest {
     }
 
     @Test
-    void aQueryParameterThatIsNotANumberIs400NamingIt() {
-        asAdmin().get("/api/devices?folderId=abc").then().statusCode(400).contentType("application/problem+json")
-                .body("type", equalTo("urn:peerlift:problem:invalid-input"))
-                .body("detail", containsString("folderId"));
-    }
-
-    @Test
     void aNulOrAControlCharacterInANameOrIdIs400() {
         asAdmin().contentType(ContentType.JSON).body(Map.of("name", "Ber\u0000lin")).post("/api/folders")
                 .then().statusCode(400).contentType("application/problem+json")

@@ -84,13 +84,6 @@ public class ProblemMappers {
             return unreadableBody(unreadable, uri);
         }
         int status = e.getResponse().getStatus();
-        if (status == 404 && e.getCause() != null) {
-            // JAX-RS answers 404 for a path or query parameter its type cannot hold; the resource is there.
-            String query = uri.getRequestUri().getRawQuery();
-            return respond(Problem.of(400, "invalid-input", "Invalid input", "a parameter of " + path(uri)
-                    + (query == null ? "" : "?" + query) + " is not of its type: " + e.getCause().getMessage(),
-                    path(uri), null));
-        }
         String detail = switch (status) {
             case 404 -> "no resource at " + path(uri);
             case 405 -> "the method is not allowed at " + path(uri) + "; allowed: "
