@@ -178,8 +178,8 @@ public class RolloutResource {
     @POST
     @Path("/{id}/archive")
     @Operation(summary = "Archive a finished rollout",
-            description = "Hides a COMPLETED or CANCELLED rollout from the default list (409 otherwise); it stays "
-                    + "readable by id and in the list with includeArchived=true.")
+            description = "Hides a finished rollout (COMPLETED, CANCELLED or APPROVAL_DENIED) from the default list "
+                    + "(409 otherwise); it stays readable by id and in the list with includeArchived=true.")
     public RolloutView archive(@RestPath String id) {
         return management.archive(id);
     }

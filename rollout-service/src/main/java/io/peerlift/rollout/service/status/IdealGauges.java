@@ -10,7 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The fleet view's figures in {@code /q/metrics}, from the {@link FleetBoard}: per open (or recently finished)
@@ -36,36 +38,29 @@ public class IdealGauges {
 
     IdealGauges(FleetBoard board, MeterRegistry registry) {
         this.board = board;
-        rolloutRatio = MultiGauge.builder("peerlift.rollout.ideal.ratio")
-                .description("How many times slower than its ideal spread a rollout is, at least (1 = ideal)")
-                .register(registry);
-        stalledSubnets = MultiGauge.builder("peerlift.rollout.subnets.stalled")
-                .description("Subnets of a rollout where devices wait and nothing can move")
-                .register(registry);
-        subnetRatio = MultiGauge.builder("peerlift.rollout.subnet.ideal.ratio")
-                .description("How many times slower than its ideal spread a subnet is, at least (1 = ideal)")
-                .register(registry);
-        subnetStalled = MultiGauge.builder("peerlift.rollout.subnet.stalled.seconds")
-                .description("How long a stalled subnet has been stalled, in seconds")
-                .register(registry);
-        rolloutSwarmRatio = MultiGauge.builder("peerlift.rollout.swarm.ratio")
-                .description("How many times T* + install + reboot a SWARM rollout has taken so far (1 = the bound)")
-                .register(registry);
-        subnetSwarmRatio = MultiGauge.builder("peerlift.rollout.subnet.swarm.ratio")
-                .description("How many times T* + install + reboot a SWARM subnet has taken so far (1 = the bound)")
-                .register(registry);
+        rolloutRatio = gauge(registry, "peerlift.rollout.ideal.ratio",
+                "How many times slower than its ideal spread a rollout is, at least (1 = ideal)");
+        stalledSubnets = gauge(registry, "peerlift.rollout.subnets.stalled",
+                "Subnets of a rollout where devices wait and nothing can move");
+        subnetRatio = gauge(registry, "peerlift.rollout.subnet.ideal.ratio",
+                "How many times slower than its ideal spread a subnet is, at least (1 = ideal)");
+        subnetStalled = gauge(registry, "peerlift.rollout.subnet.stalled.seconds",
+                "How long a stalled subnet has been stalled, in seconds");
+        rolloutSwarmRatio = gauge(registry, "peerlift.rollout.swarm.ratio",
+                "How many times T* + install + reboot a SWARM rollout has taken so far (1 = the bound)");
+        subnetSwarmRatio = gauge(registry, "peerlift.rollout.subnet.swarm.ratio",
+                "How many times T* + install + reboot a SWARM subnet has taken so far (1 = the bound)");
+    }
+
+    private static MultiGauge gauge(MeterRegistry registry, String name, String description) {
+        return MultiGauge.builder(name).description(description).register(registry);
     }
 
     @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void refresh() {
         Instant now = Instant.now();
-        List<MultiGauge.Row<?>> rollouts = new ArrayList<>();
-        List<MultiGauge.Row<?>> stalled = new ArrayList<>();
-        List<MultiGauge.Row<?>> subnets = new ArrayList<>();
-        List<MultiGauge.Row<?>> stalledFor = new ArrayList<>();
-        List<MultiGauge.Row<?>> rolloutsSwarm = new ArrayList<>();
-        List<MultiGauge.Row<?>> subnetsSwarm = new ArrayList<>();
+        Rows rows = new Rows();
         for (RolloutStatus.Summary summary : board.summaries()) {
             if (summary.finishedAt() != null && summary.finishedAt().isBefore(now.minus(FINISHED_VISIBLE))) {
                 continue;
@@ -75,32 +70,37 @@ public class IdealGauges {
                 continue;
             }
             Tags rollout = Tags.of("rollout", summary.rolloutId());
-            if (view.ideal().ratio() != null) {
-                rollouts.add(MultiGauge.Row.of(rollout, view.ideal().ratio()));
-            }
-            if (view.ideal().swarmRatio() != null) {
-                rolloutsSwarm.add(MultiGauge.Row.of(rollout, view.ideal().swarmRatio()));
-            }
-            stalled.add(MultiGauge.Row.of(rollout, view.ideal().stalledSubnets()));
+            rows.add(rolloutRatio, rollout, view.ideal().ratio());
+            rows.add(rolloutSwarmRatio, rollout, view.ideal().swarmRatio());
+            rows.add(stalledSubnets, rollout, view.ideal().stalledSubnets());
             for (SubnetRow row : view.rows()) {
                 Tags subnet = rollout.and("subnet", row.subnet());
-                if (row.ratio() != null) {
-                    subnets.add(MultiGauge.Row.of(subnet, row.ratio()));
-                }
-                if (row.swarmRatio() != null) {
-                    subnetsSwarm.add(MultiGauge.Row.of(subnet, row.swarmRatio()));
-                }
+                rows.add(subnetRatio, subnet, row.ratio());
+                rows.add(subnetSwarmRatio, subnet, row.swarmRatio());
                 if (row.stalledSince() != null) {
-                    stalledFor.add(MultiGauge.Row.of(subnet,
-                            Math.max(0, Duration.between(row.stalledSince(), now).toMillis() / 1000.0)));
+                    rows.add(subnetStalled, subnet,
+                            Math.max(0, Duration.between(row.stalledSince(), now).toMillis() / 1000.0));
                 }
             }
         }
-        rolloutRatio.register(rollouts, true);
-        stalledSubnets.register(stalled, true);
-        subnetRatio.register(subnets, true);
-        subnetStalled.register(stalledFor, true);
-        rolloutSwarmRatio.register(rolloutsSwarm, true);
-        subnetSwarmRatio.register(subnetsSwarm, true);
+        for (MultiGauge gauge : List.of(rolloutRatio, stalledSubnets, subnetRatio, subnetStalled, rolloutSwarmRatio,
+                subnetSwarmRatio)) {
+            gauge.register(rows.of(gauge), true);
+        }
+    }
+
+    /** One refresh's rows per gauge; a value that is null (no ratio yet) is no row. */
+    private static final class Rows {
+        private final Map<MultiGauge, List<MultiGauge.Row<?>>> byGauge = new HashMap<>();
+
+        void add(MultiGauge gauge, Tags tags, Number value) {
+            if (value != null) {
+                byGauge.computeIfAbsent(gauge, g -> new ArrayList<>()).add(MultiGauge.Row.of(tags, value));
+            }
+        }
+
+        List<MultiGauge.Row<?>> of(MultiGauge gauge) {
+            return byGauge.getOrDefault(gauge, List.of());
+        }
     }
 }
