@@ -1,5 +1,8 @@
-package io.peerlift.rollout.domain;
+package io.peerlift.events;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
@@ -12,7 +15,9 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,6 +28,10 @@ import java.util.regex.Pattern;
  * is read in (an IANA zone such as {@code Europe/Berlin}, or an offset such as {@code +01:00}). A pure rule: the
  * window is open from each opening for its duration; daylight saving time shifts the openings with the zone's
  * clocks.
+ * <p>
+ * One rule for both windows of issue #15: a rollout's own (rollout-service) and a folder's, which profile-service
+ * validates and publishes in each device's {@link DeviceConfig}, where it is JSON as hawkBit writes it:
+ * {@code {schedule, duration, timeZone}}. Decoding validates it, as a request does.
  */
 public record MaintenanceWindow(String schedule, Duration duration, ZoneId zone) {
 
@@ -31,10 +40,13 @@ public record MaintenanceWindow(String schedule, Duration duration, ZoneId zone)
     private static final Pattern HH_MM_SS = Pattern.compile("(\\d{1,3}):([0-5]\\d):([0-5]\\d)");
 
     /**
-     * @throws IllegalArgumentException naming every part that is malformed: the schedule, a duration that is not
-     *                                  {@code HH:mm:ss} or is zero, an unknown zone
+     * @throws Invalid naming every part that is malformed: the schedule, a duration that is not {@code HH:mm:ss}
+     *                 or is zero, an unknown zone
      */
-    public static MaintenanceWindow parse(String schedule, String duration, String zone) {
+    @JsonCreator
+    public static MaintenanceWindow parse(@JsonProperty("schedule") String schedule,
+                                          @JsonProperty("duration") String duration,
+                                          @JsonProperty("timeZone") String zone) {
         List<String> violations = new ArrayList<>();
         try {
             if (schedule == null || schedule.isBlank()) {
@@ -58,15 +70,29 @@ public record MaintenanceWindow(String schedule, Duration duration, ZoneId zone)
         }
         ZoneId zoneId = null;
         try {
-            zoneId = ZoneId.of(zone == null ? "" : zone.strip());
-        } catch (DateTimeException e) {
-            violations.add("maintenanceWindow.timeZone '" + zone + "' is not a time zone (an IANA zone such as "
-                    + "'Europe/Berlin', or an offset such as '+01:00')");
+            zoneId = parseZone(zone, "maintenanceWindow.timeZone");
+        } catch (Invalid e) {
+            violations.addAll(e.violations());
         }
         if (!violations.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", violations));
+            throw new Invalid(violations);
         }
         return new MaintenanceWindow(schedule.strip(), length, zoneId);
+    }
+
+    /**
+     * A time zone as a window is read in: an IANA zone or an offset.
+     *
+     * @param field how the caller's input names it, for the message
+     * @throws Invalid naming the field and the value
+     */
+    public static ZoneId parseZone(String zone, String field) {
+        try {
+            return ZoneId.of(zone == null ? "" : zone.strip());
+        } catch (DateTimeException e) {
+            throw new Invalid(List.of(field + " '" + zone + "' is not a time zone (an IANA zone such as "
+                    + "'Europe/Berlin', or an offset such as '+01:00')"));
+        }
     }
 
     /** Whether the window is open at {@code now}: an opening at or before it whose duration has not passed. */
@@ -100,5 +126,30 @@ public record MaintenanceWindow(String schedule, Duration duration, ZoneId zone)
     public String durationText() {
         long seconds = duration.toSeconds();
         return String.format("%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
+    }
+
+    /** The JSON of the contract and of the REST APIs: {@code {schedule, duration, timeZone}}. */
+    @JsonValue
+    public Map<String, String> json() {
+        Map<String, String> json = new LinkedHashMap<>();
+        json.put("schedule", schedule);
+        json.put("duration", durationText());
+        json.put("timeZone", zone.getId());
+        return json;
+    }
+
+    /** A window refused: every malformed part, each a violation of its own (400 problem+json at the APIs). */
+    public static final class Invalid extends IllegalArgumentException {
+
+        private final List<String> violations;
+
+        Invalid(List<String> violations) {
+            super(String.join("; ", violations));
+            this.violations = List.copyOf(violations);
+        }
+
+        public List<String> violations() {
+            return violations;
+        }
     }
 }

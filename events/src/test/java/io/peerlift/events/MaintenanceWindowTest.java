@@ -1,4 +1,4 @@
-package io.peerlift.rollout.domain;
+package io.peerlift.events;
 
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -93,5 +93,19 @@ class MaintenanceWindowTest {
         assertThatThrownBy(() -> MaintenanceWindow.parse("0 0 22 * * ?", "00:00:00", "UTC"))
                 .hasMessage("maintenanceWindow.duration must be longer than 00:00:00");
         assertThat(MaintenanceWindow.parse("0 0 22 * * ?", "4:30:00", "+02:00").durationText()).isEqualTo("04:30:00");
+    }
+
+    @Test
+    void theContractCarriesItAsHawkBitWritesItAndDecodingValidatesIt() {
+        MaintenanceWindow window = MaintenanceWindow.parse("0 0 22 ? * MON-FRI", "4:00:00", "Europe/Berlin");
+        String json = EventCodec.encode(window);
+
+        assertThat(json).isEqualTo("{\"schedule\":\"0 0 22 ? * MON-FRI\",\"duration\":\"04:00:00\","
+                + "\"timeZone\":\"Europe/Berlin\"}");
+        assertThat(EventCodec.decode(json, MaintenanceWindow.class)).isEqualTo(window);
+        assertThatThrownBy(() -> EventCodec.decode("{\"schedule\":\"nightly\",\"duration\":\"04:00:00\","
+                + "\"timeZone\":\"UTC\"}", MaintenanceWindow.class))
+                .isInstanceOf(EventCodec.MalformedMessageException.class)
+                .hasMessageContaining("maintenanceWindow.schedule 'nightly'");
     }
 }

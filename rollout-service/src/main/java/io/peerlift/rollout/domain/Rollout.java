@@ -1,6 +1,7 @@
 package io.peerlift.rollout.domain;
 
 import io.peerlift.events.Distribution;
+import io.peerlift.events.MaintenanceWindow;
 import io.peerlift.events.SourcePolicy;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;

@@ -7,7 +7,7 @@ import io.peerlift.rollout.client.ProfileService;
 import io.peerlift.rollout.config.RolloutConfig;
 import io.peerlift.rollout.domain.Approval;
 import io.peerlift.rollout.domain.AppPackage;
-import io.peerlift.rollout.domain.MaintenanceWindow;
+import io.peerlift.events.MaintenanceWindow;
 import io.peerlift.rollout.domain.Rollout;
 import io.peerlift.rollout.domain.RolloutState;
 import io.peerlift.rollout.domain.RolloutSubnet;
@@ -268,8 +268,8 @@ public class RolloutManagement {
         if (window != null) {
             try {
                 MaintenanceWindow.parse(window.schedule(), window.duration(), window.timeZone());
-            } catch (IllegalArgumentException e) {
-                throw new InvalidInputException(e.getMessage());
+            } catch (MaintenanceWindow.Invalid e) {
+                throw new InvalidInputException(e.violations());
             }
         }
         if (request.sourcePolicyOrDefault() == SourcePolicy.WAN_SEED) {

@@ -7,7 +7,7 @@ import io.peerlift.rollout.domain.Device;
 import io.peerlift.rollout.domain.DeviceLifecycle;
 import io.peerlift.rollout.domain.DeviceProgress;
 import io.peerlift.rollout.domain.DeviceState;
-import io.peerlift.rollout.domain.MaintenanceWindow;
+import io.peerlift.events.MaintenanceWindow;
 import io.peerlift.rollout.domain.Rollout;
 import io.peerlift.rollout.domain.RolloutDevice;
 import io.peerlift.rollout.domain.RolloutState;
