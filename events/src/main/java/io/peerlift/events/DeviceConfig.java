@@ -15,10 +15,20 @@ import java.util.UUID;
  * @param settings   every key of the device's OS family, with defaults filled in (booleans and integers)
  * @param sources    for each key set by a profile or by the device's own configuration, where it came from; keys
  *                   left at their default are absent
+ * @param maintenanceWindow the window of the nearest folder on {@code folderPath} that has one, read in the time
+ *                   zone of the device's folder: no new Upgrade outside it; null when no folder of the path has one
  */
 public record DeviceConfig(UUID eventId, String deviceId, long folderId, List<Long> folderPath, OsFamily osFamily,
                            String osVersion, Map<String, Object> settings, Map<String, SettingSource> sources,
-                           long revision, Instant publishedAt) {
+                           long revision, Instant publishedAt, MaintenanceWindow maintenanceWindow) {
+
+    /** A configuration whose folders have no maintenance window. */
+    public DeviceConfig(UUID eventId, String deviceId, long folderId, List<Long> folderPath, OsFamily osFamily,
+                        String osVersion, Map<String, Object> settings, Map<String, SettingSource> sources,
+                        long revision, Instant publishedAt) {
+        this(eventId, deviceId, folderId, folderPath, osFamily, osVersion, settings, sources, revision, publishedAt,
+                null);
+    }
 
     public DeviceConfig {
         Limits.requireDeviceId(deviceId);

@@ -143,6 +143,10 @@ class EventCodecTest {
         assertThat(decoded.bool(SettingKeys.PEER_SERVER_ENABLED, false)).isTrue();
         assertThat(decoded.integer(SettingKeys.PEER_SERVER_PORT, 0)).isEqualTo(22335);
         assertThat(decoded.isInFolderTree(1)).isTrue();
+        assertThat(decoded.maintenanceWindow()).isNull();
+        DeviceConfig windowed = new DeviceConfig(id(), "d1", 7, List.of(1L, 7L), OsFamily.OS12, "12.7.4", Map.of(),
+                Map.of(), 5, AT, MaintenanceWindow.parse("0 0 22 ? * MON-FRI", "04:00:00", "Europe/Berlin"));
+        assertThat(EventCodec.decode(EventCodec.encode(windowed), DeviceConfig.class)).isEqualTo(windowed);
         assertThat(EventCodec.decode(EventCodec.encode(summary), RolloutStatus.class)).isEqualTo(summary);
         assertThat(EventCodec.decode(EventCodec.encode(subnet), RolloutStatus.class)).isEqualTo(subnet);
         assertThat(EventCodec.encode(subnet)).contains("\"type\":\"SubnetStatus\"").doesNotContain("\"key\"");

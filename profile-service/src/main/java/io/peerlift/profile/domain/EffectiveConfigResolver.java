@@ -54,7 +54,8 @@ public final class EffectiveConfigResolver {
                 sources.put(key, new SettingSource(winner.profile().id, winner.profile().name));
             });
         }
-        return new EffectiveConfig(device.id, device.folderId, path, family, version.toString(), settings, sources);
+        return new EffectiveConfig(device.id, device.folderId, path, family, version.toString(), settings, sources,
+                folders.timeZone(device.folderId).orElse(null), folders.maintenanceWindow(device.folderId).orElse(null));
     }
 
     private static boolean appliesTo(ProfileAssignment assignment, Device device, List<Long> path) {

@@ -29,4 +29,16 @@ public class Folder extends PanacheEntityBase {
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    /** The folder's own IANA time zone; null: the one of the nearest folder above it that has one, else UTC. */
+    @Column(name = "time_zone")
+    public String timeZone;
+
+    /** The folder's own maintenance window (both parts or neither), a Quartz cron schedule of openings. */
+    @Column(name = "window_schedule")
+    public String windowSchedule;
+
+    /** How long the window stays open from each opening, {@code HH:mm:ss}. */
+    @Column(name = "window_duration")
+    public String windowDuration;
 }

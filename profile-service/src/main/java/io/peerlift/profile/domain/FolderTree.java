@@ -1,6 +1,7 @@
 package io.peerlift.profile.domain;
 
 import io.peerlift.events.Limits;
+import io.peerlift.events.MaintenanceWindow;
 import io.peerlift.support.problem.ConflictException;
 
 import java.util.ArrayList;
@@ -10,26 +11,33 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The folder hierarchy at one moment: paths from the root, sub-trees, and the rules of a move, computed in
- * memory.
+ * The folder hierarchy at one moment: paths from the root, sub-trees, the rules of a move, and what a folder
+ * inherits (its time zone, its maintenance window), computed in memory.
  */
 public final class FolderTree {
 
     /** Levels from the root (level 1) down: deep enough for site / building / floor / room trees, and bounded. */
     public static final int MAX_DEPTH = Limits.MAX_FOLDER_DEPTH;
 
+    /** The zone windows are read in when no folder of a device's path has one. */
+    public static final String DEFAULT_TIME_ZONE = "UTC";
+
     private final Map<Long, Long> parentOf = new HashMap<>();
     private final Map<Long, String> nameOf = new HashMap<>();
     private final Map<Long, List<Long>> childrenOf = new HashMap<>();
+    private final Map<Long, Folder> folderOf = new HashMap<>();
 
     public FolderTree(Collection<Folder> folders) {
         for (Folder folder : folders) {
             parentOf.put(folder.id, folder.parentId);
             nameOf.put(folder.id, folder.name);
+            folderOf.put(folder.id, folder);
             if (folder.parentId != null) {
                 childrenOf.computeIfAbsent(folder.parentId, k -> new ArrayList<>()).add(folder.id);
             }
@@ -96,6 +104,36 @@ public final class FolderTree {
                     + " would put its deepest sub-folder at level " + deepest + "; at most " + MAX_DEPTH
                     + " levels are allowed");
         }
+    }
+
+    /**
+     * The time zone of the folder's devices: the folder's own, else that of the nearest folder above it that has
+     * one; empty when no folder of its path has one (windows are then read in UTC).
+     */
+    public Optional<String> timeZone(long folderId) {
+        return nearest(folderId, folder -> folder.timeZone);
+    }
+
+    /**
+     * The maintenance window of the folder's devices, inherited as a standard profile's setting is (the nearest
+     * folder that has one, the folder's own first), read in the folder's {@link #timeZone}: a window on a parent
+     * opens at local time in each of its sub-folders' zones. Empty when no folder of its path has one.
+     */
+    public Optional<MaintenanceWindow> maintenanceWindow(long folderId) {
+        return nearest(folderId, folder -> folder.windowSchedule == null ? null : folder)
+                .map(owner -> MaintenanceWindow.parse(owner.windowSchedule, owner.windowDuration,
+                        timeZone(folderId).orElse(DEFAULT_TIME_ZONE)));
+    }
+
+    private <T> Optional<T> nearest(long folderId, Function<Folder, T> own) {
+        List<Long> path = path(folderId);
+        for (int i = path.size() - 1; i >= 0; i--) {
+            T value = own.apply(folderOf.get(path.get(i)));
+            if (value != null) {
+                return Optional.of(value);
+            }
+        }
+        return Optional.empty();
     }
 
     /** {@code 5 'Berlin'}, as messages name a folder. */

@@ -3,6 +3,7 @@ package io.peerlift.profile.rest;
 import io.peerlift.events.DeviceConfig.SettingSource;
 import io.peerlift.events.OsFamily;
 import io.peerlift.profile.domain.EffectiveConfig;
+import io.peerlift.profile.domain.FolderTree;
 import io.peerlift.profile.service.InventoryService.RevisedConfig;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -26,11 +27,20 @@ public record EffectiveConfigView(
                         + "{\"profileId\": 1, \"profileName\": \"OS 12 peer update servers\"}}")
         Map<String, SettingSource> sources,
         @Schema(description = "revision of the configuration last published to peerlift.device-config", example = "3")
-        long revision) {
+        long revision,
+        @Schema(description = "the time zone of the device's folder (its own, else the nearest folder's above it, "
+                + "else UTC)", example = "Europe/Berlin") String timeZone,
+        @Schema(description = "the maintenance window its folders give it (the nearest folder's that has one, read "
+                + "in timeZone): rollout-service commands no Upgrade outside it; null when none has one",
+                nullable = true, example = "{\"schedule\": \"0 0 22 ? * MON-FRI\", \"duration\": \"04:00:00\", "
+                        + "\"timeZone\": \"Europe/Berlin\"}")
+        Map<String, String> maintenanceWindow) {
 
     static EffectiveConfigView of(RevisedConfig revised) {
         EffectiveConfig c = revised.config();
         return new EffectiveConfigView(c.deviceId(), c.folderId(), c.folderPath(), c.osFamily(), c.osVersion(),
-                c.settings(), c.sources(), revised.revision());
+                c.settings(), c.sources(), revised.revision(),
+                c.timeZone() == null ? FolderTree.DEFAULT_TIME_ZONE : c.timeZone(),
+                c.maintenanceWindow() == null ? null : c.maintenanceWindow().json());
     }
 }

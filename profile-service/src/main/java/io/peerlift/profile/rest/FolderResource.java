@@ -13,6 +13,7 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.MediaType;
@@ -43,14 +44,41 @@ public class FolderResource {
     @RolesAllowed(Roles.ADMIN)
     @POST
     @Operation(summary = "Create a folder", description = "Under parentId, or under the root folder when absent; "
-            + "sibling names are unique (409); at most " + FolderTree.MAX_DEPTH + " levels deep (409)")
+            + "sibling names are unique (409); at most " + FolderTree.MAX_DEPTH + " levels deep (409). timeZone and "
+            + "maintenanceWindow as in PUT /api/folders/{id}/maintenance; a malformed one is 400.")
     @APIResponse(responseCode = "201", description = "The folder; Location names it",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = FolderView.class)))
     public RestResponse<FolderView> create(CreateFolderRequest request, UriInfo uri) {
         CreateFolderRequest body = RequestBodies.require(request, "{name, parentId?}");
-        Folder folder = folders.create(body.name(), body.parentId());
+        Folder folder = folders.create(body.name(), body.parentId(), body.timeZone(),
+                FolderWindowBody.windowOf(body.maintenanceWindow()));
         return RequestBodies.created(uri, folder.id, FolderView.of(folder, folders.tree()));
+    }
+
+    @RolesAllowed(Roles.ADMIN)
+    @PUT
+    @Path("/{id}/maintenance")
+    @Operation(summary = "Set a folder's time zone and maintenance window",
+            description = "Replaces both: an absent one is none of the folder's own, {} removes both. A folder and "
+                    + "the folders below it inherit them as a standard profile's setting is inherited: the nearest "
+                    + "folder that has one wins (the device's own folder first). The window (hawkBit's: a Quartz "
+                    + "cron schedule of openings, seconds first, and a duration HH:mm:ss) is read in the time zone "
+                    + "of each device's folder, UTC when no folder of its path has one, and rollout-service "
+                    + "commands no new Upgrade to a device outside it (nor outside the rollout's own window). A "
+                    + "malformed zone, schedule or duration is 400 naming each; every device below gets its new "
+                    + "effective configuration published (409 when more devices are below than one change may "
+                    + "reconfigure, peerlift.profile.folders.max-devices-per-move).")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
+            @ExampleObject(name = "weekday nights in Berlin", value = "{\"timeZone\": \"Europe/Berlin\", "
+                    + "\"maintenanceWindow\": {\"schedule\": \"0 0 22 ? * MON-FRI\", \"duration\": \"04:00:00\"}}"),
+            @ExampleObject(name = "a site's zone only", value = "{\"timeZone\": \"America/New_York\"}"),
+            @ExampleObject(name = "none of its own", value = "{}")}))
+    public FolderView changeMaintenance(@PathParam("id") long id, FolderMaintenanceRequest request) {
+        FolderMaintenanceRequest body = RequestBodies.require(request, "{timeZone?, maintenanceWindow?}");
+        Folder folder = folders.changeMaintenance(id, body.timeZone(),
+                FolderWindowBody.windowOf(body.maintenanceWindow()));
+        return FolderView.of(folder, folders.tree());
     }
 
     @RolesAllowed(Roles.ADMIN)

@@ -132,7 +132,7 @@ public class ConfigPublisher {
     private static void enqueue(EffectiveConfig config, long revision, Instant now) {
         DeviceConfig message = new DeviceConfig(UUID.randomUUID(), config.deviceId(), config.folderId(),
                 config.folderPath(), config.osFamily(), config.osVersion(), config.settings(), config.sources(),
-                revision, now);
+                revision, now, config.maintenanceWindow());
         OutboxMessage row = new OutboxMessage();
         row.deviceId = config.deviceId();
         row.revision = revision;

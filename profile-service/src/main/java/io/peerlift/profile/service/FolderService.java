@@ -1,5 +1,6 @@
 package io.peerlift.profile.service;
 
+import io.peerlift.events.MaintenanceWindow;
 import io.peerlift.profile.config.ProfileServiceConfig;
 import io.peerlift.support.problem.ConflictException;
 import io.peerlift.profile.domain.Device;
@@ -22,7 +23,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-/** The folder tree: creating, renaming, moving and deleting folders, and moving devices between them. */
+/**
+ * The folder tree: creating, renaming, moving and deleting folders, their time zones and maintenance windows, and
+ * moving devices between them.
+ */
 @ApplicationScoped
 public class FolderService {
 
@@ -35,9 +39,16 @@ public class FolderService {
     @Inject
     ProfileServiceConfig config;
 
-    /** Creates a folder under {@code parentId}, or under the root when it is null. */
+    /** A folder's own maintenance window as requests give it: its zone is the folder's (inherited) time zone. */
+    public record Window(String schedule, String duration) {
+    }
+
+    /**
+     * Creates a folder under {@code parentId}, or under the root when it is null, with its own time zone and
+     * maintenance window when given (a new folder holds no device, so nobody's configuration changes).
+     */
     @Transactional
-    public Folder create(String name, Long parentId) {
+    public Folder create(String name, Long parentId, String timeZone, Window window) {
         String trimmed = Names.require(name, "folder");
         long parent = parentId == null ? Folder.ROOT_ID : parentId;
         get(parent);
@@ -47,8 +58,52 @@ public class FolderService {
         folder.name = trimmed;
         folder.parentId = parent;
         folder.createdAt = Instant.now();
+        setMaintenance(folder, timeZone, window);
         folder.persist();
         return folder;
+    }
+
+    /**
+     * Replaces the folder's own time zone and maintenance window (null: none of its own, it inherits from the
+     * folders above) and publishes the configuration of every device below it whose window or zone changes.
+     *
+     * @throws InvalidInputException naming every malformed part: the zone, the schedule, the duration
+     */
+    @Transactional
+    public Folder changeMaintenance(long id, String timeZone, Window window) {
+        publisher.lockConfiguration();
+        Folder folder = get(id);
+        setMaintenance(folder, timeZone, window);
+        publisher.publish(devicesBelow(tree(), id, "a change of its time zone or maintenance window",
+                "set them on its sub-folders instead"));
+        return folder;
+    }
+
+    /** Validates with the rule the rollouts' windows keep ({@link MaintenanceWindow}) and stores it normalised. */
+    private static void setMaintenance(Folder folder, String timeZone, Window window) {
+        List<String> violations = new ArrayList<>();
+        String zone = null;
+        if (timeZone != null) {
+            try {
+                zone = MaintenanceWindow.parseZone(timeZone, "timeZone").getId();
+            } catch (MaintenanceWindow.Invalid e) {
+                violations.addAll(e.violations());
+            }
+        }
+        MaintenanceWindow parsed = null;
+        if (window != null) {
+            try {
+                parsed = MaintenanceWindow.parse(window.schedule(), window.duration(), FolderTree.DEFAULT_TIME_ZONE);
+            } catch (MaintenanceWindow.Invalid e) {
+                violations.addAll(e.violations());
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw new InvalidInputException(violations);
+        }
+        folder.timeZone = zone;
+        folder.windowSchedule = parsed == null ? null : parsed.schedule();
+        folder.windowDuration = parsed == null ? null : parsed.durationText();
     }
 
     /**
@@ -77,7 +132,7 @@ public class FolderService {
         folder.name = newName;
         folder.parentId = newParent;
         if (moved) {
-            publisher.publish(devicesBelow(tree, id));
+            publisher.publish(devicesBelow(tree, id, "a move", "move its sub-folders or devices in parts"));
         }
         return folder;
     }
@@ -198,15 +253,18 @@ public class FolderService {
         }
     }
 
-    /** The devices in the folder and its sub-folders, at most {@code max-devices-per-move}. */
-    private List<Device> devicesBelow(FolderTree tree, long folderId) {
+    /**
+     * The devices in the folder and its sub-folders, at most {@code max-devices-per-move}: {@code change} (a move,
+     * say) republishes each one's configuration in one transaction; a refusal ends with {@code advice}.
+     */
+    private List<Device> devicesBelow(FolderTree tree, long folderId, String change, String advice) {
         Set<Long> folders = tree.subtree(folderId);
         long count = Device.count("folderId in ?1", folders);
         int max = config.folders().maxDevicesPerMove();
         if (count > max) {
             throw new ConflictException("folder " + tree.describe(folderId) + " holds " + count + " devices in its "
-                    + "tree; a move changes the configuration of at most " + max + " (peerlift.profile.folders."
-                    + "max-devices-per-move): move its sub-folders or devices in parts");
+                    + "tree; " + change + " changes the configuration of at most " + max + " (peerlift.profile."
+                    + "folders.max-devices-per-move): " + advice);
         }
         return Device.list("folderId in ?1", folders);
     }

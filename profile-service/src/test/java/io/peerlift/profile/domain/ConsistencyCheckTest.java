@@ -240,6 +240,6 @@ class ConsistencyCheckTest {
                 all.put(key, value);
             }
         });
-        return new EffectiveConfig(id, folder, List.of(1L, folder), family, version, all, Map.of());
+        return new EffectiveConfig(id, folder, List.of(1L, folder), family, version, all, Map.of(), null, null);
     }
 }
