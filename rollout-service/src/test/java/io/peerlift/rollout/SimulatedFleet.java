@@ -6,6 +6,7 @@ import io.peerlift.events.DeviceConfig;
 import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.DownloadSource;
 import io.peerlift.events.EventCodec;
+import io.peerlift.events.MaintenanceWindow;
 import io.peerlift.events.OsFamily;
 import io.peerlift.events.OsVersion;
 import io.peerlift.events.PeerServerState;
@@ -207,10 +208,15 @@ final class SimulatedFleet implements AutoCloseable {
     }
 
     void publishConfig(SimDevice device, List<Long> folderPath) {
+        publishConfig(device, folderPath, null);
+    }
+
+    /** A configuration as profile-service publishes one, with the maintenance window its folders give it. */
+    void publishConfig(SimDevice device, List<Long> folderPath, MaintenanceWindow window) {
         long folderId = folderPath.get(folderPath.size() - 1);
         OsFamily family = OsVersion.parse(device.osVersion).family();
         DeviceConfig config = new DeviceConfig(UUID.randomUUID(), device.id, folderId, folderPath, family,
-                device.osVersion, Map.of(), Map.of(), ++device.configRevision, Instant.now());
+                device.osVersion, Map.of(), Map.of(), ++device.configRevision, Instant.now(), window);
         sendRaw(Topics.DEVICE_CONFIG, device.id, EventCodec.encode(config));
     }
 

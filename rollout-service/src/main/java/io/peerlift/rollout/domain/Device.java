@@ -76,6 +76,12 @@ public class Device extends PanacheEntityBase {
     /** When the device last stopped serving a manifest it served while it was heard from (a restart, say). */
     @Column(name = "stopped_serving_at")
     public Instant stoppedServingAt;
+    /**
+     * The maintenance window its folders give it ({@link DeviceConfig#maintenanceWindow()}) as JSON, null when none
+     * applies: no new Upgrade outside it.
+     */
+    @Column(name = "maintenance_window")
+    public String maintenanceWindow;
 
     /**
      * The devices locked for this transaction, in id order (so that concurrent transactions never deadlock),
@@ -191,8 +197,28 @@ public class Device extends PanacheEntityBase {
                 .getResultList();
     }
 
+    /** The devices of a subnet that wait for a rollout under one maintenance window of their folders. */
+    public record PendingUnderWindow(String window, int devices) {
+    }
+
+    /** The distinct folder windows of the rollout's pending devices in the subnet, with how many wait under each. */
+    @SuppressWarnings("unchecked")
+    public static List<PendingUnderWindow> windowsOfPending(String rolloutId, String subnet) {
+        List<Object[]> rows = getEntityManager().createNativeQuery("""
+                        select d.maintenance_window, count(*) from rollout_device r
+                        join device d on d.device_id = r.device_id
+                        where r.rollout_id = ?1 and r.subnet = ?2 and r.state = 'PENDING'
+                        and d.maintenance_window is not null group by d.maintenance_window""")
+                .setParameter(1, rolloutId)
+                .setParameter(2, subnet)
+                .getResultList();
+        return rows.stream().map(row -> new PendingUnderWindow((String) row[0], ((Number) row[1]).intValue()))
+                .toList();
+    }
+
     /** What applying an event or a config changed, for what depends on it. */
-    public record Change(String previousSubnet, boolean servingChanged, boolean versionChanged, boolean folderChanged) {
+    public record Change(String previousSubnet, boolean servingChanged, boolean versionChanged, boolean folderChanged,
+                         boolean windowChanged) {
 
         public boolean subnetChanged(Device device) {
             return !Objects.equals(previousSubnet, device.subnet);
@@ -243,7 +269,7 @@ public class Device extends PanacheEntityBase {
         }
         boolean servingChanged = !Arrays.equals(previousServed, served)
                 || served.length > 0 && previousCapacity != peerCapacity;
-        return new Change(previousSubnet, servingChanged, !Objects.equals(previousVersion, osVersion), false);
+        return new Change(previousSubnet, servingChanged, !Objects.equals(previousVersion, osVersion), false, false);
     }
 
     /**
@@ -276,7 +302,9 @@ public class Device extends PanacheEntityBase {
     public Change apply(DeviceConfig config, Instant now) {
         Long[] previousPath = folderPath;
         String previousVersion = osVersion;
+        String previousWindow = maintenanceWindow;
         configRevision = config.revision();
+        maintenanceWindow = config.maintenanceWindow() == null ? null : EventCodec.encode(config.maintenanceWindow());
         folderId = config.folderId();
         folderPath = config.folderPath().toArray(Long[]::new);
         osFamily = config.osFamily() == null ? null : config.osFamily().name();
@@ -286,7 +314,7 @@ public class Device extends PanacheEntityBase {
         }
         updatedAt = now;
         return new Change(subnet, false, !Objects.equals(previousVersion, osVersion),
-                !Arrays.equals(previousPath, folderPath));
+                !Arrays.equals(previousPath, folderPath), !Objects.equals(previousWindow, maintenanceWindow));
     }
 
     /**
@@ -295,10 +323,12 @@ public class Device extends PanacheEntityBase {
      */
     public Change remove(Instant now) {
         boolean wasInFolder = folderPath != null && folderPath.length > 0;
+        boolean hadWindow = maintenanceWindow != null;
         folderId = null;
         folderPath = new Long[0];
+        maintenanceWindow = null;
         updatedAt = now;
-        return new Change(subnet, false, false, wasInFolder);
+        return new Change(subnet, false, false, wasInFolder, hadWindow);
     }
 
     public boolean isInFolderTree(long folder) {

@@ -119,10 +119,20 @@ public class RolloutDevice extends PanacheEntityBase {
         return find("rolloutId = ?1 and deviceId = ?2", rolloutId, deviceId).firstResultOptional();
     }
 
-    /** Pending devices of the subnet whose retry (if any) is due, the fewest attempts first. */
-    public static List<RolloutDevice> ready(String rolloutId, String subnet, Instant now, int limit) {
+    /**
+     * Pending devices of the subnet whose retry (if any) is due, the fewest attempts first, but for those whose
+     * folders' maintenance window ({@link Device#maintenanceWindow}) is one of {@code closedWindows}.
+     */
+    public static List<RolloutDevice> ready(String rolloutId, String subnet, Instant now, int limit,
+                                            Collection<String> closedWindows) {
+        if (closedWindows.isEmpty()) {
+            return find("rolloutId = ?1 and subnet = ?2 and state = ?3 and (retryAt is null or retryAt <= ?4)"
+                    + " order by attempts, deviceId", rolloutId, subnet, DeviceState.PENDING, now)
+                    .page(0, limit).list();
+        }
         return find("rolloutId = ?1 and subnet = ?2 and state = ?3 and (retryAt is null or retryAt <= ?4)"
-                        + " order by attempts, deviceId", rolloutId, subnet, DeviceState.PENDING, now)
+                        + " and deviceId not in (select d.deviceId from Device d where d.maintenanceWindow in ?5)"
+                        + " order by attempts, deviceId", rolloutId, subnet, DeviceState.PENDING, now, closedWindows)
                 .page(0, limit).list();
     }
 

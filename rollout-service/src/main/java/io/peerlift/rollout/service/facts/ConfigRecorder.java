@@ -4,6 +4,7 @@ import io.peerlift.events.DeviceConfig;
 import io.peerlift.events.Topics;
 import io.peerlift.rollout.config.RolloutConfig;
 import io.peerlift.rollout.domain.Device;
+import io.peerlift.rollout.domain.DeviceState;
 import io.peerlift.rollout.domain.Rollout;
 import io.peerlift.rollout.domain.RolloutDevice;
 import io.peerlift.rollout.domain.RolloutDevice.Member;
@@ -79,6 +80,7 @@ public class ConfigRecorder {
         Map<String, Device> devices = Device.lockOrCreate(
                 configs.stream().map(ConfigFact::deviceId).collect(Collectors.toCollection(TreeSet::new)), now);
         Map<String, Boolean> changed = new LinkedHashMap<>();
+        Set<String> windowChanged = new TreeSet<>();
         int duplicates = 0;
         for (ConfigFact fact : configs) {
             Device device = devices.get(fact.deviceId());
@@ -95,19 +97,23 @@ public class ConfigRecorder {
             if (change.folderChanged() || change.versionChanged()) {
                 changed.merge(device.deviceId, change.versionChanged(), Boolean::logicalOr);
             }
+            if (change.windowChanged()) {
+                windowChanged.add(device.deviceId);
+            }
         }
         metrics.consumed(Topics.DEVICE_CONFIG, "applied", configs.size() - duplicates);
         metrics.consumed(Topics.DEVICE_CONFIG, "duplicate", duplicates);
         metrics.batchRecorded(Topics.DEVICE_CONFIG, configs.size());
-        if (changed.isEmpty()) {
+        if (changed.isEmpty() && windowChanged.isEmpty()) {
             return;
         }
         List<Rollout> open = Rollout.list("state in ?1", RolloutState.open());
         if (open.isEmpty()) {
             return;
         }
-        Map<Member, RolloutDevice> members = RolloutDevice.of(changed.keySet(),
-                open.stream().map(r -> r.id).toList());
+        Set<String> concerned = new TreeSet<>(changed.keySet());
+        concerned.addAll(windowChanged);
+        Map<Member, RolloutDevice> members = RolloutDevice.of(concerned, open.stream().map(r -> r.id).toList());
         List<Decision> decisions = new ArrayList<>();
         Set<RolloutSubnet.Key> keys = new HashSet<>();
         for (Map.Entry<String, Boolean> entry : changed.entrySet()) {
@@ -121,8 +127,25 @@ public class ConfigRecorder {
                 }
             }
         }
-        Map<RolloutSubnet.Key, RolloutSubnet> subnets = RolloutSubnet.lock(Set.of(), keys);
+        // A device whose folders' window changed while it waits is planned again: a window that opened lets it go.
+        Set<RolloutSubnet.Key> replan = new HashSet<>();
+        for (String deviceId : windowChanged) {
+            for (Rollout rollout : open) {
+                RolloutDevice member = members.get(new Member(rollout.id, deviceId));
+                if (member != null && member.state == DeviceState.PENDING) {
+                    replan.add(new RolloutSubnet.Key(rollout.id, member.subnet));
+                }
+            }
+        }
+        Map<RolloutSubnet.Key, RolloutSubnet> subnets = RolloutSubnet.lock(replan, keys);
         Set<String> touched = new HashSet<>();
+        for (RolloutSubnet.Key key : replan) {
+            RolloutSubnet subnet = subnets.get(key);
+            if (subnet != null) {
+                subnet.planRequested = true;
+                touched.add(key.rolloutId());
+            }
+        }
         for (Decision d : decisions) {
             Membership.apply(d.change(), d.rollout(), d.device(), d.member(),
                     subnets.get(Membership.subnetOf(d.rollout(), d.device(), d.member())),

@@ -1,6 +1,7 @@
 package io.peerlift.rollout.service.scheduling;
 
 import io.peerlift.events.Distribution;
+import io.peerlift.events.EventCodec;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.rollout.config.RolloutConfig;
 import io.peerlift.rollout.domain.Device;
@@ -21,6 +22,7 @@ import org.hibernate.Session;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -92,9 +94,10 @@ public class SubnetScheduler {
             waitForWindow(subnet, window.get(), now);
             return;
         }
+        ClosedFolderWindows closed = ClosedFolderWindows.of(rollout, subnet, now);
         boolean swarm = rollout.distribution == Distribution.SWARM;
         int limit = Math.max(swarm ? rollout.maxSwarmPerSubnet : peers.slots(), rollout.wanSeedsPerSubnet) + 1;
-        List<RolloutDevice> ready = RolloutDevice.ready(rollout.id, subnet.subnet, now, limit);
+        List<RolloutDevice> ready = RolloutDevice.ready(rollout.id, subnet.subnet, now, limit, closed.windows());
         Duration grace = config.scheduler().restartGrace();
         Device.Restarting restarting = peers.count() == 0 && !ready.isEmpty()
                 ? Device.restartingPeersOf(subnet.subnet, rollout.manifestSha256, now.minus(grace))
@@ -121,7 +124,11 @@ public class SubnetScheduler {
         for (int i = 0; i < plan.local(); i++) {
             command(rollout, subnet, ready.get(next++), rollout.sourcePolicy, now);
         }
-        waiting(subnet, plan.waiting(), now);
+        if (ready.isEmpty() && closed.devices() > 0) {
+            waitForFolderWindows(subnet, closed, now);
+        } else {
+            waiting(subnet, plan.waiting(), now);
+        }
         if (restarting.count() > 0) {
             // Looks again when the grace of the last one to stop ends; a peer that serves again wakes it sooner.
             subnet.wakeAt = restarting.latestStop().plus(grace);
@@ -132,7 +139,39 @@ public class SubnetScheduler {
             subnet.wakeAt = subnet.counts.pending > ready.size() - next
                     ? RolloutDevice.nextRetry(rollout.id, subnet.subnet, now) : null;
         }
+        if (closed.opens() != null && (subnet.wakeAt == null || closed.opens().isBefore(subnet.wakeAt))) {
+            subnet.wakeAt = closed.opens();
+        }
         subnet.planRequested = false;
+    }
+
+    /**
+     * The folder windows under which some of the subnet's pending devices wait and that are closed now (as the
+     * inventory stores them), how many devices wait under them, and the earliest of their next openings (null
+     * when none opens again). A device outside its folders' window gets no new Upgrade, as outside the rollout's.
+     */
+    private record ClosedFolderWindows(List<String> windows, int devices, MaintenanceWindow first, Instant opens) {
+
+        static ClosedFolderWindows of(Rollout rollout, RolloutSubnet subnet, Instant now) {
+            List<String> closed = new ArrayList<>();
+            int devices = 0;
+            MaintenanceWindow first = null;
+            Instant opens = null;
+            for (Device.PendingUnderWindow pending : Device.windowsOfPending(rollout.id, subnet.subnet)) {
+                MaintenanceWindow window = EventCodec.decode(pending.window(), MaintenanceWindow.class);
+                if (window.isOpen(now)) {
+                    continue;
+                }
+                closed.add(pending.window());
+                devices += pending.devices();
+                Optional<Instant> next = window.nextOpening(now);
+                if (first == null || next.isPresent() && (opens == null || next.get().isBefore(opens))) {
+                    first = window;
+                    opens = next.orElse(null);
+                }
+            }
+            return new ClosedFolderWindows(closed, devices, first, opens);
+        }
     }
 
     /**
@@ -227,13 +266,28 @@ public class SubnetScheduler {
      */
     private static void waitForWindow(RolloutSubnet subnet, MaintenanceWindow window, Instant now) {
         Optional<Instant> opens = window.nextOpening(now);
-        waiting(subnet, opens.map(at -> "waiting for the maintenance window until " + at.truncatedTo(ChronoUnit.SECONDS)
-                + " (" + at.atZone(window.zone()).toLocalDateTime().truncatedTo(ChronoUnit.SECONDS) + " "
-                + window.zone().getId() + ")").orElse("the maintenance window '" + window.schedule()
-                + "' never opens again"), now);
+        waiting(subnet, opens.map(at -> "waiting for the maintenance window until " + until(at, window))
+                .orElse("the maintenance window '" + window.schedule() + "' never opens again"), now);
         subnet.stalledSince = null;
         subnet.wakeAt = opens.orElse(null);
         subnet.planRequested = false;
+    }
+
+    /**
+     * Every pending device that could go waits for its folders' maintenance window: the subnet says until when
+     * the first opens; like waiting for the rollout's window, no stall.
+     */
+    private static void waitForFolderWindows(RolloutSubnet subnet, ClosedFolderWindows closed, Instant now) {
+        waiting(subnet, closed.devices() + " device(s) waiting for their folders' maintenance window"
+                + (closed.opens() == null ? ", which never opens again ('" + closed.first().schedule() + "')"
+                : " until " + until(closed.opens(), closed.first())), now);
+        subnet.stalledSince = null;
+    }
+
+    /** {@code 2099-01-01T07:00:00Z (2099-01-01T08:00 Europe/Berlin)}: when a window opens, also in its zone. */
+    private static String until(Instant at, MaintenanceWindow window) {
+        return at.truncatedTo(ChronoUnit.SECONDS) + " (" + at.atZone(window.zone()).toLocalDateTime()
+                .truncatedTo(ChronoUnit.SECONDS) + " " + window.zone().getId() + ")";
     }
 
     private static void waiting(RolloutSubnet subnet, String reason, Instant now) {
