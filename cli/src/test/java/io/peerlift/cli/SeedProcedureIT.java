@@ -415,6 +415,50 @@ class SeedProcedureIT {
         assertThat(unknown.err()).contains("(404)");
     }
 
+    @Test
+    @Order(9)
+    void maintenanceWindowsOnFoldersAndRolloutsFromTheCommandLine() {
+        Run site = peerlift("folders", "create", "Night shift", "--window-zone", "Europe/Berlin",
+                "--window-cron", "0 0 22 ? * MON-FRI", "--window-duration", "4:00:00", "-o", "json");
+        assertThat(site.exit()).as(site.err()).isZero();
+        assertThat(site.json().path("effectiveMaintenanceWindow").path("duration").asText()).isEqualTo("04:00:00");
+        assertThat(peerlift("folders", "create", "Floor 2", "--in", "/Night shift").exit()).isZero();
+
+        Run inherited = peerlift("folders", "window", "/Night shift/Floor 2", "--window-zone", "America/New_York");
+        assertThat(inherited.exit()).as(inherited.err()).isZero();
+        assertThat(inherited.out()).contains("time zone America/New_York",
+                "maintenance window: \"0 0 22 ? * MON-FRI\" for 04:00:00 in America/New_York (inherited)");
+
+        Run malformed = peerlift("folders", "window", "/Night shift", "--window-cron", "nightly",
+                "--window-duration", "4h", "--window-zone", "Mars/Olympus");
+        assertThat(malformed.exit()).isEqualTo(ExitCode.INVALID.code());
+        assertThat(malformed.err()).contains("(400)", "timeZone 'Mars/Olympus' is not a time zone",
+                "maintenanceWindow.schedule 'nightly'", "maintenanceWindow.duration '4h'");
+        assertThat(peerlift("folders", "window", "/Night shift", "--window-cron", "0 0 22 * * ?").exit())
+                .as("a window needs both parts").isEqualTo(ExitCode.USAGE.code());
+
+        Run cleared = peerlift("folders", "window", "/Night shift", "--clear", "-o", "json");
+        assertThat(cleared.exit()).as(cleared.err()).isZero();
+        assertThat(cleared.json().path("effectiveMaintenanceWindow").isNull()).isTrue();
+        assertThat(cleared.json().path("effectiveTimeZone").asText()).isEqualTo("UTC");
+
+        Run badRollout = peerlift("rollouts", "create", "--folder", FOLDER, "--app", APP, "--version", VERSION,
+                "--window-cron", "0 0 22 * * ?", "--window-duration", "00:00:00", "--window-zone", "UTC");
+        assertThat(badRollout.exit()).isEqualTo(ExitCode.INVALID.code());
+        assertThat(badRollout.err()).contains("maintenanceWindow.duration must be longer than 00:00:00");
+        Run windowed = peerlift("rollouts", "create", "--folder", FOLDER, "--app", APP, "--version", VERSION,
+                "--no-start", "--window-cron", "0 0 22 ? * MON-FRI", "--window-duration", "04:00:00",
+                "--window-zone", "Europe/Berlin", "-o", "json");
+        assertThat(windowed.exit()).as(windowed.err()).isIn(ExitCode.OK.code(), ExitCode.NOT_STARTED.code());
+        JsonNode window = windowed.json().path("maintenanceWindow");
+        assertThat(window.path("schedule").asText()).isEqualTo("0 0 22 ? * MON-FRI");
+        assertThat(window.path("timeZone").asText()).isEqualTo("Europe/Berlin");
+        String id = windowed.json().path("id").asText();
+        assertThat(peerlift("rollouts", "show", id).out())
+                .contains("maintenance window: \"0 0 22 ? * MON-FRI\" for 04:00:00 in Europe/Berlin");
+        assertThat(peerlift("rollouts", "cancel", id).exit()).isZero();
+    }
+
     /** The first record of the topic's first partition. */
     private static ConsumerRecord<String, String> firstRecord(String topic) {
         TopicPartition partition = new TopicPartition(topic, 0);

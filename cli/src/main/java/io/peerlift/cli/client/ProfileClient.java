@@ -31,11 +31,22 @@ public final class ProfileClient {
         return api.get("/api/folders/" + id);
     }
 
-    public JsonNode createFolder(String name, Long parentId) {
+    /** A folder, with its own time zone and maintenance window ({schedule, duration}) when they are not null. */
+    public JsonNode createFolder(String name, Long parentId, String timeZone, Map<String, Object> maintenanceWindow) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
         body.put("parentId", parentId);
+        body.put("timeZone", timeZone);
+        body.put("maintenanceWindow", maintenanceWindow);
         return api.post("/api/folders", body);
+    }
+
+    /** Replaces the folder's own time zone and maintenance window; null: none of its own (inherited). */
+    public JsonNode changeFolderMaintenance(long id, String timeZone, Map<String, Object> maintenanceWindow) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("timeZone", timeZone);
+        body.put("maintenanceWindow", maintenanceWindow);
+        return api.put("/api/folders/" + id + "/maintenance", body);
     }
 
     /** Renames ({@code name}) and/or moves ({@code parentId}) a folder; a null leaves that part as it is. */

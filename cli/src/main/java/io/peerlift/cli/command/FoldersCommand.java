@@ -6,7 +6,9 @@ import io.peerlift.cli.ExitCode;
 import io.peerlift.cli.Peerlift;
 import io.peerlift.cli.client.ProfileClient;
 import io.peerlift.cli.output.Output;
+import io.peerlift.cli.output.RolloutLines;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,13 +50,45 @@ public final class FoldersCommand {
         return ExitCode.OK.code();
     }
 
-    @Command(name = "create", description = "Creates a folder (in PARENT, default the root).")
+    @Command(name = "create", description = {"Creates a folder (in PARENT, default the root).",
+            "--window-zone gives it a time zone, --window-cron and --window-duration a maintenance window (see "
+                    + "folders window)."})
     int create(@Parameters(paramLabel = "NAME") String name,
-               @Option(names = {"--parent", "--in"}, paramLabel = "FOLDER") String parent) {
+               @Option(names = {"--parent", "--in"}, paramLabel = "FOLDER") String parent,
+               @Mixin WindowOptions window) {
+        Map<String, Object> maintenanceWindow = window.folderWindow();
         ProfileClient profiles = peerlift.profiles();
         Long parentId = parent == null ? null : new FolderTree(profiles.folders()).resolve(parent);
-        JsonNode created = profiles.createFolder(name, parentId);
+        JsonNode created = profiles.createFolder(name, parentId, window.zone, maintenanceWindow);
         show(created, "created folder");
+        return ExitCode.OK.code();
+    }
+
+    @Command(name = "window", description = {"Sets a folder's own time zone (--window-zone) and maintenance window "
+            + "(--window-cron, --window-duration), replacing both: what is not given is none of its own, so it "
+            + "inherits it from the folders above; --clear removes both.",
+            "The folders below inherit them (the nearest folder that has one wins), the window is read in the "
+                    + "zone of each device's folder (UTC when none has one), and no rollout commands a device "
+                    + "outside it."})
+    int window(@Parameters(paramLabel = "FOLDER") String ref, @Mixin WindowOptions window,
+               @Option(names = "--clear", description = "Remove the folder's own time zone and window.") boolean clear) {
+        Map<String, Object> maintenanceWindow = window.folderWindow();
+        if (clear == (maintenanceWindow != null || window.zone != null)) {
+            throw new CliException(ExitCode.USAGE, clear ? "--clear removes the window: give no --window-* with it"
+                    : "give --window-cron and --window-duration, --window-zone, or --clear");
+        }
+        ProfileClient profiles = peerlift.profiles();
+        JsonNode changed = profiles.changeFolderMaintenance(new FolderTree(profiles.folders()).resolve(ref),
+                window.zone, maintenanceWindow);
+        Output out = output();
+        out.result(changed, () -> {
+            out.line("folder " + changed.path("name").asText() + " (" + changed.path("id").asLong() + "): time zone "
+                    + changed.path("effectiveTimeZone").asText()
+                    + (changed.hasNonNull("timeZone") ? "" : " (inherited)"));
+            JsonNode effective = changed.path("effectiveMaintenanceWindow");
+            out.line("  maintenance window: " + (effective.isObject() ? RolloutLines.window(effective)
+                    + (changed.hasNonNull("maintenanceWindow") ? "" : " (inherited)") : "none"));
+        });
         return ExitCode.OK.code();
     }
 

@@ -111,6 +111,9 @@ public final class RolloutsCommand {
                     + rollout.path("minSourceVersion").asText() + ", error threshold "
                     + rollout.path("errorThresholdPercent").asText() + " %");
             out.line("  devices by state: " + rollout.path("deviceCounts"));
+            if (rollout.hasNonNull("maintenanceWindow")) {
+                out.line("  maintenance window: " + RolloutLines.window(rollout.get("maintenanceWindow")));
+            }
             if (rollout.path("seedsExpired").asInt() > 0) {
                 out.line("  WAN seeds replaced: " + rollout.path("seedsExpired").asInt()
                         + " upgraded but did not serve their subnet (see --devices UPGRADED)");
@@ -130,7 +133,9 @@ public final class RolloutsCommand {
     }
 
     @Command(name = "create", description = {"Creates a rollout of a release to the devices of a folder's tree "
-            + "and starts it (unless --no-start).", "Omitted tuning takes rollout-service's defaults."})
+            + "and starts it (unless --no-start).", "Omitted tuning takes rollout-service's defaults. With a "
+            + "maintenance window (--window-cron, --window-duration and --window-zone) devices are commanded only "
+            + "while it is open, and while their folders' windows are."})
     int create(@Option(names = "--folder", required = true, paramLabel = "FOLDER") String folder,
                @Option(names = "--app", required = true) String app,
                @Option(names = "--version", required = true) String version,
@@ -146,9 +151,11 @@ public final class RolloutsCommand {
                @Option(names = "--approval-required", description = "An approver other than you must approve it "
                        + "(rollouts approve) before it starts; rollout-service may require this for every rollout.")
                boolean approvalRequired,
+               @Mixin WindowOptions window,
                @Mixin ForceOptions force,
                @Mixin WaitOptions wait) throws InterruptedException {
         force.check();
+        Map<String, Object> maintenanceWindow = window.rolloutWindow();
         ProfileClient profiles = peerlift.profiles();
         long folderId = new FolderTree(profiles.folders()).resolve(folder);
         Map<String, Object> request = new LinkedHashMap<>();
@@ -162,6 +169,7 @@ public final class RolloutsCommand {
         putIfSet(request, "errorThresholdPercent", errorThreshold);
         putIfSet(request, "retryLimit", retryLimit);
         putIfSet(request, "deviceTimeoutSeconds", deviceTimeout);
+        putIfSet(request, "maintenanceWindow", maintenanceWindow);
         request.put("start", !noStart);
         if (approvalRequired) {
             request.put("approvalRequired", true);

@@ -65,4 +65,10 @@ public final class RolloutLines {
     public static String shortId(String id) {
         return id.length() > 8 ? id.substring(0, 8) : id;
     }
+
+    /** {@code "0 0 22 ? * MON-FRI" for 04:00:00 in Europe/Berlin}: a maintenance window as the services give it. */
+    public static String window(JsonNode window) {
+        return "\"" + window.path("schedule").asText() + "\" for " + window.path("duration").asText() + " in "
+                + window.path("timeZone").asText();
+    }
 }
