@@ -1,19 +1,43 @@
 package io.peerlift.profile.domain;
 
+import io.peerlift.events.MaintenanceWindow;
 import io.peerlift.support.problem.ConflictException;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The rules of a folder move, on Devices(1) > a(2) > b(3) > c(4) and Devices > x(5). */
+/**
+ * The rules of a folder move, and what a folder inherits, on Devices(1) > a(2) > b(3) > c(4) and Devices > x(5).
+ */
 class FolderTreeTest {
 
     private final List<Folder> folders = new ArrayList<>(List.of(folder(1, null, "Devices"), folder(2, 1L, "a"),
             folder(3, 2L, "b"), folder(4, 3L, "c"), folder(5, 1L, "x")));
+
+    @Test
+    void theNearestWindowAndTheNearestZoneAreInheritedAndTheWindowIsReadInTheFoldersZone() {
+        folders.get(1).timeZone = "Europe/Berlin";
+        folders.get(1).windowSchedule = "0 0 22 ? * MON-FRI";
+        folders.get(1).windowDuration = "04:00:00";
+        folders.get(2).timeZone = "America/New_York";
+        folders.get(3).windowSchedule = "0 0 2 * * ?";
+        folders.get(3).windowDuration = "01:00:00";
+        FolderTree tree = new FolderTree(folders);
+
+        assertThat(tree.maintenanceWindow(2))
+                .contains(MaintenanceWindow.parse("0 0 22 ? * MON-FRI", "04:00:00", "Europe/Berlin"));
+        assertThat(tree.maintenanceWindow(3)).as("a's window, in b's own zone")
+                .contains(MaintenanceWindow.parse("0 0 22 ? * MON-FRI", "04:00:00", "America/New_York"));
+        assertThat(tree.maintenanceWindow(4)).as("c's own window, in the zone it inherits from b")
+                .contains(MaintenanceWindow.parse("0 0 2 * * ?", "01:00:00", "America/New_York"));
+        assertThat(tree.timeZone(5)).isEmpty();
+        assertThat(tree.maintenanceWindow(5)).isEmpty();
+    }
 
     @Test
     void aFolderMovesAnywhereOutsideItsOwnTree() {
