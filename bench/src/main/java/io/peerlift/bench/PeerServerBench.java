@@ -36,10 +36,10 @@ import java.util.concurrent.TimeUnit;
  * nginx, both started here, serving the same file over the same loopback, measured in one run: MiB/s and the
  * server's CPU seconds per GiB sent, for one stream and for {@code C} concurrent clients. nginx runs with sendfile and
  * as many workers as the peer server has event loops (one per core). Each figure is the median of {@code R} (3) rounds
- * in which the servers take turns, after each server's warm-up. Then the same over HTTPS (TLS 1.3, one certificate
- * of a fleet CA made here for 127.0.0.1): the peer server's HTTPS beside its HTTP, nginx's {@code ssl} listener
- * beside its plain one. TLS cannot use sendfile (no kernel TLS on either side), so both encrypt in user space, and
- * the client, on the same cores, decrypts.
+ * in which the servers take turns, after each server's warm-up. Then the same over HTTPS (TLS 1.3 on both: nginx
+ * 1.22 would pick 1.2 by default; one certificate of a fleet CA made here for 127.0.0.1): the peer server's HTTPS
+ * beside its HTTP, nginx's {@code ssl} listener beside its plain one. TLS cannot use sendfile (no kernel TLS on
+ * either side), so both encrypt in user space, and the client, on the same cores, decrypts.
  * <p>
  * The warm-up lasts until the server's JIT compilers stayed idle for a whole round (nginx: one round). The peer
  * server's Java code runs about once per MiB sent (one sendfile region), so HotSpot compiles its hot path with C2 only
@@ -284,6 +284,7 @@ public final class PeerServerBench {
                     }
                     server {
                         listen 127.0.0.1:%d ssl;
+                        ssl_protocols TLSv1.3;
                         ssl_certificate %s;
                         ssl_certificate_key %s;
                         root %s;
