@@ -11,6 +11,8 @@
   const SVG_NS = 'http://www.w3.org/2000/svg';
   const PAGE_SIZE = 25;
   const DEVICE_PAGE = 20;
+  /* The subnet's devices are read again when its record changed, at most this often: a query per browser. */
+  const DEVICE_REFRESH_MS = 5000;
   const TOKEN_KEY = 'peerlift.token';
   /* How the reason for the rollout's state is shown: a warning only where it asks for the admin's attention. */
   const REASON_KINDS = {PAUSED: 'warn', PAUSED_ON_ERRORS: 'error', CANCELLED: 'warn', COMPLETED: 'ok',
@@ -19,8 +21,8 @@
   const state = {rollouts: [], summary: null, ideal: null, growth: null, page: null, rows: new Map(), detail: null};
   const table = {sort: null, dir: null, state: '', stalled: false, failed: false, q: '', minRatio: '', offset: 0};
   /* The shown page of the subnet's devices, loaded for the subnet's status version (reloaded when it changes). */
-  const devices = {subnet: null, version: null, loading: false, cursors: [null], index: 0, list: [], more: false,
-    error: null};
+  const devices = {subnet: null, version: null, loading: false, loadedAt: 0, refresh: null, cursors: [null], index: 0,
+    list: [], more: false, error: null};
   const notices = new Map();
   /* What the stream delivered, for tests and the curious: bytes of the response body, frames, the largest. */
   const received = window.peerliftStream = {bytes: 0, frames: 0, largestFrame: 0};
@@ -410,8 +412,17 @@
       return;
     }
     if (devices.version !== version && !devices.loading) {
-      devices.version = version; // the subnet's status changed, so did some of its devices: the same page again
-      loadDevices();
+      // The subnet's record changed, so did some of its devices: the same page again, once the last read is old.
+      const wait = devices.loadedAt + DEVICE_REFRESH_MS - Date.now();
+      if (wait <= 0) {
+        devices.version = version;
+        loadDevices();
+      } else if (!devices.refresh) {
+        devices.refresh = setTimeout(() => {
+          devices.refresh = null;
+          scheduleRender();
+        }, wait);
+      }
     }
     document.querySelector('#devices tbody').replaceChildren(...devices.list.map((d) => el('tr', {'data-device-id': d.deviceId}, [
       el('td', {}, d.deviceId), el('td', {}, stateBadge(d.state)), el('td', {}, d.source ? label(d.source) : '–'),
@@ -440,6 +451,7 @@
     const after = devices.cursors[devices.index];
     if (after) query.set('after', after);
     devices.loading = true;
+    devices.loadedAt = Date.now();
     try {
       const response = await fetch(`api/rollouts/${encodeURIComponent(rollout)}/devices?${query}`,
           {headers: headers('application/json, application/problem+json')});
