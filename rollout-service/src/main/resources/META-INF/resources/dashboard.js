@@ -11,6 +11,8 @@
   const SVG_NS = 'http://www.w3.org/2000/svg';
   const PAGE_SIZE = 25;
   const DEVICE_PAGE = 20;
+  /* The subnet's devices are read again when its record changed, at most this often: a query per browser. */
+  const DEVICE_REFRESH_MS = 5000;
   const TOKEN_KEY = 'peerlift.token';
   /* How the reason for the rollout's state is shown: a warning only where it asks for the admin's attention. */
   const REASON_KINDS = {PAUSED: 'warn', PAUSED_ON_ERRORS: 'error', CANCELLED: 'warn', COMPLETED: 'ok',
@@ -18,7 +20,9 @@
 
   const state = {rollouts: [], summary: null, ideal: null, growth: null, page: null, rows: new Map(), detail: null};
   const table = {sort: null, dir: null, state: '', stalled: false, failed: false, q: '', minRatio: '', offset: 0};
-  const devices = {subnet: null, cursors: [null], index: 0, list: [], more: false, error: null};
+  /* The shown page of the subnet's devices, loaded for the subnet's status version (reloaded when it changes). */
+  const devices = {subnet: null, version: null, loading: false, loadedAt: 0, refresh: null, cursors: [null], index: 0,
+    list: [], more: false, error: null};
   const notices = new Map();
   /* What the stream delivered, for tests and the curious: bytes of the response body, frames, the largest. */
   const received = window.peerliftStream = {bytes: 0, frames: 0, largestFrame: 0};
@@ -370,7 +374,8 @@
     const facts = [
       ['devices', 'Devices', `${number(row.devices)} (${number(row.eligible)} eligible, ${number(row.current)} already on target)`],
       ['upgraded', 'Upgraded', `${number(row.upgraded)} · ${number(row.inProgress)} in progress · ${number(row.failed)} failed`],
-      ['peers', 'Peers', `${number(row.peers)} (from ${d.initialPeers}), ${d.peerSlots} upload slots`],
+      ['peers', 'Peers', `${number(row.peers)} (from ${d.initialPeers}), ${d.peerSlots} upload slots, `
+          + `${number(d.httpsPeers)} over HTTPS`],
       ['rounds', 'Rounds', `${row.rounds} so far, the ideal needs ${row.idealRounds} at ${row.slotsPerPeer} per peer`],
       ['medians', 'Medians', `transfer ${millis(d.medianTransferMillis)} · install ${millis(d.medianInstallMillis)} · reboot ${millis(d.medianRebootMillis)}`],
       ['ideal', 'Ideal', row.idealSeconds == null ? 'not measured yet'
@@ -395,27 +400,48 @@
     ], Math.max(row.eligible, 1), 'peers');
     document.getElementById('subnet-caption').textContent = 'Peers over time (solid) against the ideal spread from '
         + 'the subnet\'s start (dashed), in seconds since the rollout started.';
-    renderDevices(row.subnet);
+    renderDevices(row.subnet, row.version);
   }
 
   // ---- the devices of the subnet in detail, a page at a time ----
 
-  function renderDevices(subnet) {
+  function renderDevices(subnet, version) {
     if (devices.subnet !== subnet) {
-      Object.assign(devices, {subnet, cursors: [null], index: 0, list: [], more: false, error: null});
+      Object.assign(devices, {subnet, version, cursors: [null], index: 0, list: [], more: false, error: null});
       loadDevices();
       return;
+    }
+    if (devices.version !== version && !devices.loading) {
+      // The subnet's record changed, so did some of its devices: the same page again, once the last read is old.
+      const wait = devices.loadedAt + DEVICE_REFRESH_MS - Date.now();
+      if (wait <= 0) {
+        devices.version = version;
+        loadDevices();
+      } else if (!devices.refresh) {
+        devices.refresh = setTimeout(() => {
+          devices.refresh = null;
+          scheduleRender();
+        }, wait);
+      }
     }
     document.querySelector('#devices tbody').replaceChildren(...devices.list.map((d) => el('tr', {'data-device-id': d.deviceId}, [
       el('td', {}, d.deviceId), el('td', {}, stateBadge(d.state)), el('td', {}, d.source ? label(d.source) : '–'),
       el('td', {class: 'num'}, String(d.round)), el('td', {class: 'num'}, String(d.attempts)),
       el('td', {class: 'num'}, millis(d.transferMillis)), el('td', {class: 'num'}, millis(d.installMillis)),
-      el('td', {class: 'num'}, millis(d.rebootMillis)), el('td', {}, d.failureReason || ''),
+      el('td', {class: 'num'}, millis(d.rebootMillis)), el('td', {'data-col': 'https'}, httpsCell(d)),
+      el('td', {}, d.failureReason || ''),
     ])));
     document.getElementById('devices-info').textContent = devices.error
         || `devices ${devices.index * DEVICE_PAGE + (devices.list.length ? 1 : 0)}–${devices.index * DEVICE_PAGE + devices.list.length}`;
     document.getElementById('devices-prev').disabled = devices.index === 0;
     document.getElementById('devices-next').disabled = !devices.more;
+  }
+
+  // The device's HTTPS peer server: its port, why it is down although enabled, or off (– while it serves nothing).
+  function httpsCell(d) {
+    if (!d.peerServerRunning) return '–';
+    if (d.peerServerHttpsPort > 0) return `port ${d.peerServerHttpsPort}`;
+    return d.peerServerHttpsDown ? `down: ${d.peerServerHttpsDown}` : 'off';
   }
 
   async function loadDevices() {
@@ -424,6 +450,8 @@
     const query = new URLSearchParams({subnet, limit: DEVICE_PAGE + 1});
     const after = devices.cursors[devices.index];
     if (after) query.set('after', after);
+    devices.loading = true;
+    devices.loadedAt = Date.now();
     try {
       const response = await fetch(`api/rollouts/${encodeURIComponent(rollout)}/devices?${query}`,
           {headers: headers('application/json, application/problem+json')});
@@ -439,6 +467,8 @@
       }
     } catch (error) {
       devices.error = `Devices: rollout-service is not reachable (${error.message}).`;
+    } finally {
+      devices.loading = false;
     }
     scheduleRender();
   }

@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The peer update server alone, in its own JVM so that its CPU can be measured: it serves one file as the payload of
  * base-system 12.7.4 on 127.0.0.1, as a fleet's listener does (one event loop per core, sendfile, no rate limit), on
- * Vert.x with Netty's epoll transport as device-service runs it ({@code quarkus.vertx.prefer-native-transport}).
- * Prints {@code READY <port>} and serves until killed.
+ * Vert.x with Netty's epoll transport as device-service runs it ({@code quarkus.vertx.prefer-native-transport}), over
+ * HTTP and, with the device's certificate and key, over HTTPS beside it (one {@code ServedDevice} on both, as a
+ * device serves). Prints {@code READY <port> <https port>} and serves until killed.
  */
 public final class PeerServerProcess {
 
@@ -30,6 +31,8 @@ public final class PeerServerProcess {
         Path file = Path.of(args[0]);
         int port = Integer.parseInt(args[1]);
         int slots = Integer.parseInt(args[2]);
+        int httpsPort = Integer.parseInt(args[3]);
+        PeerTls tls = PeerTls.from(Path.of(args[4]), Path.of(args[5]), null);
         AppManifest manifest;
         try (InputStream in = Files.newInputStream(file)) {
             manifest = AppManifest.compute("base-system", "12.7.4", AppManifest.DEFAULT_CHUNK_SIZE, in);
@@ -41,11 +44,13 @@ public final class PeerServerProcess {
             System.out.println("Netty's epoll transport is unavailable (" + vertx.unavailableNativeTransportCause()
                     + "): serving on NIO, uncorked");
         }
-        PeerServers servers = new PeerServers(vertx, Duration.ofSeconds(10), true, PeerTls.none());
+        PeerServers servers = new PeerServers(vertx, Duration.ofSeconds(10), true, tls);
         ServedDevice device = new ServedDevice("bench-peer", "127.0.0.1", slots, slots, 0,
                 (app, version) -> Optional.of(pkg), (to, served, bytes) -> { });
         int bound = servers.serve(device, port).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).port();
-        System.out.println("READY " + bound);
+        int secure = servers.serveHttps(device, httpsPort).toCompletionStage().toCompletableFuture()
+                .get(30, TimeUnit.SECONDS).port();
+        System.out.println("READY " + bound + " " + secure);
         System.out.flush();
         Thread.currentThread().join();
     }

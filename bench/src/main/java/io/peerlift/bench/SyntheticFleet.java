@@ -262,7 +262,7 @@ final class SyntheticFleet implements AutoCloseable {
         device.serving = true;
         announce(device);
         emit(device, (id, at, seq) -> new DeviceEvent.PeerServerStarted(UUID.randomUUID(), id, device.subnet, at, seq, 1,
-                device.ip, 22335, 1, device.apps, 0));
+                device.ip, 22335, 1, device.apps, 0, 0, null));
         slotFreed(device.subnetIndex, target.version());
     }
 

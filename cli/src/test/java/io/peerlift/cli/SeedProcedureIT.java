@@ -160,6 +160,7 @@ class SeedProcedureIT {
         Run os12 = peerlift("profiles", "create", "OS 12 Distributed Peer Update Server", "--os", "OS12",
                 "--based-on", VERSION, "--set", "update.discovery.enabled=true", "--set", "update.discovery.port=22336",
                 "--set", "peerlift.buddy_server.enabled=true", "--set", "peerlift.buddy_server.port=22335",
+                "--set", "peerlift.buddy_server.https_enabled=true",
                 "--set", "update.buddy_server.limit_of_connections=2");
         assertThat(os12.exit()).as(os12.err()).isZero();
         Run os11 = peerlift("profiles", "create", "OS 11 Distributed Peer Update client", "--os", "os11",
@@ -206,10 +207,12 @@ class SeedProcedureIT {
         Run tree = peerlift("folders", "tree", "--count-devices");
         assertThat(tree.out()).contains("Devices (1, 0 devices)", "└── Distributed Peer Upgrade (2, 12 devices)");
 
-        // How rollout-service counts a device as a peer: the OS 12 device of the first subnet serves.
+        // How rollout-service counts a device as a peer: the OS 12 device of the first subnet serves; its profile
+        // enables HTTPS, but the fleet was given no device certificate, so the admin sees why it serves HTTP only.
         Run peer = peerlift("devices", "show", "s1-d01");
         assertThat(peer.exit()).as(peer.err()).isZero();
-        assertThat(peer.out()).containsPattern("as a peer: serving on port \\d+ with \\d+ upload slot\\(s\\), last event ");
+        assertThat(peer.out()).containsPattern("as a peer: serving on port \\d+ with \\d+ upload slot\\(s\\), "
+                + "HTTPS down: [^,]*the device has no certificate[^\\n]*, last event ");
     }
 
     /** The example: a sub-folder's profile sends OS 11 devices to a port their subnet's peers do not answer on. */

@@ -13,7 +13,7 @@ import static io.peerlift.localstack.TestTokens.asAdmin;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-/** Bad input to the gateway and the fleet hook gets 400 or 413 problem+json; ids keep the shared limits. */
+/** Bad input to the gateway and the fleet hook gets 400, 413 or 414 problem+json; ids keep the shared limits. */
 @QuarkusTest
 @TestProfile(GatewayProfile.class)
 @WithTestResource(value = LocalStackTestResource.class)
@@ -37,6 +37,26 @@ class BadInputTest {
         as(DeviceTokens.token("bad-input-1")).contentType(ContentType.JSON)
                 .body("[\"" + "x".repeat(Limits.MAX_REQUEST_BODY_BYTES) + "\"]").post(EVENTS, "bad-input-1")
                 .then().statusCode(413).contentType("application/problem+json");
+    }
+
+    @Test
+    void aQueryParameterItsTypeCannotHoldIs400NamingIt() {
+        as(DeviceTokens.token("bad-input-1")).queryParam("wait", "soon").get("/api/gateway/v1/devices/{id}/commands",
+                "bad-input-1").then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:peerlift:problem:invalid-input"))
+                .body("detail", equalTo("the query parameter wait is 'soon', not an integer"));
+        as(DeviceTokens.token("bad-input-1")).queryParam("after", "latest").get("/api/gateway/v1/devices/{id}/config",
+                "bad-input-1").then().statusCode(400)
+                .body("detail", equalTo("the query parameter after is 'latest', not an integer"));
+    }
+
+    @Test
+    void aRequestLineOver4KiBIs414ProblemJson() {
+        as(DeviceTokens.token("bad-input-1")).queryParam("after", "x".repeat(5000))
+                .get("/api/gateway/v1/devices/{id}/commands", "bad-input-1").then().statusCode(414)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:peerlift:problem:uri-too-long"))
+                .body("detail", containsString("at most 4096 are accepted"));
     }
 
     /** A token can name any id; one that no event, command or configuration could carry is refused. */

@@ -191,11 +191,13 @@ public sealed interface DeviceEvent {
     /**
      * The peer update server accepts downloads of {@code apps}, at most {@code capacity} at once, and sends at most
      * {@code uploadBytesPerSecond} across them (the device's upload capacity; 0 when it is not capped, or from a
-     * producer older than this field).
+     * producer older than this field). {@code httpsPort} and {@code httpsDown} are as in {@link PeerServerState}:
+     * the HTTPS port beside {@code port} (0: none), and why HTTPS does not run although enabled (null otherwise).
      */
     record PeerServerStarted(UUID eventId, String deviceId, String subnet, Instant occurredAt, long seq, @OlderProducer long epoch,
                              String ip, int port, int capacity, List<AppRef> apps,
-                             @OlderProducer long uploadBytesPerSecond) implements DeviceEvent {
+                             @OlderProducer long uploadBytesPerSecond, @OlderProducer int httpsPort, String httpsDown)
+            implements DeviceEvent {
         public PeerServerStarted {
             Limits.requireDeviceId(deviceId);
             apps = apps == null ? List.of() : List.copyOf(apps);

@@ -123,6 +123,8 @@ public sealed interface RolloutStatus {
      *                             (at most one sample per peer, so bounded by the subnet's size)
      * @param uploadBytesPerSecond the median upload capacity the subnet's devices report (u of
      *                             {@link SwarmBound}), null while none reports a cap
+     * @param httpsPeers           of {@code peers}, those that serve over HTTPS too (0 from a producer older than
+     *                             HTTPS peers)
      */
     record SubnetStatus(String rolloutId, String subnet, String state, int devices, Map<String, Integer> deviceCounts,
                         int initialPeers, int peers, int peerSlots, int downloadsInFlight, int wanDownloads,
@@ -130,7 +132,7 @@ public sealed interface RolloutStatus {
                         String waiting, Instant startedAt, Instant lastProgressAt, Instant stalledSince,
                         Instant lastUpgradeAt, Long medianTransferMillis, Long medianInstallMillis,
                         Long medianRebootMillis, List<PeerSample> peersOverTime, long version, Instant publishedAt,
-                        Long uploadBytesPerSecond)
+                        Long uploadBytesPerSecond, @DeviceEvent.OlderProducer int httpsPeers)
             implements RolloutStatus {
 
         public SubnetStatus {

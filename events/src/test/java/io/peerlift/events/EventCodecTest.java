@@ -44,7 +44,7 @@ class EventCodecTest {
                 new DeviceEvent.UpgradeFailed(id(), "d1", SUBNET, AT, 10, 1, "r1", COMMAND, 2, "base-system", "12.7.4",
                         "disk full"),
                 new DeviceEvent.PeerServerStarted(id(), "d1", SUBNET, AT, 11, 1, "10.1.2.7", 22335, 2, List.of(BASE_SYSTEM),
-                        16L << 20),
+                        16L << 20, 22337, null),
                 new DeviceEvent.PeerServerStopped(id(), "d1", SUBNET, AT, 12, 1, 22335, "configuration disabled it"),
                 new DeviceEvent.UploadCompleted(id(), "d1", SUBNET, AT, 13, 1, "d2", "base-system", "12.7.4", 100));
     }
@@ -136,7 +136,7 @@ class EventCodecTest {
         RolloutStatus subnet = new RolloutStatus.SubnetStatus("r1", SUBNET, "SPREADING", 4, Map.of("UPGRADED", 3), 1,
                 4, 4, 0, 1, 2, 1, 100, 200, 2, null, AT, AT, null, AT, 1500L, 2000L, null,
                 List.of(new RolloutStatus.PeerSample(0, 1), new RolloutStatus.PeerSample(1.5, 2)), 4, AT,
-                16L << 20);
+                16L << 20, 3);
 
         DeviceConfig decoded = EventCodec.decode(EventCodec.encode(config), DeviceConfig.class);
         assertThat(decoded).isEqualTo(config);
@@ -176,12 +176,14 @@ class EventCodecTest {
     }
 
     @Test
-    void aPeerServerFromAProducerOlderThanTheUploadCapReportsNoCap() {
+    void aPeerServerFromAProducerOlderThanTheUploadCapAndHttpsReportsNoCapAndNoHttps() {
         DeviceEvent started = EventCodec.decodeEvent("{\"type\":\"PeerServerStarted\",\"eventId\":\"" + id()
                 + "\",\"deviceId\":\"d1\",\"subnet\":\"" + SUBNET + "\",\"occurredAt\":\"2026-11-28T10:15:30Z\","
                 + "\"seq\":3,\"ip\":\"10.1.2.7\",\"port\":22335,\"capacity\":2,\"apps\":[]}");
 
         assertThat(((DeviceEvent.PeerServerStarted) started).uploadBytesPerSecond()).isZero();
+        assertThat(((DeviceEvent.PeerServerStarted) started).httpsPort()).as("older than HTTPS peers").isZero();
+        assertThat(((DeviceEvent.PeerServerStarted) started).httpsDown()).isNull();
     }
 
     @Test
@@ -190,20 +192,22 @@ class EventCodecTest {
                 "PEER_THEN_WAN", null, Map.of(), 1, Map.of(), 100, 0, 0, AT, AT, AT, null, 9, AT, "SWARM", 64,
                 List.of(new RolloutStatus.Pause(AT, null))));
         String subnet = EventCodec.encode(new RolloutStatus.SubnetStatus("r1", SUBNET, "SPREADING", 4, Map.of(), 1, 4,
-                4, 0, 1, 2, 1, 100, 200, 2, null, AT, AT, null, AT, 1500L, 2000L, null, List.of(), 4, AT, 1000L));
+                4, 0, 1, 2, 1, 100, 200, 2, null, AT, AT, null, AT, 1500L, 2000L, null, List.of(), 4, AT, 1000L, 2));
         String olderSummary = summary.replaceAll(",\"(distribution|packageChunks)\":(\"SWARM\"|64)", "")
                 .replaceAll(",\"pauses\":\\[[^]]*]", "");
-        String olderSubnet = subnet.replace(",\"uploadBytesPerSecond\":1000", "");
+        String olderSubnet = subnet.replace(",\"uploadBytesPerSecond\":1000", "").replace(",\"httpsPeers\":2", "");
 
         RolloutStatus.Summary decoded = (RolloutStatus.Summary) EventCodec.decode(olderSummary, RolloutStatus.class);
         assertThat(olderSummary).doesNotContain("distribution", "packageChunks", "pauses");
-        assertThat(olderSubnet).doesNotContain("uploadBytesPerSecond");
+        assertThat(olderSubnet).doesNotContain("uploadBytesPerSecond", "httpsPeers");
         assertThat(decoded.distribution()).isEqualTo("WHOLE_FILE");
         assertThat(decoded.swarms()).isFalse();
         assertThat(decoded.packageChunks()).isZero();
         assertThat(decoded.pauses()).isEmpty();
-        assertThat(((RolloutStatus.SubnetStatus) EventCodec.decode(olderSubnet, RolloutStatus.class))
-                .uploadBytesPerSecond()).isNull();
+        RolloutStatus.SubnetStatus decodedSubnet = (RolloutStatus.SubnetStatus) EventCodec.decode(olderSubnet,
+                RolloutStatus.class);
+        assertThat(decodedSubnet.uploadBytesPerSecond()).isNull();
+        assertThat(decodedSubnet.httpsPeers()).isZero();
     }
 
     @Test

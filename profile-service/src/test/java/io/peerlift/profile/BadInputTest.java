@@ -19,7 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-/** Bad input gets 400 or 413 problem+json saying what was wrong, never a 500; the schema holds the shared limits. */
+/**
+ * Bad input gets 400, 413 or 414 problem+json saying what was wrong, never a 500; the schema holds the shared
+ * limits. A path segment that cannot be an id stays 404: there is no such resource.
+ */
 @QuarkusTest
 @WithTestResource(value = LocalStackTestResource.class,
         initArgs = @ResourceArg(name = LocalStackTestResource.DATABASE_ARG, value = "profile"))
@@ -81,6 +84,34 @@ class BadInputTest {
                 .post("/api/folders/" + folder + "/devices")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("has 129 characters; at most 128 are allowed"));
+    }
+
+    @Test
+    void aQueryParameterItsTypeCannotHoldIs400NamingItWhileAPathSegmentThatCannotBeAnIdIs404() {
+        asAdmin().queryParam("folderId", "abc").get("/api/devices").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:peerlift:problem:invalid-input"))
+                .body("detail", equalTo("the query parameter folderId is 'abc', not an integer"))
+                .body("errors", equalTo(List.of("the query parameter folderId is 'abc', not an integer")));
+        asAdmin().queryParam("page", "1e3").get("/api/audit").then().statusCode(400)
+                .body("detail", equalTo("the query parameter page is '1e3', not an integer"));
+        // One method, a typed path and a typed query parameter: whichever cannot convert decides.
+        long profile = Api.createProfile("bad-input-" + UUID.randomUUID(), "OS12", "12.7.4", false, Map.of());
+        asAdmin().queryParam("folderId", "root").delete("/api/profiles/" + profile + "/assignments").then()
+                .statusCode(400).body("detail", equalTo("the query parameter folderId is 'root', not an integer"));
+        asAdmin().queryParam("folderId", 1).delete("/api/profiles/abc/assignments").then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("no resource at /api/profiles/abc/assignments"));
+        asAdmin().get("/api/folders/abc").then().statusCode(404).contentType("application/problem+json")
+                .body("detail", equalTo("no resource at /api/folders/abc"));
+    }
+
+    @Test
+    void aRequestLineOver4KiBIs414ProblemJson() {
+        asAdmin().queryParam("subnet", "1".repeat(5000)).get("/api/devices").then().statusCode(414)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:peerlift:problem:uri-too-long"))
+                .body("detail", containsString("at most 4096 are accepted"));
     }
 
     @Test

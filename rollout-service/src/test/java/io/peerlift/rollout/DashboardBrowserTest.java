@@ -121,7 +121,8 @@ class DashboardBrowserTest {
         browser.findElement(By.cssSelector("#subnets tr[data-subnet='" + WAN_SEEDED.name() + "']")).click();
         eventually(() -> {
             assertThat(browser.findElement(By.id("subnet")).getAttribute("data-subnet")).isEqualTo(WAN_SEEDED.name());
-            assertThat(text("#subnet-facts dd[data-fact='peers']")).isEqualTo("4 (from 0), 4 upload slots");
+            assertThat(text("#subnet-facts dd[data-fact='peers']"))
+                    .isEqualTo("4 (from 0), 4 upload slots, 2 over HTTPS");
             assertThat(text("#subnet-facts dd[data-fact='ideal']")).isEqualTo("6 × 4 s = 24 s");
             assertThat(text("#subnet-facts dd[data-fact='medians']"))
                     .isEqualTo("transfer 1 s · install 1 s · reboot 2 s");
@@ -284,7 +285,7 @@ class DashboardBrowserTest {
                     peerDownloadsDone + peerDownloadsInFlight, failing, wanBytes, peerBytes, seeded ? rounds + 1 : 0,
                     waitingForSeed ? WAITING_FOR_SEED : null, startedAt, publishedAt, null, null,
                     seeded ? 1000L : null, seeded ? 1000L : null, seeded ? 2000L : null, samples, version, publishedAt,
-                    uploadBytesPerSecond);
+                    uploadBytesPerSecond, peers / 2);
         }
 
         /** Every eligible device that does not fail ends as a peer. */

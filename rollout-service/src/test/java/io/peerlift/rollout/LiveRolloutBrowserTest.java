@@ -91,14 +91,18 @@ class LiveRolloutBrowserTest {
     @Test
     void anOperatorWatchesARolloutSpreadPausesItAndResumesItToTheEnd() throws IOException {
         int n = unique();
-        // Served: an initial peer already on the target (one upload slot), three devices, one too old to upgrade.
+        // Served: an initial peer already on the target (one upload slot, HTTPS too), three devices (the first will
+        // serve HTTP only, for want of a certificate), one too old to upgrade.
         String served = subnet(n, 1);
-        fleet.join(id(n, 0), served, 10, TARGET, folderPath(n)).startPeerServer(1);
+        SimDevice initialPeer = fleet.join(id(n, 0), served, 10, TARGET, folderPath(n));
+        initialPeer.httpsPort = 22337;
+        initialPeer.startPeerServer(1);
         List<String> ids = new ArrayList<>(List.of(id(n, 0)));
         for (int i = 1; i <= 3; i++) {
             fleet.join(id(n, i), served, 10 + i, SOURCE, folderPath(n));
             ids.add(id(n, i));
         }
+        fleet.device(id(n, 1)).httpsDown = "the device has no certificate";
         fleet.join(id(n, 4), served, 14, "11.10.0", folderPath(n));
         ids.add(id(n, 4));
         // Peerless: three devices and no peer, so one of them is seeded from the WAN.
@@ -202,6 +206,11 @@ class LiveRolloutBrowserTest {
                     .isEqualTo(shownBytes(5 * PACKAGE_BYTES));
             assertThat(page.text("#devices-info")).isEqualTo("devices 1–5");
             assertThat(page.text(row)).contains("COMPLETED");
+            assertThat(fact("peers")).isEqualTo("4 (from 1), 4 upload slots, 1 over HTTPS");
+            assertThat(https(id(n, 0))).isEqualTo("port 22337");
+            assertThat(https(id(n, 1))).isEqualTo("down: the device has no certificate");
+            assertThat(https(id(n, 2))).isEqualTo("off");
+            assertThat(https(id(n, 4))).as("serves nothing").isEqualTo("–");
         });
         assertThat(count(rolloutId, "UPGRADED")).isEqualTo(6);
         assertThat(commands.upgrades(rolloutId)).extracting(DeviceCommand::deviceId)
@@ -264,6 +273,11 @@ class LiveRolloutBrowserTest {
     /** A fact of the subnet in detail. */
     private String fact(String name) {
         return page.text("#subnet-facts dd[data-fact='" + name + "']");
+    }
+
+    /** The HTTPS cell of a device in the subnet's device table. */
+    private String https(String deviceId) {
+        return page.text("#devices tr[data-device-id='" + deviceId + "'] td[data-col='https']");
     }
 
     private String peers(String subnet) {

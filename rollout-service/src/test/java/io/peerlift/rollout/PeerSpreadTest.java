@@ -2,6 +2,7 @@ package io.peerlift.rollout;
 
 import io.peerlift.events.AppRef;
 import io.peerlift.events.DeviceCommand;
+import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.DownloadSource;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.localstack.LocalStackTestResource;
@@ -14,12 +15,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
+import static io.peerlift.localstack.TestTokens.asViewer;
 import static io.peerlift.rollout.RolloutFixtures.awaitInventory;
 import static io.peerlift.rollout.RolloutFixtures.count;
 import static io.peerlift.rollout.RolloutFixtures.createRollout;
@@ -309,6 +313,54 @@ class PeerSpreadTest {
         assertThat(commands.upgrades(rolloutId).get(0).sourcePolicy()).isEqualTo(SourcePolicy.PEER_ONLY);
         assertThat(subnetStatus(rolloutId, subnet).getString("waiting")).isNull();
         RolloutFixtures.act(rolloutId, "cancel", 200);
+    }
+
+    @Test
+    void whichPeersServeHttpsAndWhyOneDoesNotIsInTheInventoryTheSubnetsStatusAndTheRolloutsDevices() {
+        int n = unique();
+        String subnet = subnet(n, 1);
+        SimulatedFleet.SimDevice secure = fleet.join(id(n, 0), subnet, 10, TARGET, folderPath(n));
+        secure.httpsPort = 22337;
+        secure.startPeerServer(1);
+        SimulatedFleet.SimDevice plain = fleet.join(id(n, 1), subnet, 11, TARGET, otherFolderPath());
+        plain.httpsDown = "the device has no certificate (peerlift.device.tls.cert-file)";
+        plain.startPeerServer(1);
+        fleet.join(id(n, 2), subnet, 12, SOURCE, folderPath(n));
+        awaitInventory(fleet, id(n, 0), id(n, 1), id(n, 2));
+
+        JsonPath served = inventory(secure.id);
+        assertThat(served.getInt("peerServerHttpsPort")).isEqualTo(22337);
+        assertThat(served.getString("peerServerHttpsDown")).isNull();
+        JsonPath down = inventory(plain.id);
+        assertThat(down.getInt("peerServerHttpsPort")).isZero();
+        assertThat(down.getString("peerServerHttpsDown")).isEqualTo(plain.httpsDown);
+
+        String rolloutId = createRollout(folder(n), Map.of());
+        await().until(() -> subnetStatus(rolloutId, subnet).getInt("peers") == 2);
+        assertThat(subnetStatus(rolloutId, subnet).getInt("httpsPeers")).isEqualTo(1);
+        JsonPath devices = asViewer().get("/api/rollouts/{id}/devices", rolloutId).then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(devices.getList("deviceId")).containsExactly(id(n, 0), id(n, 2));
+        assertThat(devices.getList("peerServerRunning")).containsExactly(true, false);
+        assertThat(devices.getList("peerServerHttpsPort")).containsExactly(22337, 0);
+
+        // HTTPS stops with the peer server; the next announcement that it serves brings it back.
+        fleet.send(new DeviceEvent.PeerServerStopped(UUID.randomUUID(), secure.id, subnet, Instant.now(),
+                secure.nextSeq(), secure.epoch, 22335, "reconfigured"));
+        secure.serving = false;
+        awaitInventory(fleet, secure.id);
+        assertThat(inventory(secure.id).getInt("peerServerHttpsPort")).isZero();
+        await().until(() -> subnetStatus(rolloutId, subnet).getInt("httpsPeers") == 0);
+        secure.serving = true;
+        secure.announce();
+        awaitInventory(fleet, secure.id);
+        assertThat(inventory(secure.id).getInt("peerServerHttpsPort")).isEqualTo(22337);
+        await().until(() -> subnetStatus(rolloutId, subnet).getInt("httpsPeers") == 1);
+        RolloutFixtures.act(rolloutId, "cancel", 200);
+    }
+
+    private static JsonPath inventory(String deviceId) {
+        return asViewer().get("/api/devices/{id}", deviceId).then().statusCode(200).extract().jsonPath();
     }
 
     private static List<DeviceCommand.Upgrade> upgradesIn(String rolloutId, String subnet) {

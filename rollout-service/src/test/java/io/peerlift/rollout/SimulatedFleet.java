@@ -79,6 +79,9 @@ final class SimulatedFleet implements AutoCloseable {
         int busy;
         /** The upload capacity the device reports when it serves, 0 for none. */
         long uploadBytesPerSecond;
+        /** The HTTPS port it reports when it serves (0: none), and why HTTPS is down although enabled. */
+        int httpsPort;
+        String httpsDown;
 
         SimDevice(String id, String subnet, String ip, String osVersion) {
             this.id = id;
@@ -97,7 +100,7 @@ final class SimulatedFleet implements AutoCloseable {
 
         void announce() {
             send(new DeviceEvent.DeviceAnnounced(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), epoch, ip, osVersion,
-                    apps(), serving ? new PeerServerState(true, 22335, capacity, busy, 0, null,
+                    apps(), serving ? new PeerServerState(true, 22335, capacity, busy, httpsPort, httpsDown,
                     uploadBytesPerSecond) : PeerServerState.stopped(22335)));
         }
 
@@ -105,7 +108,7 @@ final class SimulatedFleet implements AutoCloseable {
             serving = true;
             capacity = slots;
             send(new DeviceEvent.PeerServerStarted(UUID.randomUUID(), id, subnet, Instant.now(), nextSeq(), epoch, ip, 22335,
-                    slots, apps(), uploadBytesPerSecond));
+                    slots, apps(), uploadBytesPerSecond, httpsPort, httpsDown));
         }
 
         /** Downloads from a free peer of its subnet (or the WAN), verifies, upgrades and starts serving. */

@@ -125,6 +125,6 @@ final class SyntheticRollout {
                 inFlight, initialPeers == 0 ? 1 : 0, upgraded, failed, wanBytes, upgraded * (8L << 20), rounds,
                 stalledSince != null ? STALLED_WAITING : null, start, lastUpgrade == null ? start : lastUpgrade,
                 stalledSince, lastUpgrade, rounds == 0 ? null : TRANSFER, rounds == 0 ? null : INSTALL,
-                rounds == 0 ? null : REBOOT, samples, version, now, null);
+                rounds == 0 ? null : REBOOT, samples, version, now, null, 0);
     }
 }

@@ -96,7 +96,10 @@ public final class DevicesCommand {
         }
     }
 
-    /** As a peer, as rollout-service counts it: a silent peer is not counted until it is heard from again. */
+    /**
+     * As a peer, as rollout-service counts it (a silent peer is not counted until it is heard from again), and
+     * whether it serves HTTPS beside HTTP, or why not although its profile enables it.
+     */
     static String peerLine(JsonNode inventory) {
         if (inventory == null) {
             return "as a peer: rollout-service has no event of it yet";
@@ -109,8 +112,12 @@ public final class DevicesCommand {
         if (!inventory.path("peerServerRunning").asBoolean()) {
             return "as a peer: its peer server is not running" + heard;
         }
+        int httpsPort = inventory.path("peerServerHttpsPort").asInt();
+        JsonNode httpsDown = inventory.path("peerServerHttpsDown");
+        String https = httpsPort > 0 ? "HTTPS on port " + httpsPort
+                : httpsDown.isTextual() ? "HTTPS down: " + httpsDown.asText() : "HTTP only";
         return "as a peer: serving on port " + inventory.path("peerServerPort").asInt() + " with "
-                + inventory.path("peerServerCapacity").asInt() + " upload slot(s)" + heard;
+                + inventory.path("peerServerCapacity").asInt() + " upload slot(s), " + https + heard;
     }
 
     @Command(name = "move", description = {"Moves devices into a folder: those named, and/or all directly in "

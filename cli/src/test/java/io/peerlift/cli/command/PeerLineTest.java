@@ -1,6 +1,7 @@
 package io.peerlift.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peerlift.events.EventCodec;
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +28,22 @@ class PeerLineTest {
 
     @Test
     void aServingPeerAndADeviceWithoutPeerServerSayWhichTheyAre() {
-        assertThat(DevicesCommand.peerLine(inventory(true, null)))
-                .isEqualTo("as a peer: serving on port 22335 with 2 upload slot(s), last event 2026-12-01T10:00:00Z");
+        assertThat(DevicesCommand.peerLine(inventory(true, null))).isEqualTo("as a peer: serving on port 22335 with 2"
+                + " upload slot(s), HTTP only, last event 2026-12-01T10:00:00Z");
         assertThat(DevicesCommand.peerLine(inventory(false, null)))
                 .isEqualTo("as a peer: its peer server is not running, last event 2026-12-01T10:00:00Z");
         assertThat(DevicesCommand.peerLine(null)).isEqualTo("as a peer: rollout-service has no event of it yet");
+    }
+
+    @Test
+    void aPeerSaysWhetherItServesHttpsAndWhyNotWhenItShouldButCannot() {
+        ObjectNode https = (ObjectNode) inventory(true, null);
+        https.put("peerServerHttpsPort", 22337).putNull("peerServerHttpsDown");
+        assertThat(DevicesCommand.peerLine(https)).isEqualTo("as a peer: serving on port 22335 with 2 upload slot(s),"
+                + " HTTPS on port 22337, last event 2026-12-01T10:00:00Z");
+        ObjectNode down = (ObjectNode) inventory(true, null);
+        down.put("peerServerHttpsPort", 0).put("peerServerHttpsDown", "the device has no certificate");
+        assertThat(DevicesCommand.peerLine(down)).isEqualTo("as a peer: serving on port 22335 with 2 upload slot(s),"
+                + " HTTPS down: the device has no certificate, last event 2026-12-01T10:00:00Z");
     }
 }

@@ -142,10 +142,11 @@ final class DeviceServing {
         if (httpsDown != null) {
             LOG.warnf("%s serves HTTP only on %s:%d: %s", deviceId, ip, upload.result().port(), httpsDown);
         }
-        running = new Running(served, upload.result(), secure.result(), answers.result(), httpsDown);
-        int port = upload.result().port();
+        Running now = new Running(served, upload.result(), secure.result(), answers.result(), httpsDown);
+        running = now;
         events.emit((eventId, id, cidr, at, seq, epoch) -> new DeviceEvent.PeerServerStarted(eventId, id, cidr, at, seq, epoch,
-                ip, port, spec.slots(), apps.get(), served.uploadBytesPerSecond()));
+                ip, now.upload().port(), spec.slots(), apps.get(), served.uploadBytesPerSecond(), now.httpsPort(),
+                now.httpsDown()));
     }
 
     /** Stops at once: open connections are dropped, so downloaders see it and move on. */

@@ -115,6 +115,11 @@ class HttpsUpgradeTest {
         assertThat(serving.httpsPort()).isNotEqualTo(serving.port());
         assertThat(serving.httpsDown()).isNull();
         assertThat(accepts(subnet.host(2), serving.httpsPort())).isTrue();
+        await().untilAsserted(() -> assertThat(lastStarted(rig, "peer"))
+                .as("what it tells the rollout service when it starts serving")
+                .extracting(DeviceEvent.PeerServerStarted::port, DeviceEvent.PeerServerStarted::httpsPort,
+                        DeviceEvent.PeerServerStarted::httpsDown)
+                .containsExactly(serving.port(), serving.httpsPort(), null));
 
         Device device = httpsOnlyDownloader(rig, "device", 3);
         device.accept(TestRig.upgrade(device, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/unused"));
@@ -130,6 +135,7 @@ class HttpsUpgradeTest {
         peer.accept(os12Peer(rig, peer, false, 2));
         await().until(() -> peer.peerServerState().running() && peer.peerServerState().httpsPort() == 0);
         assertThat(accepts(subnet.host(2), serving.httpsPort())).as("the profile turned HTTPS off").isFalse();
+        await().untilAsserted(() -> assertThat(lastStarted(rig, "peer").httpsPort()).isZero());
         assertThat(peer.peerServerState().httpsDown()).as("off is not a failure").isNull();
 
         peer.accept(os12Peer(rig, peer, true, 3));
@@ -185,6 +191,10 @@ class HttpsUpgradeTest {
             assertThat(state.httpsPort()).isZero();
             assertThat(state.httpsDown()).contains("the device has no certificate");
             assertThat(peer.view().peerServer().httpsDown()).as("its REST view says so").isEqualTo(state.httpsDown());
+            await().untilAsserted(() -> assertThat(lastStarted(plain, "plain-peer"))
+                    .as("and its event to the rollout service")
+                    .extracting(DeviceEvent.PeerServerStarted::httpsPort, DeviceEvent.PeerServerStarted::httpsDown)
+                    .containsExactly(0, state.httpsDown()));
 
             Device device = plain.device("plain-device", subnet, 6, OS11, false);
             device.start();
@@ -195,6 +205,12 @@ class HttpsUpgradeTest {
         } finally {
             plain.close();
         }
+    }
+
+    private static DeviceEvent.PeerServerStarted lastStarted(TestRig on, String deviceId) {
+        List<DeviceEvent.PeerServerStarted> started = on.eventsOf(deviceId, DeviceEvent.PeerServerStarted.class);
+        assertThat(started).as("PeerServerStarted of " + deviceId).isNotEmpty();
+        return started.get(started.size() - 1);
     }
 
     private static <T> T get(io.vertx.core.Future<T> future) throws Exception {

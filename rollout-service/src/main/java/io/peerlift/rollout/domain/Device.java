@@ -57,6 +57,12 @@ public class Device extends PanacheEntityBase {
     public int peerPort;
     @Column(name = "peer_capacity")
     public int peerCapacity;
+    /** The port of the device's HTTPS peer update server beside {@link #peerPort}, 0 while it serves no HTTPS. */
+    @Column(name = "https_port")
+    public int httpsPort;
+    /** Why HTTPS does not run although the device's profile enables it, null when it runs or is not enabled. */
+    @Column(name = "https_down")
+    public String httpsDown;
     /** The upload capacity the device last reported with its peer server, 0 when not capped or not reported. */
     @Column(name = "upload_bytes_per_second")
     public long uploadBytesPerSecond;
@@ -117,18 +123,18 @@ public class Device extends PanacheEntityBase {
         return locked.stream().collect(Collectors.toMap(d -> d.deviceId, Function.identity()));
     }
 
-    /** The devices of a subnet that serve a manifest right now, and their upload slots. */
-    public record Peers(int count, int slots) {
+    /** The devices of a subnet that serve a manifest right now, their upload slots, and how many serve HTTPS too. */
+    public record Peers(int count, int slots, int https) {
     }
 
     public static Peers peersOf(String subnet, String manifestSha256) {
         Object[] row = (Object[]) getEntityManager().createNativeQuery("""
-                        select count(*), coalesce(sum(peer_capacity), 0) from device
-                        where subnet = ?1 and cast(?2 as varchar) = any(served)""")
+                        select count(*), coalesce(sum(peer_capacity), 0), count(*) filter (where https_port > 0)
+                        from device where subnet = ?1 and cast(?2 as varchar) = any(served)""")
                 .setParameter(1, subnet)
                 .setParameter(2, manifestSha256)
                 .getSingleResult();
-        return new Peers(((Number) row[0]).intValue(), ((Number) row[1]).intValue());
+        return new Peers(((Number) row[0]).intValue(), ((Number) row[1]).intValue(), ((Number) row[2]).intValue());
     }
 
     /**
@@ -230,6 +236,7 @@ public class Device extends PanacheEntityBase {
         String previousSubnet = subnet;
         String previousVersion = osVersion;
         int previousCapacity = peerCapacity;
+        int previousHttpsPort = httpsPort;
         String[] previousServed = served;
         subnet = event.subnet();
         lastSeq = event.seq();
@@ -245,6 +252,8 @@ public class Device extends PanacheEntityBase {
                 peerRunning = e.peerServer().running();
                 peerPort = e.peerServer().port();
                 peerCapacity = e.peerServer().capacity();
+                httpsPort = e.peerServer().httpsPort();
+                httpsDown = e.peerServer().httpsDown();
                 if (e.peerServer().running()) {
                     uploadBytesPerSecond = e.peerServer().uploadBytesPerSecond();
                 }
@@ -255,9 +264,13 @@ public class Device extends PanacheEntityBase {
             peerPort = e.port();
             peerCapacity = e.capacity();
             uploadBytesPerSecond = e.uploadBytesPerSecond();
+            httpsPort = e.httpsPort();
+            httpsDown = e.httpsDown();
             apps = EventCodec.encode(e.apps());
         } else if (event instanceof DeviceEvent.PeerServerStopped) {
             peerRunning = false;
+            httpsPort = 0; // HTTPS stops with the peer server
+            httpsDown = null;
         } else if (event instanceof DeviceEvent.UpgradeCompleted e) {
             osVersion = e.newOsVersion();
         }
@@ -268,7 +281,7 @@ public class Device extends PanacheEntityBase {
             stoppedServingAt = now;
         }
         boolean servingChanged = !Arrays.equals(previousServed, served)
-                || served.length > 0 && previousCapacity != peerCapacity;
+                || served.length > 0 && (previousCapacity != peerCapacity || previousHttpsPort != httpsPort);
         return new Change(previousSubnet, servingChanged, !Objects.equals(previousVersion, osVersion), false, false);
     }
 

@@ -49,6 +49,9 @@ public class RolloutSubnet extends PanacheEntityBase {
     public int peers;
     @Column(name = "peer_slots")
     public int peerSlots;
+    /** Of {@link #peers}, those that serve over HTTPS too. */
+    @Column(name = "https_peers")
+    public int httpsPeers;
     public int rounds;
     public String waiting;
     @Column(name = "last_upgrade_at")
@@ -262,10 +265,10 @@ public class RolloutSubnet extends PanacheEntityBase {
     }
 
     /**
-     * Records the peer population; a sample is kept only when it changed, so the series stays short, and at
-     * most {@link #MAX_PEER_SAMPLES} of them.
+     * Records the peer population (and how many of them serve HTTPS); a sample is kept only when it changed, so
+     * the series stays short, and at most {@link #MAX_PEER_SAMPLES} of them.
      */
-    public void observePeers(int count, int slots, double secondsSinceStart) {
+    public void observePeers(int count, int slots, int https, double secondsSinceStart) {
         List<PeerSample> samples = new ArrayList<>(peerSamples());
         if (samples.isEmpty()) {
             initialPeers = count;
@@ -279,11 +282,12 @@ public class RolloutSubnet extends PanacheEntityBase {
             peersOverTime = EventCodec.encode(samples);
             statusVersion++;
         }
-        if (peers != count || peerSlots != slots) {
+        if (peers != count || peerSlots != slots || httpsPeers != https) {
             statusVersion++;
         }
         peers = count;
         peerSlots = slots;
+        httpsPeers = https;
     }
 
     public String phase() {

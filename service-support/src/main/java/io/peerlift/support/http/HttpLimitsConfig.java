@@ -10,6 +10,15 @@ import java.util.Optional;
 @ConfigMapping(prefix = "peerlift.http")
 public interface HttpLimitsConfig {
 
+    /**
+     * The longest request line (method, URI and protocol version, as {@code GET /api/devices?after=... HTTP/1.1}) a
+     * service takes; a longer one gets 414 problem+json. The server itself reads lines up to
+     * {@code quarkus.http.limits.max-initial-line-length} (set far above this one by service-support), past which it
+     * answers a bare 414 before any route runs.
+     */
+    @WithDefault("4096")
+    int maxRequestLineLength();
+
     /** The largest body, in bytes, of a request to a route that is not an upload; larger ones get 413. */
     @WithDefault("1048576")
     long maxBodySize();

@@ -16,18 +16,24 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Refuses, before any resource runs, what no route of a Peerlift service takes: a body over
- * {@link HttpLimitsConfig#maxBodySize()} on a route that is not an upload (413; a body of unknown length there gets
- * 411, since it could be of any size), and a path or query holding a control character such as NUL (400), which
- * would otherwise reach the database. Each as problem+json.
+ * Refuses, before any resource runs, what no route of a Peerlift service takes: a request line over
+ * {@link HttpLimitsConfig#maxRequestLineLength()} (414), a body over {@link HttpLimitsConfig#maxBodySize()} on a
+ * route that is not an upload (413; a body of unknown length there gets 411, since it could be of any size), and a
+ * path or query holding a control character such as NUL (400), which would otherwise reach the database. Each as
+ * problem+json.
  */
 @ApplicationScoped
 public class RequestLimits {
 
+    /** The protocol version and the two spaces of a request line around its method and URI. */
+    private static final int REQUEST_LINE_FRAME = " HTTP/1.1".length() + 1;
+
+    private final int maxRequestLineLength;
     private final long maxBodySize;
     private final List<Pattern> uploadPaths;
 
     public RequestLimits(HttpLimitsConfig config) {
+        this.maxRequestLineLength = config.maxRequestLineLength();
         this.maxBodySize = config.maxBodySize();
         this.uploadPaths = config.uploadPaths().orElse(List.of()).stream().map(Pattern::compile).toList();
     }
@@ -37,22 +43,31 @@ public class RequestLimits {
     }
 
     private void check(RoutingContext ctx) {
+        int requestLine = ctx.request().method().name().length() + ctx.request().uri().length() + REQUEST_LINE_FRAME;
+        if (requestLine > maxRequestLineLength) {
+            ctx.response().putHeader(HttpHeaders.CONNECTION, "close"); // a body, if any, is not read
+            // No instance: the problem is the URI itself, not worth sending back.
+            refuse(ctx, 414, "uri-too-long", "URI Too Long", null, "the request line has " + requestLine
+                    + " characters; at most " + maxRequestLineLength + " are accepted (a URI of "
+                    + ctx.request().uri().length() + ": put long selections in a request body)");
+            return;
+        }
         String rawPath = ctx.request().path();
         String controlIn = controlCharacterIn(rawPath, ctx.request().query());
         if (controlIn != null) {
-            refuse(ctx, 400, "invalid-input", "Invalid input", controlIn);
+            refuse(ctx, 400, "invalid-input", "Invalid input", rawPath, controlIn);
             return;
         }
         if (carriesBody(ctx.request().method()) && !isUpload(rawPath)) {
             String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length == null && ctx.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
-                refuse(ctx, 411, "length-required", "Length Required", "a request body here must declare its "
+                refuse(ctx, 411, "length-required", "Length Required", rawPath, "a request body here must declare its "
                         + "Content-Length (at most " + maxBodySize + " bytes)");
                 return;
             }
             if (length != null && exceeds(length)) {
                 ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-                refuse(ctx, 413, "body-too-large", "Content Too Large", "the request body has " + length
+                refuse(ctx, 413, "body-too-large", "Content Too Large", rawPath, "the request body has " + length
                         + " bytes; at most " + maxBodySize + " are accepted here");
                 return;
             }
@@ -98,8 +113,9 @@ public class RequestLimits {
         return null;
     }
 
-    private static void refuse(RoutingContext ctx, int status, String slug, String title, String detail) {
-        Problem problem = Problem.of(status, slug, title, detail, ctx.request().path(), null);
+    private static void refuse(RoutingContext ctx, int status, String slug, String title, String instance,
+                               String detail) {
+        Problem problem = Problem.of(status, slug, title, detail, instance, null);
         ctx.response().setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .end(Json.encode(problem));

@@ -19,6 +19,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /** Every refusal of every Peerlift API as an RFC 9457 problem with a detail that says what to change. */
@@ -79,11 +80,19 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public RestResponse<Problem> http(WebApplicationException e, UriInfo uri) {
+    public RestResponse<Problem> http(WebApplicationException e, ResourceInfo resource, UriInfo uri) {
         if (e.getCause() instanceof JsonProcessingException unreadable) {
             return unreadableBody(unreadable, uri);
         }
         int status = e.getResponse().getStatus();
+        if (status == 404 && e.getCause() != null) {
+            // A parameter did not convert: a query parameter is bad input, a path segment stays "no such resource".
+            Optional<String> badQuery = UnconvertibleQuery.in(resource.getResourceMethod(), uri.getQueryParameters());
+            if (badQuery.isPresent()) {
+                return respond(Problem.of(400, "invalid-input", "Invalid input", badQuery.get(), path(uri),
+                        List.of(badQuery.get())));
+            }
+        }
         String detail = switch (status) {
             case 404 -> "no resource at " + path(uri);
             case 405 -> "the method is not allowed at " + path(uri) + "; allowed: "

@@ -25,7 +25,8 @@ public class ProblemResponsesFilter implements OASFilter {
             operation.getResponses().setDefaultValue(OASFactory.createAPIResponse()
                     .description("An error as RFC 9457 problem detail: 400 invalid input (errors lists each "
                             + "violation), 401 no valid bearer token, 403 the token lacks the role, 404 unknown "
-                            + "resource, 409 conflict with the current state, 413 body over 1 MiB")
+                            + "resource, 409 conflict with the current state, 413 body over 1 MiB, 414 request "
+                            + "line over 4 KiB")
                     .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
                             OASFactory.createMediaType().schema(OASFactory.createSchema()
                                     .ref("#/components/schemas/" + PROBLEM_SCHEMA)))));

@@ -1,6 +1,7 @@
 package io.peerlift.rollout.service.management;
 
 import io.peerlift.events.RolloutStatus;
+import io.peerlift.rollout.domain.Device;
 import io.peerlift.rollout.domain.DeviceState;
 import io.peerlift.rollout.domain.Rollout;
 import io.peerlift.rollout.domain.RolloutDevice;
@@ -16,7 +17,10 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** Reading rollouts, from their subnets' counts. */
 @ApplicationScoped
@@ -68,8 +72,13 @@ public class RolloutQueries {
                         + EnumSet.allOf(DeviceState.class));
             }
         }
-        return RolloutDevice.page(id, states, subnet == null || subnet.isBlank() ? null : subnet.trim(), after,
-                pageSize).stream().map(d -> DeviceView.of(d, rollout)).toList();
+        List<RolloutDevice> page = RolloutDevice.page(id, states, subnet == null || subnet.isBlank() ? null
+                : subnet.trim(), after, pageSize);
+        // The peer server as the inventory knows it (HTTPS or not), in one query for the page.
+        Map<String, Device> inventory = page.isEmpty() ? Map.of() : Device.<Device>list("deviceId in ?1",
+                page.stream().map(d -> d.deviceId).toList()).stream()
+                .collect(Collectors.toMap(d -> d.deviceId, Function.identity()));
+        return page.stream().map(d -> DeviceView.of(d, rollout, inventory.get(d.deviceId))).toList();
     }
 
     /**

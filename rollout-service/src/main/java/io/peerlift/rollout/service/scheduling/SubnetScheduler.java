@@ -82,7 +82,8 @@ public class SubnetScheduler {
     public void plan(Rollout rollout, RolloutSubnet subnet, Instant now) {
         Device.Peers peers = Device.peersOf(subnet.subnet, rollout.manifestSha256);
         Instant since = rollout.startedAt == null ? now : rollout.startedAt;
-        subnet.observePeers(peers.count(), peers.slots(), Duration.between(since, now).toMillis() / 1000.0);
+        subnet.observePeers(peers.count(), peers.slots(), peers.https(),
+                Duration.between(since, now).toMillis() / 1000.0);
         if (rollout.state != RolloutState.RUNNING) {
             waiting(subnet, null, now);
             subnet.wakeAt = null;

@@ -176,7 +176,7 @@ public final class BoardView {
             curve.steps().forEach(step -> idealPeers.add(ChartPoint.at(offset + step.atMillis(),
                     s.initialPeers() + step.upgraded())));
         }
-        return new SubnetDetail(row, s.initialPeers(), s.peerSlots(), s.medianTransferMillis(),
+        return new SubnetDetail(row, s.initialPeers(), s.peerSlots(), s.httpsPeers(), s.medianTransferMillis(),
                 s.medianInstallMillis(), s.medianRebootMillis(), peers, idealPeers);
     }
 

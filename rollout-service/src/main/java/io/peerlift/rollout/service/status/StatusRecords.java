@@ -78,6 +78,6 @@ public final class StatusRecords {
                 s.initialPeers, s.peers, s.peerSlots, c.commanded + c.downloading, c.wanDownloads, c.peerDownloads,
                 c.failedAttempts, c.wanBytes, c.peerBytes, s.rounds, s.waiting, s.startedAt, s.lastProgressAt,
                 s.stalledSince, s.lastUpgradeAt, medians.transferMillis(), medians.installMillis(),
-                medians.rebootMillis(), s.peerSamples(), s.statusVersion, now, uploadBytesPerSecond);
+                medians.rebootMillis(), s.peerSamples(), s.statusVersion, now, uploadBytesPerSecond, s.httpsPeers);
     }
 }

@@ -258,7 +258,7 @@ class BoardViewTest {
         return new SubnetStatus("r1", name, "DONE", devices, Map.of("UPGRADED", devices), 0, devices, devices, 0, 1,
                 devices - 1, 0, 64L << 20, (devices - 1) * (64L << 20), 2, null, START, last, null, last, 4000L, 1000L,
                 3000L, List.of(new PeerSample(0, 0), new PeerSample(tookMillis / 1000.0, devices)), 1, last,
-                uploadBytesPerSecond);
+                uploadBytesPerSecond, 0);
     }
 
     private static SubnetStatus done(String name, int initialPeers, long tookMillis) {
@@ -271,7 +271,7 @@ class BoardViewTest {
         return new SubnetStatus("r1", name, "DONE", 50, Map.of("CURRENT", initialPeers, "UPGRADED", upgraded),
                 initialPeers, 50, 50, 0, 0, upgraded, 0, 0, 0, 6, null, START, last, null, last, 500L, 1000L, 3000L,
                 List.of(new PeerSample(0, initialPeers), new PeerSample(tookMillis / 1000.0, 50)), version, last,
-                null);
+                null, 0);
     }
 
     private static SubnetStatus subnet(String name, String state, int initialPeers, int upgraded, Instant lastUpgrade,
@@ -279,7 +279,7 @@ class BoardViewTest {
         return new SubnetStatus("r1", name, state, 50, Map.of("CURRENT", initialPeers, "UPGRADED", upgraded,
                 "PENDING", 50 - initialPeers - upgraded), initialPeers, initialPeers + upgraded, initialPeers + upgraded,
                 0, 0, 0, 0, 0, 0, 0, "waiting", START, START, stalledSince, lastUpgrade, medianTransfer, null, null,
-                samples, 1, START, null);
+                samples, 1, START, null, 0);
     }
 
 }
