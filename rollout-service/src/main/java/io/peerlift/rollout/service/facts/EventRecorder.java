@@ -200,8 +200,12 @@ public class EventRecorder {
                 && rollouts.get(subnet.rolloutId).state == RolloutState.RUNNING).toList();
         SubnetScheduler.forEachFlushedOnce(due, subnet -> scheduler.plan(rollouts.get(subnet.rolloutId), subnet, now));
         metrics.subnetsPlanned(due.size());
-        if (!touched.isEmpty()) {
-            recorded.fire(new FactsRecorded(touched));
+        // The reconciler is woken only for what was left due here (a paused or cancelling rollout's subnets): a
+        // pass after every poll found nothing to plan and cost two workers a handful of transactions each.
+        Set<String> leftDue = subnets.values().stream().filter(subnet -> subnet.planRequested)
+                .map(subnet -> subnet.rolloutId).filter(touched::contains).collect(Collectors.toSet());
+        if (!leftDue.isEmpty()) {
+            recorded.fire(new FactsRecorded(leftDue));
         }
     }
 

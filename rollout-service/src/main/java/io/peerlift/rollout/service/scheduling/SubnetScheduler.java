@@ -129,7 +129,10 @@ public class SubnetScheduler {
             // Waits for another subnet's seed to free a WAN download slot: look again at the next tick.
             subnet.wakeAt = now.plus(config.scheduler().tick());
         } else {
-            subnet.wakeAt = subnet.counts.pending > ready.size() - next
+            // Only when every ready device was commanded can a device backing off from a failed attempt be what
+            // waits; while ready ones are left, a freed slot plans the subnet anyway (and looking cost a query
+            // at nearly every plan).
+            subnet.wakeAt = next == ready.size() && subnet.counts.pending > 0
                     ? RolloutDevice.nextRetry(rollout.id, subnet.subnet, now) : null;
         }
         subnet.planRequested = false;
