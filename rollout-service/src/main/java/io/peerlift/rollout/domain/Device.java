@@ -13,6 +13,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -113,6 +114,25 @@ public class Device extends PanacheEntityBase {
 
     /** The devices of a subnet that serve a manifest right now, and their upload slots. */
     public record Peers(int count, int slots) {
+    }
+
+    /** {@link #peersOf} for several subnets in one query; a subnet without peers maps to none. */
+    public static Map<String, Peers> peersOf(Collection<String> subnets, String manifestSha256) {
+        if (subnets.isEmpty()) {
+            return Map.of();
+        }
+        List<?> rows = getEntityManager().createNativeQuery("""
+                        select subnet, count(*), coalesce(sum(peer_capacity), 0) from device
+                        where subnet in (?1) and cast(?2 as varchar) = any(served) group by subnet""")
+                .setParameter(1, subnets)
+                .setParameter(2, manifestSha256)
+                .getResultList();
+        Map<String, Peers> peers = new HashMap<>();
+        for (Object found : rows) {
+            Object[] row = (Object[]) found;
+            peers.put((String) row[0], new Peers(((Number) row[1]).intValue(), ((Number) row[2]).intValue()));
+        }
+        return peers;
     }
 
     public static Peers peersOf(String subnet, String manifestSha256) {

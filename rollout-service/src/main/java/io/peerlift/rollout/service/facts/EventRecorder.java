@@ -198,7 +198,7 @@ public class EventRecorder {
         List<RolloutSubnet> due = subnets.values().stream().filter(subnet -> subnet.planRequested
                 && subnet.subnet != null && rollouts.containsKey(subnet.rolloutId)
                 && rollouts.get(subnet.rolloutId).state == RolloutState.RUNNING).toList();
-        SubnetScheduler.forEachFlushedOnce(due, subnet -> scheduler.plan(rollouts.get(subnet.rolloutId), subnet, now));
+        scheduler.planAll(rollouts, due, now);
         metrics.subnetsPlanned(due.size());
         // The reconciler is woken only for what was left due here (a paused or cancelling rollout's subnets): a
         // pass after every poll found nothing to plan and cost two workers a handful of transactions each.

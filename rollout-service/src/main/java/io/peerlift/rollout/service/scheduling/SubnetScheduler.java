@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,6 +41,7 @@ public class SubnetScheduler {
 
     /** Identifies, with the rollout, the advisory lock under which WAN seeds are counted against the global cap. */
     private static final int WAN_SEED_LOCK = 0x5345_4544;
+    private static final Device.Peers NO_PEERS = new Device.Peers(0, 0);
 
     private final CommandOutbox outbox;
     private final RolloutConfig config;
@@ -78,7 +80,25 @@ public class SubnetScheduler {
      * slots (or WAN seeds) allow.
      */
     public void plan(Rollout rollout, RolloutSubnet subnet, Instant now) {
-        Device.Peers peers = Device.peersOf(subnet.subnet, rollout.manifestSha256);
+        plan(rollout, subnet, Device.peersOf(subnet.subnet, rollout.manifestSha256), now);
+    }
+
+    /**
+     * {@link #plan} for each subnet, after one flush ({@link #forEachFlushedOnce}), with the peers of all of
+     * them read in one query per rollout rather than one per subnet.
+     */
+    public void planAll(Map<String, Rollout> rollouts, List<RolloutSubnet> subnets, Instant now) {
+        Map<String, Map<String, Device.Peers>> peers = new HashMap<>();
+        forEachFlushedOnce(subnets, subnet -> {
+            Rollout rollout = rollouts.get(subnet.rolloutId);
+            Map<String, Device.Peers> ofRollout = peers.computeIfAbsent(rollout.id, id -> Device.peersOf(
+                    subnets.stream().filter(s -> s.rolloutId.equals(id)).map(s -> s.subnet).toList(),
+                    rollout.manifestSha256));
+            plan(rollout, subnet, ofRollout.getOrDefault(subnet.subnet, NO_PEERS), now);
+        });
+    }
+
+    private void plan(Rollout rollout, RolloutSubnet subnet, Device.Peers peers, Instant now) {
         Instant since = rollout.startedAt == null ? now : rollout.startedAt;
         subnet.observePeers(peers.count(), peers.slots(), Duration.between(since, now).toMillis() / 1000.0);
         if (rollout.state != RolloutState.RUNNING) {
