@@ -13,6 +13,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -127,14 +128,31 @@ public class Device extends PanacheEntityBase {
     public record Peers(int count, int slots, int https) {
     }
 
-    public static Peers peersOf(String subnet, String manifestSha256) {
-        Object[] row = (Object[]) getEntityManager().createNativeQuery("""
-                        select count(*), coalesce(sum(peer_capacity), 0), count(*) filter (where https_port > 0)
-                        from device where subnet = ?1 and cast(?2 as varchar) = any(served)""")
-                .setParameter(1, subnet)
+    /** No device serves the manifest. */
+    public static final Peers NO_PEERS = new Peers(0, 0, 0);
+
+    /** {@link #peersOf} for several subnets in one query; a subnet without peers maps to none. */
+    public static Map<String, Peers> peersOf(Collection<String> subnets, String manifestSha256) {
+        if (subnets.isEmpty()) {
+            return Map.of();
+        }
+        List<?> rows = getEntityManager().createNativeQuery("""
+                        select subnet, count(*), coalesce(sum(peer_capacity), 0), count(*) filter (where https_port > 0)
+                        from device where subnet in (?1) and cast(?2 as varchar) = any(served) group by subnet""")
+                .setParameter(1, subnets)
                 .setParameter(2, manifestSha256)
-                .getSingleResult();
-        return new Peers(((Number) row[0]).intValue(), ((Number) row[1]).intValue(), ((Number) row[2]).intValue());
+                .getResultList();
+        Map<String, Peers> peers = new HashMap<>();
+        for (Object found : rows) {
+            Object[] row = (Object[]) found;
+            peers.put((String) row[0], new Peers(((Number) row[1]).intValue(), ((Number) row[2]).intValue(),
+                    ((Number) row[3]).intValue()));
+        }
+        return peers;
+    }
+
+    public static Peers peersOf(String subnet, String manifestSha256) {
+        return peersOf(List.of(subnet), manifestSha256).getOrDefault(subnet, NO_PEERS);
     }
 
     /**

@@ -111,6 +111,16 @@ public class DeviceCounts {
         peerBytes += sign * device.peerBytes();
     }
 
+    /** What {@link SubnetPlanner} plans with: a change that leaves these as they were needs no new plan. */
+    public record PlanInputs(int pending, int peerSlotsTaken, int seedsOutstanding, int seedsExpired,
+                             int seedsDownloading, int seedsWithChunks, int downloading) {
+    }
+
+    public PlanInputs planInputs() {
+        return new PlanInputs(pending, peerSlotsTaken, seedsOutstanding, seedsExpired, seedsDownloading,
+                seedsWithChunks, commanded + downloading);
+    }
+
     public int of(DeviceState state) {
         return switch (state) {
             case PENDING -> pending;

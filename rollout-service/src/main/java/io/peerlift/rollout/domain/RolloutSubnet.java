@@ -35,6 +35,7 @@ public class RolloutSubnet extends PanacheEntityBase {
 
     /** Samples of {@link #peersOverTime} kept, so that a subnet's status record stays small whatever happens. */
     static final int MAX_PEER_SAMPLES = 512;
+    private static final String EMPTY_SERIES = "[]";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -57,7 +58,7 @@ public class RolloutSubnet extends PanacheEntityBase {
     @Column(name = "last_upgrade_at")
     public Instant lastUpgradeAt;
     @Column(name = "peers_over_time", columnDefinition = "text")
-    public String peersOverTime = "[]";
+    public String peersOverTime = EMPTY_SERIES;
     /** Something changed that may let the scheduler command more: plan the subnet at the next pass. */
     @Column(name = "plan_requested")
     public boolean planRequested = true;
@@ -245,6 +246,7 @@ public class RolloutSubnet extends PanacheEntityBase {
 
     /** A device of the subnet changed from {@code before} to {@code after} (null: it joined or left). */
     public void deviceChanged(DeviceProgress before, DeviceProgress after, Instant now) {
+        DeviceCounts.PlanInputs planned = counts.planInputs();
         counts.move(before, after);
         if (after != null) {
             rounds = Math.max(rounds, after.round());
@@ -256,7 +258,11 @@ public class RolloutSubnet extends PanacheEntityBase {
         if (before == null || after == null || before.state() != after.state()) {
             lastProgressAt = now;
         }
-        planRequested = true;
+        // Most events (discovery, a download's start, progress, the install's start) change nothing the plan
+        // reads: planning the subnet again for them cost a few queries per event and commanded nothing.
+        if (!counts.planInputs().equals(planned)) {
+            planRequested = true;
+        }
         statusVersion++;
     }
 
@@ -269,6 +275,9 @@ public class RolloutSubnet extends PanacheEntityBase {
      * the series stays short, and at most {@link #MAX_PEER_SAMPLES} of them.
      */
     public void observePeers(int count, int slots, int https, double secondsSinceStart) {
+        if (count == peers && slots == peerSlots && https == httpsPeers && !EMPTY_SERIES.equals(peersOverTime)) {
+            return; // the last sample already says count: nearly every plan, and decoding the series cost CPU
+        }
         List<PeerSample> samples = new ArrayList<>(peerSamples());
         if (samples.isEmpty()) {
             initialPeers = count;

@@ -23,6 +23,7 @@ import jakarta.enterprise.event.Event;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -37,8 +38,8 @@ import java.util.stream.Collectors;
 /**
  * Records one poll of device events in one transaction: the inventory rows of the devices, the rows of the
  * rollouts their events answer (moved by {@link DeviceLifecycle}) and the counts of those rows' subnets. The
- * subnets of a running rollout that the events made due are then planned ({@link SubnetScheduler#plan}) in the
- * same transaction, under the locks it already holds: events are keyed by subnet, so the consumer of a subnet's
+ * subnets that the events made due (of a running rollout, or of one that follows its peers) are then planned
+ * ({@link SubnetScheduler#plan}) in the same transaction, under the locks it already holds: events are keyed by subnet, so the consumer of a subnet's
  * partition is the one that plans it after its events, and neither waits for the other's locks. The reconciler
  * plans what the clock makes due and makes the rollout-wide decisions.
  * <p>
@@ -47,6 +48,13 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class EventRecorder {
+
+    /**
+     * The states whose due subnets the reconciler would plan ({@link SubnetScheduler#plan}: a running rollout
+     * commands, the others follow their peers). A cancelling rollout's subnets are the reconciler's to cancel.
+     */
+    private static final Set<RolloutState> PLANNED_HERE = EnumSet.of(RolloutState.RUNNING, RolloutState.PAUSED,
+            RolloutState.PAUSED_ON_ERRORS, RolloutState.COMPLETED, RolloutState.CANCELLED);
 
     private final RolloutConfig config;
     private final RolloutMetrics metrics;
@@ -197,11 +205,15 @@ public class EventRecorder {
         }
         List<RolloutSubnet> due = subnets.values().stream().filter(subnet -> subnet.planRequested
                 && subnet.subnet != null && rollouts.containsKey(subnet.rolloutId)
-                && rollouts.get(subnet.rolloutId).state == RolloutState.RUNNING).toList();
-        SubnetScheduler.forEachFlushedOnce(due, subnet -> scheduler.plan(rollouts.get(subnet.rolloutId), subnet, now));
+                && PLANNED_HERE.contains(rollouts.get(subnet.rolloutId).state)).toList();
+        scheduler.planAll(rollouts, due, now);
         metrics.subnetsPlanned(due.size());
-        if (!touched.isEmpty()) {
-            recorded.fire(new FactsRecorded(touched));
+        // The reconciler is woken only for what was left due here (a cancelling rollout's subnets): a
+        // pass after every poll found nothing to plan and cost two workers a handful of transactions each.
+        Set<String> leftDue = subnets.values().stream().filter(subnet -> subnet.planRequested)
+                .map(subnet -> subnet.rolloutId).filter(touched::contains).collect(Collectors.toSet());
+        if (!leftDue.isEmpty()) {
+            recorded.fire(new FactsRecorded(leftDue));
         }
     }
 

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -80,7 +81,25 @@ public class SubnetScheduler {
      * slots (or WAN seeds) allow.
      */
     public void plan(Rollout rollout, RolloutSubnet subnet, Instant now) {
-        Device.Peers peers = Device.peersOf(subnet.subnet, rollout.manifestSha256);
+        plan(rollout, subnet, Device.peersOf(subnet.subnet, rollout.manifestSha256), now);
+    }
+
+    /**
+     * {@link #plan} for each subnet, after one flush ({@link #forEachFlushedOnce}), with the peers of all of
+     * them read in one query per rollout rather than one per subnet.
+     */
+    public void planAll(Map<String, Rollout> rollouts, List<RolloutSubnet> subnets, Instant now) {
+        Map<String, Map<String, Device.Peers>> peers = new HashMap<>();
+        forEachFlushedOnce(subnets, subnet -> {
+            Rollout rollout = rollouts.get(subnet.rolloutId);
+            Map<String, Device.Peers> ofRollout = peers.computeIfAbsent(rollout.id, id -> Device.peersOf(
+                    subnets.stream().filter(s -> s.rolloutId.equals(id)).map(s -> s.subnet).toList(),
+                    rollout.manifestSha256));
+            plan(rollout, subnet, ofRollout.getOrDefault(subnet.subnet, Device.NO_PEERS), now);
+        });
+    }
+
+    private void plan(Rollout rollout, RolloutSubnet subnet, Device.Peers peers, Instant now) {
         Instant since = rollout.startedAt == null ? now : rollout.startedAt;
         subnet.observePeers(peers.count(), peers.slots(), peers.https(),
                 Duration.between(since, now).toMillis() / 1000.0);
@@ -137,7 +156,10 @@ public class SubnetScheduler {
             // Waits for another subnet's seed to free a WAN download slot: look again at the next tick.
             subnet.wakeAt = now.plus(config.scheduler().tick());
         } else {
-            subnet.wakeAt = subnet.counts.pending > ready.size() - next
+            // Only when every ready device was commanded can a device backing off from a failed attempt be what
+            // waits; while ready ones are left, a freed slot plans the subnet anyway (and looking cost a query
+            // at nearly every plan).
+            subnet.wakeAt = next == ready.size() && subnet.counts.pending > 0
                     ? RolloutDevice.nextRetry(rollout.id, subnet.subnet, now) : null;
         }
         if (closed.opens() != null && (subnet.wakeAt == null || closed.opens().isBefore(subnet.wakeAt))) {
