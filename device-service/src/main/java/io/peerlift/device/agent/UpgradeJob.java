@@ -45,6 +45,7 @@ final class UpgradeJob {
                 device.discoveryPort(), device.discoveryEnabled(), device.httpDownloadAllowed(),
                 device.wanWithoutDiscovery(), device.dir(), config.discoveryWindow(),
                 new Backoff(config.discoveryBackoff(), config.discoveryBackoffMax()), config.wanFallbackAfterRounds(),
+                config.wanFallbackAfterSilence(),
                 config.wanAttempts(), config.progressInterval(), config.swarm()), report);
     }
 

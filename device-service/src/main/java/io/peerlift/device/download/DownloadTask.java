@@ -73,7 +73,7 @@ public final class DownloadTask {
      */
     public record Setup(String deviceId, String address, Subnet subnet, int discoveryPort, boolean discoveryEnabled,
                         boolean httpAllowed, boolean wanWithoutDiscovery, Path deviceDir, Duration discoveryWindow,
-                        Backoff backoff, int wanFallbackAfterRounds,
+                        Backoff backoff, int wanFallbackAfterRounds, Duration wanFallbackAfterSilence,
                         int wanAttempts, Duration progressInterval, DeviceServiceConfig.Swarm swarm) {
     }
 
@@ -139,8 +139,8 @@ public final class DownloadTask {
         this.command = command;
         this.setup = setup;
         this.report = report;
-        this.patience = new DiscoveryPatience(setup.wanFallbackAfterRounds(),
-                command.sourcePolicy() == SourcePolicy.PEER_THEN_WAN);
+        this.patience = new DiscoveryPatience(setup.wanFallbackAfterRounds(), setup.wanFallbackAfterSilence(),
+                command.sourcePolicy() == SourcePolicy.PEER_THEN_WAN, System::nanoTime);
         this.swarm = command.distribution() == Distribution.SWARM;
         // One context for the whole download: its callbacks and timers run on one event loop, one at a time.
         this.context = context;
