@@ -9,7 +9,9 @@ import io.peerlift.device.download.ChunkStore;
 import io.peerlift.device.peer.PayloadClient;
 import io.peerlift.device.peer.PeerServers;
 import io.peerlift.events.TrustedReleaseKeys;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxInternal;
 
 import java.time.Clock;
 
@@ -23,4 +25,13 @@ public record DeviceContext(Vertx vertx, DeviceServiceConfig config, TrustedRele
                             PeerServers peerServers, DiscoveryHub discoveryHub, DiscoveryClient discoveryClient,
                             PayloadClient payloads, ChunkStore store, DeviceEventSink events, DeviceMetrics metrics,
                             Clock clock) {
+
+    /**
+     * A context of its own for one upgrade, on the next event loop in turn. Not the caller's: commands arrive on the
+     * Kafka consumer's context, and {@code getOrCreateContext()} there put every download of a fleet, its discovery,
+     * its SHA-256 and its ordered chunk writes on that one event loop and one ordered queue of blocking work.
+     */
+    public Context newJobContext() {
+        return ((VertxInternal) vertx).createEventLoopContext();
+    }
 }

@@ -39,13 +39,14 @@ final class UpgradeJob {
         this.report = report;
         DeviceContext shared = device.context();
         DeviceServiceConfig config = shared.config();
-        this.download = new DownloadTask(shared.vertx(), shared.discoveryClient(), shared.payloads(), shared.store(),
+        this.context = shared.newJobContext();
+        this.download = new DownloadTask(shared.vertx(), context, shared.discoveryClient(), shared.payloads(), shared.store(),
                 shared.releaseKeys(), command, new DownloadTask.Setup(device.id(), device.ip(), device.subnet(),
                 device.discoveryPort(), device.discoveryEnabled(), device.httpDownloadAllowed(),
                 device.wanWithoutDiscovery(), device.dir(), config.discoveryWindow(),
                 new Backoff(config.discoveryBackoff(), config.discoveryBackoffMax()), config.wanFallbackAfterRounds(),
+                config.wanFallbackAfterSilence(),
                 config.wanAttempts(), config.progressInterval(), config.swarm()), report);
-        this.context = shared.vertx().getOrCreateContext();
     }
 
     String rolloutId() {

@@ -115,6 +115,14 @@ public interface DeviceServiceConfig {
     @WithDefault("3")
     int wanFallbackAfterRounds();
 
+    /**
+     * PEER_THEN_WAN: how long those rounds must have heard no holder, since the download began or last heard one, before
+     * the repository is used: a loaded fleet or network answers late, and a peerless subnet is seeded by the rollout
+     * (WAN_SEED), not by this fallback.
+     */
+    @WithDefault("30s")
+    Duration wanFallbackAfterSilence();
+
     /** Failed repository attempts before a download is given up. */
     @WithDefault("5")
     int wanAttempts();

@@ -73,7 +73,7 @@ public final class DownloadTask {
      */
     public record Setup(String deviceId, String address, Subnet subnet, int discoveryPort, boolean discoveryEnabled,
                         boolean httpAllowed, boolean wanWithoutDiscovery, Path deviceDir, Duration discoveryWindow,
-                        Backoff backoff, int wanFallbackAfterRounds,
+                        Backoff backoff, int wanFallbackAfterRounds, Duration wanFallbackAfterSilence,
                         int wanAttempts, Duration progressInterval, DeviceServiceConfig.Swarm swarm) {
     }
 
@@ -122,8 +122,11 @@ public final class DownloadTask {
     private long lastProgressNanos;
     private long reportedBytes;
 
-    /** @param releaseKeys the keys of the device's own configuration that a peer's release signature must verify with */
-    public DownloadTask(Vertx vertx, DiscoveryClient discovery, PayloadClient payloads, ChunkStore store,
+    /**
+     * @param context     where the download runs: its callbacks, timers, sockets and ordered blocking work
+     * @param releaseKeys the keys of the device's own configuration that a peer's release signature must verify with
+     */
+    public DownloadTask(Vertx vertx, Context context, DiscoveryClient discovery, PayloadClient payloads, ChunkStore store,
                         TrustedReleaseKeys releaseKeys, DeviceCommand.Upgrade command, Setup setup, Report report) {
         this.vertx = vertx;
         this.discovery = discovery;
@@ -136,11 +139,11 @@ public final class DownloadTask {
         this.command = command;
         this.setup = setup;
         this.report = report;
-        this.patience = new DiscoveryPatience(setup.wanFallbackAfterRounds(),
-                command.sourcePolicy() == SourcePolicy.PEER_THEN_WAN);
+        this.patience = new DiscoveryPatience(setup.wanFallbackAfterRounds(), setup.wanFallbackAfterSilence(),
+                command.sourcePolicy() == SourcePolicy.PEER_THEN_WAN, System::nanoTime);
         this.swarm = command.distribution() == Distribution.SWARM;
         // One context for the whole download: its callbacks and timers run on one event loop, one at a time.
-        this.context = vertx.getOrCreateContext();
+        this.context = context;
     }
 
     /** Completes with the package once this device verified every chunk; fails with a {@link Failure}. */
@@ -216,7 +219,12 @@ public final class DownloadTask {
                         }
                         case ASK_AGAIN_SOON -> later(1);
                         case BACK_OFF -> later(patience.silentRounds());
-                        case FALL_BACK -> later(0);
+                        case FALL_BACK -> {
+                            LOG.infof("%s: no holder of %s %s answered %d discovery rounds in a row; downloading"
+                                    + " from the repository", setup.deviceId(), command.app(), command.version(),
+                                    patience.silentRounds());
+                            later(0);
+                        }
                     }
                 });
     }

@@ -85,6 +85,7 @@ public final class TestRig implements AutoCloseable {
                 "wan-attempts", "2", "progress-interval", "200ms", "request-timeout", "5s",
                 "peer-server-idle-timeout", "5s"));
         keys.put("upload-report-interval", "200ms");
+        keys.put("wan-fallback-after-silence", "0s");
         keys.putAll(Map.of("discovery-port", String.valueOf(discoveryPort), "peer-server-port", "0",
                 "peer-server-limit", "2", "data-dir", root.toString(),
                 "trusted-release-keys", TestReleaseKey.publicKeyFile().toString()));

@@ -141,9 +141,9 @@ class DownloadTaskTest {
         DownloadTask.Setup setup = new DownloadTask.Setup(deviceId, "127.0.0.1", SUBNET, 9, discoveryEnabled,
                 httpAllowed, wanWithoutDiscovery,
                 dir.resolve("devices").resolve(deviceId), Duration.ofMillis(200),
-                new Backoff(Duration.ofMillis(50), Duration.ofMillis(100)), 1, 1, Duration.ofMillis(1),
+                new Backoff(Duration.ofMillis(50), Duration.ofMillis(100)), 1, Duration.ZERO, 1, Duration.ofMillis(1),
                 io.peerlift.device.agent.TestRig.config(java.util.Map.of()).swarm());
-        return new DownloadTask(vertx, new DiscoveryClient(vertx, metrics), new PayloadClient(vertx, timeout, PeerTls.none()), store,
+        return new DownloadTask(vertx, vertx.getOrCreateContext(), new DiscoveryClient(vertx, metrics), new PayloadClient(vertx, timeout, PeerTls.none()), store,
                 new TrustedReleaseKeys(List.of()), command, setup, recorder);
     }
 
