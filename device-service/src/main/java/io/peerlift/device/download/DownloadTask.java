@@ -24,6 +24,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxInternal;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
@@ -105,6 +106,12 @@ public final class DownloadTask {
     private final Set<String> banned = new HashSet<>();
     /** Peers whose release signature this device checked: asked for it once per download. */
     private final Set<String> vouched = new HashSet<>();
+    /**
+     * The release signatures this download verified itself: every peer of a release serves the same one, so the
+     * Ed25519 check runs once per signature, not once per peer (in a swarm of 40 that was 40 checks per device and
+     * the largest single cost of a fleet's event loop).
+     */
+    private final Set<ReleaseSignature> verifiedSignatures = new HashSet<>();
     private final DiscoveryPatience patience;
     private final Context context;
     private final boolean swarm;
@@ -139,8 +146,10 @@ public final class DownloadTask {
         this.patience = new DiscoveryPatience(setup.wanFallbackAfterRounds(),
                 command.sourcePolicy() == SourcePolicy.PEER_THEN_WAN);
         this.swarm = command.distribution() == Distribution.SWARM;
-        // One context for the whole download: its callbacks and timers run on one event loop, one at a time.
-        this.context = vertx.getOrCreateContext();
+        // One context for the whole download: its callbacks and timers run on one event loop, one at a time. A
+        // context of its own, the event loops taken in turn: the caller's (the command consumer's one sticky
+        // context) put every download of a fleet on one event loop, so one core received and hashed every byte.
+        this.context = ((VertxInternal) vertx).createEventLoopContext();
     }
 
     /** Completes with the package once this device verified every chunk; fails with a {@link Failure}. */
@@ -402,10 +411,13 @@ public final class DownloadTask {
         } catch (EventCodec.MalformedMessageException malformed) {
             return Optional.of("its release signature is malformed (" + malformed.getMessage() + ")");
         }
-        try {
-            releaseKeys.verify(new AppRef(command.app(), command.version(), command.manifestSha256()), signature);
-        } catch (TrustedReleaseKeys.UntrustedReleaseException untrusted) {
-            return Optional.of(untrusted.getMessage());
+        if (!verifiedSignatures.contains(signature)) {
+            try {
+                releaseKeys.verify(new AppRef(command.app(), command.version(), command.manifestSha256()), signature);
+            } catch (TrustedReleaseKeys.UntrustedReleaseException untrusted) {
+                return Optional.of(untrusted.getMessage());
+            }
+            verifiedSignatures.add(signature);
         }
         ReleaseSignature commanded = command.signature();
         if (commanded != null && OsVersion.parse(signature.minimumVersion())
