@@ -3,10 +3,12 @@ package io.peerlift.device.agent;
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.DeviceConfig;
 import io.peerlift.events.DeviceEvent;
+import io.peerlift.events.Distribution;
 import io.peerlift.events.OsFamily;
 import io.peerlift.events.SettingKeys;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.events.Subnet;
+import io.peerlift.events.SwarmBound;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +26,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * How fast a package spreads through one subnet from a single initial peer when every device is commanded at once
  * and upgraded devices are configured as peers: prints the time each device finished and the peers over time.
- * Run with {@code -Dtest=PeerSpreadBenchmark -Dpeerlift.benchmark=true [-Dpeerlift.benchmark.devices=32]}.
+ * Run with {@code -Dtest=PeerSpreadBenchmark -Dpeerlift.benchmark=true [-Dpeerlift.benchmark.devices=32]
+ * [-Dpeerlift.benchmark.distribution=SWARM]}: the device side of {@code bin/demo}'s subnet without Kafka or the
+ * control plane (every device commanded at once), set against T* for a swarm.
  */
 @EnabledIfSystemProperty(named = "peerlift.benchmark", matches = "true")
 class PeerSpreadBenchmark {
@@ -37,7 +41,14 @@ class PeerSpreadBenchmark {
         int devices = Integer.getInteger("peerlift.benchmark.devices", 16);
         long rate = Long.getLong("peerlift.benchmark.rate", 16L << 20);
         int packageMib = Integer.getInteger("peerlift.benchmark.package-mib", 8);
-        try (TestRig rig = new TestRig(dir, java.util.Map.of("upload-rate-bytes-per-second", String.valueOf(rate)))) {
+        Distribution distribution = Distribution.valueOf(System.getProperty("peerlift.benchmark.distribution",
+                "WHOLE_FILE"));
+        // As bin/demo's fleet: a 500 ms discovery window, one upload slot, every chunk served once verified.
+        Map<String, String> keys = distribution == Distribution.SWARM
+                ? Map.of("upload-rate-bytes-per-second", String.valueOf(rate), "discovery-window", "500ms",
+                "peer-server-limit", "1", "install-duration", "0s", "reboot-delay", "0s")
+                : Map.of("upload-rate-bytes-per-second", String.valueOf(rate));
+        try (TestRig rig = new TestRig(dir, keys)) {
             Subnet subnet = TestRig.randomSubnet();
             Path packageFile = TestRig.randomPackage(dir.resolve("package"), packageMib * AppManifest.DEFAULT_CHUNK_SIZE);
             AppManifest manifest = TestRig.manifestOf(packageFile);
@@ -59,18 +70,25 @@ class PeerSpreadBenchmark {
                 }
             });
             long start = System.nanoTime();
-            fleet.forEach(d -> d.accept(TestRig.upgrade(d, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/x")));
+            Instant commanded = Instant.now();
+            fleet.forEach(d -> d.accept(TestRig.upgrade(d, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/x",
+                    distribution)));
             await().atMost(10, TimeUnit.MINUTES).pollInterval(200, TimeUnit.MILLISECONDS).until(() ->
                     rig.events.stream().filter(DeviceEvent.UpgradeCompleted.class::isInstance).count() == devices);
             double seconds = (System.nanoTime() - start) / 1e9;
             List<Double> finished = rig.events.stream().filter(DeviceEvent.DownloadCompleted.class::isInstance)
-                    .map(e -> (e.occurredAt().toEpochMilli() - rig.events.get(0).occurredAt().toEpochMilli()) / 1000.0)
+                    .map(e -> (e.occurredAt().toEpochMilli() - commanded.toEpochMilli()) / 1000.0)
                     .sorted().toList();
             double single = (double) manifest.size() / rate;
             System.out.printf("%d devices, %d MiB at %.1f MiB/s per upload (%.2f s per transfer): all upgraded in %.2f s"
                             + " (ideal doubling: %d transfer rounds)%n", devices, packageMib, rate / 1048576.0, single,
                     seconds, 32 - Integer.numberOfLeadingZeros(devices));
             System.out.println("download completions (s since start): " + finished);
+            if (distribution == Distribution.SWARM) {
+                double bound = SwarmBound.seconds(manifest.size(), rate, devices, manifest.chunkCount());
+                System.out.printf("swarm: last download %.2f s, T* %.2f s, %.2fx T*%n", finished.get(finished.size() - 1),
+                        bound, finished.get(finished.size() - 1) / bound);
+            }
         }
     }
 }
