@@ -105,6 +105,12 @@ public final class DownloadTask {
     private final Set<String> banned = new HashSet<>();
     /** Peers whose release signature this device checked: asked for it once per download. */
     private final Set<String> vouched = new HashSet<>();
+    /**
+     * The release signatures this download verified itself: every peer of a release serves the same one, so the
+     * Ed25519 check runs once per signature, not once per peer (in a swarm of 40 that was 40 checks per device and
+     * the largest single cost of a fleet's event loop).
+     */
+    private final Set<ReleaseSignature> verifiedSignatures = new HashSet<>();
     private final DiscoveryPatience patience;
     private final Context context;
     private final boolean swarm;
@@ -410,10 +416,13 @@ public final class DownloadTask {
         } catch (EventCodec.MalformedMessageException malformed) {
             return Optional.of("its release signature is malformed (" + malformed.getMessage() + ")");
         }
-        try {
-            releaseKeys.verify(new AppRef(command.app(), command.version(), command.manifestSha256()), signature);
-        } catch (TrustedReleaseKeys.UntrustedReleaseException untrusted) {
-            return Optional.of(untrusted.getMessage());
+        if (!verifiedSignatures.contains(signature)) {
+            try {
+                releaseKeys.verify(new AppRef(command.app(), command.version(), command.manifestSha256()), signature);
+            } catch (TrustedReleaseKeys.UntrustedReleaseException untrusted) {
+                return Optional.of(untrusted.getMessage());
+            }
+            verifiedSignatures.add(signature);
         }
         ReleaseSignature commanded = command.signature();
         if (commanded != null && OsVersion.parse(signature.minimumVersion())

@@ -189,7 +189,8 @@ final class PeerRequests {
         response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(range.length()));
         Future<Void> sent = device.rate() == null
                 ? CorkedSendfile.send(request.connection(), response, pkg.payload(), range.start(), range.length())
-                : PacedUpload.send(vertx, response, pkg.payload(), range.start(), range.length(), device.rate());
+                : PacedUpload.send(request.connection(), response, pkg.payload(), range.start(), range.length(),
+                device.rate());
         sent.onComplete(outcome -> {
             release.run();
             if (outcome.succeeded()) {

@@ -23,13 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -58,24 +56,18 @@ class SwarmTest {
         }
     }
 
-    /** Devices serve what they hold after their upgrade too (no OS 12 configuration arrives here). */
     private TestRig rig(long uploadBytesPerSecond) {
-        rig = new TestRig(dir, Map.of("upload-rate-bytes-per-second", String.valueOf(uploadBytesPerSecond),
-                "discovery-window", "300ms", "swarm.rediscover-interval", "500ms", "serve-before-reboot", "true"));
+        rig = new TestRig(dir, TestRig.swarmKeys(uploadBytesPerSecond, Map.of()));
         return rig;
     }
 
     private static DeviceCommand.Upgrade swarm(Device device, AppManifest manifest, SourcePolicy policy,
                                                String repositoryUrl) {
-        return new DeviceCommand.Upgrade(UUID.randomUUID(), device.id(), device.subnet().toString(), Instant.now(),
-                "rollout-1", manifest.app(), manifest.version(), manifest.manifestSha256(), policy, repositoryUrl, 1,
-                TestReleaseKey.sign(manifest), null, Distribution.SWARM);
+        return TestRig.upgrade(device, manifest, policy, repositoryUrl, Distribution.SWARM);
     }
 
     private Device os11Device(String id, int host) {
-        Device device = rig.device(id, subnet, host, OS11, false);
-        device.start();
-        return device;
+        return rig.os11Device(id, subnet, host);
     }
 
     private void assertStoredPayloadIsVerified(AppManifest manifest) throws Exception {

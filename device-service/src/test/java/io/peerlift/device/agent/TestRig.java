@@ -16,6 +16,7 @@ import io.peerlift.device.service.DeviceRuntime;
 import io.peerlift.events.AppManifest;
 import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DeviceEvent;
+import io.peerlift.events.Distribution;
 import io.peerlift.events.SourcePolicy;
 import io.peerlift.events.Subnet;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -163,9 +164,33 @@ public final class TestRig implements AutoCloseable {
     }
 
     static DeviceCommand.Upgrade upgrade(Device device, AppManifest manifest, SourcePolicy policy, String repositoryUrl) {
+        return upgrade(device, manifest, policy, repositoryUrl, Distribution.WHOLE_FILE);
+    }
+
+    static DeviceCommand.Upgrade upgrade(Device device, AppManifest manifest, SourcePolicy policy, String repositoryUrl,
+                                         Distribution distribution) {
         return new DeviceCommand.Upgrade(UUID.randomUUID(), device.id(), device.subnet().toString(), Instant.now(),
                 "rollout-1", manifest.app(), manifest.version(), manifest.manifestSha256(), policy, repositoryUrl, 1,
-                TestReleaseKey.sign(manifest), null);
+                TestReleaseKey.sign(manifest), null, distribution);
+    }
+
+    /**
+     * The keys of a swarm's tests over {@code overrides}: uploads at {@code uploadBytesPerSecond}, short discovery,
+     * and devices that serve what they hold after their upgrade (no OS 12 configuration arrives in a rig).
+     */
+    static Map<String, String> swarmKeys(long uploadBytesPerSecond, Map<String, String> overrides) {
+        Map<String, String> keys = new HashMap<>(Map.of("upload-rate-bytes-per-second",
+                String.valueOf(uploadBytesPerSecond), "discovery-window", "300ms", "swarm.rediscover-interval", "500ms",
+                "serve-before-reboot", "true"));
+        keys.putAll(overrides);
+        return keys;
+    }
+
+    /** An OS 11 device, started. */
+    Device os11Device(String id, Subnet subnet, int host) {
+        Device device = device(id, subnet, host, OS11, false);
+        device.start();
+        return device;
     }
 
     <T extends DeviceEvent> List<T> eventsOf(String deviceId, Class<T> type) {

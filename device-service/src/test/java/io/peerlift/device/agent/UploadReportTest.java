@@ -1,8 +1,6 @@
 package io.peerlift.device.agent;
 
-import io.peerlift.device.TestReleaseKey;
 import io.peerlift.events.AppManifest;
-import io.peerlift.events.DeviceCommand;
 import io.peerlift.events.DeviceEvent;
 import io.peerlift.events.Distribution;
 import io.peerlift.events.SourcePolicy;
@@ -13,13 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.IntStream;
 
-import static io.peerlift.device.agent.TestRig.OS11;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -46,9 +41,7 @@ class UploadReportTest {
     }
 
     private Device os11Device(String id, int host) {
-        Device device = rig.device(id, subnet, host, OS11, false);
-        device.start();
-        return device;
+        return rig.os11Device(id, subnet, host);
     }
 
     private long servedBytes() {
@@ -100,16 +93,13 @@ class UploadReportTest {
      */
     @Test
     void inASwarmTheBytesReportedAreExactlyTheBytesServed() throws Exception {
-        rig = new TestRig(dir, Map.of("upload-rate-bytes-per-second", String.valueOf(4L << 20),
-                "discovery-window", "300ms", "swarm.rediscover-interval", "500ms", "serve-before-reboot", "true",
-                "upload-report-interval", "1s", "swarm.endgame-copies", "1"));
+        rig = new TestRig(dir, TestRig.swarmKeys(4L << 20,
+                Map.of("upload-report-interval", "1s", "swarm.endgame-copies", "1")));
         Path packageFile = TestRig.randomPackage(dir.resolve("packages"), 16 * CHUNK);
         AppManifest manifest = TestRig.manifestOf(packageFile);
         rig.peer("seed", subnet, 2, packageFile);
         List<Device> swarm = IntStream.range(0, 6).mapToObj(i -> os11Device("d" + i, 10 + i)).toList();
-        swarm.forEach(d -> d.accept(new DeviceCommand.Upgrade(UUID.randomUUID(), d.id(), subnet.toString(),
-                Instant.now(), "rollout-1", manifest.app(), manifest.version(), manifest.manifestSha256(),
-                SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/unused", 1, TestReleaseKey.sign(manifest), null,
+        swarm.forEach(d -> d.accept(TestRig.upgrade(d, manifest, SourcePolicy.PEER_ONLY, "http://127.0.0.1:9/unused",
                 Distribution.SWARM)));
 
         await().atMost(Duration.ofSeconds(90)).until(() -> swarm.stream()
